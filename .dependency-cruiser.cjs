@@ -1,0 +1,49 @@
+/**
+ * The layer rule, checked on every `npm test`: domain is pure TypeScript, application sees only
+ * domain and its own ports, infrastructure never reaches into api, nothing reaches into main.
+ */
+module.exports = {
+  forbidden: [
+    {
+      name: 'domain-is-pure',
+      comment: 'src/domain imports nothing outside src/domain: no framework, ORM, queue, cloud SDK or Node I/O.',
+      severity: 'error',
+      from: { path: '^src/domain/', pathNot: '\\.spec\\.ts$' },
+      to: { pathNot: '^src/domain/' },
+    },
+    {
+      name: 'application-depends-on-domain-and-ports',
+      comment: 'src/application may use domain, its own ports and the CQRS/DI decorators, nothing else.',
+      severity: 'error',
+      from: { path: '^src/application/', pathNot: '\\.spec\\.ts$' },
+      to: {
+        pathNot: ['^src/(application|domain)/', '^node_modules/@nestjs/(cqrs|common)/', '^node_modules/rxjs/'],
+      },
+    },
+    {
+      name: 'infrastructure-not-into-api',
+      severity: 'error',
+      from: { path: '^src/infrastructure/' },
+      to: { path: '^src/api/' },
+    },
+    {
+      name: 'domain-and-application-not-into-outer-layers',
+      severity: 'error',
+      from: { path: '^src/(domain|application)/' },
+      to: { path: '^src/(infrastructure|api)/' },
+    },
+    {
+      name: 'no-circular',
+      severity: 'error',
+      from: {},
+      to: { circular: true },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: '(^dist/|\\.d\\.ts$)' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default'] },
+  },
+};

@@ -1,0 +1,7 @@
+import { createParamDecorator, ExecutionContext } from '@nestjs/common';
+import { Actor } from '../../domain/user/role';
+
+/** The authenticated caller, as the JWT strategy resolved it. */
+export const CurrentActor = createParamDecorator((_: unknown, ctx: ExecutionContext): Actor => {
+  return ctx.switchToHttp().getRequest<{ user: Actor }>().user;
+});

@@ -1,0 +1,94 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsDate,
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsOptional,
+  IsString,
+  Max,
+  MaxLength,
+  Min,
+  ValidateIf,
+} from 'class-validator';
+import { FILE_CATEGORIES, UploadStatus } from '../../domain/file';
+
+export class FileResponse {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty() ownerId!: string;
+  @ApiProperty({ example: 'holiday.jpg' }) name!: string;
+  @ApiProperty({ example: 'image/jpeg' }) mimeType!: string;
+  @ApiProperty({ enum: FILE_CATEGORIES }) category!: string;
+  @ApiProperty({ nullable: true, type: Number }) size!: number | null;
+  @ApiProperty({ nullable: true, type: String, description: 'SHA-256, hex' }) sha256!: string | null;
+  @ApiProperty({ enum: UploadStatus }) status!: string;
+  @ApiProperty({ nullable: true, type: String }) providerId!: string | null;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time' }) capturedAt!: string | null;
+  @ApiProperty({ type: [String] }) tags!: string[];
+  @ApiProperty({ nullable: true, type: String }) entityType!: string | null;
+  @ApiProperty({ nullable: true, type: String }) entityId!: string | null;
+  @ApiProperty({ nullable: true, type: String }) description!: string | null;
+  @ApiProperty({ format: 'date-time' }) createdAt!: string;
+  @ApiProperty({ format: 'date-time' }) updatedAt!: string;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time' }) deletedAt!: string | null;
+}
+
+export class UploadResponse extends FileResponse {
+  @ApiProperty({ description: 'True when you already had a file with these bytes; that file is returned.' })
+  duplicate!: boolean;
+}
+
+export class FilePageResponse {
+  @ApiProperty({ type: [FileResponse] }) items!: FileResponse[];
+  @ApiProperty({ nullable: true, type: String, description: 'Pass as `cursor` for the next page.' }) nextCursor!: string | null;
+}
+
+/** The multipart form, for the OpenAPI document; the controller parses the stream itself. */
+export class UploadFileForm {
+  @ApiProperty({ type: 'string', format: 'binary', description: 'The file. Put metadata fields before it.' }) file!: unknown;
+  @ApiPropertyOptional({ description: 'Display name; defaults to the part\'s filename.' }) name?: string;
+  @ApiPropertyOptional({ description: 'MIME type; defaults to the part\'s Content-Type.' }) mimeType?: string;
+  @ApiPropertyOptional({ enum: FILE_CATEGORIES }) category?: string;
+  @ApiPropertyOptional({ format: 'date-time' }) capturedAt?: string;
+  @ApiPropertyOptional({ description: 'Comma-separated, or repeat the field.' }) tags?: string;
+  @ApiPropertyOptional() entityType?: string;
+  @ApiPropertyOptional() entityId?: string;
+  @ApiPropertyOptional() description?: string;
+  @ApiPropertyOptional({ description: 'Preferred storage provider id.' }) provider?: string;
+  @ApiPropertyOptional({ description: 'Expected SHA-256 (hex or base64); also accepted as the x-content-sha256 header.' })
+  sha256?: string;
+}
+
+const toArray = ({ value }: { value: unknown }) =>
+  value === undefined ? undefined : (Array.isArray(value) ? value : String(value).split(',')).map((v) => String(v).trim()).filter(Boolean);
+
+export class UpdateFileRequest {
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(1024) name?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(255) mimeType?: string;
+  @ApiPropertyOptional({ enum: FILE_CATEGORIES }) @IsOptional() @IsIn(FILE_CATEGORIES) category?: string;
+  @ApiPropertyOptional({ nullable: true, format: 'date-time' }) @ValidateIf((_, v) => v !== null && v !== undefined) @IsISO8601() capturedAt?: string | null;
+  @ApiPropertyOptional({ type: [String] }) @IsOptional() @IsArray() @ArrayMaxSize(50) @IsString({ each: true }) tags?: string[];
+  @ApiPropertyOptional({ nullable: true }) @ValidateIf((_, v) => v !== null && v !== undefined) @IsString() entityType?: string | null;
+  @ApiPropertyOptional({ nullable: true }) @ValidateIf((_, v) => v !== null && v !== undefined) @IsString() entityId?: string | null;
+  @ApiPropertyOptional({ nullable: true }) @ValidateIf((_, v) => v !== null && v !== undefined) @IsString() description?: string | null;
+}
+
+export class ListFilesRequest {
+  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200) limit = 50;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(200) cursor?: string;
+  @ApiPropertyOptional({ example: 'image/jpeg' }) @IsOptional() @IsString() @MaxLength(255) type?: string;
+  @ApiPropertyOptional({ enum: FILE_CATEGORIES }) @IsOptional() @IsIn(FILE_CATEGORIES) category?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(64) tag?: string;
+  @ApiPropertyOptional({ enum: UploadStatus }) @IsOptional() @IsIn(Object.values(UploadStatus)) status?: string;
+  @ApiPropertyOptional({ format: 'date-time' }) @IsOptional() @Type(() => Date) @IsDate() createdFrom?: Date;
+  @ApiPropertyOptional({ format: 'date-time' }) @IsOptional() @Type(() => Date) @IsDate() createdTo?: Date;
+  @ApiPropertyOptional({ description: 'Case-insensitive substring of the name.' }) @IsOptional() @IsString() @MaxLength(255) name?: string;
+  @ApiPropertyOptional({ description: 'Admins only: list every owner\'s files.' })
+  @IsOptional() @Transform(({ value }) => value === true || value === 'true') @IsBoolean() all?: boolean;
+}
+
+export { toArray };

@@ -1,0 +1,142 @@
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiHeader, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import {
+  DeleteFileCommand,
+  FileView,
+  GetFileContentQuery,
+  GetFileQuery,
+  ListFilesQuery,
+  RestoreFileCommand,
+  UpdateFileMetadataCommand,
+  UploadFileCommand,
+} from '../../application/files';
+import { UPLOAD_POLICY, UploadPolicy } from '../../application/ports';
+import { FileTooLargeError } from '../../domain/file';
+import { Actor } from '../../domain/user/role';
+import { CurrentActor } from '../auth/current-actor.decorator';
+import { JwtAuthGuard } from '../auth/jwt-auth.guard';
+import { sendContent } from './content-response';
+import { FilePageResponse, FileResponse, ListFilesRequest, UpdateFileRequest, UploadFileForm, UploadResponse } from './file.dto';
+import { receiveMultipart } from './multipart-upload';
+import { parseUploadFields } from './upload-fields';
+
+// Room for multipart boundaries and metadata fields on top of the largest accepted file.
+const MULTIPART_OVERHEAD = 4 * 1024 * 1024;
+
+@ApiTags('files')
+@ApiBearerAuth()
+@UseGuards(JwtAuthGuard)
+@Controller('files')
+export class FilesController {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly queries: QueryBus,
+    @Inject(UPLOAD_POLICY) private readonly policy: UploadPolicy,
+  ) {}
+
+  @Post()
+  @ApiOperation({ summary: 'Upload a file (streamed; 201 new, 200 duplicate)' })
+  @ApiConsumes('multipart/form-data')
+  @ApiBody({ type: UploadFileForm })
+  @ApiHeader({ name: 'x-content-sha256', required: false, description: 'Expected SHA-256 of the file bytes' })
+  @ApiOkResponse({ type: UploadResponse })
+  async upload(@CurrentActor() actor: Actor, @Req() req: Request, @Res() res: Response): Promise<void> {
+    const declared = Number(req.headers['content-length']);
+    if (Number.isFinite(declared) && declared > this.policy.maxFileSize + MULTIPART_OVERHEAD) {
+      res.setHeader('Connection', 'close');
+      throw new FileTooLargeError(this.policy.maxFileSize);
+    }
+    const abort = new AbortController();
+    try {
+      const { result, lateFields } = await receiveMultipart(req, abort, async (part) => {
+        const fields = parseUploadFields(part.fields);
+        return this.commands.execute(
+          new UploadFileCommand(actor, part.stream, { ...fields.metadata, name: fields.metadata.name ?? part.filename ?? '' }, fields.mimeType ?? part.mimeType, {
+            category: fields.category,
+            expectedSha256: headerValue(req.headers['x-content-sha256']) ?? fields.sha256,
+            sizeHint: Number.isFinite(declared) ? declared : undefined,
+            providerPreference: fields.provider,
+            signal: abort.signal,
+          }),
+        );
+      });
+      let file: FileView = result.file;
+      const late = parseUploadFields(lateFields);
+      if (!result.duplicate && (Object.keys(late.metadata).length || late.mimeType || late.category)) {
+        // Fields sent after the file part arrive once the bytes are stored; apply them as an edit.
+        file = await this.commands.execute(new UpdateFileMetadataCommand(actor, file.id, { ...late.metadata, mimeType: late.mimeType, category: late.category }));
+      }
+      res.status(result.duplicate ? 200 : 201).location(`/api/v1/files/${file.id}`).json({ ...file, duplicate: result.duplicate });
+    } catch (error) {
+      // Stop reading an upload we refused; the client gets the answer and the connection closes.
+      if (!req.complete) res.setHeader('Connection', 'close');
+      throw error;
+    }
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'List your files, newest first (keyset pagination)' })
+  @ApiOkResponse({ type: FilePageResponse })
+  list(@CurrentActor() actor: Actor, @Query() q: ListFilesRequest) {
+    return this.queries.execute(
+      new ListFilesQuery(
+        actor,
+        {
+          mimeType: q.type,
+          category: q.category,
+          tag: q.tag,
+          status: q.status,
+          createdFrom: q.createdFrom,
+          createdTo: q.createdTo,
+          nameContains: q.name,
+          allOwners: q.all,
+        },
+        q.limit,
+        q.cursor,
+      ),
+    );
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'A file\'s metadata' })
+  @ApiOkResponse({ type: FileResponse })
+  get(@CurrentActor() actor: Actor, @Param('id') id: string) {
+    return this.queries.execute(new GetFileQuery(actor, id));
+  }
+
+  @Get(':id/content')
+  @ApiOperation({ summary: 'Download the bytes (Range, ETag/If-None-Match supported)' })
+  @ApiProduces('application/octet-stream')
+  async content(@CurrentActor() actor: Actor, @Param('id') id: string, @Query('inline') inline: string | undefined, @Req() req: Request, @Res() res: Response) {
+    const content = await this.queries.execute(new GetFileContentQuery(actor, id));
+    await sendContent(req, res, content, inline === 'true' || inline === '1');
+  }
+
+  @Patch(':id')
+  @ApiOperation({ summary: 'Edit metadata' })
+  @ApiOkResponse({ type: FileResponse })
+  update(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() body: UpdateFileRequest) {
+    return this.commands.execute(new UpdateFileMetadataCommand(actor, id, body));
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Soft-delete (restorable until the retention period ends)' })
+  async remove(@CurrentActor() actor: Actor, @Param('id') id: string): Promise<void> {
+    await this.commands.execute(new DeleteFileCommand(actor, id));
+  }
+
+  @Post(':id/restore')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Undo a soft delete' })
+  @ApiOkResponse({ type: FileResponse })
+  restore(@CurrentActor() actor: Actor, @Param('id') id: string) {
+    return this.commands.execute(new RestoreFileCommand(actor, id));
+  }
+}
+
+function headerValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}

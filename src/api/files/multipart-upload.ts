@@ -1,0 +1,92 @@
+import busboy from 'busboy';
+import type { Request } from 'express';
+import { Readable } from 'node:stream';
+import { ProblemException } from '../problem/problem-exception';
+
+export interface IncomingFilePart {
+  stream: Readable;
+  filename?: string;
+  mimeType?: string;
+  /** Fields that arrived before the file part. */
+  fields: Record<string, string[]>;
+}
+
+const FIELD_LIMITS = { fields: 50, fieldSize: 64 * 1024, parts: 52, headerPairs: 100 };
+
+/**
+ * Streams a multipart/form-data request: fields are collected, the single `file` part is handed to
+ * `onFile` as a stream while it arrives. Resolves with the handler's result and the fields that
+ * came after the file. The body is never buffered; a client that disconnects aborts `signal`.
+ */
+export function receiveMultipart<T>(
+  req: Request,
+  signal: AbortController,
+  onFile: (part: IncomingFilePart) => Promise<T>,
+): Promise<{ result: T; lateFields: Record<string, string[]> }> {
+  if (!req.is('multipart/form-data')) {
+    throw new ProblemException(415, 'unsupported-media-type', 'Unsupported Media Type', 'Send the file as multipart/form-data with a part named "file".');
+  }
+  return new Promise((resolve, reject) => {
+    let parser: busboy.Busboy;
+    try {
+      // preservePath: names arrive as sent, so a path-like name is refused rather than silently cut.
+      parser = busboy({ headers: req.headers, preservePath: true, limits: { ...FIELD_LIMITS, files: 1 } });
+    } catch (e) {
+      reject(badMultipart((e as Error).message));
+      return;
+    }
+    const fields: Record<string, string[]> = {};
+    const lateFields: Record<string, string[]> = {};
+    let handling: Promise<T> | undefined;
+    let settled = false;
+    const fail = (error: unknown) => {
+      if (settled) return;
+      settled = true;
+      signal.abort(error);
+      req.unpipe(parser);
+      reject(error);
+    };
+
+    parser.on('field', (name, value, info) => {
+      if (info.valueTruncated) return fail(badMultipart(`Field "${name}" is longer than ${FIELD_LIMITS.fieldSize} bytes.`));
+      const target = handling ? lateFields : fields;
+      (target[name] ??= []).push(value);
+    });
+    parser.on('file', (name, stream, info) => {
+      if (name !== 'file' || handling) {
+        stream.resume();
+        return fail(badMultipart(`Unexpected file part "${name}": send exactly one part named "file".`));
+      }
+      handling = onFile({ stream, filename: info.filename, mimeType: info.mimeType, fields: { ...fields } });
+      handling.catch((e) => {
+        stream.resume();
+        fail(e);
+      });
+    });
+    parser.on('filesLimit', () => fail(badMultipart('Send exactly one part named "file".')));
+    parser.on('fieldsLimit', () => fail(badMultipart(`At most ${FIELD_LIMITS.fields} fields are accepted.`)));
+    parser.on('partsLimit', () => fail(badMultipart('Too many parts.')));
+    parser.on('error', (e: Error) => fail(badMultipart(e.message)));
+    parser.on('close', () => {
+      if (settled) return;
+      if (!handling) return fail(badMultipart('The request has no part named "file".'));
+      handling.then(
+        (result) => {
+          settled = true;
+          resolve({ result, lateFields });
+        },
+        fail,
+      );
+    });
+
+    // A client that goes away mid-upload must not leave a half-written object behind.
+    req.on('close', () => {
+      if (!req.complete) fail(new ProblemException(400, 'upload-aborted', 'Bad Request', 'The client closed the connection before the upload finished.'));
+    });
+    req.pipe(parser);
+  });
+}
+
+function badMultipart(detail: string): ProblemException {
+  return new ProblemException(400, 'malformed-multipart', 'Bad Request', detail);
+}

@@ -1,0 +1,41 @@
+import { Controller, Get, Inject } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { HealthCheck, HealthCheckService, HealthIndicatorService, MikroOrmHealthIndicator } from '@nestjs/terminus';
+import Redis from 'ioredis';
+import { STORAGE_PROVIDER_REGISTRY } from '../../application/ports';
+import { InMemoryStorageProviderRegistry } from '../../infrastructure/storage-providers/storage-provider.registry';
+import { REDIS_CLIENT } from '../../infrastructure/jobs/redis.client';
+
+@ApiTags('health')
+@Controller('health')
+export class HealthController {
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly indicators: HealthIndicatorService,
+    private readonly db: MikroOrmHealthIndicator,
+    @Inject(REDIS_CLIENT) private readonly redis: Redis,
+    @Inject(STORAGE_PROVIDER_REGISTRY) private readonly providers: InMemoryStorageProviderRegistry,
+  ) {}
+
+  @Get()
+  @HealthCheck()
+  check() {
+    return this.health.check([
+      () => this.db.pingCheck('database', { timeout: 3000 }),
+      async () => {
+        const indicator = this.indicators.check('redis');
+        try {
+          await this.redis.ping();
+          return indicator.up();
+        } catch (e) {
+          return indicator.down({ message: (e as Error).message });
+        }
+      },
+      async () => {
+        const indicator = this.indicators.check('storage');
+        const results = await this.providers.checkAll();
+        return Object.values(results).some((r) => r.healthy) ? indicator.up(results) : indicator.down(results);
+      },
+    ]);
+  }
+}

@@ -1,0 +1,87 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { DomainError, DomainErrorKind } from '../../domain/shared';
+import { PROBLEM_CONTENT_TYPE, ProblemDetails, problemType } from './problem-details';
+import { ProblemException } from './problem-exception';
+
+const STATUS_BY_KIND: Record<DomainErrorKind, number> = {
+  validation: 400,
+  'not-found': 404,
+  conflict: 409,
+  forbidden: 403,
+  'too-large': 413,
+  unavailable: 503,
+  precondition: 412,
+};
+
+const EXTRA_FIELDS = ['existingFileId', 'maxBytes', 'expected', 'actual'] as const;
+
+/**
+ * Turns anything thrown into application/problem+json. Domain errors and HTTP exceptions keep their
+ * meaning; anything else is a 500 whose details stay in the log, never in the response.
+ */
+@Catch()
+export class ProblemFilter implements ExceptionFilter {
+  private readonly logger = new Logger('Problem');
+
+  catch(error: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const req = http.getRequest<Request>();
+    const res = http.getResponse<Response>();
+    const problem = this.toProblem(error);
+    problem.instance = req.originalUrl?.split('?')[0];
+    if (problem.status >= 500) this.logger.error(`${req.method} ${req.originalUrl}: ${(error as Error)?.stack ?? error}`);
+
+    if (res.headersSent) {
+      // A stream failed mid-body: the only honest signal left is to cut the connection.
+      res.destroy();
+      return;
+    }
+    if (error instanceof ProblemException && error.extras.headers) {
+      for (const [k, v] of Object.entries(error.extras.headers)) res.setHeader(k, v);
+    }
+    res.status(problem.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));
+  }
+
+  private toProblem(error: unknown): ProblemDetails {
+    if (error instanceof DomainError) {
+      const status = STATUS_BY_KIND[error.kind];
+      const problem: ProblemDetails = { type: problemType(error.code), title: titleFor(status), status, detail: error.message };
+      if (error.fieldErrors?.length) problem.errors = error.fieldErrors;
+      for (const field of EXTRA_FIELDS) {
+        const value = (error as unknown as Record<string, unknown>)[field];
+        if (value !== undefined) problem[field] = value;
+      }
+      return problem;
+    }
+    if (error instanceof ProblemException) {
+      const { headers: _headers, ...extras } = error.extras;
+      return { type: problemType(error.code), title: error.title, status: error.getStatus(), detail: error.message, ...extras };
+    }
+    if (error instanceof HttpException) {
+      const status = error.getStatus();
+      const body = error.getResponse();
+      const message = typeof body === 'string' ? body : (body as { message?: unknown }).message;
+      const detail = Array.isArray(message) ? message.join('; ') : typeof message === 'string' ? message : error.message;
+      return { type: problemType(slug(titleFor(status))), title: titleFor(status), status, detail };
+    }
+    if (isBodyParserError(error)) {
+      return { type: problemType('malformed-body'), title: 'Bad Request', status: 400, detail: `The request body could not be read: ${error.message}` };
+    }
+    return { type: problemType('internal-error'), title: 'Internal Server Error', status: 500, detail: 'Something went wrong on our side.' };
+  }
+}
+
+function isBodyParserError(error: unknown): error is Error & { status: number } {
+  const e = error as { status?: unknown; type?: unknown };
+  return typeof e?.status === 'number' && e.status >= 400 && e.status < 500 && typeof e.type === 'string';
+}
+
+function titleFor(status: number): string {
+  const name = HttpStatus[status];
+  return name ? name.split('_').map((w) => w[0] + w.slice(1).toLowerCase()).join(' ') : 'Error';
+}
+
+function slug(title: string): string {
+  return title.toLowerCase().replace(/[^a-z0-9]+/g, '-');
+}

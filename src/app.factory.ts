@@ -1,0 +1,50 @@
+import { INestApplication, Logger, LogLevel, RequestMethod } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { problemValidationPipe } from './api/problem/validation.pipe';
+import { AppModule, AppModuleOptions } from './app.module';
+
+export const API_PREFIX = 'api/v1';
+
+const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
+
+export function logLevels(level: string): LogLevel[] {
+  const i = LEVELS.indexOf(level as LogLevel);
+  return LEVELS.slice(0, i < 0 ? 4 : i + 1);
+}
+
+/** Builds the HTTP application exactly as `npm start` runs it; tests use the same function. */
+export async function createHttpApp(options: AppModuleOptions): Promise<INestApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.register(options), {
+    logger: logLevels(options.config.logLevel),
+    bodyParser: true,
+  });
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.useBodyParser('json', { limit: '1mb' });
+  app.setGlobalPrefix(API_PREFIX, { exclude: [{ path: 'health', method: RequestMethod.GET }] });
+  app.useGlobalPipes(problemValidationPipe());
+  app.enableShutdownHooks();
+
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('FlexStorage')
+      .setDescription('File storage for mobile apps and REST clients. Errors are application/problem+json (RFC 9457).')
+      .setVersion('1')
+      .addBearerAuth()
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json', swaggerOptions: { persistAuthorization: true } });
+  return app;
+}
+
+export async function createWorkerApp(options: AppModuleOptions): Promise<INestApplication> {
+  const app = await NestFactory.createApplicationContext(AppModule.register({ ...options, api: false, workers: true }), {
+    logger: logLevels(options.config.logLevel),
+  });
+  app.enableShutdownHooks();
+  new Logger('Worker').log('Workers started');
+  return app as unknown as INestApplication;
+}

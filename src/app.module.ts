@@ -1,0 +1,99 @@
+import { MikroOrmModule } from '@mikro-orm/nestjs';
+import { BullModule } from '@nestjs/bullmq';
+import { DynamicModule, Module, Provider } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { CqrsModule } from '@nestjs/cqrs';
+import { PassportModule } from '@nestjs/passport';
+import { TerminusModule } from '@nestjs/terminus';
+import Redis from 'ioredis';
+import { FILE_COMMAND_HANDLERS, FILE_QUERY_HANDLERS, FILE_READ_MODEL } from './application/files';
+import { CLOCK, ID_GENERATOR, STORAGE_PROVIDER_REGISTRY, UPLOAD_POLICY, UploadPolicy } from './application/ports';
+import { FilesController } from './api/files/files.controller';
+import { HealthController } from './api/health/health.controller';
+import { ProblemFilter } from './api/problem/problem.filter';
+import { FILE_EVENTS, FILE_REPOSITORY } from './domain/file';
+import { DomainEventRegistry } from './domain/shared';
+import { StorageProviderSelector } from './domain/storage';
+import { APP_CONFIG, AppConfig } from './infrastructure/config/app-config';
+import { RUNTIME, RuntimeSettings } from './infrastructure/config/runtime';
+import { JwtStrategy } from './infrastructure/auth/jwt.strategy';
+import { QUEUES } from './infrastructure/jobs/queues';
+import { REDIS_CLIENT, redisOptionsFromUrl } from './infrastructure/jobs/redis.client';
+import { DomainEventsProcessor } from './infrastructure/outbox/domain-events.processor';
+import { MaintenanceProcessor } from './infrastructure/outbox/maintenance.processor';
+import { OutboxKick } from './infrastructure/outbox/outbox-kick';
+import { OutboxNotifier } from './infrastructure/outbox/outbox.notifier';
+import { OutboxRelay } from './infrastructure/outbox/outbox.relay';
+import { OutboxWriter } from './infrastructure/outbox/outbox.writer';
+import { buildOrmOptions } from './infrastructure/persistence/mikro-orm.options';
+import { MikroFileRepository } from './infrastructure/persistence/mikro-file.repository';
+import { SqlFileReadModel } from './infrastructure/persistence/sql-file-read-model';
+import { buildStorageProviders } from './infrastructure/storage-providers/provider-catalog';
+import { InMemoryStorageProviderRegistry } from './infrastructure/storage-providers/storage-provider.registry';
+import { SystemClock, UuidV7Generator } from './infrastructure/system/system-clock';
+
+export interface AppModuleOptions {
+  config: AppConfig;
+  runtime: RuntimeSettings;
+  /** Serve HTTP (controllers). */
+  api: boolean;
+  /** Run BullMQ processors and recurring jobs. */
+  workers: boolean;
+}
+
+/**
+ * The composition root. `npm start` builds it with api and workers, `start:worker` with workers
+ * only, so the two scale separately.
+ */
+@Module({})
+export class AppModule {
+  static register(options: AppModuleOptions): DynamicModule {
+    const { config, runtime } = options;
+    const core: Provider[] = [
+      { provide: APP_CONFIG, useValue: config },
+      { provide: RUNTIME, useValue: runtime },
+      { provide: CLOCK, useClass: SystemClock },
+      { provide: ID_GENERATOR, useClass: UuidV7Generator },
+      { provide: FILE_REPOSITORY, useClass: MikroFileRepository },
+      { provide: FILE_READ_MODEL, useClass: SqlFileReadModel },
+      {
+        provide: STORAGE_PROVIDER_REGISTRY,
+        useFactory: async () => new InMemoryStorageProviderRegistry(await buildStorageProviders({ config, databaseUrl: runtime.databaseUrl })),
+      },
+      {
+        provide: UPLOAD_POLICY,
+        useValue: {
+          maxFileSize: config.maxFileSize,
+          selector: new StorageProviderSelector(config.storage.rules, config.storage.defaultProvider),
+        } satisfies UploadPolicy,
+      },
+      { provide: DomainEventRegistry, useValue: new DomainEventRegistry([...FILE_EVENTS]) },
+      {
+        provide: REDIS_CLIENT,
+        useFactory: () => new Redis({ ...redisOptionsFromUrl(runtime.redisUrl), lazyConnect: false }),
+      },
+      OutboxNotifier,
+      OutboxWriter,
+      OutboxRelay,
+      OutboxKick,
+      ...FILE_COMMAND_HANDLERS,
+      ...FILE_QUERY_HANDLERS,
+    ];
+    const api: Provider[] = options.api ? [JwtStrategy, { provide: APP_FILTER, useClass: ProblemFilter }] : [];
+    const workers: Provider[] = options.workers ? [DomainEventsProcessor, MaintenanceProcessor] : [];
+
+    return {
+      module: AppModule,
+      imports: [
+        MikroOrmModule.forRoot(buildOrmOptions(runtime.databaseUrl)),
+        CqrsModule.forRoot(),
+        BullModule.forRoot({ connection: redisOptionsFromUrl(runtime.redisUrl), prefix: config.queuePrefix }),
+        BullModule.registerQueue({ name: QUEUES.domainEvents }, { name: QUEUES.maintenance }),
+        PassportModule,
+        TerminusModule,
+      ],
+      controllers: options.api ? [FilesController, HealthController] : [],
+      providers: [...core, ...api, ...workers],
+    };
+  }
+}

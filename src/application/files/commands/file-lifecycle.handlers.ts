@@ -1,0 +1,58 @@
+import { Inject } from '@nestjs/common';
+import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { FILE_REPOSITORY, FileRepository, FileType } from '../../../domain/file';
+import { CLOCK, Clock } from '../../ports';
+import { loadAccessibleFile } from '../file-access';
+import { FileView, toFileView } from '../file-view';
+import { DeleteFileCommand, RestoreFileCommand, UpdateFileMetadataCommand } from './file-lifecycle.commands';
+
+// Each handler: load (owner-scoped), one domain method, save. The repository writes the events.
+
+@CommandHandler(UpdateFileMetadataCommand)
+export class UpdateFileMetadataHandler implements ICommandHandler<UpdateFileMetadataCommand, FileView> {
+  constructor(
+    @Inject(FILE_REPOSITORY) private readonly files: FileRepository,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  async execute({ actor, fileId, patch }: UpdateFileMetadataCommand): Promise<FileView> {
+    const file = await loadAccessibleFile(this.files, actor, fileId);
+    const { mimeType, category, ...metadata } = patch;
+    const type = mimeType !== undefined || category !== undefined
+      ? FileType.of(mimeType ?? file.type.mimeType, category ?? (mimeType === undefined ? file.type.category : undefined))
+      : undefined;
+    file.updateMetadata(metadata, type, this.clock.now());
+    await this.files.save(file);
+    return toFileView(file);
+  }
+}
+
+@CommandHandler(DeleteFileCommand)
+export class DeleteFileHandler implements ICommandHandler<DeleteFileCommand, void> {
+  constructor(
+    @Inject(FILE_REPOSITORY) private readonly files: FileRepository,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  async execute({ actor, fileId }: DeleteFileCommand): Promise<void> {
+    const file = await loadAccessibleFile(this.files, actor, fileId);
+    if (file.isDeleted) return; // DELETE is idempotent
+    file.delete(this.clock.now());
+    await this.files.save(file);
+  }
+}
+
+@CommandHandler(RestoreFileCommand)
+export class RestoreFileHandler implements ICommandHandler<RestoreFileCommand, FileView> {
+  constructor(
+    @Inject(FILE_REPOSITORY) private readonly files: FileRepository,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  async execute({ actor, fileId }: RestoreFileCommand): Promise<FileView> {
+    const file = await loadAccessibleFile(this.files, actor, fileId);
+    file.restore(this.clock.now());
+    await this.files.save(file);
+    return toFileView(file);
+  }
+}

@@ -1,0 +1,30 @@
+import { Command } from '@nestjs/cqrs';
+import { FileMetadataProps } from '../../../domain/file';
+import { ByteBody } from '../../../domain/storage';
+import { Actor } from '../../../domain/user/role';
+import { FileView } from '../file-view';
+
+export interface UploadFileResult {
+  file: FileView;
+  /** True when the owner already had these bytes: the existing file is returned, nothing new kept. */
+  duplicate: boolean;
+}
+
+export class UploadFileCommand extends Command<UploadFileResult> {
+  constructor(
+    readonly actor: Actor,
+    readonly body: ByteBody,
+    readonly metadata: FileMetadataProps,
+    readonly mimeType: string | undefined,
+    readonly options: {
+      category?: string;
+      expectedSha256?: string;
+      /** Upper bound of the size when known before the body arrives (e.g. from Content-Length). */
+      sizeHint?: number;
+      providerPreference?: string;
+      signal?: AbortSignal;
+    } = {},
+  ) {
+    super();
+  }
+}

@@ -1,0 +1,4 @@
+export * from './clock';
+export * from './id-generator';
+export * from './storage-provider-registry';
+export * from './upload-policy';

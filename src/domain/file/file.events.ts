@@ -1,0 +1,51 @@
+import { DomainEvent } from '../shared';
+
+export class FileCreated extends DomainEvent<{ ownerId: string; name: string; mimeType: string; category: string }> {
+  static override readonly eventName = 'file.created';
+}
+
+export class FileUploadStarted extends DomainEvent<{ ownerId: string; providerId: string }> {
+  static override readonly eventName = 'file.upload-started';
+}
+
+export class FileUploadCompleted extends DomainEvent<{
+  ownerId: string;
+  size: number;
+  sha256: string;
+  mimeType: string;
+  category: string;
+  providerId: string;
+}> {
+  static override readonly eventName = 'file.uploaded';
+}
+
+export class FileUploadFailed extends DomainEvent<{ ownerId: string; reason: string }> {
+  static override readonly eventName = 'file.upload-failed';
+}
+
+export class FileArchived extends DomainEvent<{ ownerId: string; providerId: string }> {
+  static override readonly eventName = 'file.archived';
+}
+
+export class FileMetadataUpdated extends DomainEvent<{ ownerId: string; fields: string[] }> {
+  static override readonly eventName = 'file.metadata-updated';
+}
+
+export class FileDeleted extends DomainEvent<{ ownerId: string }> {
+  static override readonly eventName = 'file.deleted';
+}
+
+export class FileRestored extends DomainEvent<{ ownerId: string }> {
+  static override readonly eventName = 'file.restored';
+}
+
+export const FILE_EVENTS = [
+  FileCreated,
+  FileUploadStarted,
+  FileUploadCompleted,
+  FileUploadFailed,
+  FileArchived,
+  FileMetadataUpdated,
+  FileDeleted,
+  FileRestored,
+] as const;

@@ -1,0 +1,183 @@
+import { AggregateRoot, InvalidStateTransitionError } from '../shared';
+import { FileHash } from './file-hash';
+import { FileMetadata, FileMetadataProps } from './file-metadata';
+import { FileSize } from './file-size';
+import { FileType } from './file-type';
+import {
+  FileArchived,
+  FileCreated,
+  FileDeleted,
+  FileMetadataUpdated,
+  FileRestored,
+  FileUploadCompleted,
+  FileUploadFailed,
+  FileUploadStarted,
+} from './file.events';
+import { FileNotReadableError } from './file.errors';
+import { StorageLocation } from './storage-location';
+import { UploadStatus, assertTransition } from './upload-status';
+
+export interface FileState {
+  id: string;
+  ownerId: string;
+  metadata: FileMetadata;
+  type: FileType;
+  size: FileSize | null;
+  hash: FileHash | null;
+  status: UploadStatus;
+  /** The status a deleted file returns to on restore. */
+  statusBeforeDelete: UploadStatus | null;
+  locations: StorageLocation[];
+  createdAt: Date;
+  updatedAt: Date;
+  deletedAt: Date | null;
+}
+
+/** A user's file: its metadata, the facts about its bytes, and where copies of them live. */
+export class File extends AggregateRoot {
+  private constructor(
+    private state: FileState,
+    version: number,
+  ) {
+    super(state.id, version);
+  }
+
+  static create(props: { id: string; ownerId: string; metadata: FileMetadata; type: FileType; now: Date }): File {
+    const file = new File(
+      {
+        id: props.id,
+        ownerId: props.ownerId,
+        metadata: props.metadata,
+        type: props.type,
+        size: null,
+        hash: null,
+        status: UploadStatus.Pending,
+        statusBeforeDelete: null,
+        locations: [],
+        createdAt: props.now,
+        updatedAt: props.now,
+        deletedAt: null,
+      },
+      0,
+    );
+    file.record(
+      new FileCreated(
+        file.id,
+        { ownerId: props.ownerId, name: props.metadata.name, mimeType: props.type.mimeType, category: props.type.category },
+        props.now.toISOString(),
+      ),
+    );
+    return file;
+  }
+
+  static reconstitute(state: FileState, version: number): File {
+    return new File({ ...state, locations: [...state.locations] }, version);
+  }
+
+  get ownerId(): string { return this.state.ownerId; }
+  get metadata(): FileMetadata { return this.state.metadata; }
+  get type(): FileType { return this.state.type; }
+  get size(): FileSize | null { return this.state.size; }
+  get hash(): FileHash | null { return this.state.hash; }
+  get status(): UploadStatus { return this.state.status; }
+  get statusBeforeDelete(): UploadStatus | null { return this.state.statusBeforeDelete; }
+  get locations(): readonly StorageLocation[] { return this.state.locations; }
+  get createdAt(): Date { return this.state.createdAt; }
+  get updatedAt(): Date { return this.state.updatedAt; }
+  get deletedAt(): Date | null { return this.state.deletedAt; }
+  get isDeleted(): boolean { return this.state.status === UploadStatus.Deleted; }
+
+  isOwnedBy(userId: string): boolean {
+    return this.state.ownerId === userId;
+  }
+
+  startUpload(location: StorageLocation, now: Date): void {
+    this.transition(UploadStatus.Uploading, now);
+    this.state.locations = [location];
+    this.record(new FileUploadStarted(this.id, { ownerId: this.ownerId, providerId: location.providerId }, now.toISOString()));
+  }
+
+  completeUpload(size: FileSize, hash: FileHash, now: Date): void {
+    this.transition(UploadStatus.Completed, now);
+    this.state.size = size;
+    this.state.hash = hash;
+    this.record(
+      new FileUploadCompleted(
+        this.id,
+        {
+          ownerId: this.ownerId,
+          size: size.bytes,
+          sha256: hash.hex,
+          mimeType: this.type.mimeType,
+          category: this.type.category,
+          providerId: this.primaryLocation().providerId,
+        },
+        now.toISOString(),
+      ),
+    );
+  }
+
+  failUpload(reason: string, now: Date): void {
+    this.transition(UploadStatus.Failed, now);
+    this.record(new FileUploadFailed(this.id, { ownerId: this.ownerId, reason }, now.toISOString()));
+  }
+
+  markArchived(location: StorageLocation, now: Date): void {
+    this.transition(UploadStatus.Archived, now);
+    this.state.locations = [location, ...this.state.locations.filter((l) => !l.equals(location))];
+    this.record(new FileArchived(this.id, { ownerId: this.ownerId, providerId: location.providerId }, now.toISOString()));
+  }
+
+  updateMetadata(patch: Partial<FileMetadataProps>, type: FileType | undefined, now: Date): void {
+    if (this.isDeleted) throw new InvalidStateTransitionError(this.status, 'edited');
+    const fields = Object.keys(patch).filter((k) => (patch as Record<string, unknown>)[k] !== undefined);
+    this.state.metadata = this.state.metadata.with(patch);
+    if (type) {
+      this.state.type = type;
+      fields.push('type');
+    }
+    if (fields.length === 0) return;
+    this.state.updatedAt = now;
+    this.record(new FileMetadataUpdated(this.id, { ownerId: this.ownerId, fields }, now.toISOString()));
+  }
+
+  /** Soft delete: the bytes stay until the retention period has passed. */
+  delete(now: Date): void {
+    const previous = this.state.status;
+    this.transition(UploadStatus.Deleted, now);
+    this.state.statusBeforeDelete = previous;
+    this.state.deletedAt = now;
+    this.record(new FileDeleted(this.id, { ownerId: this.ownerId }, now.toISOString()));
+  }
+
+  restore(now: Date): void {
+    if (!this.isDeleted) throw new InvalidStateTransitionError(this.status, 'restored');
+    const target = this.state.statusBeforeDelete ?? UploadStatus.Completed;
+    this.transition(target, now);
+    this.state.statusBeforeDelete = null;
+    this.state.deletedAt = null;
+    this.record(new FileRestored(this.id, { ownerId: this.ownerId }, now.toISOString()));
+  }
+
+  /** The location content is served from; only a completed file has readable content. */
+  readableLocation(): StorageLocation {
+    if (this.status !== UploadStatus.Completed) throw new FileNotReadableError(this.id, this.status);
+    return this.primaryLocation();
+  }
+
+  primaryLocation(): StorageLocation {
+    const location = this.state.locations[0];
+    if (!location) throw new FileNotReadableError(this.id, this.status);
+    return location;
+  }
+
+  snapshot(): Readonly<FileState> {
+    return { ...this.state, locations: [...this.state.locations] };
+  }
+
+  private transition(to: UploadStatus, now: Date): void {
+    assertTransition(this.state.status, to);
+    this.state.status = to;
+    this.state.updatedAt = now;
+  }
+}

@@ -1,0 +1,25 @@
+import { DomainError } from '../shared';
+
+export class StoredObjectNotFoundError extends DomainError {
+  readonly kind = 'not-found' as const;
+  readonly code = 'stored-object-missing';
+  constructor(providerId: string, key: string) {
+    super(`Provider ${providerId} has no object ${key}.`);
+  }
+}
+
+export class NoStorageProviderAvailableError extends DomainError {
+  readonly kind = 'unavailable' as const;
+  readonly code = 'no-storage-provider';
+  constructor(reason: string) {
+    super(`No storage provider can take this file right now: ${reason}.`);
+  }
+}
+
+export class UnknownStorageProviderError extends DomainError {
+  readonly kind = 'validation' as const;
+  readonly code = 'unknown-storage-provider';
+  constructor(providerId: string) {
+    super(`There is no storage provider "${providerId}".`, [{ field: 'provider', message: 'unknown provider' }]);
+  }
+}

@@ -1,0 +1,165 @@
+import * as path from 'node:path';
+import { DEFAULT_MAX_FILE_SIZE } from '../../domain/file';
+import { SelectionRule } from '../../domain/storage';
+
+/**
+ * Every setting the service reads, parsed and validated once at start. A bad value stops the
+ * process with one message naming every problem, instead of failing later mid-request.
+ */
+export interface AppConfig {
+  nodeEnv: string;
+  port: number;
+  host: string;
+  /** Undefined: resolved at start (localhost:5432, else embedded PostgreSQL). */
+  databaseUrl?: string;
+  /** Undefined: resolved at start (localhost:6379, else a redis-server child process). */
+  redisUrl?: string;
+  dataDir: string;
+  /** Undefined outside production: a random secret is generated and kept under DATA_DIR. */
+  jwtSecret?: string;
+  jwtAccessTtlSeconds: number;
+  jwtRefreshTtlSeconds: number;
+  externalJwt: {
+    issuer?: string;
+    audience?: string;
+    secret?: string;
+    publicKey?: string;
+    jwksUri?: string;
+    rolesClaim: string;
+  };
+  maxFileSize: number;
+  storage: {
+    defaultProvider: string;
+    enabledProviders: string[];
+    rules: SelectionRule[];
+  };
+  runWorkers: boolean;
+  outboxRelayIntervalMs: number;
+  queuePrefix: string;
+  logLevel: string;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+  }
+}
+
+const SIZE_UNITS: Record<string, number> = {
+  '': 1, b: 1, kb: 1e3, mb: 1e6, gb: 1e9, tb: 1e12, kib: 1024, mib: 1024 ** 2, gib: 1024 ** 3, tib: 1024 ** 4,
+};
+
+export function parseByteSize(value: string): number | undefined {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(value);
+  const unit = m ? SIZE_UNITS[m[2].toLowerCase()] : undefined;
+  if (!m || unit === undefined) return undefined;
+  const bytes = Math.floor(Number(m[1]) * unit);
+  return Number.isSafeInteger(bytes) ? bytes : undefined;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const problems: string[] = [];
+  const str = (name: string): string | undefined => {
+    const v = env[name];
+    return v === undefined || v.trim() === '' ? undefined : v.trim();
+  };
+  const int = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = str(name);
+    if (raw === undefined) return fallback;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < min || n > max) {
+      problems.push(`${name} must be an integer from ${min} to ${max}, got "${raw}"`);
+      return fallback;
+    }
+    return n;
+  };
+  const bool = (name: string, fallback: boolean): boolean => {
+    const raw = str(name)?.toLowerCase();
+    if (raw === undefined) return fallback;
+    if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
+    if (['0', 'false', 'no', 'off'].includes(raw)) return false;
+    problems.push(`${name} must be true or false, got "${raw}"`);
+    return fallback;
+  };
+  const url = (name: string, protocols: string[]): string | undefined => {
+    const raw = str(name);
+    if (raw === undefined) return undefined;
+    try {
+      const u = new URL(raw);
+      if (!protocols.includes(u.protocol)) throw new Error();
+      return raw;
+    } catch {
+      problems.push(`${name} must be a ${protocols.join(' or ')}// URL`);
+      return undefined;
+    }
+  };
+
+  const nodeEnv = str('NODE_ENV') ?? 'development';
+  const jwtSecret = str('JWT_SECRET');
+  if (jwtSecret !== undefined && jwtSecret.length < 32) problems.push('JWT_SECRET must be at least 32 characters');
+  if (jwtSecret === undefined && nodeEnv === 'production') problems.push('JWT_SECRET is required when NODE_ENV=production');
+
+  let maxFileSize = DEFAULT_MAX_FILE_SIZE;
+  const rawMax = str('MAX_FILE_SIZE');
+  if (rawMax !== undefined) {
+    const parsed = parseByteSize(rawMax);
+    if (parsed === undefined || parsed < 0) problems.push(`MAX_FILE_SIZE must be a size such as 5GiB or 104857600, got "${rawMax}"`);
+    else maxFileSize = parsed;
+  }
+
+  const enabledProviders = (str('STORAGE_PROVIDERS') ?? 'local-fs').split(',').map((s) => s.trim()).filter(Boolean);
+  const defaultProvider = str('STORAGE_DEFAULT_PROVIDER') ?? 'local-fs';
+  if (!enabledProviders.includes(defaultProvider)) {
+    problems.push(`STORAGE_DEFAULT_PROVIDER "${defaultProvider}" is not among STORAGE_PROVIDERS (${enabledProviders.join(', ')})`);
+  }
+  let rules: SelectionRule[] = [];
+  const rawRules = str('STORAGE_RULES');
+  if (rawRules !== undefined) {
+    try {
+      const parsed: unknown = JSON.parse(rawRules);
+      if (!Array.isArray(parsed) || parsed.some((r) => typeof r !== 'object' || r === null || typeof r.provider !== 'string')) {
+        throw new Error('an array of objects with a "provider"');
+      }
+      rules = parsed as SelectionRule[];
+      for (const r of rules) {
+        if (!enabledProviders.includes(r.provider)) problems.push(`STORAGE_RULES names provider "${r.provider}", which is not enabled`);
+      }
+    } catch (e) {
+      problems.push(`STORAGE_RULES must be JSON: ${(e as Error).message}`);
+    }
+  }
+
+  const config: AppConfig = {
+    nodeEnv,
+    port: int('PORT', 3000, 0, 65535),
+    host: str('HOST') ?? '0.0.0.0',
+    databaseUrl: url('DATABASE_URL', ['postgres:', 'postgresql:']),
+    redisUrl: url('REDIS_URL', ['redis:', 'rediss:']),
+    dataDir: path.resolve(str('DATA_DIR') ?? './data'),
+    jwtSecret,
+    jwtAccessTtlSeconds: int('JWT_ACCESS_TTL', 900, 30, 86_400),
+    jwtRefreshTtlSeconds: int('JWT_REFRESH_TTL', 30 * 86_400, 60, 365 * 86_400),
+    externalJwt: {
+      issuer: str('JWT_EXTERNAL_ISSUER'),
+      audience: str('JWT_EXTERNAL_AUDIENCE'),
+      secret: str('JWT_EXTERNAL_SECRET'),
+      publicKey: str('JWT_EXTERNAL_PUBLIC_KEY')?.replace(/\\n/g, '\n'),
+      jwksUri: url('JWT_EXTERNAL_JWKS_URI', ['https:', 'http:']),
+      rolesClaim: str('JWT_EXTERNAL_ROLES_CLAIM') ?? 'roles',
+    },
+    maxFileSize,
+    storage: { defaultProvider, enabledProviders, rules },
+    runWorkers: bool('RUN_WORKERS', true),
+    outboxRelayIntervalMs: int('OUTBOX_RELAY_INTERVAL_MS', 1000, 50, 60_000),
+    queuePrefix: str('QUEUE_PREFIX') ?? 'flexstorage',
+    logLevel: str('LOG_LEVEL') ?? 'log',
+  };
+  const external = config.externalJwt;
+  if ((external.secret || external.publicKey || external.jwksUri) && !external.issuer) {
+    problems.push('JWT_EXTERNAL_ISSUER is required when an external issuer key is configured');
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}
+
+export const APP_CONFIG = Symbol('AppConfig');

@@ -1,0 +1,9 @@
+/** Queue names by concern. Later work adds retrieval, redundancy, media and webhooks. */
+export const QUEUES = {
+  domainEvents: 'domain-events',
+  maintenance: 'maintenance',
+} as const;
+
+export const JOBS = {
+  outboxRelay: 'outbox-relay',
+} as const;

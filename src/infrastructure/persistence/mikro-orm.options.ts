@@ -1,0 +1,23 @@
+import { Options } from '@mikro-orm/core';
+import { Migrator } from '@mikro-orm/migrations';
+import { PostgreSqlDriver } from '@mikro-orm/postgresql';
+import { Migration20261123000000_initial } from './migrations/Migration20261123000000_initial';
+import { PERSISTENCE_SCHEMAS } from './schemas';
+
+/** Migrations are listed explicitly so they run the same from ts (tests) and from dist (start). */
+export const MIGRATIONS = [{ name: 'Migration20261123000000_initial', class: Migration20261123000000_initial }];
+
+export function buildOrmOptions(clientUrl: string): Options<PostgreSqlDriver> {
+  return {
+    driver: PostgreSqlDriver,
+    clientUrl,
+    entities: PERSISTENCE_SCHEMAS,
+    extensions: [Migrator],
+    migrations: { migrationsList: MIGRATIONS, transactional: true, allOrNothing: true },
+    discovery: { warnWhenNoEntities: false },
+    pool: { min: 0, max: 20 },
+    allowGlobalContext: false,
+    forceUtcTimezone: true,
+    debug: false,
+  };
+}

@@ -1,0 +1,9 @@
+import { FileSchema } from './file.record';
+import { OutboxSchema } from './outbox.record';
+import { RefreshTokenSchema, UserSchema } from './user.record';
+
+export * from './file.record';
+export * from './outbox.record';
+export * from './user.record';
+
+export const PERSISTENCE_SCHEMAS = [FileSchema, OutboxSchema, UserSchema, RefreshTokenSchema];

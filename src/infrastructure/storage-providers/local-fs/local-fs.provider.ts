@@ -1,0 +1,144 @@
+import { randomUUID } from 'node:crypto';
+import { constants, createReadStream } from 'node:fs';
+import { access, mkdir, open, rename, stat, statfs, unlink } from 'node:fs/promises';
+import * as path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { ChecksumMismatchError, StorageLocation } from '../../../domain/file';
+import {
+  ByteBody,
+  ByteRange,
+  ObjectHead,
+  ProviderHealth,
+  StorageCapabilities,
+  StorageProvider,
+  StoredObjectNotFoundError,
+  WriteOptions,
+  WriteResult,
+} from '../../../domain/storage';
+import { fileHandleSink } from '../shared/file-handle-sink';
+import { meter } from '../shared/metered-body';
+
+const WRITE_BUFFER = 1024 * 1024;
+
+/**
+ * Files under a root directory. A write goes to tmp/, is fsynced, and only then renamed into
+ * objects/ (and the directory fsynced), so a crash leaves either the whole object or none.
+ * Keys are random UUIDs the provider makes: nothing a user sends ever becomes part of a path.
+ */
+export class LocalFsProvider implements StorageProvider {
+  readonly capabilities: StorageCapabilities = {
+    instantAccess: true,
+    rangeReads: true,
+    retrievalRequired: false,
+    retrievalTiers: [],
+    maxObjectSize: null,
+    deletion: 'immediate',
+    minimumStorageDays: 0,
+  };
+  private readonly objectsDir: string;
+  private readonly tmpDir: string;
+  private ready: Promise<void> | undefined;
+
+  constructor(
+    root: string,
+    readonly id = 'local-fs',
+  ) {
+    this.objectsDir = path.join(path.resolve(root), 'objects');
+    this.tmpDir = path.join(path.resolve(root), 'tmp');
+  }
+
+  async write(body: ByteBody, options: WriteOptions): Promise<WriteResult> {
+    await this.ensureDirs();
+    const key = newKey();
+    const tmp = path.join(this.tmpDir, `${randomUUID()}.part`);
+    const handle = await open(tmp, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY, 0o600);
+    try {
+      const metered = meter(body, options.maxBytes, options.signal);
+      await pipeline(metered.body, fileHandleSink(handle, WRITE_BUFFER), { signal: options.signal });
+      await handle.sync();
+      await handle.close();
+      const { size, sha256 } = metered.result();
+      if (options.expectedSha256 && options.expectedSha256 !== sha256) {
+        throw new ChecksumMismatchError(options.expectedSha256, sha256);
+      }
+      const final = this.pathOf(key);
+      await mkdir(path.dirname(final), { recursive: true });
+      await rename(tmp, final);
+      await syncDir(path.dirname(final));
+      return { key, size, sha256 };
+    } catch (error) {
+      await handle.close().catch(() => undefined);
+      await unlink(tmp).catch(() => undefined);
+      throw error;
+    }
+  }
+
+  async read(key: string, range?: ByteRange): Promise<ByteBody> {
+    const file = this.pathOf(key);
+    // Open first, so a missing object fails here, before any response header is sent.
+    const handle = await open(file, 'r').catch((e: NodeJS.ErrnoException) => {
+      throw e.code === 'ENOENT' ? new StoredObjectNotFoundError(this.id, key) : e;
+    });
+    return createReadStream('', { fd: handle, start: range?.start, end: range?.end, highWaterMark: 256 * 1024 });
+  }
+
+  async head(key: string): Promise<ObjectHead | null> {
+    try {
+      return { size: (await stat(this.pathOf(key))).size };
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw e;
+    }
+  }
+
+  async delete(key: string): Promise<void> {
+    await unlink(this.pathOf(key)).catch((e: NodeJS.ErrnoException) => {
+      if (e.code !== 'ENOENT') throw e;
+    });
+  }
+
+  async health(): Promise<ProviderHealth> {
+    try {
+      await this.ensureDirs();
+      await access(this.objectsDir, constants.W_OK);
+      const fs = await statfs(this.objectsDir);
+      const free = fs.bavail * fs.bsize;
+      return { healthy: true, detail: `${Math.floor(free / 1024 ** 2)} MiB free` };
+    } catch (e) {
+      return { healthy: false, detail: (e as Error).message };
+    }
+  }
+
+  private pathOf(key: string): string {
+    // StorageLocation refuses absolute paths and `..`; the prefix check is a second fence.
+    StorageLocation.of(this.id, key);
+    const resolved = path.resolve(this.objectsDir, key);
+    if (!resolved.startsWith(this.objectsDir + path.sep)) throw new StoredObjectNotFoundError(this.id, key);
+    return resolved;
+  }
+
+  private ensureDirs(): Promise<void> {
+    this.ready ??= Promise.all([
+      mkdir(this.objectsDir, { recursive: true, mode: 0o700 }),
+      mkdir(this.tmpDir, { recursive: true, mode: 0o700 }),
+    ]).then(() => undefined);
+    return this.ready.catch((e) => {
+      this.ready = undefined;
+      throw e;
+    });
+  }
+}
+
+function newKey(): string {
+  const id = randomUUID();
+  return `${id.slice(0, 2)}/${id.slice(2, 4)}/${id}`;
+}
+
+async function syncDir(dir: string): Promise<void> {
+  const handle = await open(dir, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}

@@ -1,0 +1,17 @@
+import { StorageProvider } from '../../domain/storage';
+import { localFsProviderFactory } from './local-fs/local-fs.factory';
+import { ProviderContext, StorageProviderFactory } from './shared/provider-config';
+
+/** Built-in providers by id. Later work adds cloud providers and plugin loading here. */
+export const BUILT_IN_PROVIDERS: StorageProviderFactory[] = [localFsProviderFactory];
+
+export async function buildStorageProviders(context: ProviderContext): Promise<StorageProvider[]> {
+  const { enabledProviders } = context.config.storage;
+  const providers: StorageProvider[] = [];
+  for (const id of enabledProviders) {
+    const factory = BUILT_IN_PROVIDERS.find((f) => f.id === id);
+    if (!factory) throw new Error(`STORAGE_PROVIDERS names "${id}", but no such provider is built in (known: ${BUILT_IN_PROVIDERS.map((f) => f.id).join(', ')}).`);
+    providers.push(await factory.create(context));
+  }
+  return providers;
+}

@@ -1,0 +1,66 @@
+import { INestApplication } from '@nestjs/common';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import jwt from 'jsonwebtoken';
+import { createHttpApp } from '../../src/app.factory';
+import { AppConfig, loadConfig } from '../../src/infrastructure/config/app-config';
+import { OWN_ISSUER } from '../../src/infrastructure/auth/jwt.strategy';
+import { RuntimeSettings } from '../../src/infrastructure/config/runtime';
+import { createTestDatabase, TestDatabase } from './test-database';
+
+export const TEST_JWT_SECRET = 'test-secret-that-is-long-enough-for-hs256-0123456789';
+
+export interface TestApp {
+  app: INestApplication;
+  baseUrl: string;
+  config: AppConfig;
+  runtime: RuntimeSettings;
+  db: TestDatabase;
+  dataDir: string;
+  /** A signed access token, as the auth endpoints would issue it. */
+  tokenFor(userId: string, roles?: string[], options?: jwt.SignOptions): string;
+  close(): Promise<void>;
+}
+
+/**
+ * The real application (same factory as `npm start`) on a random port, with its own database,
+ * data directory and queue prefix, against the machine's PostgreSQL and Redis.
+ */
+export async function startTestApp(env: Record<string, string> = {}, options: { workers?: boolean } = {}): Promise<TestApp> {
+  const db = await createTestDatabase();
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'flexstorage-test-'));
+  const config = loadConfig({
+    DATA_DIR: dataDir,
+    JWT_SECRET: TEST_JWT_SECRET,
+    QUEUE_PREFIX: `fs-test-${randomBytes(4).toString('hex')}`,
+    LOG_LEVEL: 'error',
+    OUTBOX_RELAY_INTERVAL_MS: '200',
+    ...env,
+  });
+  const runtime: RuntimeSettings = {
+    databaseUrl: db.url,
+    redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+    jwtSecret: TEST_JWT_SECRET,
+  };
+  const app = await createHttpApp({ config, runtime, api: true, workers: options.workers ?? true });
+  await app.listen(0, '127.0.0.1');
+  const port = (app.getHttpServer().address() as AddressInfo).port;
+  return {
+    app,
+    baseUrl: `http://127.0.0.1:${port}`,
+    config,
+    runtime,
+    db,
+    dataDir,
+    tokenFor: (userId, roles = ['user'], signOptions = {}) =>
+      jwt.sign({ sub: userId, roles, typ: 'access' }, TEST_JWT_SECRET, { issuer: OWN_ISSUER, expiresIn: 600, ...signOptions }),
+    close: async () => {
+      await app.close();
+      await db.drop();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
