@@ -57,6 +57,9 @@ export function receiveMultipart<T>(
         stream.resume();
         return fail(badMultipart(`Unexpected file part "${name}": send exactly one part named "file".`));
       }
+      // The consumer sees stream errors through iteration; this keeps a cut-short form from
+      // raising an unhandled 'error' before the consumer has started reading.
+      stream.on('error', () => undefined);
       handling = onFile({ stream, filename: info.filename, mimeType: info.mimeType, fields: { ...fields } });
       handling.catch((e) => {
         stream.resume();

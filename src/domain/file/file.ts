@@ -98,6 +98,9 @@ export class File extends AggregateRoot {
   }
 
   completeUpload(size: FileSize, hash: FileHash, now: Date): void {
+    // Archived→completed and deleted→completed are legal moves for other operations, not for this one.
+    this.guardSource([UploadStatus.Uploading], UploadStatus.Completed);
+    const providerId = this.primaryLocation().providerId;
     this.transition(UploadStatus.Completed, now);
     this.state.size = size;
     this.state.hash = hash;
@@ -110,7 +113,7 @@ export class File extends AggregateRoot {
           sha256: hash.hex,
           mimeType: this.type.mimeType,
           category: this.type.category,
-          providerId: this.primaryLocation().providerId,
+          providerId,
         },
         now.toISOString(),
       ),
@@ -123,6 +126,8 @@ export class File extends AggregateRoot {
   }
 
   markArchived(location: StorageLocation, now: Date): void {
+    // Deleted→archived is how restore returns an archived file; archiving must not undelete one.
+    this.guardSource([UploadStatus.Completed], UploadStatus.Archived);
     this.transition(UploadStatus.Archived, now);
     this.state.locations = [location, ...this.state.locations.filter((l) => !l.equals(location))];
     this.record(new FileArchived(this.id, { ownerId: this.ownerId, providerId: location.providerId }, now.toISOString()));
@@ -130,13 +135,18 @@ export class File extends AggregateRoot {
 
   updateMetadata(patch: Partial<FileMetadataProps>, type: FileType | undefined, now: Date): void {
     if (this.isDeleted) throw new InvalidStateTransitionError(this.status, 'edited');
-    const fields = Object.keys(patch).filter((k) => (patch as Record<string, unknown>)[k] !== undefined);
-    this.state.metadata = this.state.metadata.with(patch);
-    if (type) {
-      this.state.type = type;
-      fields.push('type');
-    }
+    const before = this.state.metadata.toProps();
+    const metadata = this.state.metadata.with(patch);
+    const after = metadata.toProps();
+    // Only what actually changed is announced, so re-sending the same values is a no-op.
+    const fields: string[] = (Object.keys(after) as (keyof FileMetadataProps)[]).filter(
+      (k) => !sameValue(before[k], after[k]),
+    );
+    const typeChanged = !!type && (type.mimeType !== this.type.mimeType || type.category !== this.type.category);
+    if (typeChanged) fields.push('type');
     if (fields.length === 0) return;
+    this.state.metadata = metadata;
+    if (type && typeChanged) this.state.type = type;
     this.state.updatedAt = now;
     this.record(new FileMetadataUpdated(this.id, { ownerId: this.ownerId, fields }, now.toISOString()));
   }
@@ -175,9 +185,18 @@ export class File extends AggregateRoot {
     return { ...this.state, locations: [...this.state.locations] };
   }
 
+  private guardSource(from: readonly UploadStatus[], to: UploadStatus): void {
+    if (!from.includes(this.state.status)) throw new InvalidStateTransitionError(this.state.status, to);
+  }
+
   private transition(to: UploadStatus, now: Date): void {
     assertTransition(this.state.status, to);
     this.state.status = to;
     this.state.updatedAt = now;
   }
+}
+
+function sameValue(a: unknown, b: unknown): boolean {
+  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((v, i) => v === b[i]);
+  return a === b;
 }

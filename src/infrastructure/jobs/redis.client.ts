@@ -1,4 +1,5 @@
-import type { RedisOptions } from 'ioredis';
+import { OnApplicationShutdown } from '@nestjs/common';
+import Redis, { type RedisOptions } from 'ioredis';
 
 export const REDIS_CLIENT = Symbol('RedisClient');
 
@@ -15,4 +16,11 @@ export function redisOptionsFromUrl(url: string): RedisOptions {
     // BullMQ workers block on Redis: they must not give up on a request during a Redis restart.
     maxRetriesPerRequest: null,
   };
+}
+
+/** The app's own Redis connection (health checks, later pub/sub), closed with the app. */
+export class ManagedRedis extends Redis implements OnApplicationShutdown {
+  async onApplicationShutdown(): Promise<void> {
+    await this.quit().catch(() => this.disconnect());
+  }
 }

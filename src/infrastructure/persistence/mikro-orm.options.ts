@@ -13,7 +13,7 @@ export function buildOrmOptions(clientUrl: string): Options<PostgreSqlDriver> {
     clientUrl,
     entities: PERSISTENCE_SCHEMAS,
     extensions: [Migrator],
-    migrations: { migrationsList: MIGRATIONS, transactional: true, allOrNothing: true },
+    migrations: { migrationsList: MIGRATIONS, transactional: true, allOrNothing: true, silent: true },
     discovery: { warnWhenNoEntities: false },
     pool: { min: 0, max: 20 },
     allowGlobalContext: false,

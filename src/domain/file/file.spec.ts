@@ -1,0 +1,455 @@
+import { createHash } from 'node:crypto';
+import { InvalidStateTransitionError } from '../shared';
+import { File, FileState } from './file';
+import { FileHash } from './file-hash';
+import { FileMetadata } from './file-metadata';
+import { FileSize } from './file-size';
+import { FileType } from './file-type';
+import { FileNotReadableError } from './file.errors';
+import {
+  FileArchived,
+  FileCreated,
+  FileDeleted,
+  FileMetadataUpdated,
+  FileRestored,
+  FileUploadCompleted,
+  FileUploadFailed,
+  FileUploadStarted,
+} from './file.events';
+import { StorageLocation } from './storage-location';
+import { UploadStatus } from './upload-status';
+
+const T0 = new Date('2024-05-01T10:00:00.000Z');
+const T1 = new Date('2024-05-01T10:05:00.000Z');
+const T2 = new Date('2024-05-01T10:10:00.000Z');
+const HOT = StorageLocation.of('local', 'ab/cd/0f1e2d3c');
+const COLD = StorageLocation.of('s3-archive', 'files/0f1e2d3c');
+const HASH = FileHash.sha256(createHash('sha256').update('hello world').digest('hex'));
+const SIZE = FileSize.of(11);
+
+function newFile(): File {
+  return File.create({
+    id: 'file-1',
+    ownerId: 'user-1',
+    metadata: FileMetadata.of({ name: 'holiday.jpg', tags: ['beach'] }),
+    type: FileType.of('image/jpeg'),
+    now: T0,
+  });
+}
+
+/** A file as loaded from the repository, in any status, with no pending events. */
+function fileIn(status: UploadStatus, overrides: Partial<FileState> = {}): File {
+  const hasBytes = [UploadStatus.Completed, UploadStatus.Archived, UploadStatus.Deleted].includes(status);
+  return File.reconstitute(
+    {
+      id: 'file-1',
+      ownerId: 'user-1',
+      metadata: FileMetadata.of({ name: 'holiday.jpg', tags: ['beach'] }),
+      type: FileType.of('image/jpeg'),
+      size: hasBytes ? SIZE : null,
+      hash: hasBytes ? HASH : null,
+      status,
+      statusBeforeDelete: status === UploadStatus.Deleted ? UploadStatus.Completed : null,
+      locations: status === UploadStatus.Pending ? [] : [HOT],
+      createdAt: T0,
+      updatedAt: T0,
+      deletedAt: status === UploadStatus.Deleted ? T0 : null,
+      ...overrides,
+    },
+    3,
+  );
+}
+
+function completedFile(): File {
+  const file = newFile();
+  file.startUpload(HOT, T1);
+  file.completeUpload(SIZE, HASH, T1);
+  file.pullEvents();
+  return file;
+}
+
+describe('File', () => {
+  describe('create', () => {
+    it('starts pending, unsaved, without size, hash or locations', () => {
+      const file = newFile();
+      expect(file.status).toBe(UploadStatus.Pending);
+      expect(file.version).toBe(0);
+      expect(file.size).toBeNull();
+      expect(file.hash).toBeNull();
+      expect(file.locations).toEqual([]);
+      expect(file.createdAt).toBe(T0);
+      expect(file.updatedAt).toBe(T0);
+      expect(file.deletedAt).toBeNull();
+    });
+
+    it('records FileCreated with the owner, name and type', () => {
+      const events = newFile().pullEvents();
+      expect(events).toHaveLength(1);
+      const [event] = events;
+      expect(event).toBeInstanceOf(FileCreated);
+      expect(event.eventName).toBe('file.created');
+      expect(event.aggregateId).toBe('file-1');
+      expect(event.occurredAt).toBe(T0.toISOString());
+      expect(event.payload).toEqual({ ownerId: 'user-1', name: 'holiday.jpg', mimeType: 'image/jpeg', category: 'image' });
+    });
+  });
+
+  describe('reconstitute', () => {
+    it('records no events and keeps the loaded version', () => {
+      const file = fileIn(UploadStatus.Completed);
+      expect(file.peekEvents()).toEqual([]);
+      expect(file.version).toBe(3);
+      expect(file.status).toBe(UploadStatus.Completed);
+    });
+
+    it('does not share the caller\'s locations array', () => {
+      const locations = [HOT];
+      const file = fileIn(UploadStatus.Completed, { locations });
+      locations.push(COLD);
+      expect(file.locations).toEqual([HOT]);
+    });
+  });
+
+  describe('pullEvents', () => {
+    it('returns the pending events once and then nothing', () => {
+      const file = newFile();
+      file.startUpload(HOT, T1);
+      expect(file.pullEvents().map((e) => e.constructor)).toEqual([FileCreated, FileUploadStarted]);
+      expect(file.pullEvents()).toEqual([]);
+      expect(file.peekEvents()).toEqual([]);
+    });
+  });
+
+  describe('upload', () => {
+    it('startUpload moves pending to uploading, sets the location and records FileUploadStarted', () => {
+      const file = newFile();
+      file.pullEvents();
+      file.startUpload(HOT, T1);
+      expect(file.status).toBe(UploadStatus.Uploading);
+      expect(file.locations).toEqual([HOT]);
+      expect(file.updatedAt).toBe(T1);
+      const [event] = file.pullEvents();
+      expect(event).toBeInstanceOf(FileUploadStarted);
+      expect(event.occurredAt).toBe(T1.toISOString());
+      expect(event.payload).toEqual({ ownerId: 'user-1', providerId: 'local' });
+    });
+
+    it('completeUpload sets size and hash and records FileUploadCompleted with the facts about the bytes', () => {
+      const file = newFile();
+      file.startUpload(HOT, T1);
+      file.pullEvents();
+      file.completeUpload(SIZE, HASH, T2);
+      expect(file.status).toBe(UploadStatus.Completed);
+      expect(file.size?.bytes).toBe(11);
+      expect(file.hash?.hex).toBe('b94d27b9934d3e08a52e52d7da7dabfac484efe37a5380ee9088f7ace2efcde9');
+      expect(file.updatedAt).toBe(T2);
+      const [event] = file.pullEvents();
+      expect(event).toBeInstanceOf(FileUploadCompleted);
+      expect(event.eventName).toBe('file.uploaded');
+      expect(event.occurredAt).toBe(T2.toISOString());
+      expect(event.payload).toEqual({
+        ownerId: 'user-1',
+        size: 11,
+        sha256: 'b94d27b9934d3e08a52e52d7da7dabfac484efe37a5380ee9088f7ace2efcde9',
+        mimeType: 'image/jpeg',
+        category: 'image',
+        providerId: 'local',
+      });
+    });
+
+    it('failUpload moves uploading to failed and records the reason', () => {
+      const file = newFile();
+      file.startUpload(HOT, T1);
+      file.pullEvents();
+      file.failUpload('client disconnected', T2);
+      expect(file.status).toBe(UploadStatus.Failed);
+      const [event] = file.pullEvents();
+      expect(event).toBeInstanceOf(FileUploadFailed);
+      expect(event.payload).toEqual({ ownerId: 'user-1', reason: 'client disconnected' });
+    });
+
+    it('markArchived puts the archive copy first and records FileArchived', () => {
+      const file = completedFile();
+      file.markArchived(COLD, T2);
+      expect(file.status).toBe(UploadStatus.Archived);
+      expect(file.locations).toEqual([COLD, HOT]);
+      const [event] = file.pullEvents();
+      expect(event).toBeInstanceOf(FileArchived);
+      expect(event.payload).toEqual({ ownerId: 'user-1', providerId: 's3-archive' });
+    });
+
+    it('leaves an uploading file without locations untouched when completing fails', () => {
+      const file = fileIn(UploadStatus.Uploading, { locations: [] });
+      expect(() => file.completeUpload(SIZE, HASH, T1)).toThrow(FileNotReadableError);
+      expect(file.status).toBe(UploadStatus.Uploading);
+      expect(file.size).toBeNull();
+    });
+  });
+
+  describe('state transitions', () => {
+    type Operation = { name: string; target: UploadStatus; run: (file: File) => void };
+    const operations: Operation[] = [
+      { name: 'startUpload', target: UploadStatus.Uploading, run: (f) => f.startUpload(HOT, T1) },
+      { name: 'completeUpload', target: UploadStatus.Completed, run: (f) => f.completeUpload(SIZE, HASH, T1) },
+      { name: 'failUpload', target: UploadStatus.Failed, run: (f) => f.failUpload('boom', T1) },
+      { name: 'markArchived', target: UploadStatus.Archived, run: (f) => f.markArchived(COLD, T1) },
+      { name: 'delete', target: UploadStatus.Deleted, run: (f) => f.delete(T1) },
+      { name: 'restore', target: UploadStatus.Completed, run: (f) => f.restore(T1) },
+    ];
+    // Which operation each status accepts. Written out rather than derived, so the spec states the
+    // rules: e.g. only an upload in progress can complete, and archiving never undeletes a file.
+    const accepted: Record<UploadStatus, string[]> = {
+      [UploadStatus.Pending]: ['startUpload', 'failUpload', 'delete'],
+      [UploadStatus.Uploading]: ['completeUpload', 'failUpload'],
+      [UploadStatus.Completed]: ['markArchived', 'delete'],
+      [UploadStatus.Archived]: ['delete'],
+      [UploadStatus.Failed]: ['delete'],
+      [UploadStatus.Deleted]: ['restore'],
+    };
+    const cases = Object.values(UploadStatus).flatMap((from) =>
+      operations.map((op) => ({ from, op, allowed: accepted[from].includes(op.name) })),
+    );
+
+    it.each(cases.filter((c) => !c.allowed).map((c) => [c.op.name, c.from, c.op] as const))(
+      'refuses %s on a file that is %s, with InvalidStateTransitionError, and changes nothing',
+      (_name, from, op) => {
+        const file = fileIn(from);
+        const before = file.snapshot();
+        let error: unknown;
+        try {
+          op.run(file);
+        } catch (e) {
+          error = e;
+        }
+        expect(error).toBeInstanceOf(InvalidStateTransitionError);
+        expect((error as InvalidStateTransitionError).from).toBe(from);
+        expect((error as InvalidStateTransitionError).kind).toBe('conflict');
+        expect(file.snapshot()).toEqual(before);
+        expect(file.peekEvents()).toEqual([]);
+      },
+    );
+
+    it.each(cases.filter((c) => c.allowed).map((c) => [c.op.name, c.from, c.op] as const))(
+      'allows %s on a file that is %s and records one event',
+      (_name, from, op) => {
+        const file = fileIn(from);
+        op.run(file);
+        expect(file.status).toBe(op.target);
+        expect(file.updatedAt).toBe(T1);
+        expect(file.peekEvents()).toHaveLength(1);
+      },
+    );
+
+    it('refuses a transition from completed to uploading', () => {
+      expect(() => fileIn(UploadStatus.Completed).startUpload(HOT, T1)).toThrow(
+        new InvalidStateTransitionError(UploadStatus.Completed, UploadStatus.Uploading),
+      );
+    });
+
+    it('refuses to complete an archived file again, keeping its size and hash', () => {
+      const file = fileIn(UploadStatus.Archived);
+      expect(() => file.completeUpload(FileSize.of(99), FileHash.sha256('0'.repeat(64)), T1)).toThrow(InvalidStateTransitionError);
+      expect(file.size?.bytes).toBe(11);
+      expect(file.hash?.equals(HASH)).toBe(true);
+    });
+
+    it('refuses to archive a deleted file, which would otherwise undelete it', () => {
+      const file = fileIn(UploadStatus.Deleted);
+      expect(() => file.markArchived(COLD, T1)).toThrow(InvalidStateTransitionError);
+      expect(file.isDeleted).toBe(true);
+      expect(file.deletedAt).toBe(T0);
+    });
+  });
+
+  describe('delete and restore', () => {
+    it('soft-deletes: status deleted, deletedAt set, FileDeleted recorded, bytes kept', () => {
+      const file = completedFile();
+      file.delete(T2);
+      expect(file.status).toBe(UploadStatus.Deleted);
+      expect(file.isDeleted).toBe(true);
+      expect(file.deletedAt).toBe(T2);
+      expect(file.statusBeforeDelete).toBe(UploadStatus.Completed);
+      expect(file.locations).toEqual([HOT]);
+      const [event] = file.pullEvents();
+      expect(event).toBeInstanceOf(FileDeleted);
+      expect(event.payload).toEqual({ ownerId: 'user-1' });
+      expect(event.occurredAt).toBe(T2.toISOString());
+    });
+
+    it('restores a deleted completed file to completed, clears deletedAt and records FileRestored', () => {
+      const file = completedFile();
+      file.delete(T1);
+      file.pullEvents();
+      file.restore(T2);
+      expect(file.status).toBe(UploadStatus.Completed);
+      expect(file.deletedAt).toBeNull();
+      expect(file.statusBeforeDelete).toBeNull();
+      expect(file.updatedAt).toBe(T2);
+      const [event] = file.pullEvents();
+      expect(event).toBeInstanceOf(FileRestored);
+      expect(event.payload).toEqual({ ownerId: 'user-1' });
+    });
+
+    it('restores a deleted archived file to archived', () => {
+      const file = completedFile();
+      file.markArchived(COLD, T1);
+      file.delete(T1);
+      file.restore(T2);
+      expect(file.status).toBe(UploadStatus.Archived);
+      expect(file.deletedAt).toBeNull();
+      expect(file.locations[0]).toEqual(COLD);
+    });
+
+    it('restores a deleted file with no recorded previous status to completed', () => {
+      const file = fileIn(UploadStatus.Deleted, { statusBeforeDelete: null });
+      file.restore(T1);
+      expect(file.status).toBe(UploadStatus.Completed);
+    });
+
+    it('refuses to restore a file deleted before its upload finished', () => {
+      const file = newFile();
+      file.delete(T1);
+      expect(() => file.restore(T2)).toThrow(InvalidStateTransitionError);
+      expect(file.isDeleted).toBe(true);
+      expect(file.deletedAt).toBe(T1);
+    });
+
+    it.each([UploadStatus.Pending, UploadStatus.Uploading, UploadStatus.Completed, UploadStatus.Archived, UploadStatus.Failed])(
+      'refuses to restore a %s file that is not deleted',
+      (status) => {
+        const file = fileIn(status);
+        expect(() => file.restore(T1)).toThrow(new InvalidStateTransitionError(status, 'restored'));
+        expect(file.status).toBe(status);
+        expect(file.peekEvents()).toEqual([]);
+      },
+    );
+
+    it('refuses to delete a file twice', () => {
+      const file = completedFile();
+      file.delete(T1);
+      expect(() => file.delete(T2)).toThrow(InvalidStateTransitionError);
+      expect(file.deletedAt).toBe(T1);
+      expect(file.statusBeforeDelete).toBe(UploadStatus.Completed);
+    });
+  });
+
+  describe('updateMetadata', () => {
+    it('refuses to edit a deleted file', () => {
+      const file = fileIn(UploadStatus.Deleted);
+      expect(() => file.updateMetadata({ name: 'new.jpg' }, undefined, T1)).toThrow(InvalidStateTransitionError);
+      expect(file.metadata.name).toBe('holiday.jpg');
+      expect(file.peekEvents()).toEqual([]);
+    });
+
+    it('applies the patch and records FileMetadataUpdated naming the changed fields', () => {
+      const file = completedFile();
+      file.updateMetadata({ name: 'renamed.jpg', tags: ['beach', 'family'] }, undefined, T2);
+      expect(file.metadata.name).toBe('renamed.jpg');
+      expect(file.metadata.tags).toEqual(['beach', 'family']);
+      expect(file.updatedAt).toBe(T2);
+      const [event] = file.pullEvents();
+      expect(event).toBeInstanceOf(FileMetadataUpdated);
+      expect(event.occurredAt).toBe(T2.toISOString());
+      expect(event.payload).toEqual({ ownerId: 'user-1', fields: ['name', 'tags'] });
+    });
+
+    it('reports a type change as the field "type"', () => {
+      const file = completedFile();
+      file.updateMetadata({}, FileType.of('image/png'), T2);
+      expect(file.type.mimeType).toBe('image/png');
+      expect(file.pullEvents()[0].payload).toEqual({ ownerId: 'user-1', fields: ['type'] });
+    });
+
+    it('clears an optional field given as null', () => {
+      const file = fileIn(UploadStatus.Completed, { metadata: FileMetadata.of({ name: 'a.jpg', description: 'old' }) });
+      file.updateMetadata({ description: null }, undefined, T1);
+      expect(file.metadata.description).toBeNull();
+      expect(file.pullEvents()[0].payload).toEqual({ ownerId: 'user-1', fields: ['description'] });
+    });
+
+    it('keeps fields given as undefined, as a DTO with unset optional properties sends them', () => {
+      const file = fileIn(UploadStatus.Completed, {
+        metadata: FileMetadata.of({ name: 'a.jpg', tags: ['x'], description: 'kept', capturedAt: '2024-01-02T03:04:05Z' }),
+      });
+      file.updateMetadata(
+        { name: undefined, tags: ['y'], description: undefined, capturedAt: undefined, entityType: undefined, entityId: undefined },
+        undefined,
+        T1,
+      );
+      expect(file.metadata.toProps()).toEqual({
+        name: 'a.jpg',
+        capturedAt: '2024-01-02T03:04:05.000Z',
+        tags: ['y'],
+        entityType: null,
+        entityId: null,
+        description: 'kept',
+      });
+      expect(file.pullEvents()[0].payload).toEqual({ ownerId: 'user-1', fields: ['tags'] });
+    });
+
+    it('records no event and keeps updatedAt when the patch is empty', () => {
+      const file = completedFile();
+      file.updateMetadata({}, undefined, T2);
+      expect(file.peekEvents()).toEqual([]);
+      expect(file.updatedAt).toBe(T1);
+    });
+
+    it('records no event when every given value equals the current one', () => {
+      const file = completedFile();
+      file.updateMetadata({ name: ' holiday.jpg ', tags: ['beach', 'beach'] }, FileType.of('IMAGE/JPEG; q=1'), T2);
+      expect(file.peekEvents()).toEqual([]);
+      expect(file.updatedAt).toBe(T1);
+    });
+
+    it('leaves the metadata unchanged when the patch is invalid', () => {
+      const file = completedFile();
+      expect(() => file.updateMetadata({ name: '../x', tags: ['ok'] }, undefined, T2)).toThrow();
+      expect(file.metadata.name).toBe('holiday.jpg');
+      expect(file.metadata.tags).toEqual(['beach']);
+      expect(file.peekEvents()).toEqual([]);
+    });
+
+    it('may edit a file whose upload has not finished', () => {
+      const file = newFile();
+      file.pullEvents();
+      file.updateMetadata({ description: 'later' }, undefined, T1);
+      expect(file.metadata.description).toBe('later');
+      expect(file.pullEvents()).toHaveLength(1);
+    });
+  });
+
+  describe('readableLocation', () => {
+    it('is the primary location of a completed file', () => {
+      expect(completedFile().readableLocation()).toEqual(HOT);
+    });
+
+    it.each([UploadStatus.Pending, UploadStatus.Uploading, UploadStatus.Archived, UploadStatus.Failed, UploadStatus.Deleted])(
+      'is refused for a %s file with FileNotReadableError',
+      (status) => {
+        const file = fileIn(status);
+        expect(() => file.readableLocation()).toThrow(FileNotReadableError);
+        try {
+          file.readableLocation();
+        } catch (e) {
+          expect((e as FileNotReadableError).status).toBe(status);
+        }
+      },
+    );
+  });
+
+  describe('ownership', () => {
+    it('knows its owner', () => {
+      const file = newFile();
+      expect(file.isOwnedBy('user-1')).toBe(true);
+      expect(file.isOwnedBy('user-2')).toBe(false);
+    });
+  });
+
+  describe('snapshot', () => {
+    it('is a copy: mutating its locations does not touch the file', () => {
+      const file = completedFile();
+      (file.snapshot().locations as StorageLocation[]).push(COLD);
+      expect(file.locations).toEqual([HOT]);
+    });
+  });
+});
