@@ -5,20 +5,21 @@ import { APP_FILTER } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { PassportModule } from '@nestjs/passport';
 import { TerminusModule } from '@nestjs/terminus';
-import Redis from 'ioredis';
 import { FILE_COMMAND_HANDLERS, FILE_QUERY_HANDLERS, FILE_READ_MODEL } from './application/files';
 import { CLOCK, ID_GENERATOR, STORAGE_PROVIDER_REGISTRY, UPLOAD_POLICY, UploadPolicy } from './application/ports';
+import { AuthController } from './api/auth/auth.controller';
 import { FilesController } from './api/files/files.controller';
 import { HealthController } from './api/health/health.controller';
 import { ProblemFilter } from './api/problem/problem.filter';
 import { FILE_EVENTS, FILE_REPOSITORY } from './domain/file';
 import { DomainEventRegistry } from './domain/shared';
 import { StorageProviderSelector } from './domain/storage';
+import { USER_EVENTS } from './domain/user';
 import { APP_CONFIG, AppConfig } from './infrastructure/config/app-config';
 import { RUNTIME, RuntimeSettings } from './infrastructure/config/runtime';
-import { JwtStrategy } from './infrastructure/auth/jwt.strategy';
+import { AUTH_PROVIDERS } from './infrastructure/auth/auth.providers';
 import { QUEUES } from './infrastructure/jobs/queues';
-import { REDIS_CLIENT, redisOptionsFromUrl } from './infrastructure/jobs/redis.client';
+import { ManagedRedis, REDIS_CLIENT, redisOptionsFromUrl } from './infrastructure/jobs/redis.client';
 import { DomainEventsProcessor } from './infrastructure/outbox/domain-events.processor';
 import { MaintenanceProcessor } from './infrastructure/outbox/maintenance.processor';
 import { OutboxKick } from './infrastructure/outbox/outbox-kick';
@@ -67,10 +68,10 @@ export class AppModule {
           selector: new StorageProviderSelector(config.storage.rules, config.storage.defaultProvider),
         } satisfies UploadPolicy,
       },
-      { provide: DomainEventRegistry, useValue: new DomainEventRegistry([...FILE_EVENTS]) },
+      { provide: DomainEventRegistry, useValue: new DomainEventRegistry([...FILE_EVENTS, ...USER_EVENTS]) },
       {
         provide: REDIS_CLIENT,
-        useFactory: () => new Redis({ ...redisOptionsFromUrl(runtime.redisUrl), lazyConnect: false }),
+        useFactory: () => new ManagedRedis(redisOptionsFromUrl(runtime.redisUrl)),
       },
       OutboxNotifier,
       OutboxWriter,
@@ -79,7 +80,7 @@ export class AppModule {
       ...FILE_COMMAND_HANDLERS,
       ...FILE_QUERY_HANDLERS,
     ];
-    const api: Provider[] = options.api ? [JwtStrategy, { provide: APP_FILTER, useClass: ProblemFilter }] : [];
+    const api: Provider[] = options.api ? [...AUTH_PROVIDERS, { provide: APP_FILTER, useClass: ProblemFilter }] : [];
     const workers: Provider[] = options.workers ? [DomainEventsProcessor, MaintenanceProcessor] : [];
 
     return {
@@ -92,7 +93,7 @@ export class AppModule {
         PassportModule,
         TerminusModule,
       ],
-      controllers: options.api ? [FilesController, HealthController] : [],
+      controllers: options.api ? [AuthController, FilesController, HealthController] : [],
       providers: [...core, ...api, ...workers],
     };
   }

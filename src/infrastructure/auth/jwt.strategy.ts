@@ -1,33 +1,41 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
+import { JsonWebTokenError, JwtPayload } from 'jsonwebtoken';
 import { ExtractJwt, Strategy } from 'passport-jwt';
-import { Actor, Role } from '../../domain/user/role';
-import { RUNTIME, RuntimeSettings } from '../config/runtime';
+import { Actor } from '../../domain/user';
+import { TRUSTED_ISSUERS, TrustedIssuers } from './trusted-issuers';
 
-export const OWN_ISSUER = 'flexstorage';
+export { OWN_ISSUER } from './access-token.claims';
 
-interface AccessTokenClaims {
-  sub: string;
-  roles?: string[];
-  typ?: string;
-}
+const logger = new Logger('JwtStrategy');
 
-/** Verifies access tokens this service issued (HS256 with JWT_SECRET). */
+/**
+ * Verifies bearer tokens: this service's own (HS256 with JWT_SECRET) and, when configured, those
+ * of an external identity provider. jsonwebtoken checks signature, issuer, algorithm, exp and nbf;
+ * `validate` then turns the claims into an Actor, or refuses them.
+ */
 @Injectable()
 export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
-  constructor(@Inject(RUNTIME) runtime: RuntimeSettings) {
+  constructor(@Inject(TRUSTED_ISSUERS) private readonly issuers: TrustedIssuers) {
     super({
       jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
-      secretOrKey: runtime.jwtSecret,
-      algorithms: ['HS256'],
-      issuer: OWN_ISSUER,
+      secretOrKeyProvider: (_request: unknown, rawToken: string, done: (error: unknown, key?: string) => void) => {
+        issuers.keyFor(rawToken).then(
+          (key) => done(null, key),
+          (error: unknown) => {
+            // A bad token is the caller's problem; a key that cannot be fetched (JWKS down) is ours.
+            if (!(error instanceof JsonWebTokenError)) logger.warn(`No key to verify a bearer token: ${(error as Error).message}`);
+            done(error);
+          },
+        );
+      },
+      issuer: issuers.names,
+      algorithms: issuers.algorithms,
       ignoreExpiration: false,
     });
   }
 
-  validate(claims: AccessTokenClaims): Actor | false {
-    if (!claims.sub || claims.typ !== 'access') return false;
-    const roles = (claims.roles ?? []).filter((r): r is Role => r === Role.User || r === Role.Admin);
-    return { userId: claims.sub, roles: roles.length ? roles : [Role.User] };
+  validate(claims: JwtPayload): Actor | false {
+    return this.issuers.actorFrom(claims) ?? false;
   }
 }

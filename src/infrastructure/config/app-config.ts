@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import { DEFAULT_MAX_FILE_SIZE } from '../../domain/file';
 import { SelectionRule } from '../../domain/storage';
+import { assertAcceptablePassword, Email } from '../../domain/user';
 
 /**
  * Every setting the service reads, parsed and validated once at start. A bad value stops the
@@ -27,6 +28,8 @@ export interface AppConfig {
     jwksUri?: string;
     rolesClaim: string;
   };
+  /** From ADMIN_EMAIL + ADMIN_PASSWORD: this admin account is created or repaired at every start. */
+  admin?: { email: string; password: string };
   maxFileSize: number;
   storage: {
     defaultProvider: string;
@@ -107,7 +110,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     else maxFileSize = parsed;
   }
 
-  const enabledProviders = (str('STORAGE_PROVIDERS') ?? 'local-fs').split(',').map((s) => s.trim()).filter(Boolean);
+  const enabledProviders = (str('STORAGE_PROVIDERS') ?? 'local-fs,database').split(',').map((s) => s.trim()).filter(Boolean);
   const defaultProvider = str('STORAGE_DEFAULT_PROVIDER') ?? 'local-fs';
   if (!enabledProviders.includes(defaultProvider)) {
     problems.push(`STORAGE_DEFAULT_PROVIDER "${defaultProvider}" is not among STORAGE_PROVIDERS (${enabledProviders.join(', ')})`);
@@ -129,6 +132,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     }
   }
 
+  const adminEmail = str('ADMIN_EMAIL');
+  const adminPassword = env.ADMIN_PASSWORD || undefined; // not trimmed: spaces may belong to a password
+  if ((adminEmail === undefined) !== (adminPassword === undefined)) problems.push('ADMIN_EMAIL and ADMIN_PASSWORD must be set together');
+  const domainRule = (name: string, check: () => unknown): void => {
+    try {
+      check();
+    } catch (e) {
+      problems.push(`${name}: ${(e as Error).message}`);
+    }
+  };
+  if (adminEmail !== undefined) domainRule('ADMIN_EMAIL', () => Email.of(adminEmail));
+  if (adminPassword !== undefined) domainRule('ADMIN_PASSWORD', () => assertAcceptablePassword(adminPassword));
+
   const config: AppConfig = {
     nodeEnv,
     port: int('PORT', 3000, 0, 65535),
@@ -147,6 +163,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       jwksUri: url('JWT_EXTERNAL_JWKS_URI', ['https:', 'http:']),
       rolesClaim: str('JWT_EXTERNAL_ROLES_CLAIM') ?? 'roles',
     },
+    admin: adminEmail && adminPassword ? { email: adminEmail, password: adminPassword } : undefined,
     maxFileSize,
     storage: { defaultProvider, enabledProviders, rules },
     runWorkers: bool('RUN_WORKERS', true),

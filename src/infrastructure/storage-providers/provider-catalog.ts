@@ -1,9 +1,10 @@
 import { StorageProvider } from '../../domain/storage';
+import { databaseProviderFactory } from './database/database.factory';
 import { localFsProviderFactory } from './local-fs/local-fs.factory';
 import { ProviderContext, StorageProviderFactory } from './shared/provider-config';
 
 /** Built-in providers by id. Later work adds cloud providers and plugin loading here. */
-export const BUILT_IN_PROVIDERS: StorageProviderFactory[] = [localFsProviderFactory];
+export const BUILT_IN_PROVIDERS: StorageProviderFactory[] = [localFsProviderFactory, databaseProviderFactory];
 
 export async function buildStorageProviders(context: ProviderContext): Promise<StorageProvider[]> {
   const { enabledProviders } = context.config.storage;

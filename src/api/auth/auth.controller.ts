@@ -1,0 +1,56 @@
+import { Body, Controller, Get, Header, HttpCode, Post, UseGuards, UseInterceptors } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiConflictResponse, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { LoginCommand, RefreshTokensCommand, RegisterUserCommand, TokenPair } from '../../application/auth';
+import { Actor } from '../../domain/user';
+import { ActorResponse, LoginRequest, RefreshRequest, RegisterRequest, RegisterResponse, TokenPairResponse } from './auth.dto';
+import { AuthenticationProblemsInterceptor } from './authentication-problems.interceptor';
+import { CurrentActor } from './current-actor.decorator';
+import { JwtAuthGuard } from './jwt-auth.guard';
+
+@ApiTags('auth')
+@UseInterceptors(AuthenticationProblemsInterceptor)
+@Controller('auth')
+export class AuthController {
+  constructor(private readonly commands: CommandBus) {}
+
+  @Post('register')
+  @HttpCode(201)
+  @Header('Cache-Control', 'no-store') // tokens must not sit in caches (RFC 6749 §5.1)
+  @ApiOperation({ summary: 'Create an account (role user) and sign it in' })
+  @ApiCreatedResponse({ type: RegisterResponse })
+  @ApiConflictResponse({ description: 'The email address is already registered.' })
+  async register(@Body() body: RegisterRequest): Promise<RegisterResponse> {
+    const { user, tokens } = await this.commands.execute(new RegisterUserCommand(body.email, body.password));
+    return { user, ...tokens };
+  }
+
+  @Post('login')
+  @HttpCode(200)
+  @Header('Cache-Control', 'no-store')
+  @ApiOperation({ summary: 'Exchange email and password for an access and a refresh token' })
+  @ApiOkResponse({ type: TokenPairResponse })
+  @ApiUnauthorizedResponse({ description: 'Wrong email or password (the same answer for both).' })
+  login(@Body() body: LoginRequest): Promise<TokenPair> {
+    return this.commands.execute(new LoginCommand(body.email, body.password));
+  }
+
+  @Post('refresh')
+  @HttpCode(200)
+  @Header('Cache-Control', 'no-store')
+  @ApiOperation({ summary: 'Exchange a refresh token for a new pair; the old refresh token is used up' })
+  @ApiOkResponse({ type: TokenPairResponse })
+  @ApiUnauthorizedResponse({ description: 'Unknown, expired or already used. Reuse ends every session of that sign-in.' })
+  refresh(@Body() body: RefreshRequest): Promise<TokenPair> {
+    return this.commands.execute(new RefreshTokensCommand(body.refreshToken));
+  }
+
+  @Get('me')
+  @UseGuards(JwtAuthGuard)
+  @ApiBearerAuth()
+  @ApiOperation({ summary: 'Who the bearer token says you are' })
+  @ApiOkResponse({ type: ActorResponse })
+  me(@CurrentActor() actor: Actor): ActorResponse {
+    return { userId: actor.userId, roles: [...actor.roles] };
+  }
+}

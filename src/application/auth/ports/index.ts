@@ -1,0 +1,3 @@
+export * from './password-hasher';
+export * from './refresh-token-store';
+export * from './token-issuer';

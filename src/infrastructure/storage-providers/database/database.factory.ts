@@ -1,0 +1,7 @@
+import { StorageProviderFactory } from '../shared/provider-config';
+import { DatabaseProvider } from './database.provider';
+
+export const databaseProviderFactory: StorageProviderFactory = {
+  id: 'database',
+  create: ({ databaseUrl }) => new DatabaseProvider(databaseUrl),
+};
