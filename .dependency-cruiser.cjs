@@ -17,7 +17,7 @@ module.exports = {
       severity: 'error',
       from: { path: '^src/application/', pathNot: '\\.spec\\.ts$' },
       to: {
-        pathNot: ['^src/(application|domain)/', '^node_modules/@nestjs/(cqrs|common)/', '^node_modules/rxjs/'],
+        pathNot: ['^src/(application|domain)/', '(^|/)node_modules/@nestjs/(cqrs|common)/', '(^|/)node_modules/rxjs/'],
       },
     },
     {
