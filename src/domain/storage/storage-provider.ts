@@ -66,4 +66,6 @@ export interface StorageProvider {
   /** Idempotent: deleting a missing object succeeds. */
   delete(key: string): Promise<void>;
   health(): Promise<ProviderHealth>;
+  /** Releases connections and timers when the service shuts down. */
+  close?(): Promise<void>;
 }

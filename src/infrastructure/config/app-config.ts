@@ -35,6 +35,8 @@ export interface AppConfig {
     defaultProvider: string;
     enabledProviders: string[];
     rules: SelectionRule[];
+    /** Connections of the database provider; each upload to it holds one for its duration. */
+    databasePoolMax: number;
   };
   runWorkers: boolean;
   outboxRelayIntervalMs: number;
@@ -165,7 +167,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     admin: adminEmail && adminPassword ? { email: adminEmail, password: adminPassword } : undefined,
     maxFileSize,
-    storage: { defaultProvider, enabledProviders, rules },
+    storage: { defaultProvider, enabledProviders, rules, databasePoolMax: int('STORAGE_DATABASE_POOL_MAX', 10, 1, 200) },
     runWorkers: bool('RUN_WORKERS', true),
     outboxRelayIntervalMs: int('OUTBOX_RELAY_INTERVAL_MS', 1000, 50, 60_000),
     queuePrefix: str('QUEUE_PREFIX') ?? 'flexstorage',

@@ -1,4 +1,4 @@
-import { Logger } from '@nestjs/common';
+import { Logger, OnApplicationShutdown } from '@nestjs/common';
 import { ProviderCandidate, StorageProvider, UnknownStorageProviderError } from '../../domain/storage';
 import { StorageProviderRegistry } from '../../application/ports/storage-provider-registry';
 
@@ -15,7 +15,7 @@ interface HealthEntry {
  * The deployment's providers. Health is checked in the background and cached, so choosing a
  * provider for an upload never waits on a slow or hanging provider.
  */
-export class InMemoryStorageProviderRegistry implements StorageProviderRegistry {
+export class InMemoryStorageProviderRegistry implements StorageProviderRegistry, OnApplicationShutdown {
   private readonly logger = new Logger('StorageProviders');
   private readonly providers = new Map<string, StorageProvider>();
   private readonly health = new Map<string, HealthEntry>();
@@ -53,6 +53,10 @@ export class InMemoryStorageProviderRegistry implements StorageProviderRegistry 
     // Only the very first call waits, so a provider is never assumed healthy without a check.
     await Promise.all(unknown);
     return this.all().map((p) => ({ id: p.id, capabilities: p.capabilities, healthy: this.health.get(p.id)?.healthy ?? false }));
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.all(this.all().map((p) => p.close?.().catch((e: Error) => this.logger.warn(`Closing ${p.id}: ${e.message}`))));
   }
 
   /** Checks every provider now (for /health and for tests). */

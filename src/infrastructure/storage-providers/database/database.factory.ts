@@ -3,5 +3,5 @@ import { DatabaseProvider } from './database.provider';
 
 export const databaseProviderFactory: StorageProviderFactory = {
   id: 'database',
-  create: ({ databaseUrl }) => new DatabaseProvider(databaseUrl),
+  create: ({ databaseUrl, config }) => new DatabaseProvider(databaseUrl, { poolMax: config.storage.databasePoolMax }),
 };

@@ -123,6 +123,7 @@ export class DatabaseProvider implements StorageProvider {
 
   async read(key: string, range?: ByteRange): Promise<ByteBody> {
     this.checkKey(key);
+    if (range && (range.start < 0 || range.end < range.start)) throw new RangeError(`Invalid byte range ${range.start}-${range.end}.`);
     // Looked up before returning, so a missing object fails before any response header is sent.
     const { rows } = await this.pool.query<StoredObjectRow>('select size, sha256, chunk_size from storage_objects where key = $1', [key]);
     if (rows.length === 0) throw new StoredObjectNotFoundError(this.id, key);
