@@ -387,6 +387,9 @@ describe('Files API (e2e, real PostgreSQL and Redis)', () => {
       const named = await uploadMultipart(t.baseUrl, randomBytes(10), 10, { token: alice, fields: { name: 'tab\tname' } });
       expect(named.status).toBe(400);
       expect(named.body.type).toMatch(/invalid-file-name$/);
+      const noSuchProvider = await uploadMultipart(t.baseUrl, randomBytes(10), 10, { token: alice, fields: { provider: 'nope' } });
+      expect(noSuchProvider.status).toBe(400);
+      expect(noSuchProvider.body.type).toMatch(/unknown-storage-provider$/);
       const unknown = await uploadMultipart(t.baseUrl, randomBytes(10), 10, { token: alice, fields: { owner: 'bob' } });
       expect(unknown.status).toBe(400);
       const badDate = await uploadMultipart(t.baseUrl, randomBytes(10), 10, { token: alice, fields: { capturedAt: 'soon' } });

@@ -49,7 +49,6 @@ export class FilePageResponse {
 
 /** The multipart form, for the OpenAPI document; the controller parses the stream itself. */
 export class UploadFileForm {
-  @ApiProperty({ type: 'string', format: 'binary', description: 'The file. Put metadata fields before it.' }) file!: unknown;
   @ApiPropertyOptional({ description: 'Display name; defaults to the part\'s filename.' }) name?: string;
   @ApiPropertyOptional({ description: 'MIME type; defaults to the part\'s Content-Type.' }) mimeType?: string;
   @ApiPropertyOptional({ enum: FILE_CATEGORIES }) category?: string;
@@ -61,6 +60,7 @@ export class UploadFileForm {
   @ApiPropertyOptional({ description: 'Preferred storage provider id.' }) provider?: string;
   @ApiPropertyOptional({ description: 'Expected SHA-256 (hex or base64); also accepted as the x-content-sha256 header.' })
   sha256?: string;
+  @ApiProperty({ type: 'string', format: 'binary', description: 'The file. Last part: metadata fields go before it.' }) file!: unknown;
 }
 
 const toArray = ({ value }: { value: unknown }) =>

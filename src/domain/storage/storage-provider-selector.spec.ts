@@ -1,6 +1,6 @@
 import { StorageCapabilities } from './storage-provider';
 import { ProviderCandidate, SelectionRequest, SelectionRule, StorageProviderSelector } from './storage-provider-selector';
-import { NoStorageProviderAvailableError } from './storage.errors';
+import { NoStorageProviderAvailableError, UnknownStorageProviderError } from './storage.errors';
 
 const HOT: StorageCapabilities = {
   instantAccess: true,
@@ -52,9 +52,10 @@ describe('StorageProviderSelector', () => {
       expect(selector.select({ ...photo, preference: 's3' }, [local, down(s3)])).toBe('local');
     });
 
-    it('is ignored when it names no known provider', () => {
-      const selector = new StorageProviderSelector([], 'local');
-      expect(selector.select({ ...photo, preference: 'nope' }, ALL)).toBe('local');
+    it('is refused when it names neither a provider nor a configured preference', () => {
+      const selector = new StorageProviderSelector([{ provider: 'glacier', preference: 'archive' }], 'local');
+      expect(() => selector.select({ ...photo, preference: 'nope' }, ALL)).toThrow(UnknownStorageProviderError);
+      expect(selector.select({ ...photo, preference: 'archive' }, ALL)).toBe('local'); // known, but needs instant access
     });
 
     it('is ignored when the preferred provider cannot give instant access and instant access is required', () => {

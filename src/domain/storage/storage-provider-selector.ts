@@ -1,6 +1,6 @@
 import { FileCategory } from '../file/file-type';
 import { StorageCapabilities } from './storage-provider';
-import { NoStorageProviderAvailableError } from './storage.errors';
+import { NoStorageProviderAvailableError, UnknownStorageProviderError } from './storage.errors';
 
 /** One configured routing rule: every condition given must hold for the rule to apply. */
 export interface SelectionRule {
@@ -34,7 +34,7 @@ export interface SelectionRequest {
 /**
  * Chooses the provider for a file: the user's explicit provider, then the first matching rule,
  * then the default, then any provider that can take the file, skipping unhealthy or incapable ones
- * at every step.
+ * at every step. A preference that names neither a provider nor a rule is a client mistake.
  */
 export class StorageProviderSelector {
   constructor(
@@ -47,7 +47,11 @@ export class StorageProviderSelector {
       const c = candidates.find((p) => p.id === id);
       return !!c && c.healthy && fits(c.capabilities, request);
     };
-    if (request.preference && usable(request.preference)) return request.preference;
+    const { preference } = request;
+    if (preference && !candidates.some((c) => c.id === preference) && !this.rules.some((r) => r.preference === preference)) {
+      throw new UnknownStorageProviderError(preference);
+    }
+    if (preference && usable(preference)) return preference;
     for (const rule of this.rules) {
       if (matches(rule, request) && usable(rule.provider)) return rule.provider;
     }
