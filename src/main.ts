@@ -1,22 +1,26 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { createHttpApp } from './app.factory';
+import { BootstrapError } from './infrastructure/bootstrap/bootstrap-error';
+import { GracefulShutdown } from './infrastructure/bootstrap/graceful-shutdown';
 import { resolveRuntime } from './infrastructure/bootstrap/resolve-runtime';
 import { ConfigError, loadConfig } from './infrastructure/config/app-config';
 import { migrateDatabase } from './infrastructure/persistence/migrate';
 
+const shutdown = new GracefulShutdown();
+
 async function main(): Promise<void> {
   const config = loadConfig();
-  const runtime = await resolveRuntime(config);
+  const runtime = await resolveRuntime(config, { role: 'api', shutdown });
   const applied = await migrateDatabase(runtime.databaseUrl);
   if (applied.length) new Logger('Bootstrap').log(`Applied migrations: ${applied.join(', ')}`);
-  const app = await createHttpApp({ config, runtime, api: true, workers: config.runWorkers });
+  const app = await shutdown.adopt(() => createHttpApp({ config, runtime, api: true, workers: config.runWorkers }));
   await app.listen(config.port, config.host);
   new Logger('Bootstrap').log(`FlexStorage listening on http://${config.host}:${config.port} (API /api/v1, docs /docs)`);
 }
 
-main().catch((error) => {
-  if (error instanceof ConfigError) console.error(error.message);
+main().catch(async (error) => {
+  if (error instanceof ConfigError || error instanceof BootstrapError) console.error(error.message);
   else console.error(error);
-  process.exit(1);
+  await shutdown.exit(1);
 });

@@ -1,18 +1,23 @@
 import 'reflect-metadata';
 import { createWorkerApp } from './app.factory';
+import { BootstrapError } from './infrastructure/bootstrap/bootstrap-error';
+import { GracefulShutdown } from './infrastructure/bootstrap/graceful-shutdown';
 import { resolveRuntime } from './infrastructure/bootstrap/resolve-runtime';
 import { ConfigError, loadConfig } from './infrastructure/config/app-config';
 import { migrateDatabase } from './infrastructure/persistence/migrate';
 
+const shutdown = new GracefulShutdown();
+
+/** Workers alone: never starts PostgreSQL or Redis, uses the ones the API uses (see resolveRuntime). */
 async function main(): Promise<void> {
   const config = loadConfig();
-  const runtime = await resolveRuntime(config);
+  const runtime = await resolveRuntime(config, { role: 'worker', shutdown });
   await migrateDatabase(runtime.databaseUrl);
-  await createWorkerApp({ config, runtime, api: false, workers: true });
+  await shutdown.adopt(() => createWorkerApp({ config, runtime, api: false, workers: true }));
 }
 
-main().catch((error) => {
-  if (error instanceof ConfigError) console.error(error.message);
+main().catch(async (error) => {
+  if (error instanceof ConfigError || error instanceof BootstrapError) console.error(error.message);
   else console.error(error);
-  process.exit(1);
+  await shutdown.exit(1);
 });
