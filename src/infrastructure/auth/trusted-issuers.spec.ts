@@ -63,8 +63,8 @@ describe('TrustedIssuers', () => {
   const issuers = new TrustedIssuers([ownIssuer(SECRET), externalIssuer(settings({ issuer: 'https://id', secret: 'external-secret' }))!]);
 
   it('picks the key by the token\'s issuer', async () => {
-    expect(await issuers.keyFor(jwt.sign({ sub: 'a' }, SECRET, { issuer: 'flexstorage' }))).toBe(SECRET);
-    expect(await issuers.keyFor(jwt.sign({ sub: 'a' }, 'external-secret', { issuer: 'https://id' }))).toBe('external-secret');
+    expect((await issuers.keyFor(jwt.sign({ sub: 'a' }, SECRET, { issuer: 'flexstorage' }))).export().toString()).toBe(SECRET);
+    expect((await issuers.keyFor(jwt.sign({ sub: 'a' }, 'external-secret', { issuer: 'https://id' }))).export().toString()).toBe('external-secret');
   });
 
   it('refuses an unknown issuer, an algorithm the issuer does not use, and garbage', async () => {
