@@ -86,7 +86,8 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        MikroOrmModule.forRoot(buildOrmOptions(runtime.databaseUrl)),
+        // Repositories fork the EntityManager per call, so no per-request context (and no async-hooks cost).
+        MikroOrmModule.forRoot({ ...buildOrmOptions(runtime.databaseUrl), registerRequestContext: false }),
         CqrsModule.forRoot(),
         BullModule.forRoot({ connection: redisOptionsFromUrl(runtime.redisUrl), prefix: config.queuePrefix }),
         BullModule.registerQueue({ name: QUEUES.domainEvents }, { name: QUEUES.maintenance }),

@@ -44,7 +44,8 @@ export function receiveMultipart<T>(
       settled = true;
       signal.abort(error);
       req.unpipe(parser);
-      reject(error);
+      // Answer only once the aborted write has cleaned up, so a refused upload leaves nothing behind.
+      void (handling ?? Promise.resolve()).catch(() => undefined).finally(() => reject(error));
     };
 
     parser.on('field', (name, value, info) => {

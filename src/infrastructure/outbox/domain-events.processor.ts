@@ -4,7 +4,7 @@ import { EventBus } from '@nestjs/cqrs';
 import { Job } from 'bullmq';
 import { DomainEventRegistry } from '../../domain/shared';
 import { QUEUES } from '../jobs/queues';
-import { RelayedEventData } from './outbox.relay';
+import { RelayedCommitData } from './outbox.relay';
 
 /** Turns relayed rows back into event classes and publishes them on the CQRS EventBus. */
 @Processor(QUEUES.domainEvents, { concurrency: 32 })
@@ -18,16 +18,19 @@ export class DomainEventsProcessor extends WorkerHost {
     super();
   }
 
-  async process(job: Job<RelayedEventData>): Promise<void> {
-    const { eventId, eventName, aggregateId, payload, occurredAt } = job.data;
-    const EventClass = this.registry.resolve(eventName);
-    if (!EventClass) {
-      // Retrying cannot help an event this build does not know; keep it visible in the failed set.
-      this.logger.error(`No event class is registered for "${eventName}" (event ${eventId})`);
-      throw new Error(`Unknown event ${eventName}`);
-    }
-    const event = new EventClass(aggregateId, payload, occurredAt);
-    event.eventId = eventId;
-    this.eventBus.publish(event);
+  async process(job: Job<RelayedCommitData>): Promise<void> {
+    // Resolve every class first: a commit is published whole or (on an unknown event) not at all.
+    const events = job.data.events.map(({ eventId, eventName, aggregateId, payload, occurredAt }) => {
+      const EventClass = this.registry.resolve(eventName);
+      if (!EventClass) {
+        // Retrying cannot help an event this build does not know; keep it visible in the failed set.
+        this.logger.error(`No event class is registered for "${eventName}" (event ${eventId})`);
+        throw new Error(`Unknown event ${eventName}`);
+      }
+      const event = new EventClass(aggregateId, payload, occurredAt);
+      event.eventId = eventId;
+      return event;
+    });
+    this.eventBus.publishAll(events);
   }
 }

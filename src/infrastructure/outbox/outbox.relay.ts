@@ -6,6 +6,7 @@ import { QUEUES } from '../jobs/queues';
 
 interface PendingRow {
   id: string;
+  commit_id: string;
   aggregate_id: string;
   event_name: string;
   payload: object;
@@ -20,14 +21,23 @@ export interface RelayedEventData {
   occurredAt: string;
 }
 
+/** One job per committed transaction: its events, in the order they were recorded. */
+export interface RelayedCommitData {
+  commitId: string;
+  events: RelayedEventData[];
+}
+
 const BATCH = 500;
 const DAY = 86_400;
+// Any constant works; it only has to be the same for every relay of this database.
+const RELAY_LOCK = 7_219_004_312;
 
 /**
- * Moves committed events from the outbox to the domain-events queue. Rows are locked with SKIP
- * LOCKED so several relays share the work, and each event becomes a job whose id is the event id:
- * if the relay dies after enqueueing but before marking rows published, the next run enqueues the
- * same ids again and BullMQ ignores them. Every committed event is delivered exactly once.
+ * Moves committed events from the outbox to the domain-events queue, one job per commit whose job
+ * id is the commit id. If the relay dies after enqueueing but before marking rows published, the
+ * next run enqueues the same commit ids again and BullMQ ignores them: every committed event is
+ * delivered exactly once. One relay runs at a time (transaction advisory lock), so a commit's
+ * events are never split over two jobs; a second worker's relay simply finds the lock taken.
  */
 @Injectable()
 export class OutboxRelay {
@@ -35,7 +45,7 @@ export class OutboxRelay {
 
   constructor(
     private readonly em: EntityManager,
-    @InjectQueue(QUEUES.domainEvents) private readonly events: Queue<RelayedEventData>,
+    @InjectQueue(QUEUES.domainEvents) private readonly events: Queue<RelayedCommitData>,
   ) {}
 
   /** Relays until the outbox is empty; returns how many events were relayed. */
@@ -44,33 +54,37 @@ export class OutboxRelay {
     for (;;) {
       const n = await this.relayBatch();
       total += n;
-      if (n < BATCH) return total;
+      if (n === 0) return total;
     }
   }
 
+  /** Relays up to `limit` commits; returns how many events they held (0: nothing to do, or busy). */
   async relayBatch(limit = BATCH): Promise<number> {
     return this.em.fork().transactional(async (tx) => {
       const conn = tx.getConnection();
+      const ctx = tx.getTransactionContext();
+      const [{ locked }] = await conn.execute('select pg_try_advisory_xact_lock(?) as locked', [RELAY_LOCK], 'all', ctx);
+      if (!locked) return 0;
+      // Rows written before commit ids existed (or by hand) count as commits of their own.
       const rows: PendingRow[] = await conn.execute(
-        `select id, aggregate_id, event_name, payload, occurred_at from outbox
-          where published_at is null order by seq limit ? for update skip locked`,
+        `with commits as (
+           select coalesce(commit_id, id) as commit_id, min(seq) as first from outbox
+            where published_at is null group by 1 order by 2 limit ?)
+         select o.id, c.commit_id, o.aggregate_id, o.event_name, o.payload, o.occurred_at
+           from outbox o join commits c on coalesce(o.commit_id, o.id) = c.commit_id
+          where o.published_at is null
+          order by o.seq`,
         [limit],
         'all',
-        tx.getTransactionContext(),
+        ctx,
       );
       if (rows.length === 0) return 0;
       await this.events.addBulk(
-        rows.map((r) => ({
-          name: r.event_name,
-          data: {
-            eventId: r.id,
-            eventName: r.event_name,
-            aggregateId: r.aggregate_id,
-            payload: r.payload,
-            occurredAt: new Date(r.occurred_at).toISOString(),
-          },
+        groupByCommit(rows).map((commit) => ({
+          name: commit.events[0].eventName,
+          data: commit,
           opts: {
-            jobId: r.id,
+            jobId: commit.commitId,
             attempts: 8,
             backoff: { type: 'exponential', delay: 1000 },
             // Kept a day after completion: that is the window in which a re-sent id is recognised.
@@ -80,13 +94,30 @@ export class OutboxRelay {
         })),
       );
       await conn.execute(
-        `update outbox set published_at = now() where id in (?)`,
+        `update outbox set published_at = now()
+          where published_at is null and coalesce(commit_id, id) in (select distinct coalesce(commit_id, id) from outbox where id in (?))`,
         [rows.map((r) => r.id)],
         'run',
-        tx.getTransactionContext(),
+        ctx,
       );
       this.logger.debug(`Relayed ${rows.length} events`);
       return rows.length;
     });
   }
+}
+
+function groupByCommit(rows: PendingRow[]): RelayedCommitData[] {
+  const commits = new Map<string, RelayedCommitData>();
+  for (const r of rows) {
+    let commit = commits.get(r.commit_id);
+    if (!commit) commits.set(r.commit_id, (commit = { commitId: r.commit_id, events: [] }));
+    commit.events.push({
+      eventId: r.id,
+      eventName: r.event_name,
+      aggregateId: r.aggregate_id,
+      payload: r.payload,
+      occurredAt: new Date(r.occurred_at).toISOString(),
+    });
+  }
+  return [...commits.values()];
 }

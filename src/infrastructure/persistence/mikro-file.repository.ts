@@ -4,11 +4,22 @@ import { Injectable } from '@nestjs/common';
 import { ConcurrentModificationError, DuplicateActiveFileError, File, FileRepository, UploadStatus } from '../../domain/file';
 import { OutboxWriter } from '../outbox/outbox.writer';
 import { FileMapper } from './file.mapper';
-import { FileSchema } from './schemas/file.record';
+import { FileRecord, FileSchema } from './schemas/file.record';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const LIVE = [UploadStatus.Completed, UploadStatus.Archived];
 
+const COLUMNS = [
+  'id', 'owner_id', 'name', 'mime_type', 'category', 'size', 'sha256', 'status', 'status_before_delete', 'locations',
+  'captured_at', 'tags', 'entity_type', 'entity_id', 'description', 'created_at', 'updated_at', 'deleted_at', 'version',
+] as const;
+const MUTABLE = COLUMNS.filter((c) => c !== 'id' && c !== 'created_at');
+
+/**
+ * Saves a file and its events in ONE statement (a CTE: row write + outbox insert guarded on it),
+ * so an upload costs one round trip and one implicit transaction. New rows go through
+ * `on conflict … do nothing` on the live-duplicate index, so dedup needs no prior lookup.
+ */
 @Injectable()
 export class MikroFileRepository implements FileRepository {
   constructor(
@@ -30,26 +41,63 @@ export class MikroFileRepository implements FileRepository {
   async save(file: File): Promise<void> {
     const next = file.version + 1;
     const record = FileMapper.toRecord(file, next);
+    const write = file.version === 0
+      ? `insert into files (${COLUMNS.join(', ')})
+           select ${COLUMNS.join(', ')} from jsonb_populate_record(null::files, ?::jsonb)
+           on conflict (owner_id, sha256) where status in ('completed', 'archived') do nothing
+           returning id`
+      : `update files t set ${MUTABLE.map((c) => `${c} = r.${c}`).join(', ')}
+           from jsonb_populate_record(null::files, ?::jsonb) r
+           where t.id = r.id and t.version = ${Number(file.version)}
+           returning t.id`;
+    const events = this.outbox.insertWhere('file', file.peekEvents(), 'exists (select 1 from written)');
+    const sql = `with written as (${write})${events ? `, events as (${events.sql})` : ''} select count(*)::int as n from written`;
+    let written: number;
     try {
-      await this.em.fork().transactional(async (tx) => {
-        if (file.version === 0) {
-          await tx.insert(FileSchema, record);
-        } else {
-          const { id, ...changes } = record;
-          const updated = await tx.nativeUpdate(FileSchema, { id, version: file.version }, changes);
-          if (updated === 0) throw new ConcurrentModificationError(file.id);
-        }
-        await this.outbox.append(tx, 'file', file.peekEvents());
-      });
+      const rows: { n: number }[] = await this.em.getConnection().execute(sql, [toJson(record), ...(events?.bindings ?? [])]);
+      written = rows[0].n;
     } catch (error) {
-      if (error instanceof UniqueConstraintViolationException && record.sha256) {
-        const existing = await this.findLiveByOwnerAndHash(record.ownerId, record.sha256);
-        if (existing) throw new DuplicateActiveFileError(existing.id);
-      }
+      if (isUniqueViolation(error)) throw await this.duplicateOf(record);
       throw error;
+    }
+    if (written === 0) {
+      throw file.version === 0 ? await this.duplicateOf(record) : new ConcurrentModificationError(file.id);
     }
     file.pullEvents();
     file.markPersisted(next);
     this.outbox.committed();
   }
+
+  private async duplicateOf(record: FileRecord): Promise<Error> {
+    const existing = record.sha256 ? await this.findLiveByOwnerAndHash(record.ownerId, record.sha256) : null;
+    return existing ? new DuplicateActiveFileError(existing.id) : new ConcurrentModificationError(record.id);
+  }
+}
+
+function toJson(r: FileRecord): string {
+  return JSON.stringify({
+    id: r.id,
+    owner_id: r.ownerId,
+    name: r.name,
+    mime_type: r.mimeType,
+    category: r.category,
+    size: r.size,
+    sha256: r.sha256,
+    status: r.status,
+    status_before_delete: r.statusBeforeDelete,
+    locations: r.locations,
+    captured_at: r.capturedAt,
+    tags: r.tags,
+    entity_type: r.entityType,
+    entity_id: r.entityId,
+    description: r.description,
+    created_at: r.createdAt,
+    updated_at: r.updatedAt,
+    deleted_at: r.deletedAt,
+    version: r.version,
+  });
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  return error instanceof UniqueConstraintViolationException || (error as { code?: string })?.code === '23505';
 }

@@ -2,10 +2,14 @@ import { Options } from '@mikro-orm/core';
 import { Migrator } from '@mikro-orm/migrations';
 import { PostgreSqlDriver } from '@mikro-orm/postgresql';
 import { Migration20261123000000_initial } from './migrations/Migration20261123000000_initial';
+import { Migration20261123010000_outboxCommits } from './migrations/Migration20261123010000_outboxCommits';
 import { PERSISTENCE_SCHEMAS } from './schemas';
 
 /** Migrations are listed explicitly so they run the same from ts (tests) and from dist (start). */
-export const MIGRATIONS = [{ name: 'Migration20261123000000_initial', class: Migration20261123000000_initial }];
+export const MIGRATIONS = [
+  { name: 'Migration20261123000000_initial', class: Migration20261123000000_initial },
+  { name: 'Migration20261123010000_outboxCommits', class: Migration20261123010000_outboxCommits },
+];
 
 export function buildOrmOptions(clientUrl: string): Options<PostgreSqlDriver> {
   return {

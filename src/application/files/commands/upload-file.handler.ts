@@ -19,7 +19,7 @@ import { UploadFileCommand, UploadFileResult } from './upload-file.command';
 /**
  * Streams the body into the chosen provider (which hashes and counts in the same pass), then
  * records the file. The stored object is removed again whenever no new file row points at it:
- * a checksum mismatch, a duplicate, or a failed save.
+ * a checksum mismatch, a duplicate (the existing file is returned), or a failed save.
  */
 @CommandHandler(UploadFileCommand)
 export class UploadFileHandler implements ICommandHandler<UploadFileCommand, UploadFileResult> {
@@ -45,11 +45,7 @@ export class UploadFileHandler implements ICommandHandler<UploadFileCommand, Upl
       signal: cmd.options.signal,
     });
     try {
-      const existing = await this.files.findLiveByOwnerAndHash(file.ownerId, stored.sha256);
-      if (existing) {
-        await provider.delete(stored.key);
-        return { file: toFileView(existing), duplicate: true };
-      }
+      // No lookup first: the save itself detects a live file with the same bytes (one round trip).
       file.startUpload(StorageLocation.of(provider.id, stored.key), this.clock.now());
       file.completeUpload(FileSize.of(stored.size, this.policy.maxFileSize), FileHash.sha256(stored.sha256), this.clock.now());
       await this.files.save(file);
@@ -57,7 +53,7 @@ export class UploadFileHandler implements ICommandHandler<UploadFileCommand, Upl
     } catch (error) {
       await provider.delete(stored.key).catch(() => undefined);
       if (error instanceof DuplicateActiveFileError) {
-        // Lost a race with a concurrent upload of the same bytes: answer like any duplicate.
+        // The owner already has these bytes (or a concurrent upload of them just won).
         const winner = await this.files.findById(error.existingFileId);
         if (winner) return { file: toFileView(winner), duplicate: true };
       }

@@ -4,6 +4,8 @@ import { EntitySchema } from '@mikro-orm/core';
 export class OutboxRecord {
   seq?: string;
   id!: string;
+  /** Shared by the events of one save; null on rows from before it existed. */
+  commitId?: string | null;
   aggregateType!: string;
   aggregateId!: string;
   eventName!: string;
@@ -18,6 +20,7 @@ export const OutboxSchema = new EntitySchema<OutboxRecord>({
   properties: {
     seq: { type: 'bigint', primary: true, autoincrement: true },
     id: { type: 'uuid', unique: true },
+    commitId: { type: 'uuid', nullable: true },
     aggregateType: { type: 'text' },
     aggregateId: { type: 'text' },
     eventName: { type: 'text' },

@@ -38,6 +38,7 @@ export class LocalFsProvider implements StorageProvider {
   private readonly objectsDir: string;
   private readonly tmpDir: string;
   private ready: Promise<void> | undefined;
+  private readonly shards = new Set<string>();
 
   constructor(
     root: string,
@@ -62,7 +63,7 @@ export class LocalFsProvider implements StorageProvider {
         throw new ChecksumMismatchError(options.expectedSha256, sha256);
       }
       const final = this.pathOf(key);
-      await mkdir(path.dirname(final), { recursive: true });
+      await this.ensureShard(path.dirname(final));
       await rename(tmp, final);
       await syncDir(path.dirname(final));
       return { key, size, sha256 };
@@ -115,6 +116,13 @@ export class LocalFsProvider implements StorageProvider {
     const resolved = path.resolve(this.objectsDir, key);
     if (!resolved.startsWith(this.objectsDir + path.sep)) throw new StoredObjectNotFoundError(this.id, key);
     return resolved;
+  }
+
+  /** 65,536 shard directories at most: remember the ones made instead of a mkdir per upload. */
+  private async ensureShard(dir: string): Promise<void> {
+    if (this.shards.has(dir)) return;
+    await mkdir(dir, { recursive: true });
+    this.shards.add(dir);
   }
 
   private ensureDirs(): Promise<void> {
