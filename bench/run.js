@@ -335,11 +335,18 @@ async function generateInput(file, bytes) {
   return hash.digest('hex');
 }
 
-function startServer({ name, script, env, logFile }) {
+/** The node flags `npm start` uses (package.json scripts.start), so the bench runs what users run. */
+function startScriptNodeFlags() {
+  const start = require(path.join(ROOT, 'package.json')).scripts.start || '';
+  const words = start.trim().split(/\s+/);
+  return words[0] === 'node' ? words.slice(1).filter((w) => w.startsWith('--')) : [];
+}
+
+function startServer({ name, script, env, logFile, nodeFlags = [] }) {
   const out = fs.openSync(logFile, 'a');
   // --expose-gc only lets the memory snapshot run a full GC first, so retained heap is told apart
   // from garbage not yet collected; the servers never call gc() themselves.
-  const child = spawn(process.execPath, ['--expose-gc', '-r', path.join(__dirname, 'child-hook.js'), script], {
+  const child = spawn(process.execPath, [...nodeFlags, '--expose-gc', '-r', path.join(__dirname, 'child-hook.js'), script], {
     cwd: ROOT,
     env,
     stdio: ['ignore', out, out, 'ipc'],
@@ -690,6 +697,7 @@ async function main() {
   const flex = startServer({
     name: 'FlexStorage',
     script: distMain,
+    nodeFlags: startScriptNodeFlags(),
     logFile: path.join(tmp, 'flexstorage.log'),
     env: {
       ...baseEnv,

@@ -21,6 +21,9 @@ export async function createHttpApp(options: AppModuleOptions): Promise<INestApp
     bodyParser: true,
   });
   app.disable('x-powered-by');
+  // Express would hash every JSON body for a weak ETag; API responses are not cached that way, and
+  // file content sets its own strong ETag (the SHA-256).
+  app.set('etag', false);
   app.set('trust proxy', 'loopback');
   app.useBodyParser('json', { limit: '1mb' });
   app.setGlobalPrefix(API_PREFIX, { exclude: [{ path: 'health', method: RequestMethod.GET }] });

@@ -75,14 +75,15 @@ describe('Outbox relay (real PostgreSQL, Redis and BullMQ workers)', () => {
     );
     const relay = t.app.get(OutboxRelay);
     const queue = t.app.get<Queue>(getQueueToken(QUEUES.domainEvents));
-    const addBulk = queue.addBulk.bind(queue);
+    const add = queue.add.bind(queue);
     let crashes = 0;
-    const spy = jest.spyOn(queue, 'addBulk').mockImplementation(async (jobs) => {
-      const added = await addBulk(jobs);
+    const spy = jest.spyOn(queue, 'add').mockImplementation(async (...args: Parameters<Queue['add']>) => {
+      const added = await add(...args);
       if (crashes++ < 2) throw new Error('relay process killed after enqueueing'); // transaction rolls back
       return added;
     });
     try {
+      // The first dies after enqueueing its claimed batch; the second re-sends that same batch and dies too.
       await expect(relay.relayBatch(100)).rejects.toThrow('killed');
       await expect(relay.relayBatch(100)).rejects.toThrow('killed');
       expect(await unpublished()).toBe(200);
@@ -103,7 +104,7 @@ describe('Outbox relay (real PostgreSQL, Redis and BullMQ workers)', () => {
   it('keeps events in the outbox while Redis cannot be reached, and relays them afterwards', async () => {
     const relay = t.app.get(OutboxRelay);
     const queue = t.app.get<Queue>(getQueueToken(QUEUES.domainEvents));
-    const spy = jest.spyOn(queue, 'addBulk').mockRejectedValue(new Error('Connection is closed.'));
+    const spy = jest.spyOn(queue, 'add').mockRejectedValue(new Error('Connection is closed.'));
     const ids = [uuidv7(), uuidv7()];
     try {
       await db.query(

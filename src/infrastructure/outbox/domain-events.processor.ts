@@ -4,7 +4,7 @@ import { EventBus } from '@nestjs/cqrs';
 import { Job } from 'bullmq';
 import { DomainEventRegistry } from '../../domain/shared';
 import { QUEUES } from '../jobs/queues';
-import { RelayedCommitData } from './outbox.relay';
+import { RelayedBatchData } from './outbox.relay';
 
 /** Turns relayed rows back into event classes and publishes them on the CQRS EventBus. */
 @Processor(QUEUES.domainEvents, { concurrency: 32 })
@@ -18,8 +18,8 @@ export class DomainEventsProcessor extends WorkerHost {
     super();
   }
 
-  async process(job: Job<RelayedCommitData>): Promise<void> {
-    // Resolve every class first: a commit is published whole or (on an unknown event) not at all.
+  async process(job: Job<RelayedBatchData>): Promise<void> {
+    // Resolve every class first: a batch is published whole or (on an unknown event) not at all.
     const events = job.data.events.map(({ eventId, eventName, aggregateId, payload, occurredAt }) => {
       const EventClass = this.registry.resolve(eventName);
       if (!EventClass) {

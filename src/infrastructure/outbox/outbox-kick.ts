@@ -4,7 +4,8 @@ import { Queue } from 'bullmq';
 import { JOBS, QUEUES } from '../jobs/queues';
 import { OutboxNotifier } from './outbox.notifier';
 
-const COALESCE_MS = 20;
+// Commits within this window share one relay run (and so one domain-events job).
+const COALESCE_MS = 50;
 
 /**
  * After a commit, asks for a relay run now instead of at the next tick. Kicks within a few

@@ -2,11 +2,11 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger } from '@nestjs/common';
 import { Queue } from 'bullmq';
+import { v7 as uuidv7 } from 'uuid';
 import { QUEUES } from '../jobs/queues';
 
 interface PendingRow {
   id: string;
-  commit_id: string;
   aggregate_id: string;
   event_name: string;
   payload: object;
@@ -21,23 +21,23 @@ export interface RelayedEventData {
   occurredAt: string;
 }
 
-/** One job per committed transaction: its events, in the order they were recorded. */
-export interface RelayedCommitData {
-  commitId: string;
+/** One job per relay batch: whole commits, their events in the order they were recorded. */
+export interface RelayedBatchData {
+  batchId: string;
   events: RelayedEventData[];
 }
 
-const BATCH = 500;
+const MAX_COMMITS = 200;
 const DAY = 86_400;
-// Any constant works; it only has to be the same for every relay of this database.
-const RELAY_LOCK = 7_219_004_312;
 
 /**
- * Moves committed events from the outbox to the domain-events queue, one job per commit whose job
- * id is the commit id. If the relay dies after enqueueing but before marking rows published, the
- * next run enqueues the same commit ids again and BullMQ ignores them: every committed event is
- * delivered exactly once. One relay runs at a time (transaction advisory lock), so a commit's
- * events are never split over two jobs; a second worker's relay simply finds the lock taken.
+ * Moves committed events from the outbox to the domain-events queue in three steps:
+ *  1. claim: stamp up to MAX_COMMITS whole commits with a new batch id (its own committed statement);
+ *  2. enqueue the batch as ONE job whose job id is the batch id;
+ *  3. mark the batch's rows published.
+ * A relay that dies after 1 or 2 leaves a claimed, unpublished batch; the next run re-sends exactly
+ * that batch under the same id, and BullMQ ignores an id it already has. So every committed event
+ * is delivered exactly once, and a busy outbox costs one job per batch, not one per event.
  */
 @Injectable()
 export class OutboxRelay {
@@ -45,7 +45,7 @@ export class OutboxRelay {
 
   constructor(
     private readonly em: EntityManager,
-    @InjectQueue(QUEUES.domainEvents) private readonly events: Queue<RelayedCommitData>,
+    @InjectQueue(QUEUES.domainEvents) private readonly events: Queue<RelayedBatchData>,
   ) {}
 
   /** Relays until the outbox is empty; returns how many events were relayed. */
@@ -58,66 +58,66 @@ export class OutboxRelay {
     }
   }
 
-  /** Relays up to `limit` commits; returns how many events they held (0: nothing to do, or busy). */
-  async relayBatch(limit = BATCH): Promise<number> {
-    return this.em.fork().transactional(async (tx) => {
-      const conn = tx.getConnection();
-      const ctx = tx.getTransactionContext();
-      const [{ locked }] = await conn.execute('select pg_try_advisory_xact_lock(?) as locked', [RELAY_LOCK], 'all', ctx);
-      if (!locked) return 0;
-      // Rows written before commit ids existed (or by hand) count as commits of their own.
-      const rows: PendingRow[] = await conn.execute(
-        `with commits as (
-           select coalesce(commit_id, id) as commit_id, min(seq) as first from outbox
-            where published_at is null group by 1 order by 2 limit ?)
-         select o.id, c.commit_id, o.aggregate_id, o.event_name, o.payload, o.occurred_at
-           from outbox o join commits c on coalesce(o.commit_id, o.id) = c.commit_id
-          where o.published_at is null
-          order by o.seq`,
-        [limit],
-        'all',
-        ctx,
-      );
-      if (rows.length === 0) return 0;
-      await this.events.addBulk(
-        groupByCommit(rows).map((commit) => ({
-          name: commit.events[0].eventName,
-          data: commit,
-          opts: {
-            jobId: commit.commitId,
-            attempts: 8,
-            backoff: { type: 'exponential', delay: 1000 },
-            // Kept a day after completion: that is the window in which a re-sent id is recognised.
-            removeOnComplete: { age: DAY },
-            removeOnFail: { age: 14 * DAY },
-          },
-        })),
-      );
-      await conn.execute(
-        `update outbox set published_at = now()
-          where published_at is null and coalesce(commit_id, id) in (select distinct coalesce(commit_id, id) from outbox where id in (?))`,
-        [rows.map((r) => r.id)],
-        'run',
-        ctx,
-      );
-      this.logger.debug(`Relayed ${rows.length} events`);
-      return rows.length;
-    });
+  /** Relays one batch (a leftover claimed one first); returns how many events it held. */
+  async relayBatch(maxCommits = MAX_COMMITS): Promise<number> {
+    const conn = this.em.getConnection();
+    const batchId = (await this.leftoverBatch()) ?? (await this.claim(maxCommits));
+    if (!batchId) return 0;
+    const rows: PendingRow[] = await conn.execute(
+      `select id, aggregate_id, event_name, payload, occurred_at from outbox
+        where relay_batch = ? and published_at is null order by seq`,
+      [batchId],
+    );
+    if (rows.length === 0) return 0; // another relay finished it meanwhile
+    await this.events.add(
+      rows[0].event_name,
+      { batchId, events: rows.map(toEventData) },
+      {
+        jobId: batchId,
+        attempts: 8,
+        backoff: { type: 'exponential', delay: 1000 },
+        // Kept a day after completion: that is the window in which a re-sent id is recognised.
+        removeOnComplete: { age: DAY },
+        removeOnFail: { age: 14 * DAY },
+      },
+    );
+    await conn.execute('update outbox set published_at = now() where relay_batch = ? and published_at is null', [batchId], 'run');
+    this.logger.debug(`Relayed ${rows.length} events as batch ${batchId}`);
+    return rows.length;
+  }
+
+  private async leftoverBatch(): Promise<string | undefined> {
+    const rows: { relay_batch: string }[] = await this.em
+      .getConnection()
+      .execute('select relay_batch from outbox where relay_batch is not null and published_at is null order by seq limit 1');
+    return rows[0]?.relay_batch;
+  }
+
+  /** Claims whole commits (rows from before commit ids count as commits of their own). */
+  private async claim(maxCommits: number): Promise<string | undefined> {
+    const batchId = uuidv7();
+    const rows: { n: number }[] = await this.em.getConnection().execute(
+      `with commits as (
+         select coalesce(commit_id, id) as commit_id from outbox
+          where published_at is null and relay_batch is null
+          group by 1 order by min(seq) limit ?),
+       claimed as (
+         update outbox set relay_batch = ?
+          where published_at is null and relay_batch is null and coalesce(commit_id, id) in (select commit_id from commits)
+          returning 1)
+       select count(*)::int as n from claimed`,
+      [maxCommits, batchId],
+    );
+    return rows[0].n > 0 ? batchId : undefined;
   }
 }
 
-function groupByCommit(rows: PendingRow[]): RelayedCommitData[] {
-  const commits = new Map<string, RelayedCommitData>();
-  for (const r of rows) {
-    let commit = commits.get(r.commit_id);
-    if (!commit) commits.set(r.commit_id, (commit = { commitId: r.commit_id, events: [] }));
-    commit.events.push({
-      eventId: r.id,
-      eventName: r.event_name,
-      aggregateId: r.aggregate_id,
-      payload: r.payload,
-      occurredAt: new Date(r.occurred_at).toISOString(),
-    });
-  }
-  return [...commits.values()];
+function toEventData(r: PendingRow): RelayedEventData {
+  return {
+    eventId: r.id,
+    eventName: r.event_name,
+    aggregateId: r.aggregate_id,
+    payload: r.payload,
+    occurredAt: new Date(r.occurred_at).toISOString(),
+  };
 }

@@ -6,6 +6,8 @@ export class OutboxRecord {
   id!: string;
   /** Shared by the events of one save; null on rows from before it existed. */
   commitId?: string | null;
+  /** Set when a relay claims the row for a batch job. */
+  relayBatch?: string | null;
   aggregateType!: string;
   aggregateId!: string;
   eventName!: string;
@@ -21,6 +23,7 @@ export const OutboxSchema = new EntitySchema<OutboxRecord>({
     seq: { type: 'bigint', primary: true, autoincrement: true },
     id: { type: 'uuid', unique: true },
     commitId: { type: 'uuid', nullable: true },
+    relayBatch: { type: 'uuid', nullable: true },
     aggregateType: { type: 'text' },
     aggregateId: { type: 'text' },
     eventName: { type: 'text' },

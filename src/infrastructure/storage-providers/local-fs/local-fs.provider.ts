@@ -118,7 +118,7 @@ export class LocalFsProvider implements StorageProvider {
     return resolved;
   }
 
-  /** 65,536 shard directories at most: remember the ones made instead of a mkdir per upload. */
+  /** Remembers the shard directories made, instead of a mkdir per upload. */
   private async ensureShard(dir: string): Promise<void> {
     if (this.shards.has(dir)) return;
     await mkdir(dir, { recursive: true });
@@ -137,9 +137,12 @@ export class LocalFsProvider implements StorageProvider {
   }
 }
 
+// 256 shard directories: few enough that all exist after warm-up (no mkdir per upload), enough
+// to keep directories small (a million files is ~4,000 per directory). Keys of the earlier
+// two-level layout (ab/cd/<uuid>) still resolve: a key is a relative path, whatever its depth.
 function newKey(): string {
   const id = randomUUID();
-  return `${id.slice(0, 2)}/${id.slice(2, 4)}/${id}`;
+  return `${id.slice(0, 2)}/${id}`;
 }
 
 async function syncDir(dir: string): Promise<void> {
