@@ -62,6 +62,8 @@ const opts = {
   profile: flag('BENCH_PROFILE', 'profile'),
   keep: flag('BENCH_KEEP', 'keep'),
   strict: flag('BENCH_STRICT', 'strict'),
+  // The production topology: API with RUN_WORKERS=false plus a `start:worker` process.
+  splitWorker: flag('BENCH_SPLIT_WORKER', 'split-worker'),
   pgAdminUrl: option('BENCH_PG_URL', 'pg-url', 'postgres://postgres@127.0.0.1:5432/postgres'),
   redisUrl: option('BENCH_REDIS_URL', 'redis-url', 'redis://127.0.0.1:6379'),
 };
@@ -708,8 +710,18 @@ async function main() {
       JWT_SECRET,
       QUEUE_PREFIX: queuePrefix,
       LOG_LEVEL: 'warn',
+      ...(opts.splitWorker ? { RUN_WORKERS: 'false' } : {}),
     },
   });
+  const worker = opts.splitWorker
+    ? startServer({
+        name: 'FlexStorage worker',
+        script: path.join(ROOT, 'dist', 'worker.js'),
+        nodeFlags: startScriptNodeFlags(),
+        logFile: path.join(tmp, 'flexstorage-worker.log'),
+        env: { ...baseEnv, DATABASE_URL: db.url, REDIS_URL: opts.redisUrl, DATA_DIR: path.join(tmp, 'flex-data'), JWT_SECRET, QUEUE_PREFIX: queuePrefix, LOG_LEVEL: 'warn', PORT: '0' },
+      })
+    : undefined;
   Object.assign(flex, {
     key: 'flex',
     label: 'FlexStorage',
@@ -753,7 +765,14 @@ async function main() {
   for (const s of servers) mem.afterLarge[s.key] = await memorySnapshot(s);
   log('\nSmall files');
   const small = {};
+  const workerCpu0 = worker ? cpuSeconds(worker.pid) : 0;
   for (const s of servers) small[s.key] = await profiled([s], 'small-upload', () => smallUploads(s, opts.smallCount, opts.smallKiB * 1024, true));
+  if (worker) {
+    // The worker relays and publishes the events of these uploads; give it a moment to finish.
+    await new Promise((r) => setTimeout(r, 1500));
+    const ms = (1000 * (cpuSeconds(worker.pid) - workerCpu0)) / opts.smallCount;
+    log(`  worker process (separate, RUN_WORKERS=false on the API): ${ms.toFixed(2)} ms CPU per small upload`);
+  }
   for (const s of servers) mem.afterSmall[s.key] = await memorySnapshot(s);
 
   const summary = summarise(servers, up.results, down, small, input);
