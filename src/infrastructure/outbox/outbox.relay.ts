@@ -6,6 +6,7 @@ import { v7 as uuidv7 } from 'uuid';
 import { QUEUES } from '../jobs/queues';
 
 interface PendingRow {
+  seq: string | number;
   id: string;
   aggregate_id: string;
   event_name: string;
@@ -51,23 +52,25 @@ export class OutboxRelay {
   /** Relays until the outbox is empty; returns how many events were relayed. */
   async drain(): Promise<number> {
     let total = 0;
+    for (let leftover = await this.leftoverBatch(); leftover; leftover = await this.leftoverBatch()) {
+      total += await this.send(leftover, await this.rowsOf(leftover));
+    }
     for (;;) {
-      const n = await this.relayBatch();
-      total += n;
-      if (n === 0) return total;
+      const claimed = await this.claim(MAX_COMMITS);
+      if (!claimed) return total;
+      total += await this.send(claimed.batchId, claimed.rows);
     }
   }
 
   /** Relays one batch (a leftover claimed one first); returns how many events it held. */
   async relayBatch(maxCommits = MAX_COMMITS): Promise<number> {
-    const conn = this.em.getConnection();
-    const batchId = (await this.leftoverBatch()) ?? (await this.claim(maxCommits));
-    if (!batchId) return 0;
-    const rows: PendingRow[] = await conn.execute(
-      `select id, aggregate_id, event_name, payload, occurred_at from outbox
-        where relay_batch = ? and published_at is null order by seq`,
-      [batchId],
-    );
+    const leftover = await this.leftoverBatch();
+    if (leftover) return this.send(leftover, await this.rowsOf(leftover));
+    const claimed = await this.claim(maxCommits);
+    return claimed ? this.send(claimed.batchId, claimed.rows) : 0;
+  }
+
+  private async send(batchId: string, rows: PendingRow[]): Promise<number> {
     if (rows.length === 0) return 0; // another relay finished it meanwhile
     await this.events.add(
       rows[0].event_name,
@@ -81,7 +84,7 @@ export class OutboxRelay {
         removeOnFail: { age: 14 * DAY },
       },
     );
-    await conn.execute('update outbox set published_at = now() where relay_batch = ? and published_at is null', [batchId], 'run');
+    await this.em.getConnection().execute('update outbox set published_at = now() where relay_batch = ? and published_at is null', [batchId], 'run');
     this.logger.debug(`Relayed ${rows.length} events as batch ${batchId}`);
     return rows.length;
   }
@@ -93,22 +96,30 @@ export class OutboxRelay {
     return rows[0]?.relay_batch;
   }
 
-  /** Claims whole commits (rows from before commit ids count as commits of their own). */
-  private async claim(maxCommits: number): Promise<string | undefined> {
+  private rowsOf(batchId: string): Promise<PendingRow[]> {
+    return this.em.getConnection().execute(
+      `select seq, id, aggregate_id, event_name, payload, occurred_at from outbox
+        where relay_batch = ? and published_at is null order by seq`,
+      [batchId],
+    );
+  }
+
+  /** Claims whole commits (rows from before commit ids count as commits of their own) and returns their rows. */
+  private async claim(maxCommits: number): Promise<{ batchId: string; rows: PendingRow[] } | undefined> {
     const batchId = uuidv7();
-    const rows: { n: number }[] = await this.em.getConnection().execute(
+    const rows: PendingRow[] = await this.em.getConnection().execute(
       `with commits as (
          select coalesce(commit_id, id) as commit_id from outbox
           where published_at is null and relay_batch is null
-          group by 1 order by min(seq) limit ?),
-       claimed as (
-         update outbox set relay_batch = ?
-          where published_at is null and relay_batch is null and coalesce(commit_id, id) in (select commit_id from commits)
-          returning 1)
-       select count(*)::int as n from claimed`,
+          group by 1 order by min(seq) limit ?)
+       update outbox set relay_batch = ?
+        where published_at is null and relay_batch is null and coalesce(commit_id, id) in (select commit_id from commits)
+        returning seq, id, aggregate_id, event_name, payload, occurred_at`,
       [maxCommits, batchId],
     );
-    return rows[0].n > 0 ? batchId : undefined;
+    if (rows.length === 0) return undefined;
+    rows.sort((a, b) => Number(a.seq) - Number(b.seq));
+    return { batchId, rows };
   }
 }
 
