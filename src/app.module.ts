@@ -5,6 +5,7 @@ import { APP_FILTER } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { PassportModule } from '@nestjs/passport';
 import { TerminusModule } from '@nestjs/terminus';
+import { ThrottlerModule } from '@nestjs/throttler';
 import { FILE_COMMAND_HANDLERS, FILE_QUERY_HANDLERS, FILE_READ_MODEL } from './application/files';
 import { CLOCK, ID_GENERATOR, STORAGE_PROVIDER_REGISTRY, UPLOAD_POLICY, UploadPolicy } from './application/ports';
 import { AuthController } from './api/auth/auth.controller';
@@ -92,6 +93,8 @@ export class AppModule {
         BullModule.forRoot({ connection: redisOptionsFromUrl(runtime.redisUrl), prefix: config.queuePrefix }),
         BullModule.registerQueue({ name: QUEUES.domainEvents }, { name: QUEUES.maintenance }),
         PassportModule,
+        // In-process counters: with several API instances each enforces the limit on its own.
+        ThrottlerModule.forRoot([{ name: 'default', ttl: config.authRateLimit.windowSeconds * 1000, limit: config.authRateLimit.limit }]),
         TerminusModule,
       ],
       controllers: options.api ? [AuthController, FilesController, HealthController] : [],

@@ -38,6 +38,7 @@ export async function startTestApp(env: Record<string, string> = {}, options: { 
     QUEUE_PREFIX: `fs-test-${randomBytes(4).toString('hex')}`,
     LOG_LEVEL: 'error',
     OUTBOX_RELAY_INTERVAL_MS: '200',
+    AUTH_RATE_LIMIT: '100000',
     ...env,
   });
   const runtime: RuntimeSettings = {

@@ -38,6 +38,8 @@ export interface AppConfig {
     /** Connections of the database provider; each upload to it holds one for its duration. */
     databasePoolMax: number;
   };
+  /** Requests per client IP to /auth/* within the window; guards passwords against guessing. */
+  authRateLimit: { limit: number; windowSeconds: number };
   runWorkers: boolean;
   outboxRelayIntervalMs: number;
   queuePrefix: string;
@@ -168,6 +170,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     admin: adminEmail && adminPassword ? { email: adminEmail, password: adminPassword } : undefined,
     maxFileSize,
     storage: { defaultProvider, enabledProviders, rules, databasePoolMax: int('STORAGE_DATABASE_POOL_MAX', 10, 1, 200) },
+    authRateLimit: { limit: int('AUTH_RATE_LIMIT', 20, 1, 1_000_000), windowSeconds: int('AUTH_RATE_WINDOW', 60, 1, 86_400) },
     runWorkers: bool('RUN_WORKERS', true),
     outboxRelayIntervalMs: int('OUTBOX_RELAY_INTERVAL_MS', 1000, 50, 60_000),
     queuePrefix: str('QUEUE_PREFIX') ?? 'flexstorage',
