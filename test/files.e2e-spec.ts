@@ -260,8 +260,18 @@ describe('Files API (e2e, real PostgreSQL and Redis)', () => {
       expect(unknown.status).toBe(400);
       expect(unknown.headers['content-type']).toMatch(PROBLEM);
 
-      const badJson = await api(t.baseUrl, 'PATCH', `/api/v1/files/${body.id}`, alice, undefined, { 'content-type': 'application/json' });
-      expect(badJson.status).toBeLessThan(500);
+      const badJson = await fetch(`${t.baseUrl}/api/v1/files/${body.id}`, {
+        method: 'PATCH',
+        headers: { authorization: `Bearer ${alice}`, 'content-type': 'application/json' },
+        body: '{"name": ',
+      });
+      expect(badJson.status).toBe(400);
+      expect(badJson.headers.get('content-type')).toMatch(PROBLEM);
+
+      const huge = await api(t.baseUrl, 'PATCH', `/api/v1/files/${body.id}`, alice, { description: 'x'.repeat(2 * 1024 * 1024) });
+      expect(huge.status).toBe(413);
+      expect(huge.headers['content-type']).toMatch(PROBLEM);
+      expect(huge.body.type).toMatch(/body-too-large$/);
     });
 
     it('pages with a cursor and filters by tag, category, type, name and date', async () => {

@@ -66,7 +66,10 @@ export class ProblemFilter implements ExceptionFilter {
       return { type: problemType(slug(titleFor(status))), title: titleFor(status), status, detail };
     }
     if (isBodyParserError(error)) {
-      return { type: problemType('malformed-body'), title: 'Bad Request', status: 400, detail: `The request body could not be read: ${error.message}` };
+      // body-parser knows best: 400 malformed JSON, 413 too large, 415 unsupported charset.
+      const status = error.status;
+      const code = status === 413 ? 'body-too-large' : status === 415 ? 'unsupported-media-type' : 'malformed-body';
+      return { type: problemType(code), title: titleFor(status), status, detail: `The request body could not be read: ${error.message}` };
     }
     return { type: problemType('internal-error'), title: 'Internal Server Error', status: 500, detail: 'Something went wrong on our side.' };
   }
