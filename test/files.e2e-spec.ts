@@ -143,6 +143,21 @@ describe('Files API (e2e, real PostgreSQL and Redis)', () => {
       expect(otherOwner.body.id).not.toBe(first.body.id);
     });
 
+    it('keeps exactly one copy when the same bytes are uploaded concurrently', async () => {
+      const data = randomBytes(200_000);
+      const objects = await countFiles(objectsDir());
+      const results = await Promise.all(
+        Array.from({ length: 6 }, (_, i) => uploadMultipart(t.baseUrl, data, data.length, { token: t.tokenFor('racer'), filename: `race-${i}.bin` })),
+      );
+      const created = results.filter((r) => r.status === 201);
+      const duplicates = results.filter((r) => r.status === 200);
+      expect(created).toHaveLength(1);
+      expect(duplicates).toHaveLength(5);
+      expect(new Set(results.map((r) => r.body.id)).size).toBe(1);
+      expect(duplicates.every((r) => r.body.duplicate === true)).toBe(true);
+      expect(await countFiles(objectsDir())).toBe(objects + 1);
+    });
+
     it('stores the file when the declared SHA-256 matches (header or field, hex or base64)', async () => {
       const data = randomBytes(2048);
       const hex = sha256(data);
