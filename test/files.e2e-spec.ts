@@ -126,6 +126,31 @@ describe('Files API (e2e, real PostgreSQL and Redis)', () => {
       expect(up.status).toBe(201);
       expect(up.body).toMatchObject({ tags: ['late'], description: 'after' });
     });
+
+    it('refuses an invalid field after the file part and keeps nothing', async () => {
+      const objects = await countFiles(objectsDir());
+      const before = (await api(t.baseUrl, 'GET', '/api/v1/files?limit=200', alice)).body.items.length;
+      const data = randomBytes(5000);
+      const res = await uploadMultipart(t.baseUrl, data, data.length, { token: alice, filename: 'late-bad.bin', lateFields: { category: 'bogus' } });
+      expect(res.status).toBe(400);
+      expect(res.body.type).toMatch(/invalid-category$/);
+      expect(await countFiles(objectsDir())).toBe(objects);
+      expect((await api(t.baseUrl, 'GET', '/api/v1/files?limit=200', alice)).body.items.length).toBe(before);
+      // A retry with the same bytes is a fresh upload, not a duplicate of a half-kept file.
+      const retry = await uploadMultipart(t.baseUrl, data, data.length, { token: alice, filename: 'late-bad.bin' });
+      expect(retry.status).toBe(201);
+    });
+
+    it('treats empty fields as not given, as forms and Swagger UI send them', async () => {
+      const res = await uploadMultipart(t.baseUrl, randomBytes(300), 300, {
+        token: alice,
+        filename: 'hello.txt',
+        contentType: 'text/plain',
+        fields: { name: '', mimeType: '', category: '', capturedAt: '', sha256: '', provider: '', entityType: '', entityId: '', description: '' },
+      });
+      expect(res.status).toBe(201);
+      expect(res.body).toMatchObject({ name: 'hello.txt', mimeType: 'text/plain', category: 'document', capturedAt: null, description: null });
+    });
   });
 
   describe('deduplication and checksums', () => {

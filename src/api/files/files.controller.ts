@@ -1,6 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiBody, ApiConsumes, ApiHeader, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiCreatedResponse, ApiExtraModels, ApiHeader, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiProblemResponses, ProblemResponse } from '../problem/api-problem-responses';
 import type { Request, Response } from 'express';
 import {
   DeleteFileCommand,
@@ -27,6 +28,8 @@ const MULTIPART_OVERHEAD = 4 * 1024 * 1024;
 
 @ApiTags('files')
 @ApiBearerAuth()
+@ApiExtraModels(ProblemResponse)
+@ApiProblemResponses(401)
 @UseGuards(JwtAuthGuard)
 @Controller('files')
 export class FilesController {
@@ -41,7 +44,9 @@ export class FilesController {
   @ApiConsumes('multipart/form-data')
   @ApiBody({ type: UploadFileForm })
   @ApiHeader({ name: 'x-content-sha256', required: false, description: 'Expected SHA-256 of the file bytes' })
-  @ApiOkResponse({ type: UploadResponse })
+  @ApiCreatedResponse({ type: UploadResponse, description: 'Stored as a new file.' })
+  @ApiOkResponse({ type: UploadResponse, description: 'You already have these bytes: that file, with duplicate: true.' })
+  @ApiProblemResponses(400, 413, 415, 503)
   async upload(@CurrentActor() actor: Actor, @Req() req: Request, @Res() res: Response): Promise<void> {
     const declared = Number(req.headers['content-length']);
     if (Number.isFinite(declared) && declared > this.policy.maxFileSize + MULTIPART_OVERHEAD) {
@@ -50,8 +55,14 @@ export class FilesController {
     }
     const abort = new AbortController();
     try {
-      const { result, lateFields } = await receiveMultipart(req, abort, async (part) => {
+      const result = await receiveMultipart(req, abort, async (part) => {
         const fields = parseUploadFields(part.fields);
+        // Fields after the file part: validated before the file is recorded (bad ones keep nothing).
+        const trailingMetadata = part.trailingFields.then((late) => {
+          const { metadata, mimeType, category } = parseUploadFields(late, ['provider', 'sha256']);
+          return { metadata, mimeType, category };
+        });
+        trailingMetadata.catch(() => undefined); // awaited by the handler; unobserved if it fails first
         return this.commands.execute(
           new UploadFileCommand(actor, part.stream, { ...fields.metadata, name: fields.metadata.name ?? part.filename ?? '' }, fields.mimeType ?? part.mimeType, {
             category: fields.category,
@@ -59,15 +70,11 @@ export class FilesController {
             sizeHint: Number.isFinite(declared) ? declared : undefined,
             providerPreference: fields.provider,
             signal: abort.signal,
+            trailingMetadata,
           }),
         );
       });
-      let file: FileView = result.file;
-      const late = parseUploadFields(lateFields);
-      if (!result.duplicate && (Object.keys(late.metadata).length || late.mimeType || late.category)) {
-        // Fields sent after the file part arrive once the bytes are stored; apply them as an edit.
-        file = await this.commands.execute(new UpdateFileMetadataCommand(actor, file.id, { ...late.metadata, mimeType: late.mimeType, category: late.category }));
-      }
+      const file: FileView = result.file;
       res.status(result.duplicate ? 200 : 201).location(`/api/v1/files/${file.id}`).json({ ...file, duplicate: result.duplicate });
     } catch (error) {
       // Stop reading an upload we refused; the client gets the answer and the connection closes.
@@ -79,6 +86,7 @@ export class FilesController {
   @Get()
   @ApiOperation({ summary: 'List your files, newest first (keyset pagination)' })
   @ApiOkResponse({ type: FilePageResponse })
+  @ApiProblemResponses(400)
   list(@CurrentActor() actor: Actor, @Query() q: ListFilesRequest) {
     return this.queries.execute(
       new ListFilesQuery(
@@ -102,13 +110,17 @@ export class FilesController {
   @Get(':id')
   @ApiOperation({ summary: 'A file\'s metadata' })
   @ApiOkResponse({ type: FileResponse })
+  @ApiProblemResponses(404)
   get(@CurrentActor() actor: Actor, @Param('id') id: string) {
     return this.queries.execute(new GetFileQuery(actor, id));
   }
 
   @Get(':id/content')
   @ApiOperation({ summary: 'Download the bytes (Range, ETag/If-None-Match supported)' })
-  @ApiProduces('application/octet-stream')
+  @ApiOkResponse({ description: 'The bytes.', content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } } })
+  @ApiResponse({ status: 206, description: 'The requested byte range.', content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } } })
+  @ApiResponse({ status: 304, description: 'Not modified (If-None-Match matched the ETag).' })
+  @ApiProblemResponses(404, 409, 416)
   async content(@CurrentActor() actor: Actor, @Param('id') id: string, @Query('inline') inline: string | undefined, @Req() req: Request, @Res() res: Response) {
     const content = await this.queries.execute(new GetFileContentQuery(actor, id));
     await sendContent(req, res, content, inline === 'true' || inline === '1');
@@ -117,6 +129,7 @@ export class FilesController {
   @Patch(':id')
   @ApiOperation({ summary: 'Edit metadata' })
   @ApiOkResponse({ type: FileResponse })
+  @ApiProblemResponses(400, 404, 409)
   update(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() body: UpdateFileRequest) {
     return this.commands.execute(new UpdateFileMetadataCommand(actor, id, body));
   }
@@ -124,6 +137,8 @@ export class FilesController {
   @Delete(':id')
   @HttpCode(204)
   @ApiOperation({ summary: 'Soft-delete (restorable until the retention period ends)' })
+  @ApiNoContentResponse({ description: 'Deleted (also when it already was).' })
+  @ApiProblemResponses(404)
   async remove(@CurrentActor() actor: Actor, @Param('id') id: string): Promise<void> {
     await this.commands.execute(new DeleteFileCommand(actor, id));
   }
@@ -132,6 +147,7 @@ export class FilesController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Undo a soft delete' })
   @ApiOkResponse({ type: FileResponse })
+  @ApiProblemResponses(404, 409)
   restore(@CurrentActor() actor: Actor, @Param('id') id: string) {
     return this.commands.execute(new RestoreFileCommand(actor, id));
   }

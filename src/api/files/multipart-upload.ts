@@ -9,20 +9,22 @@ export interface IncomingFilePart {
   mimeType?: string;
   /** Fields that arrived before the file part. */
   fields: Record<string, string[]>;
+  /** Fields after the file part, once the form has ended; rejects if the form fails. */
+  trailingFields: Promise<Record<string, string[]>>;
 }
 
 const FIELD_LIMITS = { fields: 50, fieldSize: 64 * 1024, parts: 52, headerPairs: 100 };
 
 /**
  * Streams a multipart/form-data request: fields are collected, the single `file` part is handed to
- * `onFile` as a stream while it arrives. Resolves with the handler's result and the fields that
- * came after the file. The body is never buffered; a client that disconnects aborts `signal`.
+ * `onFile` as a stream while it arrives, with a promise of the fields that follow it. Resolves with
+ * the handler's result. The body is never buffered; a client that disconnects aborts `signal`.
  */
 export function receiveMultipart<T>(
   req: Request,
   signal: AbortController,
   onFile: (part: IncomingFilePart) => Promise<T>,
-): Promise<{ result: T; lateFields: Record<string, string[]> }> {
+): Promise<T> {
   if (!req.is('multipart/form-data')) {
     throw new ProblemException(415, 'unsupported-media-type', 'Unsupported Media Type', 'Send the file as multipart/form-data with a part named "file".');
   }
@@ -37,11 +39,15 @@ export function receiveMultipart<T>(
     }
     const fields: Record<string, string[]> = {};
     const lateFields: Record<string, string[]> = {};
+    let endOfForm!: { resolve: (f: Record<string, string[]>) => void; reject: (e: unknown) => void };
+    const trailingFields = new Promise<Record<string, string[]>>((resolve, reject) => (endOfForm = { resolve, reject }));
+    trailingFields.catch(() => undefined); // a handler that failed earlier never awaits it
     let handling: Promise<T> | undefined;
     let settled = false;
     const fail = (error: unknown) => {
       if (settled) return;
       settled = true;
+      endOfForm.reject(error);
       signal.abort(error);
       req.unpipe(parser);
       // Answer only once the aborted write has cleaned up, so a refused upload leaves nothing behind.
@@ -61,7 +67,7 @@ export function receiveMultipart<T>(
       // The consumer sees stream errors through iteration; this keeps a cut-short form from
       // raising an unhandled 'error' before the consumer has started reading.
       stream.on('error', () => undefined);
-      handling = onFile({ stream, filename: info.filename, mimeType: info.mimeType, fields: { ...fields } });
+      handling = onFile({ stream, filename: info.filename, mimeType: info.mimeType, fields: { ...fields }, trailingFields });
       handling.catch((e) => {
         stream.resume();
         fail(e);
@@ -74,10 +80,11 @@ export function receiveMultipart<T>(
     parser.on('close', () => {
       if (settled) return;
       if (!handling) return fail(badMultipart('The request has no part named "file".'));
+      endOfForm.resolve(lateFields);
       handling.then(
         (result) => {
           settled = true;
-          resolve({ result, lateFields });
+          resolve(result);
         },
         fail,
       );

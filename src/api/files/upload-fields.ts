@@ -12,7 +12,19 @@ export interface UploadFields {
 }
 
 /** Reads the multipart text fields. Unknown or repeated single-value fields are refused. */
-export function parseUploadFields(fields: Record<string, string[]>): UploadFields {
+export function parseUploadFields(all: Record<string, string[]>, notAllowed: string[] = []): UploadFields {
+  // An empty field means "not given" (Swagger UI and HTML forms send empty inputs as "").
+  const fields = Object.fromEntries(
+    Object.entries(all)
+      .map(([k, values]) => [k, values.filter((v) => v.trim() !== '')] as const)
+      .filter(([, values]) => values.length > 0),
+  );
+  const misplaced = Object.keys(fields).filter((k) => notAllowed.includes(k));
+  if (misplaced.length) {
+    throw new ProblemException(400, 'validation-failed', 'Bad Request', `Field(s) ${misplaced.join(', ')} must come before the file part.`, {
+      errors: misplaced.map((field) => ({ field, message: 'must precede the file part' })),
+    });
+  }
   const unknown = Object.keys(fields).filter((k) => !KNOWN.includes(k));
   if (unknown.length) {
     throw new ProblemException(400, 'validation-failed', 'Bad Request', `Unknown field(s): ${unknown.join(', ')}.`, {

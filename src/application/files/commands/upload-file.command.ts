@@ -10,6 +10,12 @@ export interface UploadFileResult {
   duplicate: boolean;
 }
 
+export interface TrailingMetadata {
+  metadata: Partial<FileMetadataProps>;
+  mimeType?: string;
+  category?: string;
+}
+
 export class UploadFileCommand extends Command<UploadFileResult> {
   constructor(
     readonly actor: Actor,
@@ -23,6 +29,11 @@ export class UploadFileCommand extends Command<UploadFileResult> {
       sizeHint?: number;
       providerPreference?: string;
       signal?: AbortSignal;
+      /**
+       * Metadata that arrives only after the bytes (multipart fields after the file part). It is
+       * awaited and validated before the file is recorded; if it rejects, nothing is kept.
+       */
+      trailingMetadata?: Promise<TrailingMetadata>;
     } = {},
   ) {
     super();

@@ -35,7 +35,7 @@ export class UploadFileHandler implements ICommandHandler<UploadFileCommand, Upl
     const metadata = FileMetadata.of(cmd.metadata);
     const type = FileType.of(cmd.mimeType, cmd.options.category);
     const expected = cmd.options.expectedSha256 ? FileHash.parse(cmd.options.expectedSha256) : undefined;
-    const file = File.create({ id: this.ids.next(), ownerId: cmd.actor.userId, metadata, type, now: this.clock.now() });
+    const startedAt = this.clock.now();
 
     const provider = await this.chooseProvider(cmd, type);
     const stored = await provider.write(cmd.body, {
@@ -45,6 +45,7 @@ export class UploadFileHandler implements ICommandHandler<UploadFileCommand, Upl
       signal: cmd.options.signal,
     });
     try {
+      const file = await this.createFile(cmd, metadata, type, startedAt);
       // No lookup first: the save itself detects a live file with the same bytes (one round trip).
       file.startUpload(StorageLocation.of(provider.id, stored.key), this.clock.now());
       file.completeUpload(FileSize.of(stored.size, this.policy.maxFileSize), FileHash.sha256(stored.sha256), this.clock.now());
@@ -59,6 +60,18 @@ export class UploadFileHandler implements ICommandHandler<UploadFileCommand, Upl
       }
       throw error;
     }
+  }
+
+  /** The File, with trailing metadata merged in and validated like the rest. */
+  private async createFile(cmd: UploadFileCommand, metadata: FileMetadata, type: FileType, now: Date): Promise<File> {
+    const trailing = await cmd.options.trailingMetadata;
+    if (trailing) {
+      metadata = metadata.with(trailing.metadata);
+      if (trailing.mimeType !== undefined || trailing.category !== undefined) {
+        type = FileType.of(trailing.mimeType ?? type.mimeType, trailing.category ?? (trailing.mimeType === undefined ? type.category : undefined));
+      }
+    }
+    return File.create({ id: this.ids.next(), ownerId: cmd.actor.userId, metadata, type, now });
   }
 
   private async chooseProvider(cmd: UploadFileCommand, type: FileType): Promise<StorageProvider> {
