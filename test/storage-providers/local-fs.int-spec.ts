@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { DomainError } from '../../src/domain/shared';
@@ -37,6 +37,28 @@ describe('LocalFsProvider outside its root', () => {
       expect(await readFile(sentinel, 'utf8')).toBe('keep me');
     } finally {
       await rm(parent, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('LocalFsProvider after a crash', () => {
+  it('removes temp files a killed process left behind, and only stale ones', async () => {
+    const root = await mkdtemp(path.join(tmpdir(), 'flexstorage-local-fs-crash-'));
+    try {
+      await mkdir(path.join(root, 'tmp'), { recursive: true });
+      const stale = path.join(root, 'tmp', 'dead-upload.part');
+      const fresh = path.join(root, 'tmp', 'live-upload.part');
+      await writeFile(stale, 'half an upload');
+      await writeFile(fresh, 'an upload in progress');
+      const dayAgo = new Date(Date.now() - 24 * 3600 * 1000);
+      await utimes(stale, dayAgo, dayAgo);
+
+      const provider = new LocalFsProvider(root);
+      expect((await provider.health()).healthy).toBe(true); // first use prepares the directories and sweeps
+      await new Promise((r) => setTimeout(r, 200));
+      expect(await readdir(path.join(root, 'tmp'))).toEqual(['live-upload.part']);
+    } finally {
+      await rm(root, { recursive: true, force: true });
     }
   });
 });

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { constants, createReadStream } from 'node:fs';
-import { access, mkdir, open, rename, stat, statfs, unlink } from 'node:fs/promises';
+import { access, mkdir, open, readdir, rename, stat, statfs, unlink } from 'node:fs/promises';
 import * as path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { ChecksumMismatchError, StorageLocation } from '../../../domain/file';
@@ -19,6 +19,8 @@ import { fileHandleSink } from '../shared/file-handle-sink';
 import { meter } from '../shared/metered-body';
 
 const WRITE_BUFFER = 1024 * 1024;
+// An upload that has not written for this long belongs to a dead process.
+const STALE_TEMP_MS = 6 * 60 * 60 * 1000;
 
 /**
  * Files under a root directory. A write goes to tmp/, is fsynced, and only then renamed into
@@ -118,6 +120,23 @@ export class LocalFsProvider implements StorageProvider {
     return resolved;
   }
 
+  /**
+   * A process killed mid-upload leaves its `.part` file behind (never an object: those appear only
+   * by rename after fsync). Removed on start once old enough that no live write can own them.
+   */
+  async sweepStaleTemp(maxAgeMs = STALE_TEMP_MS): Promise<number> {
+    let removed = 0;
+    const names = await readdir(this.tmpDir).catch(() => [] as string[]);
+    for (const name of names) {
+      const file = path.join(this.tmpDir, name);
+      const info = await stat(file).catch(() => undefined);
+      if (info?.isFile() && Date.now() - info.mtimeMs > maxAgeMs) {
+        await unlink(file).then(() => removed++, () => undefined);
+      }
+    }
+    return removed;
+  }
+
   /** Remembers the shard directories made, instead of a mkdir per upload. */
   private async ensureShard(dir: string): Promise<void> {
     if (this.shards.has(dir)) return;
@@ -129,7 +148,9 @@ export class LocalFsProvider implements StorageProvider {
     this.ready ??= Promise.all([
       mkdir(this.objectsDir, { recursive: true, mode: 0o700 }),
       mkdir(this.tmpDir, { recursive: true, mode: 0o700 }),
-    ]).then(() => undefined);
+    ]).then(() => {
+      void this.sweepStaleTemp();
+    });
     return this.ready.catch((e) => {
       this.ready = undefined;
       throw e;
