@@ -130,6 +130,16 @@ export class FilesController {
   @ApiOperation({ summary: 'Edit metadata' })
   @ApiOkResponse({ type: FileResponse })
   @ApiProblemResponses(400, 404, 409)
+  @ApiBody({
+    type: UpdateFileRequest,
+    description: 'Only the fields you send change; null clears an optional one.',
+    examples: {
+      tags: { summary: 'Replace the tags', value: { tags: ['holiday', 'beach'] } },
+      rename: { summary: 'Rename', value: { name: 'sunset.jpg' } },
+      link: { summary: 'Link to an entity of your app', value: { entityType: 'order', entityId: '42' } },
+      clear: { summary: 'Clear the description', value: { description: null } },
+    },
+  })
   update(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() body: UpdateFileRequest) {
     return this.commands.execute(new UpdateFileMetadataCommand(actor, id, body));
   }

@@ -16,27 +16,33 @@ export class ProblemResponse {
   @ApiPropertyOptional({ type: [FieldErrorResponse] }) errors?: FieldErrorResponse[];
 }
 
-const DESCRIPTIONS: Record<number, string> = {
-  400: 'Invalid input (field errors in `errors`).',
-  401: 'Missing, expired or invalid bearer token.',
-  404: 'No such file, or not yours.',
-  409: 'Conflicts with the current state.',
-  413: 'Larger than the maximum size.',
-  415: 'Not multipart/form-data.',
-  416: 'Range not satisfiable (Content-Range: bytes */size).',
-  429: 'Too many requests; see Retry-After.',
-  503: 'No storage provider can take the file right now.',
+const PROBLEMS: Record<number, { description: string; code: string; title: string; detail: string }> = {
+  400: { description: 'Invalid input (field errors in `errors`).', code: 'validation-failed', title: 'Bad Request', detail: 'A file name may not contain a path separator.' },
+  401: { description: 'Missing, expired or invalid bearer token.', code: 'missing-token', title: 'Unauthorized', detail: 'This endpoint needs an Authorization: Bearer token.' },
+  404: { description: 'No such file, or not yours.', code: 'file-not-found', title: 'Not Found', detail: 'No file with id 0196…' },
+  409: { description: 'Conflicts with the current state.', code: 'invalid-state-transition', title: 'Conflict', detail: 'A file cannot move from completed to restored.' },
+  413: { description: 'Larger than the maximum size.', code: 'file-too-large', title: 'Payload Too Large', detail: 'The file is larger than the maximum of 5368709120 bytes.' },
+  415: { description: 'Not multipart/form-data.', code: 'unsupported-media-type', title: 'Unsupported Media Type', detail: 'Send the file as multipart/form-data with a part named "file".' },
+  416: { description: 'Range not satisfiable (Content-Range: bytes */size).', code: 'range-not-satisfiable', title: 'Range Not Satisfiable', detail: 'The file has 10000 bytes.' },
+  429: { description: 'Too many requests; see Retry-After.', code: 'too-many-requests', title: 'Too Many Requests', detail: 'ThrottlerException: Too Many Requests' },
+  503: { description: 'No storage provider can take the file right now.', code: 'no-storage-provider', title: 'Service Unavailable', detail: 'No storage provider can take this file right now: every provider is unhealthy.' },
 };
 
 /** Documents error answers as application/problem+json. */
 export function ApiProblemResponses(...statuses: number[]): MethodDecorator & ClassDecorator {
   return applyDecorators(
-    ...statuses.map((status) =>
-      ApiResponse({
+    ...statuses.map((status) => {
+      const p = PROBLEMS[status];
+      return ApiResponse({
         status,
-        description: DESCRIPTIONS[status] ?? 'Error.',
-        content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/ProblemResponse' } } },
-      }),
-    ),
+        description: p?.description ?? 'Error.',
+        content: {
+          'application/problem+json': {
+            schema: { $ref: '#/components/schemas/ProblemResponse' },
+            ...(p ? { example: { type: `https://flexstorage.dev/problems/${p.code}`, title: p.title, status, detail: p.detail } } : {}),
+          },
+        },
+      });
+    }),
   );
 }
