@@ -1,0 +1,113 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import * as http from 'node:http';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import jwt from 'jsonwebtoken';
+import { Client } from 'pg';
+import { OWN_ISSUER } from '../src/infrastructure/auth/jwt.strategy';
+import { download, uploadMultipart } from './support/http-client';
+import { createTestDatabase, TestDatabase } from './support/test-database';
+
+const SECRET = 'crash-recovery-secret-0123456789abcdef0123456789';
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function countFiles(dir: string): Promise<number> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true }).catch(() => []);
+  return entries.filter((e) => e.isFile()).length;
+}
+
+/** The real service (src/main.ts, as `npm start` runs it) in a child process we can kill -9. */
+async function startService(env: Record<string, string>, port: number): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['-r', path.join(__dirname, 'bootstrap/support/register-swc.js'), path.join(__dirname, '../src/main.ts')], {
+    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'error' },
+    stdio: 'ignore',
+  });
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const ok = await fetch(`http://127.0.0.1:${port}/health`).then((r) => r.ok, () => false);
+    if (ok) return child;
+    if (child.exitCode !== null || Date.now() > deadline) throw new Error('service did not start');
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+describe('Crash recovery (kill -9 of the real service)', () => {
+  let db: TestDatabase;
+  let dataDir: string;
+  let env: Record<string, string>;
+  const children: ChildProcess[] = [];
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    dataDir = await mkdtemp(path.join(tmpdir(), 'flexstorage-crash-'));
+    env = {
+      DATABASE_URL: db.url,
+      REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+      DATA_DIR: dataDir,
+      JWT_SECRET: SECRET,
+      QUEUE_PREFIX: `fs-crash-${randomBytes(4).toString('hex')}`,
+    };
+  });
+  afterAll(async () => {
+    for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+    await db?.drop();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('keeps every acknowledged upload byte-exact and nothing of the one cut off by the crash', async () => {
+    const token = jwt.sign({ sub: 'crash-user', roles: ['user'], typ: 'access' }, SECRET, { issuer: OWN_ISSUER, expiresIn: 600 });
+    const port = await freePort();
+    const first = await startService(env, port);
+    children.push(first);
+    const base = `http://127.0.0.1:${port}`;
+
+    const kept = randomBytes(3 * 1024 * 1024);
+    const acknowledged = await uploadMultipart(base, kept, kept.length, { token, filename: 'kept.bin' });
+    expect(acknowledged.status).toBe(201);
+
+    // Start a large upload, and kill the server while its bytes are still arriving.
+    const size = 200 * 1024 * 1024;
+    const boundary = 'crash-boundary';
+    const head = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="cut.bin"\r\n\r\n`);
+    const req = http.request(`${base}/api/v1/files`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': `multipart/form-data; boundary=${boundary}`, 'content-length': String(head.length + size + 100) },
+    });
+    req.on('error', () => undefined);
+    req.write(head);
+    const chunk = randomBytes(1024 * 1024);
+    for (let i = 0; i < 20; i++) await new Promise<void>((r) => (req.write(chunk) ? r() : req.once('drain', () => r())));
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await countFiles(path.join(dataDir, 'files', 'tmp'))).toBe(1); // the half-written temp file
+    first.kill('SIGKILL');
+    await new Promise((r) => first.once('exit', r));
+    req.destroy();
+
+    const second = await startService(env, port);
+    children.push(second);
+    const got = await download(base, `/api/v1/files/${acknowledged.body.id}/content`, token);
+    expect(got.status).toBe(200);
+    expect(got.sha256).toBe(acknowledged.sentSha256);
+
+    const pg = new Client({ connectionString: db.url });
+    await pg.connect();
+    const rows = await pg.query('select name, status from files');
+    await pg.end();
+    expect(rows.rows).toEqual([{ name: 'kept.bin', status: 'completed' }]);
+    // Exactly one object: the acknowledged file. The cut-off upload never became one.
+    expect(await countFiles(path.join(dataDir, 'files', 'objects'))).toBe(1);
+    second.kill('SIGTERM');
+    await new Promise((r) => second.once('exit', r));
+  });
+});
