@@ -1,16 +1,14 @@
-import { Body, Controller, Get, Header, HttpCode, Post, UseGuards, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, Get, Header, HttpCode, Post, UseGuards } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ThrottlerGuard } from '@nestjs/throttler';
 import { ApiBearerAuth, ApiConflictResponse, ApiTooManyRequestsResponse, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { LoginCommand, RefreshTokensCommand, RegisterUserCommand, TokenPair } from '../../application/auth';
 import { Actor } from '../../domain/user';
 import { ActorResponse, LoginRequest, RefreshRequest, RegisterRequest, RegisterResponse, TokenPairResponse } from './auth.dto';
-import { AuthenticationProblemsInterceptor } from './authentication-problems.interceptor';
 import { CurrentActor } from './current-actor.decorator';
 import { JwtAuthGuard } from './jwt-auth.guard';
 
 @ApiTags('auth')
-@UseInterceptors(AuthenticationProblemsInterceptor)
 @UseGuards(ThrottlerGuard)
 @ApiTooManyRequestsResponse({ description: 'Too many requests from this address (AUTH_RATE_LIMIT per AUTH_RATE_WINDOW); see Retry-After.' })
 @Controller('auth')

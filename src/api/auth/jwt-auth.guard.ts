@@ -3,8 +3,6 @@ import { AuthGuard } from '@nestjs/passport';
 import type { Request } from 'express';
 import { ProblemException } from '../problem/problem-exception';
 
-export const BEARER_CHALLENGE = { 'WWW-Authenticate': 'Bearer' };
-
 /** Requires a valid bearer token; the problem says whether it was missing, expired or invalid. */
 @Injectable()
 export class JwtAuthGuard extends AuthGuard('jwt') {
@@ -13,11 +11,11 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
     // Judged from the request, not from passport's info: a token refused by `validate` leaves no info.
     const authorization = context.switchToHttp().getRequest<Request>().headers.authorization;
     if (!authorization || !/^bearer\s+\S/i.test(authorization)) {
-      throw new ProblemException(401, 'missing-token', 'Unauthorized', 'This endpoint needs an Authorization: Bearer token.', { headers: BEARER_CHALLENGE });
+      throw new ProblemException(401, 'missing-token', 'Unauthorized', 'This endpoint needs an Authorization: Bearer token.');
     }
     if ((info as Error | undefined)?.name === 'TokenExpiredError') {
-      throw new ProblemException(401, 'token-expired', 'Unauthorized', 'The access token has expired; refresh it.', { headers: BEARER_CHALLENGE });
+      throw new ProblemException(401, 'token-expired', 'Unauthorized', 'The access token has expired; refresh it.');
     }
-    throw new ProblemException(401, 'invalid-token', 'Unauthorized', 'The access token is not valid.', { headers: BEARER_CHALLENGE });
+    throw new ProblemException(401, 'invalid-token', 'Unauthorized', 'The access token is not valid.');
   }
 }

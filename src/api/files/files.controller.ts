@@ -5,7 +5,6 @@ import { ApiProblemResponses, ProblemResponse } from '../problem/api-problem-res
 import type { Request, Response } from 'express';
 import {
   DeleteFileCommand,
-  FileView,
   GetFileContentQuery,
   GetFileQuery,
   ListFilesQuery,
@@ -58,10 +57,7 @@ export class FilesController {
       const result = await receiveMultipart(req, abort, async (part) => {
         const fields = parseUploadFields(part.fields);
         // Fields after the file part: validated before the file is recorded (bad ones keep nothing).
-        const trailingMetadata = part.trailingFields.then((late) => {
-          const { metadata, mimeType, category } = parseUploadFields(late, ['provider', 'sha256']);
-          return { metadata, mimeType, category };
-        });
+        const trailingMetadata = part.trailingFields.then((late) => parseUploadFields(late, ['provider', 'sha256']));
         trailingMetadata.catch(() => undefined); // awaited by the handler; unobserved if it fails first
         return this.commands.execute(
           new UploadFileCommand(actor, part.stream, { ...fields.metadata, name: fields.metadata.name ?? part.filename ?? '' }, fields.mimeType ?? part.mimeType, {
@@ -74,8 +70,8 @@ export class FilesController {
           }),
         );
       });
-      const file: FileView = result.file;
-      res.status(result.duplicate ? 200 : 201).location(`/api/v1/files/${file.id}`).json({ ...file, duplicate: result.duplicate });
+      const { file, duplicate } = result;
+      res.status(duplicate ? 200 : 201).location(`/api/v1/files/${file.id}`).json({ ...file, duplicate });
     } catch (error) {
       // Stop reading an upload we refused; the client gets the answer and the connection closes.
       if (!req.complete) res.setHeader('Connection', 'close');

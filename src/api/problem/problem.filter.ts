@@ -6,6 +6,7 @@ import { ProblemException } from './problem-exception';
 
 const STATUS_BY_KIND: Record<DomainErrorKind, number> = {
   validation: 400,
+  unauthenticated: 401,
   'not-found': 404,
   conflict: 409,
   forbidden: 403,
@@ -37,6 +38,8 @@ export class ProblemFilter implements ExceptionFilter {
       res.destroy();
       return;
     }
+    // Every 401 names the scheme (RFC 9110 §11.6.1), whichever layer refused the caller.
+    if (problem.status === 401) res.setHeader('WWW-Authenticate', 'Bearer');
     if (error instanceof ProblemException && error.extras.headers) {
       for (const [k, v] of Object.entries(error.extras.headers)) res.setHeader(k, v);
     }

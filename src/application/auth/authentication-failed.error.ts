@@ -1,16 +1,16 @@
+import { DomainError } from '../../domain/shared';
+
 export type AuthenticationFailure = 'invalid-credentials' | 'invalid-refresh-token' | 'refresh-token-expired' | 'refresh-token-reused';
 
-/**
- * The caller could not be authenticated. Not a DomainError: no rule of the domain was broken, and
- * the api answers it with 401 (DomainErrorKind has no unauthenticated kind).
- */
-export class AuthenticationFailedError extends Error {
+/** The caller could not be authenticated; the api answers 401 like any other domain error kind. */
+export class AuthenticationFailedError extends DomainError {
+  readonly kind = 'unauthenticated' as const;
+
   private constructor(
     readonly code: AuthenticationFailure,
     message: string,
   ) {
     super(message);
-    this.name = 'AuthenticationFailedError';
   }
 
   /** One message for an unknown email and a wrong password alike, so accounts cannot be probed. */

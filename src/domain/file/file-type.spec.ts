@@ -82,3 +82,24 @@ describe('FileType', () => {
     expect(isFileCategory('pdf')).toBe(false);
   });
 });
+
+describe('FileType.withChanges', () => {
+  const pdfAsImage = FileType.of('application/pdf', 'image');
+
+  it('keeps everything when nothing changes', () => {
+    expect(pdfAsImage.withChanges({})).toBe(pdfAsImage);
+  });
+
+  it('derives the category afresh from a new MIME type given alone', () => {
+    expect(pdfAsImage.withChanges({ mimeType: 'video/mp4' })).toMatchObject({ mimeType: 'video/mp4', category: 'video' });
+  });
+
+  it('keeps the MIME type when only the category changes', () => {
+    expect(pdfAsImage.withChanges({ category: 'archive' })).toMatchObject({ mimeType: 'application/pdf', category: 'archive' });
+  });
+
+  it('takes both when both are given, and validates them', () => {
+    expect(pdfAsImage.withChanges({ mimeType: 'text/plain', category: 'other' })).toMatchObject({ mimeType: 'text/plain', category: 'other' });
+    expect(() => pdfAsImage.withChanges({ mimeType: 'not a type' })).toThrow(ValidationError);
+  });
+});

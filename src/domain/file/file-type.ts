@@ -72,4 +72,14 @@ export class FileType {
     }
     return new FileType(essence, (category as FileCategory | undefined) ?? categoryOf(essence));
   }
+
+  /**
+   * This type with a new MIME type and/or category. A new MIME type without a category derives
+   * the category afresh; a category alone keeps the MIME type.
+   */
+  withChanges(changes: { mimeType?: string; category?: string }): FileType {
+    const { mimeType, category } = changes;
+    if (mimeType === undefined && category === undefined) return this;
+    return FileType.of(mimeType ?? this.mimeType, category ?? (mimeType === undefined ? this.category : undefined));
+  }
 }

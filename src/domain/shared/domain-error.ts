@@ -3,6 +3,7 @@
  */
 export type DomainErrorKind =
   | 'validation'
+  | 'unauthenticated'
   | 'not-found'
   | 'conflict'
   | 'forbidden'

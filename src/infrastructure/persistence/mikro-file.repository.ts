@@ -9,10 +9,14 @@ import { FileRecord, FileSchema } from './schemas/file.record';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const LIVE = [UploadStatus.Completed, UploadStatus.Archived];
 
-const COLUMNS = [
-  'id', 'owner_id', 'name', 'mime_type', 'category', 'size', 'sha256', 'status', 'status_before_delete', 'locations',
-  'captured_at', 'tags', 'entity_type', 'entity_id', 'description', 'created_at', 'updated_at', 'deleted_at', 'version',
-] as const;
+// Record field → column. The one list both the SQL and the JSON row are built from.
+const COLUMN_OF: Record<keyof FileRecord, string> = {
+  id: 'id', ownerId: 'owner_id', name: 'name', mimeType: 'mime_type', category: 'category', size: 'size', sha256: 'sha256',
+  status: 'status', statusBeforeDelete: 'status_before_delete', locations: 'locations', capturedAt: 'captured_at', tags: 'tags',
+  entityType: 'entity_type', entityId: 'entity_id', description: 'description', createdAt: 'created_at', updatedAt: 'updated_at',
+  deletedAt: 'deleted_at', version: 'version',
+};
+const COLUMNS = Object.values(COLUMN_OF);
 const MUTABLE = COLUMNS.filter((c) => c !== 'id' && c !== 'created_at');
 
 /**
@@ -33,7 +37,7 @@ export class MikroFileRepository implements FileRepository {
     return row ? FileMapper.toDomain(row) : null;
   }
 
-  async findLiveByOwnerAndHash(ownerId: string, sha256: string): Promise<File | null> {
+  private async findLiveByOwnerAndHash(ownerId: string, sha256: string): Promise<File | null> {
     const row = await this.em.fork().findOne(FileSchema, { ownerId, sha256, status: { $in: LIVE } });
     return row ? FileMapper.toDomain(row) : null;
   }
@@ -74,28 +78,8 @@ export class MikroFileRepository implements FileRepository {
   }
 }
 
-function toJson(r: FileRecord): string {
-  return JSON.stringify({
-    id: r.id,
-    owner_id: r.ownerId,
-    name: r.name,
-    mime_type: r.mimeType,
-    category: r.category,
-    size: r.size,
-    sha256: r.sha256,
-    status: r.status,
-    status_before_delete: r.statusBeforeDelete,
-    locations: r.locations,
-    captured_at: r.capturedAt,
-    tags: r.tags,
-    entity_type: r.entityType,
-    entity_id: r.entityId,
-    description: r.description,
-    created_at: r.createdAt,
-    updated_at: r.updatedAt,
-    deleted_at: r.deletedAt,
-    version: r.version,
-  });
+function toJson(record: FileRecord): string {
+  return JSON.stringify(Object.fromEntries(Object.entries(record).map(([field, value]) => [COLUMN_OF[field as keyof FileRecord], value])));
 }
 
 function isUniqueViolation(error: unknown): boolean {

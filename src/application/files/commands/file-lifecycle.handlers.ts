@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { FILE_REPOSITORY, FileRepository, FileType } from '../../../domain/file';
+import { FILE_REPOSITORY, FileRepository } from '../../../domain/file';
 import { CLOCK, Clock } from '../../ports';
 import { loadAccessibleFile } from '../file-access';
 import { FileView, toFileView } from '../file-view';
@@ -18,10 +18,7 @@ export class UpdateFileMetadataHandler implements ICommandHandler<UpdateFileMeta
   async execute({ actor, fileId, patch }: UpdateFileMetadataCommand): Promise<FileView> {
     const file = await loadAccessibleFile(this.files, actor, fileId);
     const { mimeType, category, ...metadata } = patch;
-    const type = mimeType !== undefined || category !== undefined
-      ? FileType.of(mimeType ?? file.type.mimeType, category ?? (mimeType === undefined ? file.type.category : undefined))
-      : undefined;
-    file.updateMetadata(metadata, type, this.clock.now());
+    file.updateMetadata(metadata, file.type.withChanges({ mimeType, category }), this.clock.now());
     await this.files.save(file);
     return toFileView(file);
   }

@@ -67,9 +67,7 @@ export class UploadFileHandler implements ICommandHandler<UploadFileCommand, Upl
     const trailing = await cmd.options.trailingMetadata;
     if (trailing) {
       metadata = metadata.with(trailing.metadata);
-      if (trailing.mimeType !== undefined || trailing.category !== undefined) {
-        type = FileType.of(trailing.mimeType ?? type.mimeType, trailing.category ?? (trailing.mimeType === undefined ? type.category : undefined));
-      }
+      type = type.withChanges(trailing);
     }
     return File.create({ id: this.ids.next(), ownerId: cmd.actor.userId, metadata, type, now });
   }
