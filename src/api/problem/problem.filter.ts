@@ -13,6 +13,9 @@ const STATUS_BY_KIND: Record<DomainErrorKind, number> = {
   'too-large': 413,
   unavailable: 503,
   precondition: 412,
+  gone: 410,
+  locked: 423,
+  'too-many': 429,
 };
 
 const EXTRA_FIELDS = ['existingFileId', 'maxBytes', 'expected', 'actual'] as const;

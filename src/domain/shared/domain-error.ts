@@ -9,7 +9,13 @@ export type DomainErrorKind =
   | 'forbidden'
   | 'too-large'
   | 'unavailable'
-  | 'precondition';
+  | 'precondition'
+  /** The resource existed but is gone for good (an expired or terminated upload). */
+  | 'gone'
+  /** Another request holds the resource right now; try again shortly. */
+  | 'locked'
+  /** A per-user limit on how many of something may exist at once. */
+  | 'too-many';
 
 export interface FieldError {
   field: string;

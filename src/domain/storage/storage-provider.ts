@@ -66,6 +66,12 @@ export interface StorageProvider {
   /** Idempotent: deleting a missing object succeeds. */
   delete(key: string): Promise<void>;
   health(): Promise<ProviderHealth>;
+  /**
+   * Optional fast path: stores a complete local file whose size and SHA-256 are already known,
+   * as cheaply as the provider can (local-fs hard-links it: no copy). The source file is left as
+   * it was. Answers null when there is no cheap way (e.g. another filesystem); callers then `write`.
+   */
+  importLocalFile?(path: string, facts: { size: number; sha256: string }): Promise<WriteResult | null>;
   /** Releases connections and timers when the service shuts down. */
   close?(): Promise<void>;
 }

@@ -5,6 +5,7 @@ import { ConcurrentModificationError, DuplicateActiveFileError, File, FileReposi
 import { OutboxWriter } from '../outbox/outbox.writer';
 import { FileMapper } from './file.mapper';
 import { FileRecord, FileSchema } from './schemas/file.record';
+import { writeVersioned } from './versioned-write';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const LIVE = [UploadStatus.Completed, UploadStatus.Archived];
@@ -16,12 +17,9 @@ const COLUMN_OF: Record<keyof FileRecord, string> = {
   entityType: 'entity_type', entityId: 'entity_id', description: 'description', createdAt: 'created_at', updatedAt: 'updated_at',
   deletedAt: 'deleted_at', version: 'version',
 };
-const COLUMNS = Object.values(COLUMN_OF);
-const MUTABLE = COLUMNS.filter((c) => c !== 'id' && c !== 'created_at');
 
 /**
- * Saves a file and its events in ONE statement (a CTE: row write + outbox insert guarded on it),
- * so an upload costs one round trip and one implicit transaction. New rows go through
+ * Saves a file and its events in one statement (see writeVersioned). New rows go through
  * `on conflict … do nothing` on the live-duplicate index, so dedup needs no prior lookup.
  */
 @Injectable()
@@ -43,23 +41,18 @@ export class MikroFileRepository implements FileRepository {
   }
 
   async save(file: File): Promise<void> {
-    const next = file.version + 1;
-    const record = FileMapper.toRecord(file, next);
-    const write = file.version === 0
-      ? `insert into files (${COLUMNS.join(', ')})
-           select ${COLUMNS.join(', ')} from jsonb_populate_record(null::files, ?::jsonb)
-           on conflict (owner_id, sha256) where status in ('completed', 'archived') do nothing
-           returning id`
-      : `update files t set ${MUTABLE.map((c) => `${c} = r.${c}`).join(', ')}
-           from jsonb_populate_record(null::files, ?::jsonb) r
-           where t.id = r.id and t.version = ${Number(file.version)}
-           returning t.id`;
-    const events = this.outbox.insertWhere('file', file.peekEvents(), 'exists (select 1 from written)');
-    const sql = `with written as (${write})${events ? `, events as (${events.sql})` : ''} select count(*)::int as n from written`;
+    const record = FileMapper.toRecord(file, file.version + 1);
     let written: number;
     try {
-      const rows: { n: number }[] = await this.em.getConnection().execute(sql, [toJson(record), ...(events?.bindings ?? [])]);
-      written = rows[0].n;
+      written = await writeVersioned(this.em, this.outbox, {
+        table: 'files',
+        columnOf: COLUMN_OF,
+        record,
+        loadedVersion: file.version,
+        aggregateType: 'file',
+        events: file.peekEvents(),
+        onInsertConflict: `on conflict (owner_id, sha256) where status in ('completed', 'archived') do nothing`,
+      });
     } catch (error) {
       if (isUniqueViolation(error)) throw await this.duplicateOf(record);
       throw error;
@@ -68,7 +61,7 @@ export class MikroFileRepository implements FileRepository {
       throw file.version === 0 ? await this.duplicateOf(record) : new ConcurrentModificationError(file.id);
     }
     file.pullEvents();
-    file.markPersisted(next);
+    file.markPersisted(record.version);
     this.outbox.committed();
   }
 
@@ -76,10 +69,6 @@ export class MikroFileRepository implements FileRepository {
     const existing = record.sha256 ? await this.findLiveByOwnerAndHash(record.ownerId, record.sha256) : null;
     return existing ? new DuplicateActiveFileError(existing.id) : new ConcurrentModificationError(record.id);
   }
-}
-
-function toJson(record: FileRecord): string {
-  return JSON.stringify(Object.fromEntries(Object.entries(record).map(([field, value]) => [COLUMN_OF[field as keyof FileRecord], value])));
 }
 
 function isUniqueViolation(error: unknown): boolean {

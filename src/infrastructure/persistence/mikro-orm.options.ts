@@ -3,12 +3,14 @@ import { Migrator } from '@mikro-orm/migrations';
 import { PostgreSqlDriver } from '@mikro-orm/postgresql';
 import { Migration20261123000000_initial } from './migrations/Migration20261123000000_initial';
 import { Migration20261123010000_outboxCommits } from './migrations/Migration20261123010000_outboxCommits';
+import { Migration20261201000000_uploadSessions } from './migrations/Migration20261201000000_uploadSessions';
 import { PERSISTENCE_SCHEMAS } from './schemas';
 
 /** Migrations are listed explicitly so they run the same from ts (tests) and from dist (start). */
 export const MIGRATIONS = [
   { name: 'Migration20261123000000_initial', class: Migration20261123000000_initial },
   { name: 'Migration20261123010000_outboxCommits', class: Migration20261123010000_outboxCommits },
+  { name: 'Migration20261201000000_uploadSessions', class: Migration20261201000000_uploadSessions },
 ];
 
 export function buildOrmOptions(clientUrl: string): Options<PostgreSqlDriver> {

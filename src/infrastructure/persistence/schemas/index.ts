@@ -1,9 +1,11 @@
 import { FileSchema } from './file.record';
 import { OutboxSchema } from './outbox.record';
 import { RefreshTokenSchema, UserSchema } from './user.record';
+import { UploadSessionSchema } from './upload-session.record';
 
 export * from './file.record';
 export * from './outbox.record';
 export * from './user.record';
+export * from './upload-session.record';
 
-export const PERSISTENCE_SCHEMAS = [FileSchema, OutboxSchema, UserSchema, RefreshTokenSchema];
+export const PERSISTENCE_SCHEMAS = [FileSchema, OutboxSchema, UserSchema, RefreshTokenSchema, UploadSessionSchema];

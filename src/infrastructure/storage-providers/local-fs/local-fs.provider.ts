@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { constants, createReadStream } from 'node:fs';
-import { access, mkdir, open, readdir, rename, stat, statfs, unlink } from 'node:fs/promises';
+import { access, link, mkdir, open, readdir, rename, stat, statfs, unlink } from 'node:fs/promises';
 import * as path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { ChecksumMismatchError, StorageLocation } from '../../../domain/file';
@@ -74,6 +74,32 @@ export class LocalFsProvider implements StorageProvider {
       await unlink(tmp).catch(() => undefined);
       throw error;
     }
+  }
+
+  /**
+   * A hard link to a complete, already-fsynced file (a finished resumable upload): no byte is
+   * copied and the source stays. Null when the file lives on another filesystem.
+   */
+  async importLocalFile(source: string, facts: { size: number; sha256: string }): Promise<WriteResult | null> {
+    await this.ensureDirs();
+    const key = newKey();
+    const final = this.pathOf(key);
+    await this.ensureShard(path.dirname(final));
+    try {
+      await link(source, final);
+    } catch (e) {
+      if (['EXDEV', 'EPERM', 'ENOTSUP', 'EMLINK'].includes((e as NodeJS.ErrnoException).code ?? '')) return null;
+      throw e;
+    }
+    try {
+      const size = (await stat(final)).size;
+      if (size !== facts.size) throw new Error(`Imported ${size} bytes, expected ${facts.size}.`);
+      await syncDir(path.dirname(final));
+    } catch (e) {
+      await unlink(final).catch(() => undefined);
+      throw e;
+    }
+    return { key, size: facts.size, sha256: facts.sha256 };
   }
 
   async read(key: string, range?: ByteRange): Promise<ByteBody> {

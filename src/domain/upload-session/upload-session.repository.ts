@@ -1,0 +1,20 @@
+import { UploadSession } from './upload-session';
+
+/** Port: loads and saves UploadSession aggregates with their pending events. */
+export interface UploadSessionRepository {
+  findById(id: string): Promise<UploadSession | null>;
+  /** Several at once, in the order asked; missing ids are left out. */
+  findByIds(ids: readonly string[]): Promise<UploadSession[]>;
+  /** Throws ConcurrentModificationError on a stale version. */
+  save(session: UploadSession): Promise<void>;
+  /** Active sessions of an owner: how many, and how many bytes they may still bring. */
+  activeUsage(ownerId: string): Promise<{ sessions: number; reservedBytes: number }>;
+  /** Active sessions whose expiry has passed, oldest first. */
+  findExpired(now: Date, limit: number): Promise<UploadSession[]>;
+  /** Active sessions holding all their bytes but not yet turned into a file (a completion cut short). */
+  findUnfinished(olderThan: Date, limit: number): Promise<UploadSession[]>;
+  /** Removes the rows of sessions that ended before `endedBefore`; returns how many. */
+  purgeEnded(endedBefore: Date, limit: number): Promise<number>;
+}
+
+export const UPLOAD_SESSION_REPOSITORY = Symbol('UploadSessionRepository');

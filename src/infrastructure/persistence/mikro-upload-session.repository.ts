@@ -1,0 +1,90 @@
+import { EntityManager } from '@mikro-orm/postgresql';
+import { Injectable } from '@nestjs/common';
+import { ConcurrentModificationError } from '../../domain/file';
+import { UploadSession, UploadSessionRepository } from '../../domain/upload-session';
+import { OutboxWriter } from '../outbox/outbox.writer';
+import { UploadSessionRecord, UploadSessionSchema } from './schemas/upload-session.record';
+import { UploadSessionMapper } from './upload-session.mapper';
+import { writeVersioned } from './versioned-write';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+const COLUMN_OF: Record<keyof UploadSessionRecord, string> = {
+  id: 'id', ownerId: 'owner_id', status: 'status', length: 'length', uploadOffset: 'upload_offset', maxLength: 'max_length',
+  target: 'target', clientMetadata: 'client_metadata', concatKind: 'concat_kind', concatParts: 'concat_parts', fileId: 'file_id',
+  endReason: 'end_reason', ttlMs: 'ttl_ms', expiresAt: 'expires_at', createdAt: 'created_at', updatedAt: 'updated_at', version: 'version',
+};
+
+/** Upload sessions and their events, each save one statement (see writeVersioned). */
+@Injectable()
+export class MikroUploadSessionRepository implements UploadSessionRepository {
+  constructor(
+    private readonly em: EntityManager,
+    private readonly outbox: OutboxWriter,
+  ) {}
+
+  async findById(id: string): Promise<UploadSession | null> {
+    if (!UUID.test(id)) return null;
+    const row = await this.em.fork().findOne(UploadSessionSchema, { id });
+    return row ? UploadSessionMapper.toDomain(row) : null;
+  }
+
+  async findByIds(ids: readonly string[]): Promise<UploadSession[]> {
+    const valid = ids.filter((id) => UUID.test(id));
+    if (valid.length === 0) return [];
+    const rows = await this.em.fork().find(UploadSessionSchema, { id: { $in: valid } });
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    return valid.flatMap((id) => (byId.has(id) ? [UploadSessionMapper.toDomain(byId.get(id)!)] : []));
+  }
+
+  async save(session: UploadSession): Promise<void> {
+    const record = UploadSessionMapper.toRecord(session, session.version + 1);
+    const written = await writeVersioned(this.em, this.outbox, {
+      table: 'upload_sessions',
+      columnOf: COLUMN_OF,
+      record,
+      loadedVersion: session.version,
+      aggregateType: 'upload-session',
+      events: session.peekEvents(),
+    });
+    if (written === 0) throw new ConcurrentModificationError(session.id);
+    const announced = session.pullEvents().length > 0;
+    session.markPersisted(record.version);
+    if (announced) this.outbox.committed();
+  }
+
+  async activeUsage(ownerId: string): Promise<{ sessions: number; reservedBytes: number }> {
+    const [row]: { sessions: number; reserved: string }[] = await this.em.getConnection().execute(
+      `select count(*)::int as sessions, coalesce(sum(coalesce(length, upload_offset)), 0)::text as reserved
+         from upload_sessions where owner_id = ? and status = 'active'`,
+      [ownerId],
+    );
+    return { sessions: row.sessions, reservedBytes: Number(row.reserved) };
+  }
+
+  async findExpired(now: Date, limit: number): Promise<UploadSession[]> {
+    const rows = await this.em.fork().find(UploadSessionSchema, { status: 'active', expiresAt: { $lte: now } }, { orderBy: { expiresAt: 'asc' }, limit });
+    return rows.map((r) => UploadSessionMapper.toDomain(r));
+  }
+
+  async findUnfinished(olderThan: Date, limit: number): Promise<UploadSession[]> {
+    const rows: { id: string }[] = await this.em.getConnection().execute(
+      `select id from upload_sessions
+        where status = 'active' and updated_at < ?
+          and (concat_kind = 'final' or (concat_kind = 'none' and length is not null and upload_offset = length))
+        order by updated_at limit ?`,
+      [olderThan, limit],
+    );
+    return this.findByIds(rows.map((r) => r.id));
+  }
+
+  async purgeEnded(endedBefore: Date, limit: number): Promise<number> {
+    const rows: { n: number }[] = await this.em.getConnection().execute(
+      `with gone as (delete from upload_sessions where id in (
+          select id from upload_sessions where status <> 'active' and updated_at < ? order by updated_at limit ?)
+        returning 1) select count(*)::int as n from gone`,
+      [endedBefore, limit],
+    );
+    return rows[0].n;
+  }
+}
