@@ -3,6 +3,8 @@ import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { problemValidationPipe } from './api/problem/validation.pipe';
+import { TUS_EXPOSED_HEADERS, TUS_REQUEST_HEADERS } from './api/uploads/tus-headers';
+import { tusMiddleware } from './api/uploads/tus.middleware';
 import { AppModule, AppModuleOptions } from './app.module';
 
 export const API_PREFIX = 'api/v1';
@@ -26,6 +28,18 @@ export async function createHttpApp(options: AppModuleOptions): Promise<INestApp
   app.set('etag', false);
   app.set('trust proxy', 'loopback');
   app.useBodyParser('json', { limit: '1mb' });
+  // Before CORS, so tus discovery headers survive a preflight answer.
+  app.use(`/${API_PREFIX}/uploads`, tusMiddleware(options.config.uploads.maxSize));
+  if (options.config.corsOrigins.length) {
+    const origins = options.config.corsOrigins;
+    app.enableCors({
+      origin: origins.includes('*') ? true : origins,
+      methods: ['GET', 'HEAD', 'POST', 'PATCH', 'DELETE', 'OPTIONS'],
+      allowedHeaders: [...TUS_REQUEST_HEADERS, 'Range', 'If-None-Match', 'If-Range', 'x-content-sha256'],
+      exposedHeaders: [...TUS_EXPOSED_HEADERS, 'Content-Range', 'Content-Disposition', 'ETag', 'Retry-After'],
+      maxAge: 86_400,
+    });
+  }
   app.setGlobalPrefix(API_PREFIX, { exclude: [{ path: 'health', method: RequestMethod.GET }] });
   app.useGlobalPipes(problemValidationPipe());
   app.enableShutdownHooks();

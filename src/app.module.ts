@@ -10,6 +10,13 @@ import { FILE_COMMAND_HANDLERS, FILE_QUERY_HANDLERS, FILE_READ_MODEL } from './a
 import { CLOCK, ID_GENERATOR, STORAGE_PROVIDER_REGISTRY, UPLOAD_POLICY, UploadPolicy } from './application/ports';
 import { AuthController } from './api/auth/auth.controller';
 import { FilesController } from './api/files/files.controller';
+import { UploadsController } from './api/uploads/uploads.controller';
+import { UPLOAD_COMMAND_HANDLERS, UPLOAD_QUERY_HANDLERS, UPLOAD_SERVICES } from './application/uploads';
+import { UPLOAD_LOCK, UPLOAD_SETTINGS, UPLOAD_STAGING, UploadSettings } from './application/ports';
+import { UPLOAD_SESSION_EVENTS, UPLOAD_SESSION_REPOSITORY } from './domain/upload-session';
+import { MikroUploadSessionRepository } from './infrastructure/persistence/mikro-upload-session.repository';
+import { RedisUploadLock } from './infrastructure/uploads/redis-upload.lock';
+import { buildUploadStaging } from './infrastructure/uploads/staging/upload-staging.factory';
 import { HealthController } from './api/health/health.controller';
 import { ProblemFilter } from './api/problem/problem.filter';
 import { FILE_EVENTS, FILE_REPOSITORY } from './domain/file';
@@ -69,7 +76,24 @@ export class AppModule {
           selector: new StorageProviderSelector(config.storage.rules, config.storage.defaultProvider),
         } satisfies UploadPolicy,
       },
-      { provide: DomainEventRegistry, useValue: new DomainEventRegistry([...FILE_EVENTS, ...USER_EVENTS]) },
+      { provide: DomainEventRegistry, useValue: new DomainEventRegistry([...FILE_EVENTS, ...USER_EVENTS, ...UPLOAD_SESSION_EVENTS]) },
+      { provide: UPLOAD_SESSION_REPOSITORY, useClass: MikroUploadSessionRepository },
+      { provide: UPLOAD_STAGING, useFactory: () => buildUploadStaging(config, runtime.databaseUrl) },
+      {
+        provide: UPLOAD_LOCK,
+        useFactory: () => new RedisUploadLock(redisOptionsFromUrl(runtime.redisUrl), { keyPrefix: config.queuePrefix, ttlMs: config.uploads.lockTtlMs }),
+      },
+      {
+        provide: UPLOAD_SETTINGS,
+        useValue: {
+          maxSize: config.uploads.maxSize,
+          ttlMs: config.uploads.ttlSeconds * 1000,
+          maxActivePerUser: config.uploads.maxActivePerUser,
+          maxReservedBytesPerUser: config.uploads.maxReservedBytesPerUser,
+          directMaxBytes: config.uploads.directMaxBytes,
+          endedRetentionMs: config.uploads.retentionSeconds * 1000,
+        } satisfies UploadSettings,
+      },
       {
         provide: REDIS_CLIENT,
         useFactory: () => new ManagedRedis(redisOptionsFromUrl(runtime.redisUrl)),
@@ -80,6 +104,9 @@ export class AppModule {
       OutboxKick,
       ...FILE_COMMAND_HANDLERS,
       ...FILE_QUERY_HANDLERS,
+      ...UPLOAD_SERVICES,
+      ...UPLOAD_COMMAND_HANDLERS,
+      ...UPLOAD_QUERY_HANDLERS,
     ];
     const api: Provider[] = options.api ? [...AUTH_PROVIDERS, { provide: APP_FILTER, useClass: ProblemFilter }] : [];
     const workers: Provider[] = options.workers ? [DomainEventsProcessor, MaintenanceProcessor] : [];
@@ -97,7 +124,7 @@ export class AppModule {
         ThrottlerModule.forRoot([{ name: 'default', ttl: config.authRateLimit.windowSeconds * 1000, limit: config.authRateLimit.limit }]),
         TerminusModule,
       ],
-      controllers: options.api ? [AuthController, FilesController, HealthController] : [],
+      controllers: options.api ? [AuthController, FilesController, UploadsController, HealthController] : [],
       providers: [...core, ...api, ...workers],
     };
   }

@@ -55,7 +55,8 @@ export function parseUploadFields(all: Record<string, string[]>, notAllowed: str
   return { metadata, mimeType: one('mimeType'), category: one('category'), provider: one('provider'), sha256: one('sha256') };
 }
 
-function parseTags(raw: string): string[] {
+/** `tags` as a comma-separated list or a JSON array of strings (multipart fields and tus metadata alike). */
+export function parseTags(raw: string): string[] {
   const trimmed = raw.trim();
   if (trimmed.startsWith('[')) {
     try {

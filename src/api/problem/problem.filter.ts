@@ -49,10 +49,16 @@ export class ProblemFilter implements ExceptionFilter {
     res.status(problem.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem));
   }
 
+  /** A protocol of its own (tus) may answer some domain errors with a status of its own. */
+  protected statusForCode(_code: string): { status: number; title: string } | undefined {
+    return undefined;
+  }
+
   private toProblem(error: unknown): ProblemDetails {
     if (error instanceof DomainError) {
-      const status = STATUS_BY_KIND[error.kind];
-      const problem: ProblemDetails = { type: problemType(error.code), title: titleFor(status), status, detail: error.message };
+      const special = this.statusForCode(error.code);
+      const status = special?.status ?? STATUS_BY_KIND[error.kind];
+      const problem: ProblemDetails = { type: problemType(error.code), title: special?.title ?? titleFor(status), status, detail: error.message };
       if (error.fieldErrors?.length) problem.errors = error.fieldErrors;
       for (const field of EXTRA_FIELDS) {
         const value = (error as unknown as Record<string, unknown>)[field];

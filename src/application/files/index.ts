@@ -1,12 +1,14 @@
 import { DeleteFileHandler, RestoreFileHandler, UpdateFileMetadataHandler } from './commands/file-lifecycle.handlers';
 import { UploadFileHandler } from './commands/upload-file.handler';
+import { FileIngestion } from './file-ingestion';
 import { GetFileContentHandler, GetFileHandler, ListFilesHandler } from './queries/file.query-handlers';
 
 export * from './commands/file-lifecycle.commands';
 export * from './commands/upload-file.command';
+export * from './file-ingestion';
 export * from './file-view';
 export * from './queries/file-read-model';
 export * from './queries/file.queries';
 
-export const FILE_COMMAND_HANDLERS = [UploadFileHandler, UpdateFileMetadataHandler, DeleteFileHandler, RestoreFileHandler];
+export const FILE_COMMAND_HANDLERS = [FileIngestion, UploadFileHandler, UpdateFileMetadataHandler, DeleteFileHandler, RestoreFileHandler];
 export const FILE_QUERY_HANDLERS = [GetFileHandler, ListFilesHandler, GetFileContentHandler];

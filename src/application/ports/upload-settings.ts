@@ -13,5 +13,7 @@ export interface UploadSettings {
    * storage provider instead of through staging (a lost request is re-sent whole anyway).
    */
   directMaxBytes: number;
+  /** Ended uploads still answer HEAD (a client confirming its upload) for this long. */
+  endedRetentionMs: number;
 }
 export const UPLOAD_SETTINGS = Symbol('UploadSettings');

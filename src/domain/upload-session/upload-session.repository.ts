@@ -13,8 +13,9 @@ export interface UploadSessionRepository {
   findExpired(now: Date, limit: number): Promise<UploadSession[]>;
   /** Active sessions holding all their bytes but not yet turned into a file (a completion cut short). */
   findUnfinished(olderThan: Date, limit: number): Promise<UploadSession[]>;
-  /** Removes the rows of sessions that ended before `endedBefore`; returns how many. */
-  purgeEnded(endedBefore: Date, limit: number): Promise<number>;
+  /** Ids of sessions that ended (completed, aborted, expired) before `endedBefore`, oldest first. */
+  findEnded(endedBefore: Date, limit: number): Promise<string[]>;
+  deleteByIds(ids: readonly string[]): Promise<void>;
 }
 
 export const UPLOAD_SESSION_REPOSITORY = Symbol('UploadSessionRepository');

@@ -40,6 +40,23 @@ export interface AppConfig {
   };
   /** Requests per client IP to /auth/* within the window; guards passwords against guessing. */
   authRateLimit: { limit: number; windowSeconds: number };
+  uploads: {
+    /** Largest Upload-Length (Tus-Max-Size); at most maxFileSize. */
+    maxSize: number;
+    ttlSeconds: number;
+    maxActivePerUser: number;
+    maxReservedBytesPerUser: number;
+    directMaxBytes: number;
+    retentionSeconds: number;
+    staging: 'local' | 'database';
+    stagingDir: string;
+    checkpointBytes: number;
+    checkpointMs: number;
+    lockTtlMs: number;
+    sweepIntervalMs: number;
+  };
+  /** Origins allowed by CORS (browser clients such as Uppy); empty: CORS off. */
+  corsOrigins: string[];
   runWorkers: boolean;
   outboxRelayIntervalMs: number;
   queuePrefix: string;
@@ -136,6 +153,36 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     }
   }
 
+  const size = (name: string, fallback: number): number => {
+    const raw = str(name);
+    if (raw === undefined) return fallback;
+    const parsed = parseByteSize(raw);
+    if (parsed === undefined) {
+      problems.push(`${name} must be a size such as 64MiB or 1048576, got "${raw}"`);
+      return fallback;
+    }
+    return parsed;
+  };
+  const dataDir = path.resolve(str('DATA_DIR') ?? './data');
+  const staging = str('UPLOAD_STAGING') ?? 'local';
+  if (staging !== 'local' && staging !== 'database') problems.push(`UPLOAD_STAGING must be local or database, got "${staging}"`);
+  const uploads: AppConfig['uploads'] = {
+    maxSize: Math.min(size('UPLOAD_MAX_SIZE', maxFileSize), maxFileSize),
+    ttlSeconds: int('UPLOAD_EXPIRY', 86_400, 60, 30 * 86_400),
+    maxActivePerUser: int('UPLOAD_MAX_ACTIVE', 100, 1, 100_000),
+    maxReservedBytesPerUser: size('UPLOAD_MAX_RESERVED', 50 * 1024 ** 3),
+    directMaxBytes: size('UPLOAD_DIRECT_MAX', 8 * 1024 ** 2),
+    retentionSeconds: int('UPLOAD_RETENTION', 7 * 86_400, 0, 365 * 86_400),
+    staging: staging as 'local' | 'database',
+    stagingDir: path.resolve(str('UPLOAD_STAGING_DIR') ?? path.join(dataDir, 'uploads')),
+    checkpointBytes: size('UPLOAD_CHECKPOINT_BYTES', 64 * 1024 ** 2),
+    checkpointMs: int('UPLOAD_CHECKPOINT_MS', 2_000, 10, 600_000),
+    lockTtlMs: int('UPLOAD_LOCK_TTL_MS', 15_000, 1_000, 600_000),
+    sweepIntervalMs: int('UPLOAD_SWEEP_INTERVAL_MS', 60_000, 100, 86_400_000),
+  };
+  if (uploads.checkpointBytes < 1) problems.push('UPLOAD_CHECKPOINT_BYTES must be at least 1 byte');
+  const corsOrigins = (str('CORS_ORIGINS') ?? '').split(',').map((o) => o.trim()).filter(Boolean);
+
   const adminEmail = str('ADMIN_EMAIL');
   const adminPassword = env.ADMIN_PASSWORD || undefined; // not trimmed: spaces may belong to a password
   if ((adminEmail === undefined) !== (adminPassword === undefined)) problems.push('ADMIN_EMAIL and ADMIN_PASSWORD must be set together');
@@ -155,7 +202,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     host: str('HOST') ?? '0.0.0.0',
     databaseUrl: url('DATABASE_URL', ['postgres:', 'postgresql:']),
     redisUrl: url('REDIS_URL', ['redis:', 'rediss:']),
-    dataDir: path.resolve(str('DATA_DIR') ?? './data'),
+    dataDir,
     jwtSecret,
     jwtAccessTtlSeconds: int('JWT_ACCESS_TTL', 900, 30, 86_400),
     jwtRefreshTtlSeconds: int('JWT_REFRESH_TTL', 30 * 86_400, 60, 365 * 86_400),
@@ -171,6 +218,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     maxFileSize,
     storage: { defaultProvider, enabledProviders, rules, databasePoolMax: int('STORAGE_DATABASE_POOL_MAX', 10, 1, 200) },
     authRateLimit: { limit: int('AUTH_RATE_LIMIT', 20, 1, 1_000_000), windowSeconds: int('AUTH_RATE_WINDOW', 60, 1, 86_400) },
+    uploads,
+    corsOrigins,
     runWorkers: bool('RUN_WORKERS', true),
     outboxRelayIntervalMs: int('OUTBOX_RELAY_INTERVAL_MS', 1000, 50, 60_000),
     queuePrefix: str('QUEUE_PREFIX') ?? 'flexstorage',

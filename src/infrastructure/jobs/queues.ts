@@ -6,4 +6,5 @@ export const QUEUES = {
 
 export const JOBS = {
   outboxRelay: 'outbox-relay',
+  uploadSweep: 'upload-sweep',
 } as const;

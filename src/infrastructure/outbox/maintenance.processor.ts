@@ -1,6 +1,8 @@
 import { InjectQueue, Processor, WorkerHost } from '@nestjs/bullmq';
 import { Inject, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
 import { Job, Queue } from 'bullmq';
+import { SweepUploadsCommand } from '../../application/uploads';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { JOBS, QUEUES } from '../jobs/queues';
 import { OutboxRelay } from './outbox.relay';
@@ -12,6 +14,7 @@ export class MaintenanceProcessor extends WorkerHost implements OnApplicationBoo
 
   constructor(
     private readonly relay: OutboxRelay,
+    private readonly commands: CommandBus,
     @InjectQueue(QUEUES.maintenance) private readonly queue: Queue,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
@@ -24,12 +27,19 @@ export class MaintenanceProcessor extends WorkerHost implements OnApplicationBoo
       { every: this.config.outboxRelayIntervalMs },
       { name: JOBS.outboxRelay, opts: { removeOnComplete: true, removeOnFail: 100 } },
     );
+    await this.queue.upsertJobScheduler(
+      JOBS.uploadSweep,
+      { every: this.config.uploads.sweepIntervalMs },
+      { name: JOBS.uploadSweep, opts: { removeOnComplete: 100, removeOnFail: 100 } },
+    );
   }
 
   async process(job: Job): Promise<unknown> {
     switch (job.name) {
       case JOBS.outboxRelay:
         return { relayed: await this.relay.drain() };
+      case JOBS.uploadSweep:
+        return this.commands.execute(new SweepUploadsCommand());
       default:
         this.logger.warn(`No handler for maintenance job "${job.name}"`);
         throw new Error(`Unknown maintenance job ${job.name}`);

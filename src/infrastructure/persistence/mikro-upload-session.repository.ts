@@ -78,13 +78,16 @@ export class MikroUploadSessionRepository implements UploadSessionRepository {
     return this.findByIds(rows.map((r) => r.id));
   }
 
-  async purgeEnded(endedBefore: Date, limit: number): Promise<number> {
-    const rows: { n: number }[] = await this.em.getConnection().execute(
-      `with gone as (delete from upload_sessions where id in (
-          select id from upload_sessions where status <> 'active' and updated_at < ? order by updated_at limit ?)
-        returning 1) select count(*)::int as n from gone`,
+  async findEnded(endedBefore: Date, limit: number): Promise<string[]> {
+    const rows: { id: string }[] = await this.em.getConnection().execute(
+      `select id from upload_sessions where status <> 'active' and updated_at < ? order by updated_at limit ?`,
       [endedBefore, limit],
     );
-    return rows[0].n;
+    return rows.map((r) => r.id);
+  }
+
+  async deleteByIds(ids: readonly string[]): Promise<void> {
+    if (ids.length === 0) return;
+    await this.em.getConnection().execute(`delete from upload_sessions where id = any(?::uuid[])`, [`{${ids.join(',')}}`]);
   }
 }

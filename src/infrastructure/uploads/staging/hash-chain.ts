@@ -1,4 +1,5 @@
 import { createHash, Hash } from 'node:crypto';
+import { ByteBody, ByteRange } from '../../../domain/storage';
 
 /**
  * The running SHA-256 of each upload this process is receiving, kept at the last durable offset,
@@ -25,9 +26,13 @@ export class HashChain {
     if (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
   }
 
-  digest(uploadId: string, length: number): string | undefined {
+  /** SHA-256 of the first `length` bytes: from the chain when it reaches exactly there, else by reading them. */
+  async digest(uploadId: string, length: number, read: (range: ByteRange) => Promise<ByteBody>): Promise<string> {
     const entry = this.entries.get(uploadId);
-    return entry && entry.offset === length ? entry.hash.copy().digest('hex') : undefined;
+    if (entry && entry.offset === length) return entry.hash.copy().digest('hex');
+    const hash = createHash('sha256');
+    if (length > 0) for await (const chunk of await read({ start: 0, end: length - 1 })) hash.update(chunk);
+    return hash.digest('hex');
   }
 
   forget(uploadId: string): void {

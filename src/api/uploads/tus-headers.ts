@@ -1,0 +1,122 @@
+import { ChecksumAlgorithm, CHECKSUM_ALGORITHMS, ChunkChecksum } from '../../application/ports';
+import { RequestedConcat } from '../../application/uploads';
+import { UploadTargetProps } from '../../domain/upload-session';
+import { parseTags } from '../files/upload-fields';
+import { ProblemException } from '../problem/problem-exception';
+
+export const TUS_VERSION = '1.0.0';
+export const TUS_EXTENSIONS = ['creation', 'creation-with-upload', 'creation-defer-length', 'expiration', 'checksum', 'termination', 'concatenation'];
+export const OFFSET_OCTET_STREAM = 'application/offset+octet-stream';
+/** Headers a browser client must be allowed to read (CORS). */
+export const TUS_EXPOSED_HEADERS = [
+  'Location', 'Upload-Offset', 'Upload-Length', 'Upload-Defer-Length', 'Upload-Metadata', 'Upload-Concat', 'Upload-Expires',
+  'Tus-Resumable', 'Tus-Version', 'Tus-Extension', 'Tus-Max-Size', 'Tus-Checksum-Algorithm', 'X-File-Id',
+];
+export const TUS_REQUEST_HEADERS = [
+  'Authorization', 'Content-Type', 'Upload-Offset', 'Upload-Length', 'Upload-Defer-Length', 'Upload-Metadata', 'Upload-Concat',
+  'Upload-Checksum', 'Tus-Resumable', 'X-HTTP-Method-Override', 'X-Requested-With',
+];
+
+const KEY = /^[\x21-\x7e]+$/; // printable ASCII without space; commas are separators
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+const DIGEST_BYTES: Record<ChecksumAlgorithm, number> = { sha1: 20, md5: 16, sha256: 32 };
+
+function bad(header: string, detail: string, code = 'invalid-tus-header'): ProblemException {
+  return new ProblemException(400, code, 'Bad Request', detail, { errors: [{ field: header, message: detail }] });
+}
+
+/** A non-negative integer header (Upload-Length, Upload-Offset); undefined when absent. */
+export function integerHeader(value: string | undefined, header: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d{1,16}$/.test(value.trim()) || !Number.isSafeInteger(Number(value))) throw bad(header, `${header} must be a non-negative integer.`);
+  return Number(value);
+}
+
+/** `Upload-Metadata: key base64,key2 base64,flag` → decoded pairs (a bare key has null). */
+export function parseUploadMetadata(header: string | undefined): Record<string, string | null> {
+  const pairs: Record<string, string | null> = {};
+  if (header === undefined || header.trim() === '') return pairs;
+  for (const item of header.split(',')) {
+    const parts = item.trim().split(/ +/);
+    const [key, value] = parts;
+    if (!key || parts.length > 2 || !KEY.test(key)) throw bad('Upload-Metadata', `Malformed Upload-Metadata pair "${item.trim()}".`, 'invalid-upload-metadata');
+    if (Object.hasOwn(pairs, key)) throw bad('Upload-Metadata', `Upload-Metadata repeats the key "${key}".`, 'invalid-upload-metadata');
+    if (value !== undefined && !BASE64.test(value)) throw bad('Upload-Metadata', `The value of "${key}" is not base64.`, 'invalid-upload-metadata');
+    pairs[key] = value === undefined ? null : decodeUtf8(value, key);
+  }
+  return pairs;
+}
+
+export function formatUploadMetadata(pairs: Record<string, string | null>): string {
+  return Object.entries(pairs)
+    .map(([k, v]) => (v === null ? k : `${k} ${Buffer.from(v, 'utf8').toString('base64')}`))
+    .join(',');
+}
+
+/** What the known metadata keys say the finished file should be; unknown keys are kept as they are. */
+export function targetFromMetadata(pairs: Record<string, string | null>): UploadTargetProps {
+  const pick = (...keys: string[]) => {
+    for (const k of keys) if (pairs[k] !== undefined && pairs[k] !== null && pairs[k] !== '') return pairs[k]!;
+    return undefined;
+  };
+  const tags = pick('tags');
+  return {
+    metadata: {
+      // `name`/`type` are what Uppy sends; `filename`/`filetype` what tus-js-client's examples use.
+      name: pick('filename', 'name') ?? '',
+      tags: tags === undefined ? undefined : parseTags(tags),
+      capturedAt: pick('capturedAt'),
+      description: pick('description'),
+      entityType: pick('entityType'),
+      entityId: pick('entityId'),
+    },
+    mimeType: pick('filetype', 'contentType', 'type'),
+    category: pick('category'),
+    expectedSha256: pick('sha256'),
+    providerPreference: pick('provider'),
+  };
+}
+
+/** `Upload-Checksum: sha256 <base64 digest>`. */
+export function parseUploadChecksum(header: string | undefined): ChunkChecksum | undefined {
+  if (header === undefined) return undefined;
+  const [algorithm, digest, ...rest] = header.trim().split(/ +/);
+  if (!(CHECKSUM_ALGORITHMS as readonly string[]).includes(algorithm)) {
+    throw bad('Upload-Checksum', `Unsupported checksum algorithm "${algorithm}"; use one of ${CHECKSUM_ALGORITHMS.join(', ')}.`, 'unsupported-checksum-algorithm');
+  }
+  const bytes = digest && rest.length === 0 && BASE64.test(digest) ? Buffer.from(digest, 'base64') : undefined;
+  if (!bytes || bytes.length !== DIGEST_BYTES[algorithm as ChecksumAlgorithm]) {
+    throw bad('Upload-Checksum', `Upload-Checksum needs the base64 ${algorithm} digest after the algorithm.`);
+  }
+  return { algorithm: algorithm as ChecksumAlgorithm, digest: bytes };
+}
+
+/** `Upload-Concat: partial` or `final;/api/v1/uploads/a https://host/api/v1/uploads/b`. */
+export function parseUploadConcat(header: string | undefined, uploadsPath: string): RequestedConcat {
+  if (header === undefined) return { kind: 'none' };
+  const value = header.trim();
+  if (value === 'partial') return { kind: 'partial' };
+  if (!value.startsWith('final;')) throw bad('Upload-Concat', 'Upload-Concat is "partial" or "final;<upload URLs>".', 'invalid-concatenation');
+  const urls = value.slice('final;'.length).trim().split(/ +/).filter(Boolean);
+  if (urls.length === 0) throw bad('Upload-Concat', 'A final upload names its partial uploads.', 'invalid-concatenation');
+  const partIds = urls.map((u) => {
+    let pathname: string;
+    try {
+      pathname = new URL(u, 'http://placeholder').pathname;
+    } catch {
+      throw bad('Upload-Concat', `"${u}" is not an upload URL.`, 'invalid-concatenation');
+    }
+    const id = pathname.startsWith(`${uploadsPath}/`) ? pathname.slice(uploadsPath.length + 1) : '';
+    if (!/^[0-9a-f-]{36}$/i.test(id)) throw bad('Upload-Concat', `"${u}" is not an upload of this server.`, 'invalid-concatenation');
+    return id.toLowerCase();
+  });
+  return { kind: 'final', partIds };
+}
+
+function decodeUtf8(base64: string, key: string): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(Buffer.from(base64, 'base64'));
+  } catch {
+    throw bad('Upload-Metadata', `The value of "${key}" is not UTF-8 text.`, 'invalid-upload-metadata');
+  }
+}

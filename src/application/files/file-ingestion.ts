@@ -1,0 +1,104 @@
+import { Inject, Injectable } from '@nestjs/common';
+import {
+  ChecksumMismatchError,
+  DuplicateActiveFileError,
+  File,
+  FILE_REPOSITORY,
+  FileHash,
+  FileMetadata,
+  FileRepository,
+  FileSize,
+  FileType,
+  StorageLocation,
+} from '../../domain/file';
+import { StorageProvider, WriteResult } from '../../domain/storage';
+import { CLOCK, Clock, ID_GENERATOR, IdGenerator, STORAGE_PROVIDER_REGISTRY, StorageProviderRegistry, UPLOAD_POLICY, UploadPolicy } from '../ports';
+import { toFileView } from './file-view';
+import { TrailingMetadata, UploadFileResult } from './commands/upload-file.command';
+
+export interface IngestRequest {
+  ownerId: string;
+  metadata: FileMetadata;
+  type: FileType;
+  expectedSha256?: FileHash;
+  /** Upper bound of the size when known before the bytes arrive. */
+  sizeHint?: number;
+  providerPreference?: string;
+  /** Metadata that arrives only after the bytes; validated before the file is recorded. */
+  trailingMetadata?: Promise<TrailingMetadata>;
+  /** Puts the bytes into the chosen provider (streamed, hashed as they go). */
+  store(provider: StorageProvider): Promise<WriteResult>;
+}
+
+/**
+ * The one way bytes become a File, for single-request and resumable uploads alike: choose the
+ * provider, store, check the SHA-256, record the file. The stored object is removed again whenever
+ * no new file row points at it: a checksum mismatch, a duplicate (the existing file is returned),
+ * or a failed save.
+ */
+@Injectable()
+export class FileIngestion {
+  constructor(
+    @Inject(FILE_REPOSITORY) private readonly files: FileRepository,
+    @Inject(STORAGE_PROVIDER_REGISTRY) private readonly providers: StorageProviderRegistry,
+    @Inject(UPLOAD_POLICY) private readonly policy: UploadPolicy,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
+  ) {}
+
+  async ingest(request: IngestRequest): Promise<UploadFileResult> {
+    const startedAt = this.clock.now();
+    const provider = await this.chooseProvider(request);
+    const stored = await request.store(provider);
+    try {
+      if (request.expectedSha256 && request.expectedSha256.hex !== stored.sha256) {
+        throw new ChecksumMismatchError(request.expectedSha256.hex, stored.sha256);
+      }
+      const file = await this.createFile(request, startedAt);
+      // No lookup first: the save itself detects a live file with the same bytes (one round trip).
+      file.startUpload(StorageLocation.of(provider.id, stored.key), this.clock.now());
+      file.completeUpload(FileSize.of(stored.size, this.policy.maxFileSize), FileHash.sha256(stored.sha256), this.clock.now());
+      await this.files.save(file);
+      return { file: toFileView(file), duplicate: false };
+    } catch (error) {
+      await provider.delete(stored.key).catch(() => undefined);
+      if (error instanceof DuplicateActiveFileError) {
+        // The owner already has these bytes (or a concurrent upload of them just won).
+        const winner = await this.files.findById(error.existingFileId);
+        if (winner) return { file: toFileView(winner), duplicate: true };
+      }
+      throw error;
+    }
+  }
+
+  /** Whether a provider preference names a provider this deployment has (checked before any byte). */
+  knowsProvider(id: string): boolean {
+    return this.providers.has(id);
+  }
+
+  /** The File, with trailing metadata merged in and validated like the rest. */
+  private async createFile(request: IngestRequest, now: Date): Promise<File> {
+    let { metadata, type } = request;
+    const trailing = await request.trailingMetadata;
+    if (trailing) {
+      metadata = metadata.with(trailing.metadata);
+      type = type.withChanges(trailing);
+    }
+    return File.create({ id: this.ids.next(), ownerId: request.ownerId, metadata, type, now });
+  }
+
+  private async chooseProvider(request: IngestRequest): Promise<StorageProvider> {
+    const preference = request.providerPreference;
+    const id = this.policy.selector.select(
+      {
+        size: request.sizeHint,
+        mimeType: request.type.mimeType,
+        category: request.type.category,
+        preference,
+        requireInstantAccess: !preference,
+      },
+      await this.providers.candidates(),
+    );
+    return this.providers.get(id);
+  }
+}

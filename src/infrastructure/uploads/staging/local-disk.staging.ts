@@ -1,0 +1,100 @@
+import { constants, createReadStream } from 'node:fs';
+import { mkdir, open, rm, stat } from 'node:fs/promises';
+import * as path from 'node:path';
+import { AppendOptions, AppendResult, UploadStaging } from '../../../application/ports';
+import { ByteBody, ByteRange } from '../../../domain/storage';
+import { StagedBytesMissingError } from './staged-bytes-missing.error';
+import { CheckpointPolicy, stagedAppend, StagingSink } from './staged-append';
+import { HashChain } from './hash-chain';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/**
+ * Staged bytes as one file per upload under a directory: appended, fsynced at checkpoints.
+ * For one API instance, or several that share the directory (a network filesystem with working
+ * fsync). On the same filesystem as local-fs, a finished upload becomes a file by hard link.
+ */
+export class LocalDiskStaging implements UploadStaging {
+  readonly id = 'local';
+  private readonly root: string;
+  private readonly shards = new Set<string>();
+
+  constructor(
+    root: string,
+    private readonly policy: CheckpointPolicy,
+    private readonly chain = new HashChain(),
+  ) {
+    this.root = path.resolve(root);
+  }
+
+  async append(uploadId: string, offset: number, body: ByteBody, options: AppendOptions): Promise<AppendResult> {
+    const file = this.pathOf(uploadId);
+    await this.ensureShard(path.dirname(file));
+    const handle = await open(file, constants.O_WRONLY | constants.O_CREAT | constants.O_APPEND, 0o600);
+    try {
+      const { size } = await handle.stat();
+      if (size < offset) throw new StagedBytesMissingError(uploadId, offset, size);
+      // Bytes past the recorded offset were fsynced by a process that died before recording them.
+      if (size > offset) await handle.truncate(offset);
+    } catch (error) {
+      await handle.close();
+      throw error;
+    }
+    const sink: StagingSink = {
+      write: async (chunks) => {
+        await handle.writev(chunks);
+      },
+      sync: () => handle.sync(),
+      truncate: (at) => handle.truncate(at).then(() => handle.sync()),
+      close: () => handle.close(),
+    };
+    return stagedAppend(uploadId, offset, body, sink, options, this.chain, this.policy);
+  }
+
+  sha256(uploadId: string, length: number): Promise<string> {
+    return this.chain.digest(uploadId, length, (range) => this.read(uploadId, range));
+  }
+
+  async read(uploadId: string, range?: ByteRange): Promise<ByteBody> {
+    const file = this.pathOf(uploadId);
+    const handle = await open(file, 'r').catch((e: NodeJS.ErrnoException) => {
+      throw e.code === 'ENOENT' ? new StagedBytesMissingError(uploadId, range ? range.end + 1 : 0, 0) : e;
+    });
+    const { size } = await handle.stat();
+    if (range && size <= range.end) {
+      await handle.close();
+      throw new StagedBytesMissingError(uploadId, range.end + 1, size);
+    }
+    if (range && range.end < range.start) {
+      await handle.close();
+      return (async function* () {})();
+    }
+    return createReadStream('', { fd: handle, start: range?.start, end: range?.end, highWaterMark: 1024 * 1024 });
+  }
+
+  localFile(uploadId: string): string {
+    return this.pathOf(uploadId);
+  }
+
+  async remove(uploadId: string): Promise<void> {
+    this.chain.forget(uploadId);
+    await rm(this.pathOf(uploadId), { force: true });
+  }
+
+  /** For the sweep: whether anything is staged for an upload. */
+  async exists(uploadId: string): Promise<boolean> {
+    return stat(this.pathOf(uploadId)).then(() => true, () => false);
+  }
+
+  private pathOf(uploadId: string): string {
+    // Upload ids are server-made UUIDs; anything else never becomes part of a path.
+    if (!UUID.test(uploadId)) throw new StagedBytesMissingError(uploadId, 0, 0);
+    return path.join(this.root, uploadId.slice(-2), uploadId);
+  }
+
+  private async ensureShard(dir: string): Promise<void> {
+    if (this.shards.has(dir)) return;
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+    this.shards.add(dir);
+  }
+}
