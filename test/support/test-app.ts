@@ -29,8 +29,11 @@ export interface TestApp {
  * The real application (same factory as `npm start`) on a random port, with its own database,
  * data directory and queue prefix, against the machine's PostgreSQL and Redis.
  */
-export async function startTestApp(env: Record<string, string> = {}, options: { workers?: boolean } = {}): Promise<TestApp> {
-  const db = await createTestDatabase();
+export async function startTestApp(
+  env: Record<string, string> = {},
+  options: { workers?: boolean; /** Share another app's database (several API instances); not dropped on close. */ database?: TestDatabase } = {},
+): Promise<TestApp> {
+  const db = options.database ?? (await createTestDatabase());
   const dataDir = await mkdtemp(path.join(tmpdir(), 'flexstorage-test-'));
   const config = loadConfig({
     DATA_DIR: dataDir,
@@ -60,7 +63,7 @@ export async function startTestApp(env: Record<string, string> = {}, options: { 
       jwt.sign({ sub: userId, roles, typ: 'access' }, TEST_JWT_SECRET, { issuer: OWN_ISSUER, expiresIn: 600, ...signOptions }),
     close: async () => {
       await app.close();
-      await db.drop();
+      if (!options.database) await db.drop();
       await rm(dataDir, { recursive: true, force: true });
     },
   };
