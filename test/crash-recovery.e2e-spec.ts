@@ -1,45 +1,21 @@
-import { ChildProcess, spawn } from 'node:child_process';
+import { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import * as http from 'node:http';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import jwt from 'jsonwebtoken';
 import { Client } from 'pg';
 import { OWN_ISSUER } from '../src/infrastructure/auth/jwt.strategy';
 import { download, uploadMultipart } from './support/http-client';
+import { freePort, startService } from './support/service-process';
 import { createTestDatabase, TestDatabase } from './support/test-database';
 
 const SECRET = 'crash-recovery-secret-0123456789abcdef0123456789';
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
-
 async function countFiles(dir: string): Promise<number> {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true }).catch(() => []);
   return entries.filter((e) => e.isFile()).length;
-}
-
-/** The real service (src/main.ts, as `npm start` runs it) in a child process we can kill -9. */
-async function startService(env: Record<string, string>, port: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['-r', path.join(__dirname, 'bootstrap/support/register-swc.js'), path.join(__dirname, '../src/main.ts')], {
-    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'error' },
-    stdio: 'ignore',
-  });
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    const ok = await fetch(`http://127.0.0.1:${port}/health`).then((r) => r.ok, () => false);
-    if (ok) return child;
-    if (child.exitCode !== null || Date.now() > deadline) throw new Error('service did not start');
-    await new Promise((r) => setTimeout(r, 200));
-  }
 }
 
 describe('Crash recovery (kill -9 of the real service)', () => {
