@@ -13,6 +13,8 @@
  *   BENCH_PROFILE=1    --profile       CPU-profile each phase of both servers (numbers then skewed)
  *   BENCH_KEEP=1       --keep          keep the temp dir and database
  *   BENCH_STRICT=1     --strict        exit 1 when a target is missed
+ *   BENCH_TUS=0        --tus=0         skip the resumable-upload (tus) case
+ *   BENCH_ONLY=tus     --only=tus      run only the tus case (plus what it needs)
  *   BENCH_PG_URL       admin URL of the PostgreSQL server (postgres://postgres@127.0.0.1:5432/postgres)
  *   BENCH_REDIS_URL    redis://127.0.0.1:6379
  */
@@ -24,6 +26,8 @@ const os = require('node:os');
 const path = require('node:path');
 const crypto = require('node:crypto');
 const { spawn, execFileSync } = require('node:child_process');
+
+const { runTusBench, tusTable } = require('./tus');
 
 const ROOT = path.resolve(__dirname, '..');
 const RESULTS_DIR = path.join(__dirname, 'results');
@@ -62,6 +66,8 @@ const opts = {
   profile: flag('BENCH_PROFILE', 'profile'),
   keep: flag('BENCH_KEEP', 'keep'),
   strict: flag('BENCH_STRICT', 'strict'),
+  tus: option('BENCH_TUS', 'tus', '1') !== '0',
+  only: option('BENCH_ONLY', 'only', ''),
   // The production topology: API with RUN_WORKERS=false plus a `start:worker` process.
   splitWorker: flag('BENCH_SPLIT_WORKER', 'split-worker'),
   pgAdminUrl: option('BENCH_PG_URL', 'pg-url', 'postgres://postgres@127.0.0.1:5432/postgres'),
@@ -757,30 +763,43 @@ async function main() {
     log(`  warm-up: ${opts.warmup} small uploads, one 4 MiB upload and 3 downloads of it, per server`);
   }
 
-  log('\nLarge file: upload');
-  const up = await profiled(servers, 'large-upload', () => largeUploadsWithOwners(servers, input));
-  log('\nLarge file: download');
-  const ids = Object.fromEntries(servers.map((s) => [s.key, up.last[s.key]]));
-  const down = await profiled(servers, 'large-download', () => largeDownloads(servers, input, ids));
-  for (const s of servers) mem.afterLarge[s.key] = await memorySnapshot(s);
-  log('\nSmall files');
+  let summary = { targets: [] };
+  let report = '';
+  let up = { results: {} };
+  let down = {};
   const small = {};
-  const workerCpu0 = worker ? cpuSeconds(worker.pid) : 0;
-  for (const s of servers) small[s.key] = await profiled([s], 'small-upload', () => smallUploads(s, opts.smallCount, opts.smallKiB * 1024, true));
-  if (worker) {
-    // The worker relays and publishes the events of these uploads; give it a moment to finish.
-    await new Promise((r) => setTimeout(r, 1500));
-    const ms = (1000 * (cpuSeconds(worker.pid) - workerCpu0)) / opts.smallCount;
-    log(`  worker process (separate, RUN_WORKERS=false on the API): ${ms.toFixed(2)} ms CPU per small upload`);
+  if (opts.only !== 'tus') {
+    log('\nLarge file: upload');
+    up = await profiled(servers, 'large-upload', () => largeUploadsWithOwners(servers, input));
+    log('\nLarge file: download');
+    const ids = Object.fromEntries(servers.map((s) => [s.key, up.last[s.key]]));
+    down = await profiled(servers, 'large-download', () => largeDownloads(servers, input, ids));
+    for (const s of servers) mem.afterLarge[s.key] = await memorySnapshot(s);
+    log('\nSmall files');
+    const workerCpu0 = worker ? cpuSeconds(worker.pid) : 0;
+    for (const s of servers) small[s.key] = await profiled([s], 'small-upload', () => smallUploads(s, opts.smallCount, opts.smallKiB * 1024, true));
+    if (worker) {
+      // The worker relays and publishes the events of these uploads; give it a moment to finish.
+      await new Promise((r) => setTimeout(r, 1500));
+      const ms = (1000 * (cpuSeconds(worker.pid) - workerCpu0)) / opts.smallCount;
+      log(`  worker process (separate, RUN_WORKERS=false on the API): ${ms.toFixed(2)} ms CPU per small upload`);
+    }
+    for (const s of servers) mem.afterSmall[s.key] = await memorySnapshot(s);
+    summary = summarise(servers, up.results, down, small, input);
+    report = table(summary, input, { flex: idle.flex.rss, bare: idle.bare.rss });
   }
-  for (const s of servers) mem.afterSmall[s.key] = await memorySnapshot(s);
 
-  const summary = summarise(servers, up.results, down, small, input);
-  const report = table(summary, input, { flex: idle.flex.rss, bare: idle.bare.rss });
+  let tusSummary;
+  if (opts.tus || opts.only === 'tus') {
+    const helpers = { request, token, ResourceMeter, log, now, percentile, median, assertAlive, freePort, startServer, waitHealthy, stopServer, memory };
+    tusSummary = await profiled(servers, 'tus', () => runTusBench(helpers, { flex, bare, input, opts, tmp }));
+    report = [report, tusTable(tusSummary, input, opts)].filter(Boolean).join('\n');
+    summary.targets.push(...tusSummary.targets);
+  }
   log(`\n${report}`);
   log('Memory (MB) — RSS from /proc (file = mapped node binary and libraries), V8 from process.memoryUsage() after a full GC');
   for (const [phase, label] of [['idle', 'idle after start'], ['afterLarge', 'after large files'], ['afterSmall', 'after small files']]) {
-    for (const s of servers) log(formatMemory(`${s.label}, ${label}`, mem[phase][s.key]));
+    for (const s of servers) if (mem[phase][s.key]) log(formatMemory(`${s.label}, ${label}`, mem[phase][s.key]));
   }
   const load = os.loadavg();
   log(`Load average at start ${loadAtStart.map((x) => x.toFixed(2)).join(' ')}, at end ${load.map((x) => x.toFixed(2)).join(' ')}` +
@@ -817,6 +836,7 @@ async function main() {
     memory: roundDeep(mem),
     summary: roundDeep(summary),
     runs: roundDeep({ largeUpload: up.results, largeDownload: down, small }),
+    tus: tusSummary && roundDeep(tusSummary),
     profiles: profileSummaries,
     table: report,
   };

@@ -63,7 +63,8 @@ export class AppModule {
       { provide: RUNTIME, useValue: runtime },
       { provide: CLOCK, useClass: SystemClock },
       { provide: ID_GENERATOR, useClass: UuidV7Generator },
-      { provide: FILE_REPOSITORY, useClass: MikroFileRepository },
+      MikroFileRepository,
+      { provide: FILE_REPOSITORY, useExisting: MikroFileRepository },
       { provide: FILE_READ_MODEL, useClass: SqlFileReadModel },
       {
         provide: STORAGE_PROVIDER_REGISTRY,

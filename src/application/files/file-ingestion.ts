@@ -28,6 +28,11 @@ export interface IngestRequest {
   trailingMetadata?: Promise<TrailingMetadata>;
   /** Puts the bytes into the chosen provider (streamed, hashed as they go). */
   store(provider: StorageProvider): Promise<WriteResult>;
+  /**
+   * Saves the new file; by default alone. A caller that must commit something with it (the upload
+   * session it completes) saves both at once. Throws DuplicateActiveFileError as the repository does.
+   */
+  persist?(file: File): Promise<void>;
 }
 
 /**
@@ -58,7 +63,7 @@ export class FileIngestion {
       // No lookup first: the save itself detects a live file with the same bytes (one round trip).
       file.startUpload(StorageLocation.of(provider.id, stored.key), this.clock.now());
       file.completeUpload(FileSize.of(stored.size, this.policy.maxFileSize), FileHash.sha256(stored.sha256), this.clock.now());
-      await this.files.save(file);
+      await (request.persist ? request.persist(file) : this.files.save(file));
       return { file: toFileView(file), duplicate: false };
     } catch (error) {
       await provider.delete(stored.key).catch(() => undefined);

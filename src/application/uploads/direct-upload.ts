@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { UPLOAD_SESSION_REPOSITORY, UploadSession, UploadSessionRepository } from '../../domain/upload-session';
+import { StartUploadProps, UPLOAD_SESSION_REPOSITORY, UploadSession, UploadSessionRepository } from '../../domain/upload-session';
 import { FileIngestion } from '../files/file-ingestion';
 import { CLOCK, Clock, UPLOAD_SETTINGS, UploadSettings } from '../ports';
 import { IncomingChunk } from './upload-chunk-receiver';
@@ -8,9 +8,9 @@ import { toUploadView } from './upload-view';
 
 /**
  * A creation request that carries the whole (small) file goes straight into the storage provider,
- * like a single-request upload, and the session is recorded already complete. Staging would buy
- * nothing: a client whose creation request breaks off never learnt the upload's URL, so it starts
- * over anyway.
+ * like a single-request upload, and the session is recorded already complete, in the same commit
+ * as the file. Staging would buy nothing: a client whose creation request breaks off never learnt
+ * the upload's URL, so it starts over anyway.
  */
 @Injectable()
 export class DirectUpload {
@@ -21,32 +21,40 @@ export class DirectUpload {
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  applies(session: UploadSession, chunk: IncomingChunk): boolean {
-    const length = session.length;
-    return (
-      session.concat.kind === 'none' &&
-      length !== null &&
-      length <= this.settings.directMaxBytes &&
-      chunk.contentLength === length &&
-      !chunk.checksum
-    );
+  applies(props: StartUploadProps, chunk: IncomingChunk): boolean {
+    const { length } = props;
+    return !props.partial && length !== null && length <= this.settings.directMaxBytes && chunk.contentLength === length && !chunk.checksum;
   }
 
-  async upload(session: UploadSession, chunk: IncomingChunk): Promise<UploadOutcome> {
-    const length = session.length!;
-    const t = session.target;
+  async upload(props: StartUploadProps, chunk: IncomingChunk): Promise<UploadOutcome> {
+    const length = props.length!;
+    const t = props.target;
+    let session: UploadSession | undefined;
     const file = await this.ingestion.ingest({
-      ownerId: session.ownerId,
+      ownerId: props.ownerId,
       metadata: t.metadata,
       type: t.type,
       expectedSha256: t.expectedSha256 ?? undefined,
       sizeHint: length,
       providerPreference: t.providerPreference ?? undefined,
       store: (provider) => provider.write(chunk.body, { maxBytes: length, contentType: t.type.mimeType, signal: chunk.signal }),
+      persist: async (newFile) => {
+        session = this.completed(props, newFile.id);
+        await this.sessions.saveWithFile(session, newFile);
+      },
     });
-    session.recordProgress(length, this.clock.now());
-    session.complete(file.file.id, this.clock.now());
-    await this.sessions.save(session);
-    return { upload: toUploadView(session), file };
+    if (file.duplicate) {
+      // Nothing of the combined commit was kept: the session points at the file that has these bytes.
+      session = this.completed(props, file.file.id);
+      await this.sessions.save(session);
+    }
+    return { upload: toUploadView(session!), file };
+  }
+
+  private completed(props: StartUploadProps, fileId: string): UploadSession {
+    const session = UploadSession.start(props);
+    session.recordProgress(props.length!, this.clock.now());
+    session.complete(fileId, this.clock.now());
+    return session;
   }
 }

@@ -1,3 +1,4 @@
+import { File } from '../file';
 import { UploadSession } from './upload-session';
 
 /** Port: loads and saves UploadSession aggregates with their pending events. */
@@ -7,6 +8,11 @@ export interface UploadSessionRepository {
   findByIds(ids: readonly string[]): Promise<UploadSession[]>;
   /** Throws ConcurrentModificationError on a stale version. */
   save(session: UploadSession): Promise<void>;
+  /**
+   * Saves a completed session together with the new file it became, all or none (one commit).
+   * Throws what FileRepository.save throws, DuplicateActiveFileError included; then nothing is saved.
+   */
+  saveWithFile(session: UploadSession, file: File): Promise<void>;
   /** Active sessions of an owner: how many, and how many bytes they may still bring. */
   activeUsage(ownerId: string): Promise<{ sessions: number; reservedBytes: number }>;
   /** Active sessions whose expiry has passed, oldest first. */

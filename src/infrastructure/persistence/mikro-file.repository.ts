@@ -5,7 +5,7 @@ import { ConcurrentModificationError, DuplicateActiveFileError, File, FileReposi
 import { OutboxWriter } from '../outbox/outbox.writer';
 import { FileMapper } from './file.mapper';
 import { FileRecord, FileSchema } from './schemas/file.record';
-import { writeVersioned } from './versioned-write';
+import { VersionedWrite, writeVersioned } from './versioned-write';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const LIVE = [UploadStatus.Completed, UploadStatus.Archived];
@@ -41,18 +41,29 @@ export class MikroFileRepository implements FileRepository {
   }
 
   async save(file: File): Promise<void> {
+    await this.saveTogether(file, []);
+  }
+
+  /**
+   * Saves a file and, in the same statement, other aggregates' writes (all or none): an upload
+   * session and the file it became are one commit. `alongside` writes apply only if the file's did.
+   */
+  async saveTogether(file: File, alongside: readonly VersionedWrite[]): Promise<void> {
     const record = FileMapper.toRecord(file, file.version + 1);
     let written: number;
     try {
-      written = await writeVersioned(this.em, this.outbox, {
-        table: 'files',
-        columnOf: COLUMN_OF,
-        record,
-        loadedVersion: file.version,
-        aggregateType: 'file',
-        events: file.peekEvents(),
-        onInsertConflict: `on conflict (owner_id, sha256) where status in ('completed', 'archived') do nothing`,
-      });
+      [written] = await writeVersioned(this.em, this.outbox, [
+        {
+          table: 'files',
+          columnOf: COLUMN_OF,
+          record,
+          loadedVersion: file.version,
+          aggregateType: 'file',
+          events: file.peekEvents(),
+          onInsertConflict: `on conflict (owner_id, sha256) where status in ('completed', 'archived') do nothing`,
+        },
+        ...alongside,
+      ]);
     } catch (error) {
       if (isUniqueViolation(error)) throw await this.duplicateOf(record);
       throw error;

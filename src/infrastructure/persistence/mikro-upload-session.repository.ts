@@ -1,11 +1,12 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
-import { ConcurrentModificationError } from '../../domain/file';
+import { ConcurrentModificationError, File } from '../../domain/file';
 import { UploadSession, UploadSessionRepository } from '../../domain/upload-session';
 import { OutboxWriter } from '../outbox/outbox.writer';
 import { UploadSessionRecord, UploadSessionSchema } from './schemas/upload-session.record';
 import { UploadSessionMapper } from './upload-session.mapper';
-import { writeVersioned } from './versioned-write';
+import { VersionedWrite, writeVersioned } from './versioned-write';
+import { MikroFileRepository } from './mikro-file.repository';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -21,6 +22,7 @@ export class MikroUploadSessionRepository implements UploadSessionRepository {
   constructor(
     private readonly em: EntityManager,
     private readonly outbox: OutboxWriter,
+    private readonly files: MikroFileRepository,
   ) {}
 
   async findById(id: string): Promise<UploadSession | null> {
@@ -38,18 +40,30 @@ export class MikroUploadSessionRepository implements UploadSessionRepository {
   }
 
   async save(session: UploadSession): Promise<void> {
-    const record = UploadSessionMapper.toRecord(session, session.version + 1);
-    const written = await writeVersioned(this.em, this.outbox, {
+    const [written] = await writeVersioned(this.em, this.outbox, [this.writeOf(session)]);
+    if (written === 0) throw new ConcurrentModificationError(session.id);
+    this.persisted(session);
+  }
+
+  async saveWithFile(session: UploadSession, file: File): Promise<void> {
+    await this.files.saveTogether(file, [this.writeOf(session)]);
+    this.persisted(session);
+  }
+
+  private writeOf(session: UploadSession): VersionedWrite<UploadSessionRecord> {
+    return {
       table: 'upload_sessions',
       columnOf: COLUMN_OF,
-      record,
+      record: UploadSessionMapper.toRecord(session, session.version + 1),
       loadedVersion: session.version,
       aggregateType: 'upload-session',
       events: session.peekEvents(),
-    });
-    if (written === 0) throw new ConcurrentModificationError(session.id);
+    };
+  }
+
+  private persisted(session: UploadSession): void {
     const announced = session.pullEvents().length > 0;
-    session.markPersisted(record.version);
+    session.markPersisted(session.version + 1);
     if (announced) this.outbox.committed();
   }
 

@@ -12,9 +12,8 @@ export interface RedisUploadLockOptions {
 
 /**
  * A Redis lock per upload (Redlock on one node: SET NX PX with a random token, extended while the
- * request runs), so it
- * holds across all API instances. Its own connection fails fast, so a Redis outage answers 503
- * instead of hanging the upload. A holder killed with -9 frees the lock after `ttlMs`.
+ * request runs), so it holds across all API instances. Its own connection fails fast, so a Redis
+ * outage answers 503 instead of hanging the upload. A holder killed with -9 frees the lock after `ttlMs`.
  */
 export class RedisUploadLock implements UploadLock, OnApplicationShutdown {
   private readonly redis: Redis;
@@ -24,7 +23,9 @@ export class RedisUploadLock implements UploadLock, OnApplicationShutdown {
     redisOptions: RedisOptions,
     private readonly options: RedisUploadLockOptions,
   ) {
-    this.redis = new Redis({ ...redisOptions, maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false });
+    // One retry per command: a call made while connecting waits for the connection, one made
+    // while Redis is down fails within a reconnect attempt instead of queueing forever.
+    this.redis = new Redis({ ...redisOptions, maxRetriesPerRequest: 1, enableOfflineQueue: true, connectTimeout: 2_000 });
     this.redis.on('error', () => undefined); // surfaced per call as UploadLockUnavailableError
     this.redlock = new Redlock([this.redis], { retryCount: 0 });
     this.redlock.on('error', () => undefined);

@@ -43,9 +43,10 @@ export class CreateUploadHandler implements ICommandHandler<CreateUploadCommand,
     };
     if (request.concat.kind === 'final') return this.concatenate(base, request.concat.partIds);
 
-    const session = UploadSession.start({ ...base, length: request.length, partial: request.concat.kind === 'partial' });
+    const props: StartUploadProps = { ...base, length: request.length, partial: request.concat.kind === 'partial' };
+    const session = UploadSession.start(props); // validates the length before any byte is read
     const chunk = request.firstChunk;
-    if (chunk && this.direct.applies(session, chunk)) return this.direct.upload(session, chunk);
+    if (chunk && this.direct.applies(props, chunk)) return this.direct.upload(props, chunk);
     await this.quota.assertRoomFor(actor.userId, request.length);
     await this.sessions.save(session);
     if (chunk) return { upload: toUploadView(session), ...(await this.receiver.receive(session, 0, chunk)) };

@@ -40,6 +40,9 @@ export async function stagedAppend(
   policy: CheckpointPolicy,
 ): Promise<AppendResult> {
   const running: Hash | undefined = chain.resume(uploadId, start);
+  // This process does not have the hash at `start` (a restart, another instance, dropped residue):
+  // whatever it holds for this upload describes other bytes.
+  if (!running) chain.forget(uploadId);
   const checksum = options.checksum ? createHash(options.checksum.algorithm) : undefined;
   let written = 0;
   let durable = start;
@@ -75,7 +78,7 @@ export async function stagedAppend(
       let next: IteratorResult<Uint8Array>;
       try {
         options.signal?.throwIfAborted();
-        next = await iterator.next();
+        next = await untilAborted(iterator.next(), options.signal);
       } catch (error) {
         interrupted = error;
         break;
@@ -109,6 +112,26 @@ export async function stagedAppend(
   }
   if (running && durable === start + written) chain.record(uploadId, durable, running);
   return interrupted ? { offset: durable, interrupted } : { offset: durable };
+}
+
+/** A stalled body must not keep a request that lost its lock waiting, nor let it write later. */
+function untilAborted<T>(next: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return next;
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason ?? new Error('aborted'));
+    signal.addEventListener('abort', onAbort, { once: true });
+    next.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        if (signal.aborted) reject(signal.reason ?? new Error('aborted'));
+        else resolve(value);
+      },
+      (error) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
 }
 
 function sameDigest(actual: Buffer, expected: Uint8Array): boolean {
