@@ -27,7 +27,7 @@ export async function startService(env: Record<string, string>, port: number): P
 }
 
 export async function killHard(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
+  if (child.exitCode !== null || child.signalCode !== null) return;
   child.kill('SIGKILL');
   await new Promise((r) => child.once('exit', r));
 }

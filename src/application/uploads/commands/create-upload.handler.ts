@@ -10,9 +10,9 @@ import {
   UploadTarget,
 } from '../../../domain/upload-session';
 import { FileIngestion } from '../../files/file-ingestion';
-import { CLOCK, Clock, ID_GENERATOR, IdGenerator, UPLOAD_SETTINGS, UploadSettings } from '../../ports';
+import { CLOCK, Clock, ID_GENERATOR, IdGenerator, UPLOAD_SETTINGS, UPLOAD_STAGING, UploadSettings, UploadStaging } from '../../ports';
 import { DirectUpload } from '../direct-upload';
-import { UploadChunkReceiver } from '../upload-chunk-receiver';
+import { IncomingChunk, ReceivedChunk, UploadChunkReceiver } from '../upload-chunk-receiver';
 import { UploadCompletion } from '../upload-completion';
 import { UploadQuota } from '../upload-quota';
 import { toUploadView } from '../upload-view';
@@ -30,6 +30,7 @@ export class CreateUploadHandler implements ICommandHandler<CreateUploadCommand,
     private readonly completion: UploadCompletion,
     private readonly direct: DirectUpload,
     private readonly quota: UploadQuota,
+    @Inject(UPLOAD_STAGING) private readonly staging: UploadStaging,
   ) {}
 
   async execute({ actor, request }: CreateUploadCommand): Promise<UploadOutcome> {
@@ -49,10 +50,34 @@ export class CreateUploadHandler implements ICommandHandler<CreateUploadCommand,
     if (chunk && this.direct.applies(props, chunk)) return this.direct.upload(props, chunk);
     await this.quota.assertRoomFor(actor.userId, request.length);
     await this.sessions.save(session);
-    if (chunk) return { upload: toUploadView(session), ...(await this.receiver.receive(session, 0, chunk)) };
+    if (chunk) return this.receiveFirst(session, chunk);
     // A zero-length upload has all its bytes the moment it exists.
     if (session.awaitsCompletion) return { upload: toUploadView(session), file: await this.completion.complete(session) };
     return { upload: toUploadView(session) };
+  }
+
+  /**
+   * creation-with-upload. A client whose creation request fails never learns the upload's URL, so
+   * an upload left behind by a refused or broken first chunk could never be resumed: it is ended
+   * at once rather than holding quota until it expires.
+   */
+  private async receiveFirst(session: UploadSession, chunk: IncomingChunk): Promise<UploadOutcome> {
+    let received: ReceivedChunk;
+    try {
+      received = await this.receiver.receive(session, 0, chunk);
+    } catch (error) {
+      await this.abandon(session);
+      throw error;
+    }
+    if (received.interrupted) await this.abandon(session);
+    return { upload: toUploadView(session), ...received };
+  }
+
+  private async abandon(session: UploadSession): Promise<void> {
+    if (!session.isActive) return;
+    session.abort('the creation request failed before the client learnt the upload', this.clock.now());
+    await this.sessions.save(session).catch(() => undefined); // else it expires like any idle upload
+    await this.staging.remove(session.id).catch(() => undefined);
   }
 
   private async concatenate(base: Omit<StartUploadProps, 'length' | 'partial'>, partIds: string[]): Promise<UploadOutcome> {

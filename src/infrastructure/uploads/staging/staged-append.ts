@@ -59,16 +59,35 @@ export async function stagedAppend(
     inflight = inflight.then(() => sink.write(chunks));
     inflight.catch(() => undefined); // observed at the next await of it
   };
-  const checkpoint = async () => {
+  // A checkpoint fsyncs and records the bytes written so far while later bytes keep arriving
+  // (fsync covers what was written before it began); one at a time, its failure ends the append.
+  let background: Promise<void> | undefined;
+  let backgroundError: unknown;
+  let checkpointedAt = start;
+  const checkpoint = () => {
     flushBatch();
-    await inflight;
-    await sink.sync();
-    lastSync = Date.now();
     const at = start + written;
-    if (at === durable) return;
-    await options.onDurable(at);
-    durable = at;
-    if (running) chain.record(uploadId, at, running.copy());
+    checkpointedAt = at;
+    const hashAt = running?.copy();
+    const writesBefore = inflight;
+    lastSync = Date.now();
+    const run = (async () => {
+      await writesBefore;
+      await sink.sync();
+      if (at <= durable) return;
+      await options.onDurable(at);
+      durable = at;
+      if (hashAt) chain.record(uploadId, at, hashAt);
+    })();
+    background = run.then(
+      () => undefined,
+      (error: unknown) => void (backgroundError ??= error),
+    );
+    return background;
+  };
+  const settleBackground = async () => {
+    await background;
+    if (backgroundError) throw backgroundError;
   };
 
   let interrupted: unknown;
@@ -95,15 +114,23 @@ export async function stagedAppend(
         await inflight; // at most one batch written while the next one fills
         flushBatch();
       }
-      const due = start + written - durable >= policy.bytes || Date.now() - lastSync >= policy.ms;
-      if (!checksum && due) await checkpoint();
+      if (backgroundError) throw backgroundError;
+      const due = start + written - checkpointedAt >= policy.bytes || Date.now() - lastSync >= policy.ms;
+      if (!checksum && due) {
+        await background; // never two checkpoints at once
+        if (backgroundError) throw backgroundError;
+        void checkpoint();
+      }
     }
     if (checksum && (interrupted || !sameDigest(checksum.digest(), options.checksum!.digest))) {
       // A checksummed chunk counts whole or not at all.
       throw interrupted ?? new ChunkChecksumMismatchError(options.checksum!.algorithm);
     }
+    await settleBackground();
     await checkpoint();
+    await settleBackground();
   } catch (error) {
+    await background;
     await inflight.catch(() => undefined);
     await sink.truncate(durable).catch(() => undefined);
     throw error;
