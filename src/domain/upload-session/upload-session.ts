@@ -152,8 +152,12 @@ export class UploadSession extends AggregateRoot {
     return this.state.ownerId === userId;
   }
 
+  /**
+   * Idle past its expiry. An upload that holds every byte does not expire: what is owed then is
+   * the file, and completion is retried (HEAD, the sweep) until it is made.
+   */
   isExpiredAt(now: Date): boolean {
-    return this.isActive && now.getTime() >= this.state.expiresAt.getTime();
+    return this.isActive && !this.awaitsCompletion && now.getTime() >= this.state.expiresAt.getTime();
   }
 
   /** Throws if the upload cannot be read from or written to any more (expired, terminated). */

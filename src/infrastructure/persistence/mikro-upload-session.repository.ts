@@ -8,6 +8,8 @@ import { UploadSessionMapper } from './upload-session.mapper';
 import { VersionedWrite, writeVersioned } from './versioned-write';
 import { MikroFileRepository } from './mikro-file.repository';
 
+// An active session in this state is owed a file, not an expiry (UploadSession.awaitsCompletion).
+const HOLDS_EVERY_BYTE = `(concat_kind = 'final' or (concat_kind = 'none' and length is not null and upload_offset = length))`;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const COLUMN_OF: Record<keyof UploadSessionRecord, string> = {
@@ -77,15 +79,20 @@ export class MikroUploadSessionRepository implements UploadSessionRepository {
   }
 
   async findExpired(now: Date, limit: number): Promise<UploadSession[]> {
-    const rows = await this.em.fork().find(UploadSessionSchema, { status: 'active', expiresAt: { $lte: now } }, { orderBy: { expiresAt: 'asc' }, limit });
-    return rows.map((r) => UploadSessionMapper.toDomain(r));
+    const rows: { id: string }[] = await this.em.getConnection().execute(
+      `select id from upload_sessions
+        where status = 'active' and expires_at <= ? and not (${HOLDS_EVERY_BYTE})
+        order by expires_at limit ?`,
+      [now, limit],
+    );
+    return this.findByIds(rows.map((r) => r.id));
   }
 
   async findUnfinished(olderThan: Date, limit: number): Promise<UploadSession[]> {
     const rows: { id: string }[] = await this.em.getConnection().execute(
       `select id from upload_sessions
         where status = 'active' and updated_at < ?
-          and (concat_kind = 'final' or (concat_kind = 'none' and length is not null and upload_offset = length))
+          and ${HOLDS_EVERY_BYTE}
         order by updated_at limit ?`,
       [olderThan, limit],
     );
