@@ -452,9 +452,14 @@ async function profiled(servers, phase, fn) {
 }
 
 /** RSS split as the kernel sees it (anonymous vs file-backed, e.g. the node binary) and as V8 does. */
-async function memorySnapshot(server) {
+/**
+ * `gc` forces a full GC first, to tell retained memory from garbage. Only before and after all
+ * timed phases: V8 shrinks the young generation after a forced GC, and the phase after one then
+ * pays for it (a tus upload measured 2-3× the CPU), which would be the bench measuring itself.
+ */
+async function memorySnapshot(server, gc) {
   const proc = memory(server.pid);
-  const { memory: v8 } = await control(server, { cmd: 'memory', gc: true });
+  const { memory: v8 } = await control(server, { cmd: 'memory', gc });
   const mb = (b) => b / MiB;
   return {
     rssMB: proc.rss,
@@ -754,8 +759,8 @@ async function main() {
   const tStart = now();
   await Promise.all(servers.map((s) => waitHealthy(s)));
   log(`  servers healthy in ${(now() - tStart).toFixed(1)} s: FlexStorage pid ${flex.pid} :${flex.port}, baseline pid ${bare.pid} :${bare.port}`);
-  const mem = { idle: {}, afterLarge: {}, afterSmall: {} };
-  for (const s of servers) mem.idle[s.key] = await memorySnapshot(s);
+  const mem = { idle: {}, afterLarge: {}, afterSmall: {}, end: {} };
+  for (const s of servers) mem.idle[s.key] = await memorySnapshot(s, true);
   const idle = Object.fromEntries(servers.map((s) => [s.key, { rss: mem.idle[s.key].rssMB }]));
 
   if (opts.warmup) {
@@ -774,7 +779,7 @@ async function main() {
     log('\nLarge file: download');
     const ids = Object.fromEntries(servers.map((s) => [s.key, up.last[s.key]]));
     down = await profiled(servers, 'large-download', () => largeDownloads(servers, input, ids));
-    for (const s of servers) mem.afterLarge[s.key] = await memorySnapshot(s);
+    for (const s of servers) mem.afterLarge[s.key] = await memorySnapshot(s, false);
     log('\nSmall files');
     const workerCpu0 = worker ? cpuSeconds(worker.pid) : 0;
     for (const s of servers) small[s.key] = await profiled([s], 'small-upload', () => smallUploads(s, opts.smallCount, opts.smallKiB * 1024, true));
@@ -784,7 +789,7 @@ async function main() {
       const ms = (1000 * (cpuSeconds(worker.pid) - workerCpu0)) / opts.smallCount;
       log(`  worker process (separate, RUN_WORKERS=false on the API): ${ms.toFixed(2)} ms CPU per small upload`);
     }
-    for (const s of servers) mem.afterSmall[s.key] = await memorySnapshot(s);
+    for (const s of servers) mem.afterSmall[s.key] = await memorySnapshot(s, false);
     summary = summarise(servers, up.results, down, small, input);
     report = table(summary, input, { flex: idle.flex.rss, bare: idle.bare.rss });
   }
@@ -796,9 +801,10 @@ async function main() {
     report = [report, tusTable(tusSummary, input, opts)].filter(Boolean).join('\n');
     summary.targets.push(...tusSummary.targets);
   }
+  for (const s of servers) mem.end[s.key] = await memorySnapshot(s, true);
   log(`\n${report}`);
-  log('Memory (MB) — RSS from /proc (file = mapped node binary and libraries), V8 from process.memoryUsage() after a full GC');
-  for (const [phase, label] of [['idle', 'idle after start'], ['afterLarge', 'after large files'], ['afterSmall', 'after small files']]) {
+  log('Memory (MB) — RSS from /proc (file = mapped node binary and libraries), V8 from process.memoryUsage(); idle and end after a full GC');
+  for (const [phase, label] of [['idle', 'idle after start'], ['afterLarge', 'after large files'], ['afterSmall', 'after small files'], ['end', 'at the end, after a full GC']]) {
     for (const s of servers) if (mem[phase][s.key]) log(formatMemory(`${s.label}, ${label}`, mem[phase][s.key]));
   }
   const load = os.loadavg();

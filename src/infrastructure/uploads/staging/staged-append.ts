@@ -47,25 +47,42 @@ export async function stagedAppend(
   let written = 0;
   let durable = start;
   let lastSync = Date.now();
-  let batch: Buffer[] = [];
-  let batchBytes = 0;
+  // Two batch buffers, one filling while the other is written: memory per upload is a fixed
+  // 2 MiB, and incoming chunks are copied in and let go at once instead of being held until the
+  // write that carries them ends.
+  const buffers = [Buffer.allocUnsafe(BATCH_BYTES), Buffer.allocUnsafe(BATCH_BYTES)];
+  const writes: Promise<void>[] = [Promise.resolve(), Promise.resolve()];
+  let current = 0;
+  let fill = 0;
   let inflight: Promise<void> = Promise.resolve();
 
-  const flushBatch = () => {
-    if (batchBytes === 0) return;
-    const chunks = batch;
-    batch = [];
-    batchBytes = 0;
-    inflight = inflight.then(() => sink.write(chunks));
+  /** Hands the filling buffer to the sink (after the writes before it) and waits until the other one is free. */
+  const flushBatch = async () => {
+    if (fill === 0) return;
+    const data = buffers[current].subarray(0, fill);
+    inflight = inflight.then(() => sink.write([data]));
     inflight.catch(() => undefined); // observed at the next await of it
+    writes[current] = inflight;
+    current = 1 - current;
+    fill = 0;
+    await writes[current].catch(() => undefined);
+  };
+  const take = async (chunk: Uint8Array) => {
+    for (let at = 0; at < chunk.length; ) {
+      const n = Math.min(chunk.length - at, BATCH_BYTES - fill);
+      buffers[current].set(chunk.subarray(at, at + n), fill);
+      fill += n;
+      at += n;
+      if (fill === BATCH_BYTES) await flushBatch();
+    }
   };
   // A checkpoint fsyncs and records the bytes written so far while later bytes keep arriving
   // (fsync covers what was written before it began); one at a time, its failure ends the append.
   let background: Promise<void> | undefined;
   let backgroundError: unknown;
   let checkpointedAt = start;
-  const checkpoint = () => {
-    flushBatch();
+  const checkpoint = async () => {
+    await flushBatch();
     const at = start + written;
     checkpointedAt = at;
     const hashAt = running?.copy();
@@ -83,7 +100,6 @@ export async function stagedAppend(
       () => undefined,
       (error: unknown) => void (backgroundError ??= error),
     );
-    return background;
   };
   const settleBackground = async () => {
     await background;
@@ -91,35 +107,50 @@ export async function stagedAppend(
   };
 
   let interrupted: unknown;
+  // One listener for the whole append: a stalled body must not keep a request that lost its lock
+  // waiting, nor let it write once bytes come again. (Not Promise.race against a pending "aborted"
+  // promise: every race would stay attached to it, and with it every chunk.)
+  const signal = options.signal;
+  let abortWaiting: ((reason: unknown) => void) | undefined;
+  const onAbort = () => abortWaiting?.(signal!.reason ?? new Error('aborted'));
+  signal?.addEventListener('abort', onAbort, { once: true });
   try {
     const iterator = body[Symbol.asyncIterator]();
+    const nextChunk = (): Promise<IteratorResult<Uint8Array>> =>
+      signal
+        ? new Promise((resolve, reject) => {
+            abortWaiting = reject;
+            iterator.next().then(resolve, reject);
+          })
+        : iterator.next();
     for (;;) {
       let next: IteratorResult<Uint8Array>;
       try {
-        options.signal?.throwIfAborted();
-        next = await untilAborted(iterator.next(), options.signal);
+        signal?.throwIfAborted();
+        next = await nextChunk();
+        signal?.throwIfAborted();
       } catch (error) {
         interrupted = error;
         break;
       }
       if (next.done) break;
-      const chunk = Buffer.isBuffer(next.value) ? next.value : Buffer.from(next.value.buffer, next.value.byteOffset, next.value.byteLength);
+      const chunk = next.value;
       if (written + chunk.length > options.maxBytes) throw new UploadLengthExceededError(options.maxBytes);
       written += chunk.length;
       running?.update(chunk);
       checksum?.update(chunk);
-      batch.push(chunk);
-      batchBytes += chunk.length;
-      if (batchBytes >= BATCH_BYTES) {
-        await inflight; // at most one batch written while the next one fills
-        flushBatch();
+      if (fill + chunk.length < BATCH_BYTES) {
+        buffers[current].set(chunk, fill); // the common case, without a promise per chunk
+        fill += chunk.length;
+      } else {
+        await take(chunk);
       }
       if (backgroundError) throw backgroundError;
       const due = start + written - checkpointedAt >= policy.bytes || Date.now() - lastSync >= policy.ms;
       if (!checksum && due) {
         await background; // never two checkpoints at once
         if (backgroundError) throw backgroundError;
-        void checkpoint();
+        await checkpoint(); // waits for the hand-over only, not for the fsync
       }
     }
     if (checksum && (interrupted || !sameDigest(checksum.digest(), options.checksum!.digest))) {
@@ -135,30 +166,12 @@ export async function stagedAppend(
     await sink.truncate(durable).catch(() => undefined);
     throw error;
   } finally {
+    signal?.removeEventListener('abort', onAbort);
+    abortWaiting = undefined;
     await sink.close().catch(() => undefined);
   }
   if (running && durable === start + written) chain.record(uploadId, durable, running);
   return interrupted ? { offset: durable, interrupted } : { offset: durable };
-}
-
-/** A stalled body must not keep a request that lost its lock waiting, nor let it write later. */
-function untilAborted<T>(next: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (!signal) return next;
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason ?? new Error('aborted'));
-    signal.addEventListener('abort', onAbort, { once: true });
-    next.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        if (signal.aborted) reject(signal.reason ?? new Error('aborted'));
-        else resolve(value);
-      },
-      (error) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
-  });
 }
 
 function sameDigest(actual: Buffer, expected: Uint8Array): boolean {
