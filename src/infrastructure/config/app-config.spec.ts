@@ -56,4 +56,28 @@ describe('loadConfig', () => {
     expect(parseByteSize('100 MB')).toBe(100_000_000);
     expect(parseByteSize('12 parsecs')).toBeUndefined();
   });
+
+  describe('resumable uploads', () => {
+    it('defaults to local staging under DATA_DIR with a day of expiry and Tus-Max-Size = MAX_FILE_SIZE', () => {
+      const { uploads } = loadConfig({ DATA_DIR: '/srv/flex', MAX_FILE_SIZE: '1GiB' });
+      expect(uploads).toMatchObject({ staging: 'local', stagingDir: '/srv/flex/uploads', ttlSeconds: 86_400, maxSize: 1024 ** 3, lockTtlMs: 6_000 });
+    });
+
+    it('never lets Tus-Max-Size pass MAX_FILE_SIZE', () => {
+      expect(loadConfig({ MAX_FILE_SIZE: '10MB', UPLOAD_MAX_SIZE: '1GB' }).uploads.maxSize).toBe(10_000_000);
+      expect(loadConfig({ UPLOAD_MAX_SIZE: '100MiB' }).uploads.maxSize).toBe(100 * 1024 ** 2);
+    });
+
+    it('names every bad upload setting', () => {
+      const problems = problemsOf({ UPLOAD_STAGING: 's3', UPLOAD_EXPIRY: '5', UPLOAD_CHECKPOINT_BYTES: 'lots' });
+      expect(problems).toContain('UPLOAD_STAGING must be local or database, got "s3"');
+      expect(problems.some((p) => p.startsWith('UPLOAD_EXPIRY must be an integer'))).toBe(true);
+      expect(problems.some((p) => p.startsWith('UPLOAD_CHECKPOINT_BYTES must be a size'))).toBe(true);
+    });
+
+    it('reads CORS origins as a list', () => {
+      expect(loadConfig({ CORS_ORIGINS: 'https://a.example, https://b.example' }).corsOrigins).toEqual(['https://a.example', 'https://b.example']);
+      expect(loadConfig({}).corsOrigins).toEqual([]);
+    });
+  });
 });

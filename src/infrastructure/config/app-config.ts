@@ -177,7 +177,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     stagingDir: path.resolve(str('UPLOAD_STAGING_DIR') ?? path.join(dataDir, 'uploads')),
     checkpointBytes: size('UPLOAD_CHECKPOINT_BYTES', 64 * 1024 ** 2),
     checkpointMs: int('UPLOAD_CHECKPOINT_MS', 2_000, 10, 600_000),
-    lockTtlMs: int('UPLOAD_LOCK_TTL_MS', 15_000, 1_000, 600_000),
+    lockTtlMs: int('UPLOAD_LOCK_TTL_MS', 6_000, 1_000, 600_000),
     sweepIntervalMs: int('UPLOAD_SWEEP_INTERVAL_MS', 60_000, 100, 86_400_000),
   };
   if (uploads.checkpointBytes < 1) problems.push('UPLOAD_CHECKPOINT_BYTES must be at least 1 byte');
