@@ -123,6 +123,20 @@ const percentile = (xs, p) => {
 const log = (...a) => console.log(...a);
 const now = () => Number(process.hrtime.bigint()) / 1e9;
 
+/**
+ * Flushes dirty pages and, where allowed (root), drops the page cache, so every timed upload meets
+ * the same disk: otherwise the writeback of the previous upload lands on whoever runs next, and the
+ * cache fills run by run (figures then drift by ±30 % between identical runs).
+ */
+function settleDisk() {
+  execFileSync('sync');
+  try {
+    fs.writeFileSync('/proc/sys/vm/drop_caches', '1');
+  } catch {
+    /* not root: sync only */
+  }
+}
+
 function freePort() {
   return new Promise((resolve, reject) => {
     const s = net.createServer();
@@ -492,6 +506,7 @@ async function largeUploads(servers, input) {
     const order = run % 2 ? servers : [...servers].reverse();
     for (const s of order) {
       assertAlive(s);
+      settleDisk(); // no dirty pages of the previous upload written back during this one
       const owner = `bench-large-${run}-${crypto.randomUUID()}`;
       const meter = new ResourceMeter(s.pid);
       let res;
@@ -796,7 +811,7 @@ async function main() {
 
   let tusSummary;
   if (opts.tus || opts.only === 'tus') {
-    const helpers = { request, token, ResourceMeter, log, now, percentile, median, assertAlive, freePort, startServer, waitHealthy, stopServer, memory };
+    const helpers = { settleDisk, request, token, ResourceMeter, log, now, percentile, median, assertAlive, freePort, startServer, waitHealthy, stopServer, memory };
     tusSummary = await profiled(servers, 'tus', () => runTusBench(helpers, { flex, bare, input, opts, tmp }));
     report = [report, tusTable(tusSummary, input, opts)].filter(Boolean).join('\n');
     summary.targets.push(...tusSummary.targets);

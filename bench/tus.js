@@ -62,6 +62,7 @@ async function largeCase(h, servers, input, opts) {
     const order = run % 2 ? servers : [...servers].reverse();
     for (const s of order) {
       h.assertAlive(s);
+      h.settleDisk(); // no dirty pages of the previous upload written back during this one
       const tok = h.token(`bench-tus-${run}-${crypto.randomUUID()}`);
       const meter = new h.ResourceMeter(s.pid);
       let r;
