@@ -14,7 +14,13 @@ export interface AppendOptions {
   maxBytes: number;
   /** With a checksum the chunk counts only whole and matching; otherwise ChunkChecksumMismatchError. */
   checksum?: ChunkChecksum;
+  /** The client went away: what arrived before is kept (result `interrupted`). */
   signal?: AbortSignal;
+  /**
+   * The upload's lock was lost: another request may be writing now, so the append stops at once
+   * and neither records nor cuts anything (the next append sets the staging right).
+   */
+  lockLost?: AbortSignal;
   /**
    * Awaited each time more bytes have become durable (fsynced or committed), with the new offset:
    * the caller records it. If it throws, the append stops with that error.

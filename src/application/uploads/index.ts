@@ -8,6 +8,7 @@ import { GetUploadHandler } from './queries/get-upload.query';
 import { UploadChunkReceiver } from './upload-chunk-receiver';
 import { UploadCompletion } from './upload-completion';
 import { UploadQuota } from './upload-quota';
+import { UploadStart } from './upload-start';
 
 export * from './commands/upload.commands';
 export * from './queries/get-upload.query';
@@ -16,6 +17,6 @@ export * from './upload-locked.error';
 export * from './upload-quota';
 export * from './upload-view';
 
-export const UPLOAD_SERVICES = [UploadCompletion, UploadChunkReceiver, DirectUpload, UploadQuota];
+export const UPLOAD_SERVICES = [UploadCompletion, UploadChunkReceiver, DirectUpload, UploadQuota, UploadStart];
 export const UPLOAD_COMMAND_HANDLERS = [CreateUploadHandler, AppendUploadChunkHandler, TerminateUploadHandler, FinishUploadHandler, SweepUploadsHandler];
 export const UPLOAD_QUERY_HANDLERS = [GetUploadHandler];

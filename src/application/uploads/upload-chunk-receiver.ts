@@ -4,6 +4,7 @@ import { UPLOAD_SESSION_REPOSITORY, UploadLengthExceededError, UploadSession, Up
 import { UploadFileResult } from '../files/commands/upload-file.command';
 import { CLOCK, ChunkChecksum, Clock, UPLOAD_STAGING, UploadStaging } from '../ports';
 import { UploadCompletion } from './upload-completion';
+import { UploadQuota } from './upload-quota';
 
 export interface IncomingChunk {
   body: ByteBody;
@@ -32,15 +33,20 @@ export class UploadChunkReceiver {
     @Inject(UPLOAD_STAGING) private readonly staging: UploadStaging,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly completion: UploadCompletion,
+    private readonly quota: UploadQuota,
   ) {}
 
-  async receive(session: UploadSession, offset: number, chunk: IncomingChunk): Promise<ReceivedChunk> {
-    const room = session.acceptChunkAt(offset, this.clock.now());
+  /** `lockLost` aborts when the upload's lock is lost: the append then stops without recording anything. */
+  async receive(session: UploadSession, offset: number, chunk: IncomingChunk, lockLost?: AbortSignal): Promise<ReceivedChunk> {
+    let room = session.acceptChunkAt(offset, this.clock.now());
     if (chunk.contentLength !== undefined && chunk.contentLength > room) throw new UploadLengthExceededError(room);
+    // A deferred length reserves nothing yet: its bytes are bounded by what the owner may still reserve.
+    if (session.length === null) room = Math.min(room, await this.quota.roomLeft(session.ownerId));
     const appended = await this.staging.append(session.id, offset, chunk.body, {
       maxBytes: room,
       checksum: chunk.checksum,
       signal: chunk.signal,
+      lockLost,
       onDurable: async (at) => {
         session.recordProgress(at, this.clock.now());
         await this.sessions.save(session);

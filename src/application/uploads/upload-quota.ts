@@ -20,12 +20,19 @@ export class UploadQuota {
     @Inject(UPLOAD_SETTINGS) private readonly settings: UploadSettings,
   ) {}
 
-  async assertRoomFor(ownerId: string, length: number | null): Promise<void> {
+  /** Bytes the owner's unfinished uploads may still reserve. */
+  async roomLeft(ownerId: string): Promise<number> {
     const usage = await this.sessions.activeUsage(ownerId);
-    if (usage.sessions >= this.settings.maxActivePerUser) {
+    return Math.max(0, this.settings.maxReservedBytesPerUser - usage.reservedBytes);
+  }
+
+  /** Refuses `bytes` more of reservation, and (for a new upload) one more unfinished upload. */
+  async assertRoomFor(ownerId: string, bytes: number | null, newUpload = true): Promise<void> {
+    const usage = await this.sessions.activeUsage(ownerId);
+    if (newUpload && usage.sessions >= this.settings.maxActivePerUser) {
       throw new UploadQuotaExceededError('too-many', `You have ${usage.sessions} unfinished uploads, the most allowed at once. Finish or terminate some first.`);
     }
-    if (usage.reservedBytes + (length ?? 0) > this.settings.maxReservedBytesPerUser) {
+    if (usage.reservedBytes + (bytes ?? 0) > this.settings.maxReservedBytesPerUser) {
       throw new UploadQuotaExceededError(
         'too-large',
         `Your unfinished uploads already reserve ${usage.reservedBytes} bytes; with this one they would pass the limit of ${this.settings.maxReservedBytesPerUser}.`,

@@ -6,8 +6,8 @@ import { OutboxWriter } from '../outbox/outbox.writer';
 import { FileMapper } from './file.mapper';
 import { FileRecord, FileSchema } from './schemas/file.record';
 import { VersionedWrite, writeVersioned } from './versioned-write';
+import { isUuid } from '../../domain/shared';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const LIVE = [UploadStatus.Completed, UploadStatus.Archived];
 
 // Record field → column. The one list both the SQL and the JSON row are built from.
@@ -30,7 +30,7 @@ export class MikroFileRepository implements FileRepository {
   ) {}
 
   async findById(id: string): Promise<File | null> {
-    if (!UUID.test(id)) return null;
+    if (!isUuid(id)) return null;
     const row = await this.em.fork().findOne(FileSchema, { id });
     return row ? FileMapper.toDomain(row) : null;
   }

@@ -7,10 +7,10 @@ import { UploadSessionRecord, UploadSessionSchema } from './schemas/upload-sessi
 import { UploadSessionMapper } from './upload-session.mapper';
 import { VersionedWrite, writeVersioned } from './versioned-write';
 import { MikroFileRepository } from './mikro-file.repository';
+import { canonicalUuid, isUuid } from '../../domain/shared';
 
 // An active session in this state is owed a file, not an expiry (UploadSession.awaitsCompletion).
 const HOLDS_EVERY_BYTE = `(concat_kind = 'final' or (concat_kind = 'none' and length is not null and upload_offset = length))`;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const COLUMN_OF: Record<keyof UploadSessionRecord, string> = {
   id: 'id', ownerId: 'owner_id', status: 'status', length: 'length', uploadOffset: 'upload_offset', maxLength: 'max_length',
@@ -28,13 +28,13 @@ export class MikroUploadSessionRepository implements UploadSessionRepository {
   ) {}
 
   async findById(id: string): Promise<UploadSession | null> {
-    if (!UUID.test(id)) return null;
+    if (!isUuid(id)) return null;
     const row = await this.em.fork().findOne(UploadSessionSchema, { id });
     return row ? UploadSessionMapper.toDomain(row) : null;
   }
 
   async findByIds(ids: readonly string[]): Promise<UploadSession[]> {
-    const valid = ids.filter((id) => UUID.test(id));
+    const valid = ids.map(canonicalUuid).filter((id): id is string => id !== null);
     if (valid.length === 0) return [];
     const rows = await this.em.fork().find(UploadSessionSchema, { id: { $in: valid } });
     const byId = new Map(rows.map((r) => [r.id, r]));

@@ -5,8 +5,8 @@ import { Email, EmailAlreadyRegisteredError, User, UserRepository } from '../../
 import { OutboxWriter } from '../outbox/outbox.writer';
 import { UserMapper } from './user.mapper';
 import { UserSchema } from './schemas/user.record';
+import { isUuid } from '../../domain/shared';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Users are rarely written (sign-up, the admin bootstrap), so there is no optimistic locking:
@@ -20,7 +20,7 @@ export class MikroUserRepository implements UserRepository {
   ) {}
 
   async findById(id: string): Promise<User | null> {
-    if (!UUID.test(id)) return null;
+    if (!isUuid(id)) return null;
     const row = await this.em.fork().findOne(UserSchema, { id });
     return row ? UserMapper.toDomain(row) : null;
   }

@@ -21,9 +21,10 @@ export class FinishUploadHandler implements ICommandHandler<FinishUploadCommand,
   ) {}
 
   async execute(cmd: FinishUploadCommand): Promise<UploadOutcome> {
-    await loadAccessibleUpload(this.sessions, cmd.actor, cmd.uploadId);
-    return this.lock.withLock(cmd.uploadId, async () => {
-      const session = await loadAccessibleUpload(this.sessions, cmd.actor, cmd.uploadId);
+    // The stored id, not the one in the URL: a lock keyed by another spelling of it would not exclude.
+    const { id } = await loadAccessibleUpload(this.sessions, cmd.actor, cmd.uploadId);
+    return this.lock.withLock(id, async () => {
+      const session = await loadAccessibleUpload(this.sessions, cmd.actor, id);
       if (!session.awaitsCompletion) return { upload: toUploadView(session) };
       const file = await this.completion.complete(session);
       return { upload: toUploadView(session), file };

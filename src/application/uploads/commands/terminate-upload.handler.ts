@@ -15,9 +15,10 @@ export class TerminateUploadHandler implements ICommandHandler<TerminateUploadCo
   ) {}
 
   async execute(cmd: TerminateUploadCommand): Promise<void> {
-    await loadAccessibleUpload(this.sessions, cmd.actor, cmd.uploadId);
-    await this.lock.withLock(cmd.uploadId, async () => {
-      const session = await loadAccessibleUpload(this.sessions, cmd.actor, cmd.uploadId);
+    // The stored id, not the one in the URL: a lock keyed by another spelling of it would not exclude.
+    const { id } = await loadAccessibleUpload(this.sessions, cmd.actor, cmd.uploadId);
+    await this.lock.withLock(id, async () => {
+      const session = await loadAccessibleUpload(this.sessions, cmd.actor, id);
       // Ended uploads (complete, expired, already terminated) have nothing left to free.
       if (!session.isActive) return;
       session.abort('terminated by the client', this.clock.now());

@@ -2,12 +2,12 @@ import { constants, createReadStream } from 'node:fs';
 import { mkdir, open, rm, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { AppendOptions, AppendResult, UploadStaging } from '../../../application/ports';
+import { canonicalUuid } from '../../../domain/shared';
 import { ByteBody, ByteRange } from '../../../domain/storage';
 import { StagedBytesMissingError } from './staged-bytes-missing.error';
 import { CheckpointPolicy, stagedAppend, StagingSink } from './staged-append';
 import { HashChain } from './hash-chain';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /**
  * Staged bytes as one file per upload under a directory: appended, fsynced at checkpoints.
@@ -88,7 +88,7 @@ export class LocalDiskStaging implements UploadStaging {
 
   private pathOf(uploadId: string): string {
     // Upload ids are server-made UUIDs; anything else never becomes part of a path.
-    if (!UUID.test(uploadId)) throw new StagedBytesMissingError(uploadId, 0, 0);
+    if (canonicalUuid(uploadId) !== uploadId) throw new StagedBytesMissingError(uploadId, 0, 0);
     return path.join(this.root, uploadId.slice(-2), uploadId);
   }
 

@@ -50,7 +50,9 @@ export async function stagedAppend(
   // Two batch buffers, one filling while the other is written: memory per upload is a fixed
   // 2 MiB, and incoming chunks are copied in and let go at once instead of being held until the
   // write that carries them ends.
-  const buffers = [Buffer.allocUnsafe(BATCH_BYTES), Buffer.allocUnsafe(BATCH_BYTES)];
+  // No bigger than the chunk may be, so a trickle of small PATCHes holds little.
+  const batchBytes = Math.max(1, Math.min(BATCH_BYTES, options.maxBytes));
+  const buffers = [Buffer.allocUnsafe(batchBytes), Buffer.allocUnsafe(batchBytes)];
   const writes: Promise<void>[] = [Promise.resolve(), Promise.resolve()];
   let current = 0;
   let fill = 0;
@@ -69,11 +71,11 @@ export async function stagedAppend(
   };
   const take = async (chunk: Uint8Array) => {
     for (let at = 0; at < chunk.length; ) {
-      const n = Math.min(chunk.length - at, BATCH_BYTES - fill);
+      const n = Math.min(chunk.length - at, batchBytes - fill);
       buffers[current].set(chunk.subarray(at, at + n), fill);
       fill += n;
       at += n;
-      if (fill === BATCH_BYTES) await flushBatch();
+      if (fill === batchBytes) await flushBatch();
     }
   };
   // A checkpoint fsyncs and records the bytes written so far while later bytes keep arriving
@@ -92,6 +94,7 @@ export async function stagedAppend(
       await writesBefore;
       await sink.sync();
       if (at <= durable) return;
+      lockLost?.throwIfAborted(); // another request may own the upload now: record nothing
       await options.onDurable(at);
       durable = at;
       if (hashAt) chain.record(uploadId, at, hashAt);
@@ -110,14 +113,16 @@ export async function stagedAppend(
   // One listener for the whole append: a stalled body must not keep a request that lost its lock
   // waiting, nor let it write once bytes come again. (Not Promise.race against a pending "aborted"
   // promise: every race would stay attached to it, and with it every chunk.)
-  const signal = options.signal;
+  const { signal, lockLost } = options;
   let abortWaiting: ((reason: unknown) => void) | undefined;
-  const onAbort = () => abortWaiting?.(signal!.reason ?? new Error('aborted'));
+  const onAbort = (event: Event) => abortWaiting?.((event.target as AbortSignal).reason ?? new Error('aborted'));
   signal?.addEventListener('abort', onAbort, { once: true });
+  lockLost?.addEventListener('abort', onAbort, { once: true });
+  const watched = signal ?? lockLost;
   try {
     const iterator = body[Symbol.asyncIterator]();
     const nextChunk = (): Promise<IteratorResult<Uint8Array>> =>
-      signal
+      watched
         ? new Promise((resolve, reject) => {
             abortWaiting = reject;
             iterator.next().then(resolve, reject);
@@ -127,19 +132,22 @@ export async function stagedAppend(
       let next: IteratorResult<Uint8Array>;
       try {
         signal?.throwIfAborted();
+        lockLost?.throwIfAborted();
         next = await nextChunk();
         signal?.throwIfAborted();
       } catch (error) {
+        if (lockLost?.aborted) throw lockLost.reason;
         interrupted = error;
         break;
       }
+      lockLost?.throwIfAborted();
       if (next.done) break;
       const chunk = next.value;
       if (written + chunk.length > options.maxBytes) throw new UploadLengthExceededError(options.maxBytes);
       written += chunk.length;
       running?.update(chunk);
       checksum?.update(chunk);
-      if (fill + chunk.length < BATCH_BYTES) {
+      if (fill + chunk.length < batchBytes) {
         buffers[current].set(chunk, fill); // the common case, without a promise per chunk
         fill += chunk.length;
       } else {
@@ -163,10 +171,13 @@ export async function stagedAppend(
   } catch (error) {
     await background;
     await inflight.catch(() => undefined);
-    await sink.truncate(durable).catch(() => undefined);
+    // A refused chunk is cut back to the recorded offset, but only by the lock's holder: after a
+    // lost lock the bytes may be another request's (the next append truncates to the record anyway).
+    if (!lockLost?.aborted) await sink.truncate(durable).catch(() => undefined);
     throw error;
   } finally {
     signal?.removeEventListener('abort', onAbort);
+    lockLost?.removeEventListener('abort', onAbort);
     abortWaiting = undefined;
     await sink.close().catch(() => undefined);
   }
