@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { StartUploadProps, UPLOAD_SESSION_REPOSITORY, UploadSession, UploadSessionRepository } from '../../domain/upload-session';
 import { FileIngestion } from '../files/file-ingestion';
 import { CLOCK, Clock, UPLOAD_SETTINGS, UploadSettings } from '../ports';
+import { ingestRequestFor } from './ingest-target';
 import { IncomingChunk } from './upload-chunk-receiver';
 import { UploadOutcome } from './commands/upload.commands';
 import { toUploadView } from './upload-view';
@@ -28,16 +29,10 @@ export class DirectUpload {
 
   async upload(props: StartUploadProps, chunk: IncomingChunk): Promise<UploadOutcome> {
     const length = props.length!;
-    const t = props.target;
     let session: UploadSession | undefined;
     const file = await this.ingestion.ingest({
-      ownerId: props.ownerId,
-      metadata: t.metadata,
-      type: t.type,
-      expectedSha256: t.expectedSha256 ?? undefined,
-      sizeHint: length,
-      providerPreference: t.providerPreference ?? undefined,
-      store: (provider) => provider.write(chunk.body, { maxBytes: length, contentType: t.type.mimeType, signal: chunk.signal }),
+      ...ingestRequestFor(props.ownerId, props.target, length),
+      store: (provider) => provider.write(chunk.body, { maxBytes: length, contentType: props.target.type.mimeType, signal: chunk.signal }),
       persist: async (newFile) => {
         session = this.completed(props, newFile.id);
         await this.sessions.saveWithFile(session, newFile);

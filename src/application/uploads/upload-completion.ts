@@ -1,10 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ChecksumMismatchError, ConcurrentModificationError } from '../../domain/file';
+import { DomainError } from '../../domain/shared';
 import { ByteBody, StorageProvider, WriteResult } from '../../domain/storage';
 import { UPLOAD_SESSION_REPOSITORY, UploadSession, UploadSessionRepository, invalidUpload } from '../../domain/upload-session';
 import { FileIngestion } from '../files/file-ingestion';
 import { UploadFileResult } from '../files/commands/upload-file.command';
 import { CLOCK, Clock, UPLOAD_STAGING, UploadStaging } from '../ports';
+import { ingestRequestFor } from './ingest-target';
 
 /**
  * Turns an upload whose bytes are all staged into a File, through the same path as a
@@ -23,22 +25,20 @@ export class UploadCompletion {
 
   async complete(session: UploadSession): Promise<UploadFileResult> {
     const parts = session.concat.kind === 'final' ? await this.partsOf(session) : [];
-    const t = session.target;
     let result: UploadFileResult;
     try {
       result = await this.ingestion.ingest({
-        ownerId: session.ownerId,
-        metadata: t.metadata,
-        type: t.type,
-        expectedSha256: t.expectedSha256 ?? undefined,
-        sizeHint: session.length ?? undefined,
-        providerPreference: t.providerPreference ?? undefined,
+        ...ingestRequestFor(session.ownerId, session.target, session.length),
         store: (provider) => (parts.length ? this.storeConcatenation(provider, session, parts) : this.storeStaged(provider, session)),
       });
     } catch (error) {
       if (error instanceof ChecksumMismatchError) await this.refuse(session, 'the bytes do not match the declared sha256');
+      // The staged bytes are gone (a wiped staging area): no retry can make the file.
+      if (error instanceof DomainError && error.kind === 'gone') await this.refuse(session, error.message);
       throw error;
     }
+    // Two commits (file, then session): a crash between them leaves an upload holding every byte,
+    // which HEAD or the sweep completes again, and dedup lands it on the file already made.
     session.complete(result.file.id, this.clock.now());
     await this.sessions.save(session);
     await this.staging.remove(session.id).catch(() => undefined); // the cleanup sweep retries leftovers

@@ -308,16 +308,16 @@ describe('UploadSession', () => {
       expect(session.hasAllBytes).toBe(true);
     });
 
-    it('refuses to go backwards with RangeError, keeping the offset', () => {
+    it('refuses to go backwards with InvalidStateTransitionError, keeping the offset', () => {
       const session = started();
       session.recordProgress(40, T1);
-      expect(() => session.recordProgress(39, T2)).toThrow(RangeError);
+      expect(() => session.recordProgress(39, T2)).toThrow(InvalidStateTransitionError);
       expect(session.offset).toBe(40);
       expect(session.updatedAt).toBe(T1);
     });
 
-    it.each([1.5, Number.NaN, Number.POSITIVE_INFINITY])('refuses %p as an offset with RangeError', (offset) => {
-      expect(() => started().recordProgress(offset, T1)).toThrow(RangeError);
+    it.each([1.5, Number.NaN, Number.POSITIVE_INFINITY])('refuses %p as an offset with InvalidStateTransitionError', (offset) => {
+      expect(() => started().recordProgress(offset, T1)).toThrow(InvalidStateTransitionError);
     });
 
     it('refuses to go past the length with UploadLengthExceededError naming the bytes still allowed', () => {

@@ -198,7 +198,7 @@ export class UploadSession extends AggregateRoot {
     this.guardActive('progress');
     if (this.state.concat.kind === 'final') throw new UploadNotWritableError(this.id, 'it is the concatenation of other uploads');
     if (!Number.isSafeInteger(offset) || offset < this.state.offset) {
-      throw new RangeError(`Progress must move forward (at ${this.state.offset}, got ${offset}).`);
+      throw new InvalidStateTransitionError(`offset ${this.state.offset}`, `offset ${offset}`, 'upload');
     }
     const limit = this.state.length ?? this.state.maxLength;
     if (offset > limit) throw new UploadLengthExceededError(limit - this.state.offset);

@@ -42,8 +42,19 @@ export class SweepUploadsHandler implements ICommandHandler<SweepUploadsCommand>
       await this.underLock(candidate.id, async () => {
         const session = await this.sessions.findById(candidate.id);
         if (!session?.awaitsCompletion) return;
-        await this.completion.complete(session);
-        finished++;
+        try {
+          await this.completion.complete(session);
+          finished++;
+        } catch (error) {
+          // Retried every run until its expiry has passed; then the upload is given up on, so a
+          // file that can never be made (a provider refusing it) holds neither quota nor a slot here.
+          if (session.isActive && session.expiresAt.getTime() <= this.clock.now().getTime()) {
+            session.abort(`could not be completed: ${(error as Error).message}`, this.clock.now());
+            await this.sessions.save(session);
+            await this.staging.remove(session.id);
+          }
+          throw error;
+        }
       });
     }
     const ended = await this.sessions.findEnded(new Date(now.getTime() - this.settings.endedRetentionMs), batchSize);

@@ -17,6 +17,7 @@ import {
 } from '../../../domain/storage';
 import { fileHandleSink } from '../shared/file-handle-sink';
 import { meter } from '../shared/metered-body';
+import { syncDir } from '../shared/sync-dir';
 
 const WRITE_BUFFER = 1024 * 1024;
 // An upload that has not written for this long belongs to a dead process.
@@ -92,8 +93,11 @@ export class LocalFsProvider implements StorageProvider {
       throw e;
     }
     try {
-      const size = (await stat(final)).size;
-      if (size !== facts.size) throw new Error(`Imported ${size} bytes, expected ${facts.size}.`);
+      // A source holding other than exactly these bytes is not taken: the caller copies instead.
+      if ((await stat(final)).size !== facts.size) {
+        await unlink(final);
+        return null;
+      }
       await syncDir(path.dirname(final));
     } catch (e) {
       await unlink(final).catch(() => undefined);
@@ -190,13 +194,4 @@ export class LocalFsProvider implements StorageProvider {
 function newKey(): string {
   const id = randomUUID();
   return `${id.slice(0, 2)}/${id}`;
-}
-
-async function syncDir(dir: string): Promise<void> {
-  const handle = await open(dir, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
 }

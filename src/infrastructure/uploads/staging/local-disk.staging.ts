@@ -1,9 +1,10 @@
 import { constants, createReadStream } from 'node:fs';
-import { mkdir, open, rm, stat } from 'node:fs/promises';
+import { FileHandle, mkdir, open, rm, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { AppendOptions, AppendResult, UploadStaging } from '../../../application/ports';
 import { canonicalUuid } from '../../../domain/shared';
 import { ByteBody, ByteRange } from '../../../domain/storage';
+import { syncDir } from '../../storage-providers/shared/sync-dir';
 import { StagedBytesMissingError } from './staged-bytes-missing.error';
 import { CheckpointPolicy, stagedAppend, StagingSink } from './staged-append';
 import { HashChain } from './hash-chain';
@@ -30,7 +31,7 @@ export class LocalDiskStaging implements UploadStaging {
   async append(uploadId: string, offset: number, body: ByteBody, options: AppendOptions): Promise<AppendResult> {
     const file = this.pathOf(uploadId);
     await this.ensureShard(path.dirname(file));
-    const handle = await open(file, constants.O_WRONLY | constants.O_CREAT | constants.O_APPEND, 0o600);
+    const handle = await this.openForAppend(file);
     try {
       const { size } = await handle.stat();
       if (size < offset) throw new StagedBytesMissingError(uploadId, offset, size);
@@ -92,9 +93,33 @@ export class LocalDiskStaging implements UploadStaging {
     return path.join(this.root, uploadId.slice(-2), uploadId);
   }
 
+  /**
+   * A new staging file's directory entry is fsynced before any of its bytes can be recorded:
+   * fsyncing the file alone would leave a recorded offset whose file a power loss can take away.
+   */
+  private async openForAppend(file: string): Promise<FileHandle> {
+    const flags = constants.O_WRONLY | constants.O_APPEND;
+    try {
+      const handle = await open(file, flags | constants.O_CREAT | constants.O_EXCL, 0o600);
+      await syncDir(path.dirname(file)).catch(async (e) => {
+        await handle.close();
+        throw e;
+      });
+      return handle;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      return open(file, flags);
+    }
+  }
+
   private async ensureShard(dir: string): Promise<void> {
     if (this.shards.has(dir)) return;
-    await mkdir(dir, { recursive: true, mode: 0o700 });
+    const made = await mkdir(dir, { recursive: true, mode: 0o700 });
+    if (made) {
+      // The new directories' own entries: in the staging root, and the root's in its parent.
+      await syncDir(path.dirname(made));
+      if (made !== dir) await syncDir(path.dirname(dir));
+    }
     this.shards.add(dir);
   }
 }
