@@ -1,6 +1,7 @@
 import { INestApplication, Logger, LogLevel, RequestMethod } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
+import type { Server } from 'node:http';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { problemValidationPipe } from './api/problem/validation.pipe';
 import { TUS_EXPOSED_HEADERS, TUS_REQUEST_HEADERS } from './api/uploads/tus-headers';
@@ -8,6 +9,8 @@ import { tusMiddleware } from './api/uploads/tus.middleware';
 import { AppModule, AppModuleOptions } from './app.module';
 
 export const API_PREFIX = 'api/v1';
+/** A connection that sends and receives nothing for this long is closed. */
+export const HTTP_IDLE_TIMEOUT_MS = 120_000;
 
 const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
 
@@ -23,6 +26,11 @@ export async function createHttpApp(options: AppModuleOptions): Promise<INestApp
     bodyParser: true,
   });
   app.disable('x-powered-by');
+  const server = app.getHttpServer() as Server;
+  // Node cuts any request after 5 minutes by default: a large upload over a phone network (or one
+  // tus PATCH for a whole file) takes longer. What is cut instead is a connection idle this long.
+  server.requestTimeout = 0;
+  server.setTimeout(HTTP_IDLE_TIMEOUT_MS);
   // Express would hash every JSON body for a weak ETag; API responses are not cached that way, and
   // file content sets its own strong ETag (the SHA-256).
   app.set('etag', false);

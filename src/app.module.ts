@@ -11,6 +11,7 @@ import { CLOCK, ID_GENERATOR, STORAGE_PROVIDER_REGISTRY, UPLOAD_POLICY, UploadPo
 import { AuthController } from './api/auth/auth.controller';
 import { FilesController } from './api/files/files.controller';
 import { UploadsController } from './api/uploads/uploads.controller';
+import { HTTP_SETTINGS, HttpSettings } from './api/http-settings';
 import { UPLOAD_COMMAND_HANDLERS, UPLOAD_QUERY_HANDLERS, UPLOAD_SERVICES } from './application/uploads';
 import { UPLOAD_LOCK, UPLOAD_SETTINGS, UPLOAD_STAGING, UploadSettings } from './application/ports';
 import { UPLOAD_SESSION_EVENTS, UPLOAD_SESSION_REPOSITORY } from './domain/upload-session';
@@ -109,7 +110,9 @@ export class AppModule {
       ...UPLOAD_COMMAND_HANDLERS,
       ...UPLOAD_QUERY_HANDLERS,
     ];
-    const api: Provider[] = options.api ? [...AUTH_PROVIDERS, { provide: APP_FILTER, useClass: ProblemFilter }] : [];
+    const api: Provider[] = options.api
+      ? [...AUTH_PROVIDERS, { provide: APP_FILTER, useClass: ProblemFilter }, { provide: HTTP_SETTINGS, useValue: { publicUrl: config.publicUrl } satisfies HttpSettings }]
+      : [];
     const workers: Provider[] = options.workers ? [DomainEventsProcessor, MaintenanceProcessor] : [];
 
     return {

@@ -72,6 +72,22 @@ describe('Concurrent requests on one upload', () => {
       expect(got.sha256).toBe(sha256(data));
     });
 
+    it('holds the lock whatever the spelling of the id: a PATCH on the upper-case URL gets 423', async () => {
+      const token = t.tokenFor(USER);
+      const data = randomBytes(2 * MiB);
+      const path = await create(t.baseUrl, token, data.length);
+      const first = slowPatch(t.baseUrl, path, token, 0, data.subarray(0, MiB));
+      await new Promise((r) => setTimeout(r, 300));
+      const upper = path.replace(/[0-9a-f-]{36}$/, (id) => id.toUpperCase());
+      expect((await patch(t.baseUrl, upper, token, 0, randomBytes(MiB))).status).toBe(423);
+      first.finish();
+      expect((await first.response).statusCode).toBe(204);
+      const last = await patch(t.baseUrl, upper, token, MiB, data.subarray(MiB));
+      expect(last.status).toBe(204);
+      const got = await download(t.baseUrl, `/api/v1/files/${last.headers.get('x-file-id')}/content`, token);
+      expect(got.sha256).toBe(sha256(data));
+    });
+
     it('lets only one of many simultaneous PATCHes at the same offset write', async () => {
       const token = t.tokenFor(USER);
       const path = await create(t.baseUrl, token, 8 * MiB);

@@ -91,8 +91,12 @@ export function parseUploadChecksum(header: string | undefined): ChunkChecksum |
   return { algorithm: algorithm as ChecksumAlgorithm, digest: bytes };
 }
 
-/** `Upload-Concat: partial` or `final;/api/v1/uploads/a https://host/api/v1/uploads/b`. */
-export function parseUploadConcat(header: string | undefined, uploadsPath: string): RequestedConcat {
+/**
+ * `Upload-Concat: partial` or `final;/api/v1/uploads/a https://host/api/v1/uploads/b`. Only the
+ * trailing `/uploads/<id>` counts, so URLs as a proxy with a path prefix hands them out work too
+ * (whose upload an id is, the owner check decides).
+ */
+export function parseUploadConcat(header: string | undefined): RequestedConcat {
   if (header === undefined) return { kind: 'none' };
   const value = header.trim();
   if (value === 'partial') return { kind: 'partial' };
@@ -106,8 +110,8 @@ export function parseUploadConcat(header: string | undefined, uploadsPath: strin
     } catch {
       throw bad('Upload-Concat', `"${u}" is not an upload URL.`, 'invalid-concatenation');
     }
-    const id = pathname.startsWith(`${uploadsPath}/`) ? pathname.slice(uploadsPath.length + 1) : '';
-    if (!/^[0-9a-f-]{36}$/i.test(id)) throw bad('Upload-Concat', `"${u}" is not an upload of this server.`, 'invalid-concatenation');
+    const id = /\/uploads\/([0-9a-f-]{36})\/?$/i.exec(pathname)?.[1];
+    if (!id) throw bad('Upload-Concat', `"${u}" is not an upload URL.`, 'invalid-concatenation');
     return id.toLowerCase();
   });
   return { kind: 'final', partIds };

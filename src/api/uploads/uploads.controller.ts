@@ -17,6 +17,7 @@ import { FileTooLargeError } from '../../domain/file';
 import { Actor } from '../../domain/user/role';
 import { CurrentActor } from '../auth/current-actor.decorator';
 import { JwtAuthGuard } from '../auth/jwt-auth.guard';
+import { HTTP_SETTINGS, HttpSettings } from '../http-settings';
 import { ApiProblemResponses } from '../problem/api-problem-responses';
 import { ProblemException } from '../problem/problem-exception';
 import {
@@ -49,6 +50,7 @@ export class UploadsController {
     private readonly commands: CommandBus,
     private readonly queries: QueryBus,
     @Inject(UPLOAD_SETTINGS) private readonly settings: UploadSettings,
+    @Inject(HTTP_SETTINGS) private readonly http: HttpSettings,
   ) {}
 
   @Options()
@@ -71,7 +73,7 @@ export class UploadsController {
   @ApiProblemResponses(400, 401, 404, 412, 413, 415, 429, 460)
   async create(@CurrentActor() actor: Actor, @Req() req: Request, @Res() res: Response): Promise<void> {
     await this.answering(req, res, async () => {
-      const concat = parseUploadConcat(header(req, 'upload-concat'), UPLOADS_PATH);
+      const concat = parseUploadConcat(header(req, 'upload-concat'));
       const length = integerHeader(header(req, 'upload-length'), 'Upload-Length');
       const deferred = header(req, 'upload-defer-length');
       if (concat.kind !== 'final') {
@@ -92,7 +94,7 @@ export class UploadsController {
           firstChunk: body ? chunkOf(req) : undefined,
         }),
       );
-      res.status(201).setHeader('Location', `${req.protocol}://${req.get('host')}${UPLOADS_PATH}/${outcome.upload.id}`);
+      res.status(201).setHeader('Location', `${this.publicBase(req)}${UPLOADS_PATH}/${outcome.upload.id}`);
       if (body) res.setHeader('Upload-Offset', String(outcome.upload.offset));
       describeOutcome(res, outcome);
       res.end();
@@ -155,6 +157,14 @@ export class UploadsController {
       await this.commands.execute(new TerminateUploadCommand(actor, id));
       res.status(204).end();
     });
+  }
+
+  /**
+   * Where clients reach this server: PUBLIC_URL when set (behind a TLS proxy or a path prefix,
+   * which the request alone cannot tell), else the scheme and host the request came with.
+   */
+  private publicBase(req: Request): string {
+    return this.http.publicUrl ?? `${req.protocol}://${req.get('host')}`;
   }
 
   /** A refused request whose body is still arriving is answered, then its connection closed. */

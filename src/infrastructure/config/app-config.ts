@@ -57,6 +57,8 @@ export interface AppConfig {
   };
   /** Origins allowed by CORS (browser clients such as Uppy); empty: CORS off. */
   corsOrigins: string[];
+  /** How clients reach the service (behind a proxy); absolute URLs the API hands out start with it. */
+  publicUrl?: string;
   runWorkers: boolean;
   outboxRelayIntervalMs: number;
   queuePrefix: string;
@@ -220,6 +222,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     authRateLimit: { limit: int('AUTH_RATE_LIMIT', 20, 1, 1_000_000), windowSeconds: int('AUTH_RATE_WINDOW', 60, 1, 86_400) },
     uploads,
     corsOrigins,
+    publicUrl: url('PUBLIC_URL', ['https:', 'http:'])?.replace(/\/+$/, ''),
     runWorkers: bool('RUN_WORKERS', true),
     outboxRelayIntervalMs: int('OUTBOX_RELAY_INTERVAL_MS', 1000, 50, 60_000),
     queuePrefix: str('QUEUE_PREFIX') ?? 'flexstorage',
