@@ -43,6 +43,8 @@ export class ProblemFilter implements ExceptionFilter {
     }
     // Every 401 names the scheme (RFC 9110 §11.6.1), whichever layer refused the caller.
     if (problem.status === 401) res.setHeader('WWW-Authenticate', 'Bearer');
+    const retryAfter = (error as { retryAfterSeconds?: unknown })?.retryAfterSeconds;
+    if (error instanceof DomainError && typeof retryAfter === 'number') res.setHeader('Retry-After', String(retryAfter));
     if (error instanceof ProblemException && error.extras.headers) {
       for (const [k, v] of Object.entries(error.extras.headers)) res.setHeader(k, v);
     }

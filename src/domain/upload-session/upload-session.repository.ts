@@ -13,7 +13,7 @@ export interface UploadSessionRepository {
    * Throws what FileRepository.save throws, DuplicateActiveFileError included; then nothing is saved.
    */
   saveWithFile(session: UploadSession, file: File): Promise<void>;
-  /** Active sessions of an owner: how many, and how many bytes they may still bring. */
+  /** Unexpired active sessions of an owner: how many, and how many bytes they may still bring. */
   activeUsage(ownerId: string): Promise<{ sessions: number; reservedBytes: number }>;
   /** Active sessions whose expiry has passed, oldest first. */
   findExpired(now: Date, limit: number): Promise<UploadSession[]>;

@@ -72,7 +72,10 @@ export class MikroUploadSessionRepository implements UploadSessionRepository {
   async activeUsage(ownerId: string): Promise<{ sessions: number; reservedBytes: number }> {
     const [row]: { sessions: number; reserved: string }[] = await this.em.getConnection().execute(
       `select count(*)::int as sessions, coalesce(sum(coalesce(length, upload_offset)), 0)::text as reserved
-         from upload_sessions where owner_id = ? and status = 'active'`,
+         from upload_sessions
+        where owner_id = ? and status = 'active'
+          -- idle past expiry: already as good as gone, whether or not the sweep got to it yet
+          and (expires_at > now() or ${HOLDS_EVERY_BYTE})`,
       [ownerId],
     );
     return { sessions: row.sessions, reservedBytes: Number(row.reserved) };
