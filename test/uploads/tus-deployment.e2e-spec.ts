@@ -41,6 +41,13 @@ describe('tus behind a proxy (PUBLIC_URL)', () => {
     expect(got.sha256).toBe(sha256(Buffer.concat(parts)));
   });
 
+  it('documents every tus method in OpenAPI, with the tus statuses', async () => {
+    const doc = await fetch(`${t.baseUrl}/docs-json`).then((r) => r.json());
+    expect(Object.keys(doc.paths['/api/v1/uploads']).sort()).toEqual(['options', 'post']);
+    expect(Object.keys(doc.paths['/api/v1/uploads/{id}']).sort()).toEqual(['delete', 'head', 'options', 'patch']);
+    expect(Object.keys(doc.paths['/api/v1/uploads/{id}'].patch.responses)).toEqual(expect.arrayContaining(['204', '409', '410', '423', '460']));
+  });
+
   it('does not cut a request after Node\'s default 5 minutes, only an idle connection', () => {
     const server = t.app.getHttpServer() as Server;
     expect(server.requestTimeout).toBe(0);
