@@ -42,7 +42,7 @@ describe('tus behind a proxy (PUBLIC_URL)', () => {
   });
 
   it('documents every tus method in OpenAPI, with the tus statuses', async () => {
-    const doc = await fetch(`${t.baseUrl}/docs-json`).then((r) => r.json());
+    const doc = (await fetch(`${t.baseUrl}/docs-json`).then((r) => r.json())) as { paths: Record<string, Record<string, { responses: object }>> };
     expect(Object.keys(doc.paths['/api/v1/uploads']).sort()).toEqual(['options', 'post']);
     expect(Object.keys(doc.paths['/api/v1/uploads/{id}']).sort()).toEqual(['delete', 'head', 'options', 'patch']);
     expect(Object.keys(doc.paths['/api/v1/uploads/{id}'].patch.responses)).toEqual(expect.arrayContaining(['204', '409', '410', '423', '460']));
