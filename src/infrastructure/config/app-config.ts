@@ -37,6 +37,8 @@ export interface AppConfig {
     rules: SelectionRule[];
     /** Connections of the database provider; each upload to it holds one for its duration. */
     databasePoolMax: number;
+    /** The `s3-standard` provider: any S3-compatible bucket (AWS, MinIO, R2, Wasabi, B2). */
+    s3?: S3ProviderConfig;
   };
   /** Requests per client IP to /auth/* within the window; guards passwords against guessing. */
   authRateLimit: { limit: number; windowSeconds: number };
@@ -63,6 +65,16 @@ export interface AppConfig {
   outboxRelayIntervalMs: number;
   queuePrefix: string;
   logLevel: string;
+}
+
+export interface S3ProviderConfig {
+  bucket: string;
+  region: string;
+  endpoint?: string;
+  forcePathStyle: boolean;
+  /** Unset: the AWS SDK's default credential chain (environment, profile, instance role). */
+  credentials?: { accessKeyId: string; secretAccessKey: string };
+  keyPrefix: string;
 }
 
 export class ConfigError extends Error {
@@ -185,6 +197,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (uploads.checkpointBytes < 1) problems.push('UPLOAD_CHECKPOINT_BYTES must be at least 1 byte');
   const corsOrigins = (str('CORS_ORIGINS') ?? '').split(',').map((o) => o.trim()).filter(Boolean);
 
+  let s3: S3ProviderConfig | undefined;
+  const s3Bucket = str('STORAGE_S3_BUCKET');
+  if (enabledProviders.includes('s3-standard') && s3Bucket === undefined) problems.push('STORAGE_S3_BUCKET is required when STORAGE_PROVIDERS includes s3-standard');
+  const s3Key = str('STORAGE_S3_ACCESS_KEY_ID');
+  const s3Secret = env.STORAGE_S3_SECRET_ACCESS_KEY || undefined;
+  if ((s3Key === undefined) !== (s3Secret === undefined)) problems.push('STORAGE_S3_ACCESS_KEY_ID and STORAGE_S3_SECRET_ACCESS_KEY must be set together');
+  if (s3Bucket !== undefined) {
+    s3 = {
+      bucket: s3Bucket,
+      region: str('STORAGE_S3_REGION') ?? 'us-east-1',
+      endpoint: url('STORAGE_S3_ENDPOINT', ['https:', 'http:']),
+      forcePathStyle: bool('STORAGE_S3_FORCE_PATH_STYLE', false),
+      credentials: s3Key && s3Secret ? { accessKeyId: s3Key, secretAccessKey: s3Secret } : undefined,
+      keyPrefix: str('STORAGE_S3_PREFIX') ?? '',
+    };
+  }
+
   const adminEmail = str('ADMIN_EMAIL');
   const adminPassword = env.ADMIN_PASSWORD || undefined; // not trimmed: spaces may belong to a password
   if ((adminEmail === undefined) !== (adminPassword === undefined)) problems.push('ADMIN_EMAIL and ADMIN_PASSWORD must be set together');
@@ -218,7 +247,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     admin: adminEmail && adminPassword ? { email: adminEmail, password: adminPassword } : undefined,
     maxFileSize,
-    storage: { defaultProvider, enabledProviders, rules, databasePoolMax: int('STORAGE_DATABASE_POOL_MAX', 10, 1, 200) },
+    storage: { defaultProvider, enabledProviders, rules, databasePoolMax: int('STORAGE_DATABASE_POOL_MAX', 10, 1, 200), s3 },
     authRateLimit: { limit: int('AUTH_RATE_LIMIT', 20, 1, 1_000_000), windowSeconds: int('AUTH_RATE_WINDOW', 60, 1, 86_400) },
     uploads,
     corsOrigins,
