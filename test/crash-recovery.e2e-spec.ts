@@ -1,15 +1,12 @@
-import { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import * as http from 'node:http';
-import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import jwt from 'jsonwebtoken';
 import { Client } from 'pg';
 import { OWN_ISSUER } from '../src/infrastructure/auth/jwt.strategy';
 import { download, uploadMultipart } from './support/http-client';
-import { freePort, startService } from './support/service-process';
-import { createTestDatabase, TestDatabase } from './support/test-database';
+import { freePort, serviceSandbox, ServiceSandbox, startService } from './support/service-process';
 
 const SECRET = 'crash-recovery-secret-0123456789abcdef0123456789';
 
@@ -19,33 +16,17 @@ async function countFiles(dir: string): Promise<number> {
 }
 
 describe('Crash recovery (kill -9 of the real service)', () => {
-  let db: TestDatabase;
-  let dataDir: string;
-  let env: Record<string, string>;
-  const children: ChildProcess[] = [];
-
+  let box: ServiceSandbox;
   beforeAll(async () => {
-    db = await createTestDatabase();
-    dataDir = await mkdtemp(path.join(tmpdir(), 'flexstorage-crash-'));
-    env = {
-      DATABASE_URL: db.url,
-      REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
-      DATA_DIR: dataDir,
-      JWT_SECRET: SECRET,
-      QUEUE_PREFIX: `fs-crash-${randomBytes(4).toString('hex')}`,
-    };
+    box = await serviceSandbox('crash', SECRET);
   });
-  afterAll(async () => {
-    for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
-    await db?.drop();
-    await rm(dataDir, { recursive: true, force: true });
-  });
+  afterAll(async () => box?.cleanup());
 
   it('keeps every acknowledged upload byte-exact and nothing of the one cut off by the crash', async () => {
     const token = jwt.sign({ sub: 'crash-user', roles: ['user'], typ: 'access' }, SECRET, { issuer: OWN_ISSUER, expiresIn: 600 });
     const port = await freePort();
-    const first = await startService(env, port);
-    children.push(first);
+    const first = await startService(box.env, port);
+    box.children.push(first);
     const base = `http://127.0.0.1:${port}`;
 
     const kept = randomBytes(3 * 1024 * 1024);
@@ -65,24 +46,24 @@ describe('Crash recovery (kill -9 of the real service)', () => {
     const chunk = randomBytes(1024 * 1024);
     for (let i = 0; i < 20; i++) await new Promise<void>((r) => (req.write(chunk) ? r() : req.once('drain', () => r())));
     await new Promise((r) => setTimeout(r, 300));
-    expect(await countFiles(path.join(dataDir, 'files', 'tmp'))).toBe(1); // the half-written temp file
+    expect(await countFiles(path.join(box.dataDir, 'files', 'tmp'))).toBe(1); // the half-written temp file
     first.kill('SIGKILL');
     await new Promise((r) => first.once('exit', r));
     req.destroy();
 
-    const second = await startService(env, port);
-    children.push(second);
+    const second = await startService(box.env, port);
+    box.children.push(second);
     const got = await download(base, `/api/v1/files/${acknowledged.body.id}/content`, token);
     expect(got.status).toBe(200);
     expect(got.sha256).toBe(acknowledged.sentSha256);
 
-    const pg = new Client({ connectionString: db.url });
+    const pg = new Client({ connectionString: box.db.url });
     await pg.connect();
     const rows = await pg.query('select name, status from files');
     await pg.end();
     expect(rows.rows).toEqual([{ name: 'kept.bin', status: 'completed' }]);
     // Exactly one object: the acknowledged file. The cut-off upload never became one.
-    expect(await countFiles(path.join(dataDir, 'files', 'objects'))).toBe(1);
+    expect(await countFiles(path.join(box.dataDir, 'files', 'objects'))).toBe(1);
     second.kill('SIGTERM');
     await new Promise((r) => second.once('exit', r));
   });

@@ -1,6 +1,10 @@
 import { ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { createServer } from 'node:net';
 import * as path from 'node:path';
+import { createTestDatabase, TestDatabase } from './test-database';
 
 export function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -30,4 +34,40 @@ export async function killHard(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   child.kill('SIGKILL');
   await new Promise((r) => child.once('exit', r));
+}
+
+/**
+ * What a test needs to run the real service as child processes: its own database, data dir and
+ * queue prefix, the environment pointing at them, and a cleanup that kills every child started.
+ */
+export interface ServiceSandbox {
+  db: TestDatabase;
+  dataDir: string;
+  env: Record<string, string>;
+  children: ChildProcess[];
+  cleanup(): Promise<void>;
+}
+
+export async function serviceSandbox(name: string, secret: string, extraEnv: Record<string, string> = {}): Promise<ServiceSandbox> {
+  const db = await createTestDatabase();
+  const dataDir = await mkdtemp(path.join(tmpdir(), `flexstorage-${name}-`));
+  const children: ChildProcess[] = [];
+  return {
+    db,
+    dataDir,
+    children,
+    env: {
+      DATABASE_URL: db.url,
+      REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+      DATA_DIR: dataDir,
+      JWT_SECRET: secret,
+      QUEUE_PREFIX: `fs-${name}-${randomBytes(4).toString('hex')}`,
+      ...extraEnv,
+    },
+    cleanup: async () => {
+      for (const c of children) await killHard(c);
+      await db.drop();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
 }

@@ -29,8 +29,6 @@ const KiB = 1024;
 const MiB = 1024 * KiB;
 /** Checkpoints every 64 KiB; never by time (so the offsets reported are deterministic). */
 const SMALL_CHECKPOINTS: CheckpointPolicy = { bytes: 64 * KiB, ms: 3_600_000 };
-/** No checkpoint before the body ends. */
-const NO_CHECKPOINTS: CheckpointPolicy = { bytes: 1024 * MiB, ms: 3_600_000 };
 const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
 
 /** Bytes as a body of `piece`-sized chunks (views into `data`, not copies). */

@@ -1,59 +1,36 @@
-import { ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import * as http from 'node:http';
-import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import jwt from 'jsonwebtoken';
 import { OWN_ISSUER } from '../../src/infrastructure/auth/jwt.strategy';
 import { download } from '../support/http-client';
-import { freePort, killHard, startService } from '../support/service-process';
-import { createTestDatabase, TestDatabase } from '../support/test-database';
+import { freePort, killHard, serviceSandbox, ServiceSandbox, startService } from '../support/service-process';
 import { randomFile, tusUpload } from './tus-support';
 
 const SECRET = 'tus-crash-secret-0123456789abcdef0123456789abcdef';
 const MiB = 1024 * 1024;
 
 describe('Resumable upload across a kill -9 of the real service', () => {
-  let db: TestDatabase;
-  let dataDir: string;
-  let env: Record<string, string>;
-  const children: ChildProcess[] = [];
-
+  let box: ServiceSandbox;
   beforeAll(async () => {
-    db = await createTestDatabase();
-    dataDir = await mkdtemp(path.join(tmpdir(), 'flexstorage-tus-crash-'));
-    env = {
-      DATABASE_URL: db.url,
-      REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
-      DATA_DIR: dataDir,
-      JWT_SECRET: SECRET,
-      QUEUE_PREFIX: `fs-tus-crash-${randomBytes(4).toString('hex')}`,
-      // Small checkpoints, so a cut mid-PATCH keeps most of what arrived; a short lock lifetime, so
-      // the dead process's lock frees quickly.
-      UPLOAD_CHECKPOINT_BYTES: '4MiB',
-      UPLOAD_CHECKPOINT_MS: '100',
-      UPLOAD_LOCK_TTL_MS: '2000',
-    };
+    // Small checkpoints, so a cut mid-PATCH keeps most of what arrived; a short lock lifetime, so
+    // the dead process's lock frees quickly.
+    box = await serviceSandbox('tus-crash', SECRET, { UPLOAD_CHECKPOINT_BYTES: '4MiB', UPLOAD_CHECKPOINT_MS: '100', UPLOAD_LOCK_TTL_MS: '2000' });
   });
-  afterAll(async () => {
-    for (const c of children) await killHard(c);
-    await db?.drop();
-    await rm(dataDir, { recursive: true, force: true });
-  });
+  afterAll(async () => box?.cleanup());
 
   it('keeps the durable offset; the client resumes from it after the restart and ends byte-exact', async () => {
     const token = jwt.sign({ sub: '0196f000-0000-7000-8000-0000000000d1', roles: ['user'], typ: 'access' }, SECRET, { issuer: OWN_ISSUER, expiresIn: 600 });
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
     const tus = { authorization: `Bearer ${token}`, 'tus-resumable': '1.0.0' };
-    const source = path.join(dataDir, 'source.bin');
+    const source = path.join(box.dataDir, 'source.bin');
     const size = 96 * MiB;
     const expected = await randomFile(source, size);
 
-    const first = await startService(env, port);
-    children.push(first);
+    const first = await startService(box.env, port);
+    box.children.push(first);
     const created = await fetch(`${base}/api/v1/uploads`, {
       method: 'POST',
       headers: { ...tus, 'upload-length': String(size), 'upload-metadata': `filename ${Buffer.from('crash.bin').toString('base64')}` },
@@ -73,8 +50,8 @@ describe('Resumable upload across a kill -9 of the real service', () => {
     await killHard(first);
     req.destroy();
 
-    const second = await startService(env, port);
-    children.push(second);
+    const second = await startService(box.env, port);
+    box.children.push(second);
     const head = await fetch(url, { method: 'HEAD', headers: tus });
     expect(head.status).toBe(200);
     const durable = Number(head.headers.get('upload-offset'));
@@ -82,7 +59,7 @@ describe('Resumable upload across a kill -9 of the real service', () => {
     expect(durable).toBeGreaterThan(0);
     expect(durable).toBeLessThanOrEqual(sent);
     // Whatever the dead process had staged past the recorded offset is not counted.
-    expect((await stat(path.join(dataDir, 'uploads', url.slice(-2), url.split('/').pop()!))).size).toBeGreaterThanOrEqual(durable);
+    expect((await stat(path.join(box.dataDir, 'uploads', url.slice(-2), url.split('/').pop()!))).size).toBeGreaterThanOrEqual(durable);
 
     // A new tus-js-client resumes from the stored URL: HEAD, then PATCH from the durable offset
     // (retrying 423 while the dead process's lock runs out).
