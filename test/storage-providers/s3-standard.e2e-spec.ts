@@ -3,6 +3,7 @@ import { api, download, sha256, uploadMultipart } from '../support/http-client';
 import { startTestApp, TestApp } from '../support/test-app';
 import { tusUpload } from '../uploads/tus-support';
 import { LocalS3, startS3rver } from '../support/s3rver';
+import { startS3Emulator } from '../support/s3-emulator';
 
 const MiB = 1024 * 1024;
 
@@ -53,5 +54,18 @@ describe('s3-standard in the running service', () => {
     const health = await api(t.baseUrl, 'GET', '/health');
     expect(JSON.stringify(health.body)).toContain('s3-standard');
     expect(health.status).toBe(200);
+  });
+
+  it('says clearly in /health when the bucket refuses the credentials, and stays up on the others', async () => {
+    const gate = await startS3Emulator({ upstream: s3.endpoint, accessKeyId: 'S3RVER' });
+    const wrong = await startTestApp({ ...env(), STORAGE_S3_ENDPOINT: gate.endpoint, STORAGE_S3_ACCESS_KEY_ID: 'NOT-A-KEY' });
+    try {
+      const health = await api(wrong.baseUrl, 'GET', '/health');
+      // The service stays up on its other providers (uploads fall back to them); the bucket says why it is out.
+      expect(health.body.details.storage['s3-standard']).toEqual({ healthy: false, detail: 'bucket flexstorage-e2e: access denied (check the credentials)' });
+    } finally {
+      await wrong.close();
+      await gate.close();
+    }
   });
 });

@@ -37,8 +37,10 @@ export interface AppConfig {
     rules: SelectionRule[];
     /** Connections of the database provider; each upload to it holds one for its duration. */
     databasePoolMax: number;
-    /** The `s3-standard` provider: any S3-compatible bucket (AWS, MinIO, R2, Wasabi, B2). */
+    /** The `s3-standard` provider: any S3-compatible bucket (AWS, MinIO, R2, Wasabi). */
     s3?: S3ProviderConfig;
+    /** The `backblaze-b2` provider: a B2 bucket through B2's S3-compatible API. */
+    b2?: S3ProviderConfig;
   };
   /** Requests per client IP to /auth/* within the window; guards passwords against guessing. */
   authRateLimit: { limit: number; windowSeconds: number };
@@ -197,22 +199,31 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (uploads.checkpointBytes < 1) problems.push('UPLOAD_CHECKPOINT_BYTES must be at least 1 byte');
   const corsOrigins = (str('CORS_ORIGINS') ?? '').split(',').map((o) => o.trim()).filter(Boolean);
 
-  let s3: S3ProviderConfig | undefined;
-  const s3Bucket = str('STORAGE_S3_BUCKET');
-  if (enabledProviders.includes('s3-standard') && s3Bucket === undefined) problems.push('STORAGE_S3_BUCKET is required when STORAGE_PROVIDERS includes s3-standard');
-  const s3Key = str('STORAGE_S3_ACCESS_KEY_ID');
-  const s3Secret = env.STORAGE_S3_SECRET_ACCESS_KEY || undefined;
-  if ((s3Key === undefined) !== (s3Secret === undefined)) problems.push('STORAGE_S3_ACCESS_KEY_ID and STORAGE_S3_SECRET_ACCESS_KEY must be set together');
-  if (s3Bucket !== undefined) {
-    s3 = {
-      bucket: s3Bucket,
-      region: str('STORAGE_S3_REGION') ?? 'us-east-1',
-      endpoint: url('STORAGE_S3_ENDPOINT', ['https:', 'http:']),
-      forcePathStyle: bool('STORAGE_S3_FORCE_PATH_STYLE', false),
-      credentials: s3Key && s3Secret ? { accessKeyId: s3Key, secretAccessKey: s3Secret } : undefined,
-      keyPrefix: str('STORAGE_S3_PREFIX') ?? '',
-    };
-  }
+  /** An S3-compatible provider's settings from `<prefix>BUCKET`, `<prefix>REGION`, … */
+  const s3Settings = (providerId: string, prefix: string, keyNames: [string, string], defaults: { region: string; endpoint?: (region: string) => string; forcePathStyle: boolean }) => {
+    const bucket = str(`${prefix}BUCKET`);
+    if (enabledProviders.includes(providerId) && bucket === undefined) problems.push(`${prefix}BUCKET is required when STORAGE_PROVIDERS includes ${providerId}`);
+    const keyId = str(`${prefix}${keyNames[0]}`);
+    const secret = env[`${prefix}${keyNames[1]}`] || undefined; // not trimmed: a secret is taken as given
+    if ((keyId === undefined) !== (secret === undefined)) problems.push(`${prefix}${keyNames[0]} and ${prefix}${keyNames[1]} must be set together`);
+    if (bucket === undefined) return undefined;
+    const region = str(`${prefix}REGION`) ?? defaults.region;
+    return {
+      bucket,
+      region,
+      endpoint: url(`${prefix}ENDPOINT`, ['https:', 'http:']) ?? defaults.endpoint?.(region),
+      forcePathStyle: bool(`${prefix}FORCE_PATH_STYLE`, defaults.forcePathStyle),
+      credentials: keyId && secret ? { accessKeyId: keyId, secretAccessKey: secret } : undefined,
+      keyPrefix: str(`${prefix}PREFIX`) ?? '',
+    } satisfies S3ProviderConfig;
+  };
+  const s3 = s3Settings('s3-standard', 'STORAGE_S3_', ['ACCESS_KEY_ID', 'SECRET_ACCESS_KEY'], { region: 'us-east-1', forcePathStyle: false });
+  // B2's S3 API lives at an endpoint per region; its keys are a key id and an application key.
+  const b2 = s3Settings('backblaze-b2', 'STORAGE_B2_', ['KEY_ID', 'APPLICATION_KEY'], {
+    region: 'us-west-004',
+    endpoint: (region) => `https://s3.${region}.backblazeb2.com`,
+    forcePathStyle: false,
+  });
 
   const adminEmail = str('ADMIN_EMAIL');
   const adminPassword = env.ADMIN_PASSWORD || undefined; // not trimmed: spaces may belong to a password
@@ -247,7 +258,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     admin: adminEmail && adminPassword ? { email: adminEmail, password: adminPassword } : undefined,
     maxFileSize,
-    storage: { defaultProvider, enabledProviders, rules, databasePoolMax: int('STORAGE_DATABASE_POOL_MAX', 10, 1, 200), s3 },
+    storage: { defaultProvider, enabledProviders, rules, databasePoolMax: int('STORAGE_DATABASE_POOL_MAX', 10, 1, 200), s3, b2 },
     authRateLimit: { limit: int('AUTH_RATE_LIMIT', 20, 1, 1_000_000), windowSeconds: int('AUTH_RATE_WINDOW', 60, 1, 86_400) },
     uploads,
     corsOrigins,
