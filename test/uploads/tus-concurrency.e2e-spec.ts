@@ -94,11 +94,16 @@ describe('Concurrent requests on one upload', () => {
       const chunks = Array.from({ length: 6 }, () => randomBytes(MiB));
       const answers = await Promise.all(chunks.map((c) => patch(t.baseUrl, path, token, 0, c)));
       const statuses = answers.map((a) => a.status);
-      const won = statuses.filter((s) => s === 204).length;
-      // Those that found the lock taken get 423; one that came after the winner finds the offset moved (409).
-      expect(won).toBeGreaterThanOrEqual(1);
+      // Exactly one writes; those that found the lock taken get 423, one that came after the winner
+      // finds the offset moved (409). The upload holds exactly the winner's bytes.
+      expect(statuses.filter((s) => s === 204)).toHaveLength(1);
       expect(statuses.every((s) => [204, 409, 423].includes(s))).toBe(true);
-      expect(await head(t.baseUrl, path, token)).toBe(won * MiB);
+      expect(await head(t.baseUrl, path, token)).toBe(MiB);
+      const winner = chunks[statuses.indexOf(204)];
+      const rest = randomBytes(7 * MiB);
+      const last = await patch(t.baseUrl, path, token, MiB, rest);
+      const got = await download(t.baseUrl, `/api/v1/files/${last.headers.get('x-file-id')}/content`, token);
+      expect(got.sha256).toBe(sha256(Buffer.concat([winner, rest])));
     });
   });
 

@@ -16,6 +16,7 @@ import { UPLOAD_POLICY, UploadPolicy } from '../../application/ports';
 import { FileTooLargeError } from '../../domain/file';
 import { Actor } from '../../domain/user/role';
 import { CurrentActor } from '../auth/current-actor.decorator';
+import { firstHeader } from '../http-header';
 import { JwtAuthGuard } from '../auth/jwt-auth.guard';
 import { sendContent } from './content-response';
 import { FilePageResponse, FileResponse, ListFilesRequest, UpdateFileRequest, UploadFileForm, UploadResponse } from './file.dto';
@@ -62,7 +63,7 @@ export class FilesController {
         return this.commands.execute(
           new UploadFileCommand(actor, part.stream, { ...fields.metadata, name: fields.metadata.name ?? part.filename ?? '' }, fields.mimeType ?? part.mimeType, {
             category: fields.category,
-            expectedSha256: headerValue(req.headers['x-content-sha256']) ?? fields.sha256,
+            expectedSha256: firstHeader(req, 'x-content-sha256') ?? fields.sha256,
             sizeHint: Number.isFinite(declared) ? declared : undefined,
             providerPreference: fields.provider,
             signal: abort.signal,
@@ -157,8 +158,4 @@ export class FilesController {
   restore(@CurrentActor() actor: Actor, @Param('id') id: string) {
     return this.commands.execute(new RestoreFileCommand(actor, id));
   }
-}
-
-function headerValue(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value[0] : value;
 }

@@ -21,14 +21,15 @@ const KEY = /^[\x21-\x7e]+$/; // printable ASCII without space; commas are separ
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 const DIGEST_BYTES: Record<ChecksumAlgorithm, number> = { sha1: 20, md5: 16, sha256: 32 };
 
-function bad(header: string, detail: string, code = 'invalid-tus-header'): ProblemException {
+/** 400 for a malformed or missing tus header, naming it in `errors`. */
+export function tusBadRequest(header: string, detail: string, code = 'invalid-tus-header'): ProblemException {
   return new ProblemException(400, code, 'Bad Request', detail, { errors: [{ field: header, message: detail }] });
 }
 
 /** A non-negative integer header (Upload-Length, Upload-Offset); undefined when absent. */
 export function integerHeader(value: string | undefined, header: string): number | undefined {
   if (value === undefined) return undefined;
-  if (!/^\d{1,16}$/.test(value.trim()) || !Number.isSafeInteger(Number(value))) throw bad(header, `${header} must be a non-negative integer.`);
+  if (!/^\d{1,16}$/.test(value.trim()) || !Number.isSafeInteger(Number(value))) throw tusBadRequest(header, `${header} must be a non-negative integer.`);
   return Number(value);
 }
 
@@ -39,9 +40,9 @@ export function parseUploadMetadata(header: string | undefined): Record<string, 
   for (const item of header.split(',')) {
     const parts = item.trim().split(/ +/);
     const [key, value] = parts;
-    if (!key || parts.length > 2 || !KEY.test(key)) throw bad('Upload-Metadata', `Malformed Upload-Metadata pair "${item.trim()}".`, 'invalid-upload-metadata');
-    if (Object.hasOwn(pairs, key)) throw bad('Upload-Metadata', `Upload-Metadata repeats the key "${key}".`, 'invalid-upload-metadata');
-    if (value !== undefined && !BASE64.test(value)) throw bad('Upload-Metadata', `The value of "${key}" is not base64.`, 'invalid-upload-metadata');
+    if (!key || parts.length > 2 || !KEY.test(key)) throw tusBadRequest('Upload-Metadata', `Malformed Upload-Metadata pair "${item.trim()}".`, 'invalid-upload-metadata');
+    if (Object.hasOwn(pairs, key)) throw tusBadRequest('Upload-Metadata', `Upload-Metadata repeats the key "${key}".`, 'invalid-upload-metadata');
+    if (value !== undefined && !BASE64.test(value)) throw tusBadRequest('Upload-Metadata', `The value of "${key}" is not base64.`, 'invalid-upload-metadata');
     pairs[key] = value === undefined ? null : decodeUtf8(value, key);
   }
   return pairs;
@@ -82,11 +83,11 @@ export function parseUploadChecksum(header: string | undefined): ChunkChecksum |
   if (header === undefined) return undefined;
   const [algorithm, digest, ...rest] = header.trim().split(/ +/);
   if (!(CHECKSUM_ALGORITHMS as readonly string[]).includes(algorithm)) {
-    throw bad('Upload-Checksum', `Unsupported checksum algorithm "${algorithm}"; use one of ${CHECKSUM_ALGORITHMS.join(', ')}.`, 'unsupported-checksum-algorithm');
+    throw tusBadRequest('Upload-Checksum', `Unsupported checksum algorithm "${algorithm}"; use one of ${CHECKSUM_ALGORITHMS.join(', ')}.`, 'unsupported-checksum-algorithm');
   }
   const bytes = digest && rest.length === 0 && BASE64.test(digest) ? Buffer.from(digest, 'base64') : undefined;
   if (!bytes || bytes.length !== DIGEST_BYTES[algorithm as ChecksumAlgorithm]) {
-    throw bad('Upload-Checksum', `Upload-Checksum needs the base64 ${algorithm} digest after the algorithm.`);
+    throw tusBadRequest('Upload-Checksum', `Upload-Checksum needs the base64 ${algorithm} digest after the algorithm.`);
   }
   return { algorithm: algorithm as ChecksumAlgorithm, digest: bytes };
 }
@@ -100,18 +101,18 @@ export function parseUploadConcat(header: string | undefined): RequestedConcat {
   if (header === undefined) return { kind: 'none' };
   const value = header.trim();
   if (value === 'partial') return { kind: 'partial' };
-  if (!value.startsWith('final;')) throw bad('Upload-Concat', 'Upload-Concat is "partial" or "final;<upload URLs>".', 'invalid-concatenation');
+  if (!value.startsWith('final;')) throw tusBadRequest('Upload-Concat', 'Upload-Concat is "partial" or "final;<upload URLs>".', 'invalid-concatenation');
   const urls = value.slice('final;'.length).trim().split(/ +/).filter(Boolean);
-  if (urls.length === 0) throw bad('Upload-Concat', 'A final upload names its partial uploads.', 'invalid-concatenation');
+  if (urls.length === 0) throw tusBadRequest('Upload-Concat', 'A final upload names its partial uploads.', 'invalid-concatenation');
   const partIds = urls.map((u) => {
     let pathname: string;
     try {
       pathname = new URL(u, 'http://placeholder').pathname;
     } catch {
-      throw bad('Upload-Concat', `"${u}" is not an upload URL.`, 'invalid-concatenation');
+      throw tusBadRequest('Upload-Concat', `"${u}" is not an upload URL.`, 'invalid-concatenation');
     }
     const id = /\/uploads\/([0-9a-f-]{36})\/?$/i.exec(pathname)?.[1];
-    if (!id) throw bad('Upload-Concat', `"${u}" is not an upload URL.`, 'invalid-concatenation');
+    if (!id) throw tusBadRequest('Upload-Concat', `"${u}" is not an upload URL.`, 'invalid-concatenation');
     return id.toLowerCase();
   });
   return { kind: 'final', partIds };
@@ -121,6 +122,6 @@ function decodeUtf8(base64: string, key: string): string {
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(Buffer.from(base64, 'base64'));
   } catch {
-    throw bad('Upload-Metadata', `The value of "${key}" is not UTF-8 text.`, 'invalid-upload-metadata');
+    throw tusBadRequest('Upload-Metadata', `The value of "${key}" is not UTF-8 text.`, 'invalid-upload-metadata');
   }
 }

@@ -17,12 +17,14 @@ import { FileTooLargeError } from '../../domain/file';
 import { Actor } from '../../domain/user/role';
 import { CurrentActor } from '../auth/current-actor.decorator';
 import { JwtAuthGuard } from '../auth/jwt-auth.guard';
+import { firstHeader } from '../http-header';
 import { HTTP_SETTINGS, HttpSettings } from '../http-settings';
 import { ApiProblemResponses } from '../problem/api-problem-responses';
 import { ProblemException } from '../problem/problem-exception';
 import {
   formatUploadMetadata,
   integerHeader,
+  tusBadRequest,
   OFFSET_OCTET_STREAM,
   parseUploadChecksum,
   parseUploadConcat,
@@ -73,18 +75,18 @@ export class UploadsController {
   @ApiProblemResponses(400, 401, 404, 412, 413, 415, 429, 460)
   async create(@CurrentActor() actor: Actor, @Req() req: Request, @Res() res: Response): Promise<void> {
     await this.answering(req, res, async () => {
-      const concat = parseUploadConcat(header(req, 'upload-concat'));
-      const length = integerHeader(header(req, 'upload-length'), 'Upload-Length');
-      const deferred = header(req, 'upload-defer-length');
+      const concat = parseUploadConcat(firstHeader(req, 'upload-concat'));
+      const length = integerHeader(firstHeader(req, 'upload-length'), 'Upload-Length');
+      const deferred = firstHeader(req, 'upload-defer-length');
       if (concat.kind !== 'final') {
-        if (deferred !== undefined && (deferred !== '1' || length !== undefined)) throw badRequest('Upload-Defer-Length', 'Send either Upload-Length or Upload-Defer-Length: 1.');
-        if (deferred === undefined && length === undefined) throw badRequest('Upload-Length', 'Send Upload-Length, or Upload-Defer-Length: 1 to declare it later.');
+        if (deferred !== undefined && (deferred !== '1' || length !== undefined)) throw tusBadRequest('Upload-Defer-Length', 'Send either Upload-Length or Upload-Defer-Length: 1.');
+        if (deferred === undefined && length === undefined) throw tusBadRequest('Upload-Length', 'Send Upload-Length, or Upload-Defer-Length: 1 to declare it later.');
       }
       if (length !== undefined && length > this.settings.maxSize) throw new FileTooLargeError(this.settings.maxSize);
-      const metadata = parseUploadMetadata(header(req, 'upload-metadata'));
+      const metadata = parseUploadMetadata(firstHeader(req, 'upload-metadata'));
       const body = hasBody(req);
       if (body && !isOffsetStream(req)) throw unsupportedMediaType();
-      if (body && concat.kind === 'final') throw badRequest('Upload-Concat', 'A final upload is made of its partial uploads and takes no bytes of its own.');
+      if (body && concat.kind === 'final') throw tusBadRequest('Upload-Concat', 'A final upload is made of its partial uploads and takes no bytes of its own.');
       const outcome = await this.commands.execute(
         new CreateUploadCommand(actor, {
           length: length ?? null,
@@ -136,9 +138,9 @@ export class UploadsController {
   async patch(@CurrentActor() actor: Actor, @Param('id') id: string, @Req() req: Request, @Res() res: Response): Promise<void> {
     await this.answering(req, res, async () => {
       if (!isOffsetStream(req)) throw unsupportedMediaType();
-      const offset = integerHeader(header(req, 'upload-offset'), 'Upload-Offset');
-      if (offset === undefined) throw badRequest('Upload-Offset', 'Send Upload-Offset: the offset this chunk starts at.');
-      const declared = integerHeader(header(req, 'upload-length'), 'Upload-Length');
+      const offset = integerHeader(firstHeader(req, 'upload-offset'), 'Upload-Offset');
+      if (offset === undefined) throw tusBadRequest('Upload-Offset', 'Send Upload-Offset: the offset this chunk starts at.');
+      const declared = integerHeader(firstHeader(req, 'upload-length'), 'Upload-Length');
       const outcome = await this.commands.execute(new AppendUploadChunkCommand(actor, id, offset, chunkOf(req), declared));
       res.status(204).setHeader('Upload-Offset', String(outcome.upload.offset));
       describeOutcome(res, outcome);
@@ -190,26 +192,19 @@ function chunkOf(req: Request): IncomingChunk {
   req.once('close', () => {
     if (!req.complete) abort.abort(new Error('The client closed the connection mid-chunk.'));
   });
-  const length = integerHeader(header(req, 'content-length'), 'Content-Length');
-  return { body: req, contentLength: length, checksum: parseUploadChecksum(header(req, 'upload-checksum')), signal: abort.signal };
+  const length = integerHeader(firstHeader(req, 'content-length'), 'Content-Length');
+  return { body: req, contentLength: length, checksum: parseUploadChecksum(firstHeader(req, 'upload-checksum')), signal: abort.signal };
 }
 
-function header(req: Request, name: string): string | undefined {
-  const value = req.headers[name];
-  return Array.isArray(value) ? value[0] : value;
-}
 
 function hasBody(req: Request): boolean {
   return Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
 }
 
 function isOffsetStream(req: Request): boolean {
-  return (header(req, 'content-type') ?? '').split(';')[0].trim().toLowerCase() === OFFSET_OCTET_STREAM;
+  return (firstHeader(req, 'content-type') ?? '').split(';')[0].trim().toLowerCase() === OFFSET_OCTET_STREAM;
 }
 
-function badRequest(field: string, detail: string): ProblemException {
-  return new ProblemException(400, 'invalid-tus-header', 'Bad Request', detail, { errors: [{ field, message: detail }] });
-}
 
 function unsupportedMediaType(): ProblemException {
   return new ProblemException(415, 'unsupported-media-type', 'Unsupported Media Type', `Send chunks as Content-Type: ${OFFSET_OCTET_STREAM}.`);

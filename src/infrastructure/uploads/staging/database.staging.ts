@@ -50,11 +50,10 @@ export class DatabaseStaging implements UploadStaging, OnApplicationShutdown {
   }
 
   async read(uploadId: string, range?: ByteRange): Promise<ByteBody> {
-    const end = range?.end ?? (await this.stagedLength(uploadId, Number.MAX_SAFE_INTEGER)) - 1;
+    const staged = await this.stagedLength(uploadId, range ? range.end + 1 : Number.MAX_SAFE_INTEGER);
+    if (range && staged <= range.end) throw new StagedBytesMissingError(uploadId, range.end + 1, staged);
+    const end = range?.end ?? staged - 1;
     const start = range?.start ?? 0;
-    if (range && (await this.stagedLength(uploadId, range.end + 1)) <= range.end) {
-      throw new StagedBytesMissingError(uploadId, range.end + 1, await this.stagedLength(uploadId, range.end + 1));
-    }
     const pool = this.pool;
     return (async function* () {
       let from = start;
