@@ -37,6 +37,13 @@ import { OutboxRelay } from './infrastructure/outbox/outbox.relay';
 import { OutboxWriter } from './infrastructure/outbox/outbox.writer';
 import { buildOrmOptions } from './infrastructure/persistence/mikro-orm.options';
 import { MikroFileRepository } from './infrastructure/persistence/mikro-file.repository';
+import { MikroRetrievalRequestRepository } from './infrastructure/persistence/mikro-retrieval-request.repository';
+import { BullmqRetrievalPolls } from './infrastructure/retrieval/bullmq-retrieval-polls';
+import { RetrievalProcessor } from './infrastructure/retrieval/retrieval.processor';
+import { RetrievalsController } from './api/retrievals/retrievals.controller';
+import { RETRIEVAL_COMMAND_HANDLERS, RETRIEVAL_QUERY_HANDLERS, RETRIEVAL_SERVICES } from './application/retrievals';
+import { RETRIEVAL_EVENTS, RETRIEVAL_REQUEST_REPOSITORY, RetrievalSchedule } from './domain/retrieval';
+import { RETRIEVAL_POLLS, RETRIEVAL_SETTINGS, RetrievalSettings } from './application/ports';
 import { SqlFileReadModel } from './infrastructure/persistence/sql-file-read-model';
 import { buildStorageProviders } from './infrastructure/storage-providers/provider-catalog';
 import { InMemoryStorageProviderRegistry } from './infrastructure/storage-providers/storage-provider.registry';
@@ -78,7 +85,7 @@ export class AppModule {
           selector: new StorageProviderSelector(config.storage.rules, config.storage.defaultProvider),
         } satisfies UploadPolicy,
       },
-      { provide: DomainEventRegistry, useValue: new DomainEventRegistry([...FILE_EVENTS, ...USER_EVENTS, ...UPLOAD_SESSION_EVENTS]) },
+      { provide: DomainEventRegistry, useValue: new DomainEventRegistry([...FILE_EVENTS, ...USER_EVENTS, ...UPLOAD_SESSION_EVENTS, ...RETRIEVAL_EVENTS]) },
       { provide: UPLOAD_SESSION_REPOSITORY, useClass: MikroUploadSessionRepository },
       { provide: UPLOAD_STAGING, useFactory: () => buildUploadStaging(config, runtime.databaseUrl) },
       {
@@ -100,6 +107,17 @@ export class AppModule {
         provide: REDIS_CLIENT,
         useFactory: () => new ManagedRedis(redisOptionsFromUrl(runtime.redisUrl)),
       },
+      { provide: RETRIEVAL_REQUEST_REPOSITORY, useClass: MikroRetrievalRequestRepository },
+      { provide: RETRIEVAL_POLLS, useClass: BullmqRetrievalPolls },
+      {
+        provide: RETRIEVAL_SETTINGS,
+        useValue: {
+          defaultDays: config.retrieval.defaultDays,
+          schedule: new RetrievalSchedule({ pollMs: config.retrieval.pollMs, giveUpFactor: config.retrieval.giveUpFactor }),
+          // Late by more than a sweep period (and at least a minute in production) means lost.
+          overdueAfterMs: Math.min(60_000, config.retrieval.sweepIntervalMs),
+        } satisfies RetrievalSettings,
+      },
       OutboxNotifier,
       OutboxWriter,
       OutboxRelay,
@@ -109,11 +127,14 @@ export class AppModule {
       ...UPLOAD_SERVICES,
       ...UPLOAD_COMMAND_HANDLERS,
       ...UPLOAD_QUERY_HANDLERS,
+      ...RETRIEVAL_SERVICES,
+      ...RETRIEVAL_COMMAND_HANDLERS,
+      ...RETRIEVAL_QUERY_HANDLERS,
     ];
     const api: Provider[] = options.api
       ? [...AUTH_PROVIDERS, { provide: APP_FILTER, useClass: ProblemFilter }, { provide: HTTP_SETTINGS, useValue: { publicUrl: config.publicUrl } satisfies HttpSettings }]
       : [];
-    const workers: Provider[] = options.workers ? [DomainEventsProcessor, MaintenanceProcessor] : [];
+    const workers: Provider[] = options.workers ? [DomainEventsProcessor, MaintenanceProcessor, RetrievalProcessor] : [];
 
     return {
       module: AppModule,
@@ -122,13 +143,13 @@ export class AppModule {
         MikroOrmModule.forRoot({ ...buildOrmOptions(runtime.databaseUrl), registerRequestContext: false }),
         CqrsModule.forRoot(),
         BullModule.forRoot({ connection: redisOptionsFromUrl(runtime.redisUrl), prefix: config.queuePrefix }),
-        BullModule.registerQueue({ name: QUEUES.domainEvents }, { name: QUEUES.maintenance }),
+        BullModule.registerQueue({ name: QUEUES.domainEvents }, { name: QUEUES.maintenance }, { name: QUEUES.retrieval }),
         PassportModule,
         // In-process counters: with several API instances each enforces the limit on its own.
         ThrottlerModule.forRoot([{ name: 'default', ttl: config.authRateLimit.windowSeconds * 1000, limit: config.authRateLimit.limit }]),
         TerminusModule,
       ],
-      controllers: options.api ? [AuthController, FilesController, UploadsController, HealthController] : [],
+      controllers: options.api ? [AuthController, FilesController, UploadsController, RetrievalsController, HealthController] : [],
       providers: [...core, ...api, ...workers],
     };
   }

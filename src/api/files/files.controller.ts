@@ -19,6 +19,8 @@ import { CurrentActor } from '../auth/current-actor.decorator';
 import { firstHeader } from '../http-header';
 import { JwtAuthGuard } from '../auth/jwt-auth.guard';
 import { sendContent } from './content-response';
+import { retrievalRequiredProblem } from '../retrievals/retrieval-required.problem';
+import { RetrievalRequiredError } from '../../domain/retrieval';
 import { FilePageResponse, FileResponse, ListFilesRequest, UpdateFileRequest, UploadFileForm, UploadResponse } from './file.dto';
 import { receiveMultipart } from './multipart-upload';
 import { parseUploadFields } from './upload-fields';
@@ -119,8 +121,12 @@ export class FilesController {
   @ApiResponse({ status: 304, description: 'Not modified (If-None-Match matched the ETag).' })
   @ApiProblemResponses(404, 409, 416)
   async content(@CurrentActor() actor: Actor, @Param('id') id: string, @Query('inline') inline: string | undefined, @Req() req: Request, @Res() res: Response) {
-    const content = await this.queries.execute(new GetFileContentQuery(actor, id));
-    await sendContent(req, res, content, inline === 'true' || inline === '1');
+    try {
+      const content = await this.queries.execute(new GetFileContentQuery(actor, id));
+      await sendContent(req, res, content, inline === 'true' || inline === '1');
+    } catch (error) {
+      throw error instanceof RetrievalRequiredError ? retrievalRequiredProblem(error) : error;
+    }
   }
 
   @Patch(':id')

@@ -63,6 +63,8 @@ export class FileIngestion {
       // No lookup first: the save itself detects a live file with the same bytes (one round trip).
       file.startUpload(StorageLocation.of(provider.id, stored.key), this.clock.now());
       file.completeUpload(FileSize.of(stored.size, this.policy.maxFileSize), FileHash.sha256(stored.sha256), this.clock.now());
+      // Bytes in archive storage (Deep Archive, a vault) need a retrieval before they can be read.
+      if (provider.capabilities.retrievalRequired) file.markArchived(file.primaryLocation(), this.clock.now());
       await (request.persist ? request.persist(file) : this.files.save(file));
       return { file: toFileView(file), duplicate: false };
     } catch (error) {
@@ -76,9 +78,9 @@ export class FileIngestion {
     }
   }
 
-  /** Whether a provider preference names a provider this deployment has (checked before any byte). */
+  /** Whether a preference names a provider this deployment has, or a rule's preference (checked before any byte). */
   knowsProvider(id: string): boolean {
-    return this.providers.has(id);
+    return this.providers.has(id) || this.policy.selector.knowsPreference(id);
   }
 
   /** The File, with trailing metadata merged in and validated like the rest. */

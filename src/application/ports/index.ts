@@ -5,3 +5,5 @@ export * from './upload-policy';
 export * from './upload-lock';
 export * from './upload-settings';
 export * from './upload-staging';
+export * from './retrieval-polls';
+export * from './retrieval-settings';

@@ -55,7 +55,7 @@ describe('StorageProviderSelector', () => {
     it('is refused when it names neither a provider nor a configured preference', () => {
       const selector = new StorageProviderSelector([{ provider: 'glacier', preference: 'archive' }], 'local');
       expect(() => selector.select({ ...photo, preference: 'nope' }, ALL)).toThrow(UnknownStorageProviderError);
-      expect(selector.select({ ...photo, preference: 'archive' }, ALL)).toBe('local'); // known, but needs instant access
+      expect(selector.select({ ...photo, preference: 'archive' }, ALL)).toBe('glacier'); // a known preference, routed by its rule
     });
 
     it('is ignored when the preferred provider cannot give instant access and instant access is required', () => {
@@ -142,8 +142,20 @@ describe('StorageProviderSelector', () => {
       expect(selector.select({ ...photo, size: 1025 }, ALL)).toBe('local');
     });
 
-    it('skip an archive-like provider when instant access is required', () => {
+    it('send files to an archive provider when the operator\'s rule says so, even if the upload wants instant access', () => {
+      const selector = new StorageProviderSelector([{ provider: 'glacier', categories: ['video'], minSize: 1_000_000_000 }], 'local');
+      expect(selector.select({ ...photo, category: 'video', mimeType: 'video/mp4', size: 2_000_000_000 }, ALL)).toBe('glacier');
+      expect(selector.select({ ...photo, category: 'video', mimeType: 'video/mp4', size: 5_000 }, ALL)).toBe('local');
+    });
+
+    it('fall back from an unhealthy archive provider to a healthy one that can take the file', () => {
       const selector = new StorageProviderSelector([{ provider: 'glacier', categories: ['image'] }], 'local');
+      expect(selector.select(photo, [down(local), down(glacier), s3])).toBe('s3');
+      expect(selector.select(photo, [local, down(glacier), s3])).toBe('local');
+    });
+
+    it('still keep archive providers out of the default and the fallback when instant access is required', () => {
+      const selector = new StorageProviderSelector([], 'glacier');
       expect(selector.select(photo, ALL)).toBe('local');
       expect(selector.select({ ...photo, requireInstantAccess: false }, ALL)).toBe('glacier');
     });

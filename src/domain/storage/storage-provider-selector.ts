@@ -35,6 +35,8 @@ export interface SelectionRequest {
  * Chooses the provider for a file: the user's explicit provider, then the first matching rule,
  * then the default, then any provider that can take the file, skipping unhealthy or incapable ones
  * at every step. A preference that names neither a provider nor a rule is a client mistake.
+ * A rule is the operator's deliberate routing, so it may send files to archive storage even when
+ * the upload itself would want instant access; every other step honours that wish.
  */
 export class StorageProviderSelector {
   constructor(
@@ -42,10 +44,15 @@ export class StorageProviderSelector {
     private readonly defaultProviderId: string,
   ) {}
 
+  /** Whether a preference names a configured rule (e.g. `archive`) rather than a provider. */
+  knowsPreference(preference: string): boolean {
+    return this.rules.some((r) => r.preference === preference);
+  }
+
   select(request: SelectionRequest, candidates: readonly ProviderCandidate[]): string {
-    const usable = (id: string | undefined): boolean => {
+    const usable = (id: string | undefined, wanted: SelectionRequest = request): boolean => {
       const c = candidates.find((p) => p.id === id);
-      return !!c && c.healthy && fits(c.capabilities, request);
+      return !!c && c.healthy && fits(c.capabilities, wanted);
     };
     const { preference } = request;
     if (preference && !candidates.some((c) => c.id === preference) && !this.rules.some((r) => r.preference === preference)) {
@@ -53,7 +60,7 @@ export class StorageProviderSelector {
     }
     if (preference && usable(preference)) return preference;
     for (const rule of this.rules) {
-      if (matches(rule, request) && usable(rule.provider)) return rule.provider;
+      if (matches(rule, request) && usable(rule.provider, { ...request, requireInstantAccess: false })) return rule.provider;
     }
     if (usable(this.defaultProviderId)) return this.defaultProviderId;
     const fallback = candidates.find((c) => c.healthy && fits(c.capabilities, request) && c.capabilities.instantAccess)

@@ -14,6 +14,8 @@ export interface StorageCapabilities {
   /** A retrieval (restore) has to be requested before content can be read. */
   retrievalRequired: boolean;
   retrievalTiers: readonly RetrievalTier[];
+  /** Typical longest wait per offered tier, in minutes (what an estimate is made from). */
+  retrievalMinutes?: Partial<Record<RetrievalTier, number>>;
   /** Largest object accepted, in bytes; null for no limit of the provider's own. */
   maxObjectSize: number | null;
   /** Whether deleting frees the object at once or a minimum billed storage period applies. */
@@ -55,13 +57,50 @@ export interface ProviderHealth {
   detail?: string;
 }
 
+/** Where a restore of one archived object stands, as the provider reports it. */
+export type RestoreState =
+  | { state: 'in-progress' }
+  /** The restored copy can be read until `expiresAt` (unknown when the provider does not say). */
+  | { state: 'ready'; expiresAt?: Date }
+  | { state: 'failed'; reason: string }
+  /** No restore is running and no restored copy exists (never asked, or the copy expired). */
+  | { state: 'none' };
+
+export interface StartedRestore {
+  /**
+   * What identifies this restore to the provider later (a vault job id; for S3, where the object
+   * itself carries the restore, the key).
+   */
+  handle: string;
+  /** `ready` when a restored copy already exists (e.g. S3 answered 200 to RestoreObject). */
+  status: RestoreState;
+}
+
+/**
+ * The operations of a provider whose objects must be restored before they can be read
+ * (capabilities.retrievalRequired). Starting a restore that is already running must not fail: S3
+ * shares it; a vault starts another (billed) job, which is why callers keep one active restore per
+ * file and ask again only when the provider reports none.
+ */
+export interface ArchiveRetrieval {
+  /** Asks the provider to restore an object; the copy stays readable for `days` where that is chosen. */
+  startRestore(key: string, tier: RetrievalTier, days: number): Promise<StartedRestore>;
+  restoreStatus(key: string, handle: string): Promise<RestoreState>;
+  /** Streams the restored copy (or an inclusive range of it). Throws RestoreNotReadyError when there is none. */
+  readRestored(key: string, handle: string, range?: ByteRange): Promise<ByteBody>;
+}
+
 export interface StorageProvider {
   readonly id: string;
   readonly capabilities: StorageCapabilities;
   /** Streams the body into a new object under a key the provider generates; hashes as it goes. */
   write(body: ByteBody, options: WriteOptions): Promise<WriteResult>;
-  /** Streams an object, or the inclusive byte range of it. Throws StoredObjectNotFoundError. */
+  /**
+   * Streams an object, or the inclusive byte range of it. Throws StoredObjectNotFoundError, and
+   * RestoreNotReadyError for an archived object with no restored copy.
+   */
   read(key: string, range?: ByteRange): Promise<ByteBody>;
+  /** Size and stored SHA-256 of an object, null when missing (vaults, which cannot tell, answer null too). */
   head(key: string): Promise<ObjectHead | null>;
   /** Idempotent: deleting a missing object succeeds. */
   delete(key: string): Promise<void>;
@@ -72,6 +111,8 @@ export interface StorageProvider {
    * it was. Answers null when there is no cheap way (e.g. another filesystem); callers then `write`.
    */
   importLocalFile?(path: string, facts: { size: number; sha256: string }): Promise<WriteResult | null>;
+  /** Present exactly when capabilities.retrievalRequired: how archived objects are brought back. */
+  readonly retrieval?: ArchiveRetrieval;
   /** Releases connections and timers when the service shuts down. */
   close?(): Promise<void>;
 }

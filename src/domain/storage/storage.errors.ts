@@ -23,3 +23,12 @@ export class UnknownStorageProviderError extends DomainError {
     super(`There is no storage provider "${providerId}".`, [{ field: 'provider', message: 'unknown provider' }]);
   }
 }
+
+/** The object is in archive storage and has no restored copy to read (never restored, or expired). */
+export class RestoreNotReadyError extends DomainError {
+  readonly kind = 'conflict' as const;
+  readonly code = 'restore-not-ready';
+  constructor(providerId: string, key: string) {
+    super(`Provider ${providerId} holds ${key} in archive storage with no restored copy.`);
+  }
+}

@@ -41,6 +41,22 @@ export interface AppConfig {
     s3?: S3ProviderConfig;
     /** The `backblaze-b2` provider: a B2 bucket through B2's S3-compatible API. */
     b2?: S3ProviderConfig;
+    /** `s3-deep-archive`: objects stored with StorageClass DEEP_ARCHIVE. */
+    deepArchive?: S3ProviderConfig;
+    /** `s3-flexible-retrieval`: objects stored with StorageClass GLACIER. */
+    flexibleRetrieval?: S3ProviderConfig;
+    /** `glacier-vault` (legacy): archives in an S3 Glacier vault. */
+    glacierVault?: GlacierVaultConfig;
+  };
+  retrieval: {
+    /** Days a restored copy stays readable unless the request asks otherwise. */
+    defaultDays: number;
+    /** First poll and base interval per tier; the interval grows ×1.5 per poll up to 4×. */
+    pollMs: { expedited: number; standard: number; bulk: number };
+    /** A restore still unfinished after this many times the tier's longest typical wait is failed. */
+    giveUpFactor: number;
+    /** How often overdue checks are re-scheduled (polls lost with Redis). */
+    sweepIntervalMs: number;
   };
   /** Requests per client IP to /auth/* within the window; guards passwords against guessing. */
   authRateLimit: { limit: number; windowSeconds: number };
@@ -67,6 +83,15 @@ export interface AppConfig {
   outboxRelayIntervalMs: number;
   queuePrefix: string;
   logLevel: string;
+}
+
+export interface GlacierVaultConfig {
+  vault: string;
+  region: string;
+  endpoint?: string;
+  /** `-` for the credentials' own account. */
+  accountId: string;
+  credentials?: { accessKeyId: string; secretAccessKey: string };
 }
 
 export interface S3ProviderConfig {
@@ -103,16 +128,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     const v = env[name];
     return v === undefined || v.trim() === '' ? undefined : v.trim();
   };
-  const int = (name: string, fallback: number, min: number, max: number): number => {
+  const numeric = (kind: 'an integer' | 'a number') => (name: string, fallback: number, min: number, max: number): number => {
     const raw = str(name);
     if (raw === undefined) return fallback;
     const n = Number(raw);
-    if (!Number.isInteger(n) || n < min || n > max) {
-      problems.push(`${name} must be an integer from ${min} to ${max}, got "${raw}"`);
+    if (!(kind === 'an integer' ? Number.isInteger(n) : Number.isFinite(n)) || n < min || n > max) {
+      problems.push(`${name} must be ${kind} from ${min} to ${max}, got "${raw}"`);
       return fallback;
     }
     return n;
   };
+  const int = numeric('an integer');
+  const num = numeric('a number');
   const bool = (name: string, fallback: boolean): boolean => {
     const raw = str(name)?.toLowerCase();
     if (raw === undefined) return fallback;
@@ -224,6 +251,32 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     endpoint: (region) => `https://s3.${region}.backblazeb2.com`,
     forcePathStyle: false,
   });
+  // The archive classes are the same adapter with another storage class, and their own bucket settings.
+  const awsDefaults = { region: 'us-east-1', forcePathStyle: false };
+  const deepArchive = s3Settings('s3-deep-archive', 'STORAGE_DEEP_ARCHIVE_', ['ACCESS_KEY_ID', 'SECRET_ACCESS_KEY'], awsDefaults);
+  const flexibleRetrieval = s3Settings('s3-flexible-retrieval', 'STORAGE_FLEXIBLE_RETRIEVAL_', ['ACCESS_KEY_ID', 'SECRET_ACCESS_KEY'], awsDefaults);
+  const vault = str('STORAGE_GLACIER_VAULT');
+  if (enabledProviders.includes('glacier-vault') && vault === undefined) problems.push('STORAGE_GLACIER_VAULT is required when STORAGE_PROVIDERS includes glacier-vault');
+  const glacierKeyId = str('STORAGE_GLACIER_ACCESS_KEY_ID');
+  const glacierSecret = env.STORAGE_GLACIER_SECRET_ACCESS_KEY || undefined;
+  if ((glacierKeyId === undefined) !== (glacierSecret === undefined)) problems.push('STORAGE_GLACIER_ACCESS_KEY_ID and STORAGE_GLACIER_SECRET_ACCESS_KEY must be set together');
+  const glacierVault: GlacierVaultConfig | undefined = vault === undefined ? undefined : {
+    vault,
+    region: str('STORAGE_GLACIER_REGION') ?? 'us-east-1',
+    endpoint: url('STORAGE_GLACIER_ENDPOINT', ['https:', 'http:']),
+    accountId: str('STORAGE_GLACIER_ACCOUNT_ID') ?? '-',
+    credentials: glacierKeyId && glacierSecret ? { accessKeyId: glacierKeyId, secretAccessKey: glacierSecret } : undefined,
+  };
+  const retrieval = {
+    defaultDays: int('RETRIEVAL_DAYS', 7, 1, 365),
+    pollMs: {
+      expedited: int('RETRIEVAL_POLL_EXPEDITED_MS', 60_000, 10, 86_400_000),
+      standard: int('RETRIEVAL_POLL_STANDARD_MS', 15 * 60_000, 10, 86_400_000),
+      bulk: int('RETRIEVAL_POLL_BULK_MS', 60 * 60_000, 10, 86_400_000),
+    },
+    giveUpFactor: num('RETRIEVAL_GIVE_UP_FACTOR', 4, 1e-9, 1000),
+    sweepIntervalMs: int('RETRIEVAL_SWEEP_INTERVAL_MS', 60_000, 100, 86_400_000),
+  };
 
   const adminEmail = str('ADMIN_EMAIL');
   const adminPassword = env.ADMIN_PASSWORD || undefined; // not trimmed: spaces may belong to a password
@@ -258,7 +311,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     admin: adminEmail && adminPassword ? { email: adminEmail, password: adminPassword } : undefined,
     maxFileSize,
-    storage: { defaultProvider, enabledProviders, rules, databasePoolMax: int('STORAGE_DATABASE_POOL_MAX', 10, 1, 200), s3, b2 },
+    storage: { defaultProvider, enabledProviders, rules, databasePoolMax: int('STORAGE_DATABASE_POOL_MAX', 10, 1, 200), s3, b2, deepArchive, flexibleRetrieval, glacierVault },
+    retrieval,
     authRateLimit: { limit: int('AUTH_RATE_LIMIT', 20, 1, 1_000_000), windowSeconds: int('AUTH_RATE_WINDOW', 60, 1, 86_400) },
     uploads,
     corsOrigins,

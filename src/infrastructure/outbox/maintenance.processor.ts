@@ -2,6 +2,7 @@ import { InjectQueue, Processor, WorkerHost } from '@nestjs/bullmq';
 import { Inject, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { Job, Queue } from 'bullmq';
+import { SweepRetrievalsCommand } from '../../application/retrievals';
 import { SweepUploadsCommand } from '../../application/uploads';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { JOBS, QUEUES } from '../jobs/queues';
@@ -32,6 +33,11 @@ export class MaintenanceProcessor extends WorkerHost implements OnApplicationBoo
       { every: this.config.uploads.sweepIntervalMs },
       { name: JOBS.uploadSweep, opts: { removeOnComplete: 100, removeOnFail: 100 } },
     );
+    await this.queue.upsertJobScheduler(
+      JOBS.retrievalSweep,
+      { every: this.config.retrieval.sweepIntervalMs },
+      { name: JOBS.retrievalSweep, opts: { removeOnComplete: 100, removeOnFail: 100 } },
+    );
   }
 
   async process(job: Job): Promise<unknown> {
@@ -40,6 +46,8 @@ export class MaintenanceProcessor extends WorkerHost implements OnApplicationBoo
         return { relayed: await this.relay.drain() };
       case JOBS.uploadSweep:
         return this.commands.execute(new SweepUploadsCommand());
+      case JOBS.retrievalSweep:
+        return this.commands.execute(new SweepRetrievalsCommand());
       default:
         this.logger.warn(`No handler for maintenance job "${job.name}"`);
         throw new Error(`Unknown maintenance job ${job.name}`);

@@ -3,6 +3,7 @@ import { Migrator } from '@mikro-orm/migrations';
 import { PostgreSqlDriver } from '@mikro-orm/postgresql';
 import { Migration20261123000000_initial } from './migrations/Migration20261123000000_initial';
 import { Migration20261123010000_outboxCommits } from './migrations/Migration20261123010000_outboxCommits';
+import { Migration20261201100000_retrievalRequests } from './migrations/Migration20261201100000_retrievalRequests';
 import { Migration20261201000000_uploadSessions } from './migrations/Migration20261201000000_uploadSessions';
 import { PERSISTENCE_SCHEMAS } from './schemas';
 
@@ -11,6 +12,7 @@ export const MIGRATIONS = [
   { name: 'Migration20261123000000_initial', class: Migration20261123000000_initial },
   { name: 'Migration20261123010000_outboxCommits', class: Migration20261123010000_outboxCommits },
   { name: 'Migration20261201000000_uploadSessions', class: Migration20261201000000_uploadSessions },
+  { name: 'Migration20261201100000_retrievalRequests', class: Migration20261201100000_retrievalRequests },
 ];
 
 export function buildOrmOptions(clientUrl: string): Options<PostgreSqlDriver> {

@@ -1,11 +1,25 @@
 import { StorageProvider } from '../../domain/storage';
 import { databaseProviderFactory } from './database/database.factory';
+import { glacierVaultProviderFactory } from './glacier-vault/glacier-vault.factory';
 import { localFsProviderFactory } from './local-fs/local-fs.factory';
-import { backblazeB2ProviderFactory, s3StandardProviderFactory } from './s3/s3-compatible.factories';
+import {
+  backblazeB2ProviderFactory,
+  s3DeepArchiveProviderFactory,
+  s3FlexibleRetrievalProviderFactory,
+  s3StandardProviderFactory,
+} from './s3/s3-compatible.factories';
 import { ProviderContext, StorageProviderFactory } from './shared/provider-config';
 
 /** Built-in providers by id. Later work adds cloud providers and plugin loading here. */
-export const BUILT_IN_PROVIDERS: StorageProviderFactory[] = [localFsProviderFactory, databaseProviderFactory, s3StandardProviderFactory, backblazeB2ProviderFactory];
+export const BUILT_IN_PROVIDERS: StorageProviderFactory[] = [
+  localFsProviderFactory,
+  databaseProviderFactory,
+  s3StandardProviderFactory,
+  backblazeB2ProviderFactory,
+  s3DeepArchiveProviderFactory,
+  s3FlexibleRetrievalProviderFactory,
+  glacierVaultProviderFactory,
+];
 
 export async function buildStorageProviders(context: ProviderContext): Promise<StorageProvider[]> {
   const { enabledProviders } = context.config.storage;

@@ -40,5 +40,44 @@ export const backblazeB2ProviderFactory: StorageProviderFactory = {
       id: 'backblaze-b2',
       ...settings('backblaze-b2', config.storage.b2, 'STORAGE_B2_BUCKET'),
       capabilities: { ...INSTANT, maxObjectSize: 10 * 1000 ** 4 }, // B2's large-file limit (10 TB)
+      objectTagging: false, // not in B2's S3 API: a computed SHA-256 is kept only in the database
+    }),
+};
+
+/** Archive classes: nothing is readable before a restore; early deletion is billed as if kept. */
+const ARCHIVE = {
+  instantAccess: false,
+  rangeReads: true, // once restored
+  retrievalRequired: true,
+  deletion: 'minimum-retention',
+  maxObjectSize: 5 * 1024 ** 4,
+} as const;
+
+/** `s3-deep-archive`: StorageClass DEEP_ARCHIVE; restores take about 12 h (standard) or 48 h (bulk). */
+export const s3DeepArchiveProviderFactory: StorageProviderFactory = {
+  id: 's3-deep-archive',
+  create: ({ config }) =>
+    new S3CompatibleProvider({
+      id: 's3-deep-archive',
+      ...settings('s3-deep-archive', config.storage.deepArchive, 'STORAGE_DEEP_ARCHIVE_BUCKET'),
+      storageClass: 'DEEP_ARCHIVE',
+      capabilities: { ...ARCHIVE, retrievalTiers: ['standard', 'bulk'], retrievalMinutes: { standard: 720, bulk: 2880 }, minimumStorageDays: 180 },
+    }),
+};
+
+/** `s3-flexible-retrieval`: StorageClass GLACIER; restores take minutes (expedited) to 12 h (bulk). */
+export const s3FlexibleRetrievalProviderFactory: StorageProviderFactory = {
+  id: 's3-flexible-retrieval',
+  create: ({ config }) =>
+    new S3CompatibleProvider({
+      id: 's3-flexible-retrieval',
+      ...settings('s3-flexible-retrieval', config.storage.flexibleRetrieval, 'STORAGE_FLEXIBLE_RETRIEVAL_BUCKET'),
+      storageClass: 'GLACIER',
+      capabilities: {
+        ...ARCHIVE,
+        retrievalTiers: ['expedited', 'standard', 'bulk'],
+        retrievalMinutes: { expedited: 5, standard: 300, bulk: 720 },
+        minimumStorageDays: 90,
+      },
     }),
 };

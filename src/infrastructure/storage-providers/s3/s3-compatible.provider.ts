@@ -1,21 +1,26 @@
 import {
   DeleteObjectCommand,
   GetObjectCommand,
+  GetObjectTaggingCommand,
   HeadBucketCommand,
   HeadObjectCommand,
+  PutObjectTaggingCommand,
   S3Client,
   S3ServiceException,
   StorageClass,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
+import { Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { ChecksumMismatchError, StorageLocation } from '../../../domain/file';
 import {
+  ArchiveRetrieval,
   ByteBody,
   ByteRange,
   ObjectHead,
   ProviderHealth,
+  RestoreNotReadyError,
   StorageCapabilities,
   StorageProvider,
   StoredObjectNotFoundError,
@@ -23,6 +28,7 @@ import {
   WriteResult,
 } from '../../../domain/storage';
 import { meter } from '../shared/metered-body';
+import { S3ArchiveRetrieval } from './s3-restore';
 
 export interface S3CompatibleOptions {
   id: string;
@@ -36,6 +42,12 @@ export interface S3CompatibleOptions {
   keyPrefix?: string;
   storageClass?: StorageClass;
   capabilities: StorageCapabilities;
+  /**
+   * The store supports object tagging (default true; B2's S3 API does not). A SHA-256 the client
+   * did not declare up front is then kept as the object's `sha256` tag once the upload is done:
+   * metadata cannot be added afterwards without a copy, and archive classes refuse that copy.
+   */
+  objectTagging?: boolean;
   /** Multipart part size; memory per upload is partSize × queueSize. */
   partSize?: number;
   queueSize?: number;
@@ -49,16 +61,22 @@ const SHA256_METADATA = 'sha256';
  * for AWS and every S3-compatible store; what differs (storage class, capabilities) is data.
  * Checksums are computed only when an operation requires them: several S3-compatible stores (B2,
  * older MinIO, s3rver) refuse or mangle the SDK's default aws-chunked checksum trailers. The
- * provider hashes the bytes itself (SHA-256) and keeps it as object metadata.
+ * provider hashes the bytes itself (SHA-256) and keeps it as object metadata (declared up front)
+ * or as an object tag (computed while streaming). For the archive classes (capabilities say a
+ * retrieval is required) it also offers the restore operations.
  */
 export class S3CompatibleProvider implements StorageProvider {
   readonly id: string;
   readonly capabilities: StorageCapabilities;
+  readonly retrieval?: ArchiveRetrieval;
   private readonly client: S3Client;
+  private readonly logger = new Logger('S3Provider');
+  private readonly tagsHashes: boolean;
 
   constructor(private readonly options: S3CompatibleOptions) {
     this.id = options.id;
     this.capabilities = options.capabilities;
+    this.tagsHashes = options.objectTagging ?? true;
     this.client = new S3Client({
       region: options.region,
       endpoint: options.endpoint,
@@ -68,6 +86,9 @@ export class S3CompatibleProvider implements StorageProvider {
       responseChecksumValidation: 'WHEN_REQUIRED',
       maxAttempts: 3,
     });
+    if (options.capabilities.retrievalRequired) {
+      this.retrieval = new S3ArchiveRetrieval({ providerId: this.id, client: this.client, bucket: options.bucket, read: (key, range) => this.read(key, range) });
+    }
   }
 
   async write(body: ByteBody, options: WriteOptions): Promise<WriteResult> {
@@ -115,6 +136,13 @@ export class S3CompatibleProvider implements StorageProvider {
       await this.delete(key);
       throw new ChecksumMismatchError(options.expectedSha256, sha256);
     }
+    if (!options.expectedSha256 && this.tagsHashes) {
+      // The hash also lives in the file's row, so a failed tag costs only head()'s sha256; the
+      // bytes are kept (deleting them again would be billed a minimum period on archive classes).
+      await this.client
+        .send(new PutObjectTaggingCommand({ Bucket: this.options.bucket, Key: key, Tagging: { TagSet: [{ Key: SHA256_METADATA, Value: sha256 }] } }))
+        .catch((error: Error) => this.logger.warn(`${this.id}: tagging ${key} with its SHA-256 failed: ${error.message}`));
+    }
     return { key, size, sha256 };
   }
 
@@ -132,6 +160,8 @@ export class S3CompatibleProvider implements StorageProvider {
       return slice(stream, { start: range.start - servedFrom, end: range.end - servedFrom });
     } catch (error) {
       if (isNotFound(error)) throw new StoredObjectNotFoundError(this.id, key);
+      // An archived object with no restored copy (never restored, or the copy expired).
+      if ((error as S3ServiceException)?.name === 'InvalidObjectState') throw new RestoreNotReadyError(this.id, key);
       throw error;
     }
   }
@@ -140,7 +170,11 @@ export class S3CompatibleProvider implements StorageProvider {
     this.assertKey(key);
     try {
       const res = await this.client.send(new HeadObjectCommand({ Bucket: this.options.bucket, Key: key }));
-      return { size: Number(res.ContentLength ?? 0), sha256: res.Metadata?.[SHA256_METADATA] };
+      const size = Number(res.ContentLength ?? 0);
+      const declared = res.Metadata?.[SHA256_METADATA];
+      if (declared || !this.tagsHashes) return { size, sha256: declared };
+      const tags = await this.client.send(new GetObjectTaggingCommand({ Bucket: this.options.bucket, Key: key }));
+      return { size, sha256: tags.TagSet?.find((t) => t.Key === SHA256_METADATA)?.Value };
     } catch (error) {
       if (isNotFound(error)) return null;
       throw error;

@@ -1,0 +1,21 @@
+import { Inject } from '@nestjs/common';
+import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { RETRIEVAL_REQUEST_REPOSITORY, RetrievalRequestRepository } from '../../../domain/retrieval';
+import { RetrievalProgress } from '../retrieval-progress';
+import { CheckRetrievalCommand } from './retrieval.commands';
+
+/** The poller's job: one look at one restore. A provider failure throws, so the job retries. */
+@CommandHandler(CheckRetrievalCommand)
+export class CheckRetrievalHandler implements ICommandHandler<CheckRetrievalCommand> {
+  constructor(
+    @Inject(RETRIEVAL_REQUEST_REPOSITORY) private readonly retrievals: RetrievalRequestRepository,
+    private readonly progress: RetrievalProgress,
+  ) {}
+
+  async execute({ retrievalId }: CheckRetrievalCommand): Promise<{ status: string; nextCheckInMs: number | null }> {
+    const request = await this.retrievals.findById(retrievalId);
+    if (!request) return { status: 'gone', nextCheckInMs: null }; // the file (and its requests) was purged
+    const nextCheckInMs = await this.progress.advance(request);
+    return { status: request.status, nextCheckInMs };
+  }
+}
