@@ -15,6 +15,7 @@
  *   BENCH_STRICT=1     --strict        exit 1 when a target is missed
  *   BENCH_TUS=0        --tus=0         skip the resumable-upload (tus) case
  *   BENCH_ONLY=tus     --only=tus      run only the tus case (plus what it needs)
+ *   BENCH_S3=0         --s3=0          skip the S3 adapter case (bench/s3-provider.js, against s3rver)
  *   BENCH_PG_URL       admin URL of the PostgreSQL server (postgres://postgres@127.0.0.1:5432/postgres)
  *   BENCH_REDIS_URL    redis://127.0.0.1:6379
  */
@@ -67,6 +68,7 @@ const opts = {
   keep: flag('BENCH_KEEP', 'keep'),
   strict: flag('BENCH_STRICT', 'strict'),
   tus: option('BENCH_TUS', 'tus', '1') !== '0',
+  s3: option('BENCH_S3', 's3', '1') !== '0',
   only: option('BENCH_ONLY', 'only', ''),
   // The production topology: API with RUN_WORKERS=false plus a `start:worker` process.
   splitWorker: flag('BENCH_SPLIT_WORKER', 'split-worker'),
@@ -817,6 +819,10 @@ async function main() {
     summary.targets.push(...tusSummary.targets);
   }
   for (const s of servers) mem.end[s.key] = await memorySnapshot(s, true);
+  if (opts.s3 && opts.only !== 'tus') {
+    log('\nS3 adapter');
+    report += (await require('./s3-provider').runS3Bench({ log })).report;
+  }
   log(`\n${report}`);
   log('Memory (MB) — RSS from /proc (file = mapped node binary and libraries), V8 from process.memoryUsage(); idle and end after a full GC');
   for (const [phase, label] of [['idle', 'idle after start'], ['afterLarge', 'after large files'], ['afterSmall', 'after small files'], ['end', 'at the end, after a full GC']]) {
