@@ -114,8 +114,9 @@ export class AppModule {
         useValue: {
           defaultDays: config.retrieval.defaultDays,
           schedule: new RetrievalSchedule({ pollMs: config.retrieval.pollMs, giveUpFactor: config.retrieval.giveUpFactor }),
-          // Late by more than a sweep period (and at least a minute in production) means lost.
-          overdueAfterMs: Math.min(60_000, config.retrieval.sweepIntervalMs),
+          // Late by two sweep periods means lost (a check runs in seconds; checks are claimed, so a
+          // sweep that re-schedules a slow one costs a status request at most).
+          overdueAfterMs: 2 * config.retrieval.sweepIntervalMs,
         } satisfies RetrievalSettings,
       },
       OutboxNotifier,

@@ -6,6 +6,7 @@ import { patternedBytes, patternedChunks } from '../support/patterned-bytes';
 import { LocalS3, startS3rver } from '../support/s3rver';
 import { S3Emulator, startS3Emulator } from '../support/s3-emulator';
 import { startTestApp, TestApp } from '../support/test-app';
+import { waitForRetrieval } from './retrieval-support';
 
 const MiB = 1024 * 1024;
 const BUCKET = 'flexstorage-archive';
@@ -43,16 +44,6 @@ async function streamedSha256(size: number, seed: number): Promise<string> {
   return hash.digest('hex');
 }
 
-async function waitForStatus(t: TestApp, token: string, id: string, wanted: string[], timeoutMs = 20_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const res = await api(t.baseUrl, 'GET', `/api/v1/retrievals/${id}`, token);
-    expect(res.status).toBe(200);
-    if (wanted.includes(res.body.status)) return res.body;
-    if (Date.now() > deadline) throw new Error(`retrieval ${id} still ${res.body.status} (wanted ${wanted.join('/')})`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describe('archive storage and retrieval in the running service (S3 archive classes)', () => {
   let s3: LocalS3;
@@ -124,10 +115,10 @@ describe('archive storage and retrieval in the running service (S3 archive class
       expect(pending.status).toBe(409);
       expect(pending.body.retrieval).toMatchObject({ id: asked.body.id, status: 'in-progress', href: `/api/v1/retrievals/${asked.body.id}` });
 
-      const ready = await waitForStatus(t, token, asked.body.id, ['ready', 'failed']);
+      const ready = await waitForRetrieval(t, token, asked.body.id, ['ready', 'failed']);
       expect(ready).toMatchObject({ status: 'ready', failureReason: null });
       expect(ready.checks).toBeGreaterThanOrEqual(1);
-      expect(new Date(ready.availableUntil).getTime()).toBeGreaterThan(Date.now());
+      expect(new Date(ready.availableUntil!).getTime()).toBeGreaterThan(Date.now());
 
       const whole = await download(t.baseUrl, `/api/v1/files/${file.id}/content`, token);
       expect(whole.status).toBe(200);
@@ -153,7 +144,7 @@ describe('archive storage and retrieval in the running service (S3 archive class
     const file = await uploadArchived(size, provider, `${tier}.bin`);
     const asked = await api(t.baseUrl, 'POST', `/api/v1/files/${file.id}/retrievals`, token, { tier });
     expect(asked.status).toBe(202);
-    expect(await waitForStatus(t, token, asked.body.id, ['ready', 'failed'])).toMatchObject({ status: 'ready', tier });
+    expect(await waitForRetrieval(t, token, asked.body.id, ['ready', 'failed'])).toMatchObject({ status: 'ready', tier });
     expect((await download(t.baseUrl, `/api/v1/files/${file.id}/content`, token)).sha256).toBe(file.sha256);
   });
 
@@ -189,12 +180,12 @@ describe('archive storage and retrieval in the running service (S3 archive class
   it('lets the restored copy expire: downloads are refused again, the request turns expired, and a new request restores anew', async () => {
     const file = await uploadArchived(2 * MiB, 's3-deep-archive', 'short-lived.bin');
     const asked = await api(t.baseUrl, 'POST', `/api/v1/files/${file.id}/retrievals`, token, { tier: 'standard' });
-    const ready = await waitForStatus(t, token, asked.body.id, ['ready']);
+    const ready = await waitForRetrieval(t, token, asked.body.id, ['ready']);
     expect((await download(t.baseUrl, `/api/v1/files/${file.id}/content`, token)).sha256).toBe(file.sha256);
-    const until = new Date(ready.availableUntil).getTime();
+    const until = new Date(ready.availableUntil!).getTime();
     expect(until).toBeLessThanOrEqual(Date.now() + COPY_MS + 1000);
 
-    const expired = await waitForStatus(t, token, asked.body.id, ['expired'], COPY_MS + 10_000);
+    const expired = await waitForRetrieval(t, token, asked.body.id, ['expired'], COPY_MS + 10_000);
     expect(expired.status).toBe('expired');
     const refused = await api(t.baseUrl, 'GET', `/api/v1/files/${file.id}/content`, token);
     expect(refused.status).toBe(409);
@@ -204,7 +195,7 @@ describe('archive storage and retrieval in the running service (S3 archive class
     expect(anew.status).toBe(202);
     expect(anew.body).toMatchObject({ shared: false, tier: 'bulk' });
     expect(anew.body.id).not.toBe(asked.body.id);
-    await waitForStatus(t, token, anew.body.id, ['ready']);
+    await waitForRetrieval(t, token, anew.body.id, ['ready']);
     expect((await download(t.baseUrl, `/api/v1/files/${file.id}/content`, token)).sha256).toBe(file.sha256);
   }, 60_000);
 
@@ -237,7 +228,7 @@ describe('archive storage and retrieval in the running service (S3 archive class
     const queue = new Queue('retrieval', { connection: { url: t.runtime.redisUrl }, prefix: t.config.queuePrefix });
     await queue.drain(true);
     await queue.close();
-    expect(await waitForStatus(t, token, asked.body.id, ['ready'], 20_000)).toMatchObject({ status: 'ready' });
+    expect(await waitForRetrieval(t, token, asked.body.id, ['ready'], 20_000)).toMatchObject({ status: 'ready' });
   });
 });
 
@@ -261,7 +252,7 @@ describe('a restore that never finishes', () => {
     const token = t.tokenFor('0196f000-0000-7000-8000-00000000a101');
     const up = await uploadMultipart(t.baseUrl, Buffer.alloc(1000, 3), 1000, { token, fields: { provider: 's3-flexible-retrieval' } });
     const asked = await api(t.baseUrl, 'POST', `/api/v1/files/${up.body.id}/retrievals`, token, { tier: 'expedited' });
-    const failed = await waitForStatus(t, token, asked.body.id, ['failed', 'ready'], 15_000);
+    const failed = await waitForRetrieval(t, token, asked.body.id, ['failed', 'ready'], 15_000);
     expect(failed.status).toBe('failed');
     expect(failed.failureReason).toMatch(/not ready by/);
     const again = await api(t.baseUrl, 'POST', `/api/v1/files/${up.body.id}/retrievals`, token, { tier: 'expedited' });

@@ -3,19 +3,11 @@ import { api, download, uploadMultipart } from '../support/http-client';
 import { GlacierEmulator, startGlacierEmulator } from '../support/glacier-emulator';
 import { patternedBytes, patternedChunks } from '../support/patterned-bytes';
 import { startTestApp, TestApp } from '../support/test-app';
+import { waitForRetrieval } from './retrieval-support';
 
 const MiB = 1024 * 1024;
 const VAULT = 'flexstorage-legacy';
 
-async function waitForStatus(t: TestApp, token: string, id: string, wanted: string[], timeoutMs = 20_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const res = await api(t.baseUrl, 'GET', `/api/v1/retrievals/${id}`, token);
-    if (wanted.includes(res.body.status)) return res.body;
-    if (Date.now() > deadline) throw new Error(`retrieval ${id} still ${res.body.status} (wanted ${wanted.join('/')})`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 /** The legacy vault provider in the running service: archive-retrieval jobs polled by DescribeJob. */
 describe('glacier-vault (legacy) in the running service', () => {
@@ -63,7 +55,7 @@ describe('glacier-vault (legacy) in the running service', () => {
     const asked = await api(t.baseUrl, 'POST', `/api/v1/files/${file.id}/retrievals`, token(), { tier: 'standard' });
     expect(asked.status).toBe(202);
     expect(asked.body.status).toBe('in-progress');
-    const ready = await waitForStatus(t, token(), asked.body.id, ['ready', 'failed']);
+    const ready = await waitForRetrieval(t, token(), asked.body.id, ['ready', 'failed']);
     expect(ready.status).toBe('ready');
 
     const whole = await download(t.baseUrl, `/api/v1/files/${file.id}/content`, token());
@@ -77,23 +69,23 @@ describe('glacier-vault (legacy) in the running service', () => {
   it.each(['expedited', 'standard', 'bulk'])('the %s tier reaches ready through the poller', async (tier) => {
     const file = await uploadToVault(123_457);
     const asked = await api(t.baseUrl, 'POST', `/api/v1/files/${file.id}/retrievals`, token(), { tier });
-    expect(await waitForStatus(t, token(), asked.body.id, ['ready', 'failed'])).toMatchObject({ status: 'ready', tier });
+    expect(await waitForRetrieval(t, token(), asked.body.id, ['ready', 'failed'])).toMatchObject({ status: 'ready', tier });
     expect((await download(t.baseUrl, `/api/v1/files/${file.id}/content`, token())).sha256).toBe(file.sha256);
   });
 
   it('notices when the job output is gone (AWS keeps it 24 h; here 4 s): the download is refused and the request turns expired', async () => {
     const file = await uploadToVault(5000);
     const asked = await api(t.baseUrl, 'POST', `/api/v1/files/${file.id}/retrievals`, token(), { tier: 'expedited' });
-    await waitForStatus(t, token(), asked.body.id, ['ready']);
+    await waitForRetrieval(t, token(), asked.body.id, ['ready']);
     expect((await download(t.baseUrl, `/api/v1/files/${file.id}/content`, token())).sha256).toBe(file.sha256);
     await new Promise((r) => setTimeout(r, 4_500));
     const refused = await api(t.baseUrl, 'GET', `/api/v1/files/${file.id}/content`, token());
     expect(refused.status).toBe(409);
     expect(refused.body.type).toMatch(/retrieval-required$/);
-    await waitForStatus(t, token(), asked.body.id, ['expired'], 10_000);
+    await waitForRetrieval(t, token(), asked.body.id, ['expired'], 10_000);
     const anew = await api(t.baseUrl, 'POST', `/api/v1/files/${file.id}/retrievals`, token(), { tier: 'expedited' });
     expect(anew.body.shared).toBe(false);
-    await waitForStatus(t, token(), anew.body.id, ['ready']);
+    await waitForRetrieval(t, token(), anew.body.id, ['ready']);
     expect((await download(t.baseUrl, `/api/v1/files/${file.id}/content`, token())).sha256).toBe(file.sha256);
   }, 40_000);
 });

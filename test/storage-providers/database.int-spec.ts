@@ -108,7 +108,7 @@ describe('DatabaseProvider', () => {
           first = false;
         }
       })();
-      await expect(reading).rejects.toThrow(/has no object/);
+      await expect(reading).rejects.toThrow(/stored bytes are missing/);
     } finally {
       await provider.close();
     }

@@ -17,17 +17,20 @@ export async function sendContent(req: Request, res: Response, content: FileCont
   const { file } = content;
   const size = file.size ?? 0;
   const etag = `"${file.sha256}"`;
-  res.setHeader('ETag', etag);
-  res.setHeader('Accept-Ranges', 'bytes');
-  res.setHeader('Cache-Control', 'private, no-cache');
-  res.setHeader('Last-Modified', new Date(file.updatedAt).toUTCString());
-  res.setHeader('X-Content-Type-Options', 'nosniff');
-  res.setHeader('Content-Security-Policy', "default-src 'none'; sandbox");
-  res.setHeader('Content-Type', file.mimeType);
-  const asInline = inline && INLINE_SAFE.test(file.mimeType);
-  res.setHeader('Content-Disposition', contentDisposition(file.name, { type: asInline ? 'inline' : 'attachment' }));
+  const fileHeaders = (): void => {
+    res.setHeader('ETag', etag);
+    res.setHeader('Accept-Ranges', 'bytes');
+    res.setHeader('Cache-Control', 'private, no-cache');
+    res.setHeader('Last-Modified', new Date(file.updatedAt).toUTCString());
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.setHeader('Content-Security-Policy', "default-src 'none'; sandbox");
+    res.setHeader('Content-Type', file.mimeType);
+    const asInline = inline && INLINE_SAFE.test(file.mimeType);
+    res.setHeader('Content-Disposition', contentDisposition(file.name, { type: asInline ? 'inline' : 'attachment' }));
+  };
 
   if (matchesEtag(req.headers['if-none-match'], etag)) {
+    fileHeaders();
     res.status(304).end();
     return;
   }
@@ -46,6 +49,10 @@ export async function sendContent(req: Request, res: Response, content: FileCont
     if (Array.isArray(parsed) && parsed.type === 'bytes' && parsed.length === 1) range = parsed[0];
   }
 
+  // Opened before any file header is set, so a refusal here (no restored copy, the provider down)
+  // answers as a plain problem, not as an attachment named like the file.
+  const body = req.method === 'HEAD' || size === 0 ? undefined : await content.open(range);
+  fileHeaders();
   if (range) {
     res.status(206);
     res.setHeader('Content-Range', `bytes ${range.start}-${range.end}/${size}`);
@@ -54,11 +61,10 @@ export async function sendContent(req: Request, res: Response, content: FileCont
     res.status(200);
     res.setHeader('Content-Length', String(size));
   }
-  if (req.method === 'HEAD' || size === 0) {
+  if (!body) {
     res.end();
     return;
   }
-  const body = await content.open(range);
   try {
     await pipeline(body, res);
   } catch (error) {

@@ -34,7 +34,9 @@ export class ProblemFilter implements ExceptionFilter {
     const res = http.getResponse<Response>();
     const problem = this.toProblem(error);
     problem.instance = req.originalUrl?.split('?')[0];
-    if (problem.status >= 500) this.logger.error(`${req.method} ${req.originalUrl}: ${(error as Error)?.stack ?? error}`);
+    // An expected outage (a provider down, Redis gone) is a warning; only the unexpected gets its stack logged.
+    if (problem.status >= 500 && error instanceof DomainError) this.logger.warn(`${req.method} ${req.originalUrl}: ${error.message}`);
+    else if (problem.status >= 500) this.logger.error(`${req.method} ${req.originalUrl}: ${(error as Error)?.stack ?? error}`);
 
     if (res.headersSent) {
       // A stream failed mid-body: the only honest signal left is to cut the connection.

@@ -53,7 +53,7 @@ export class FileIngestion {
 
   async ingest(request: IngestRequest): Promise<UploadFileResult> {
     const startedAt = this.clock.now();
-    const provider = await this.chooseProvider(request);
+    const provider = await this.avoidBilledDuplicate(request, await this.chooseProvider(request));
     const stored = await request.store(provider);
     try {
       if (request.expectedSha256 && request.expectedSha256.hex !== stored.sha256) {
@@ -92,6 +92,20 @@ export class FileIngestion {
       type = type.withChanges(trailing);
     }
     return File.create({ id: this.ids.next(), ownerId: request.ownerId, metadata, type, now });
+  }
+
+  /**
+   * A declared SHA-256 the owner already has, bound for storage with a minimum billed period: the
+   * bytes still have to arrive and be checked, but they go to a provider that frees them at once,
+   * since the duplicate's copy is dropped again (deleting it from Deep Archive would bill 180 days).
+   */
+  private async avoidBilledDuplicate(request: IngestRequest, chosen: StorageProvider): Promise<StorageProvider> {
+    if (!request.expectedSha256 || chosen.capabilities.deletion !== 'minimum-retention') return chosen;
+    if (!(await this.files.findLiveByOwnerAndHash(request.ownerId, request.expectedSha256.hex))) return chosen;
+    const cheap = (await this.providers.candidates()).find(
+      (c) => c.healthy && c.capabilities.deletion === 'immediate' && (c.capabilities.maxObjectSize ?? Infinity) >= (request.sizeHint ?? 0),
+    );
+    return cheap ? this.providers.get(cheap.id) : chosen;
   }
 
   private async chooseProvider(request: IngestRequest): Promise<StorageProvider> {

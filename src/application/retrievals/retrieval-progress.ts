@@ -1,62 +1,86 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
-import { ConcurrentModificationError } from '../../domain/file';
+import { Inject, Injectable } from '@nestjs/common';
+import { ConcurrentModificationError, FILE_REPOSITORY, FileRepository, UploadStatus } from '../../domain/file';
 import { RETRIEVAL_REQUEST_REPOSITORY, RetrievalRequest, RetrievalRequestRepository, RetrievalStatus } from '../../domain/retrieval';
-import { ArchiveRetrieval, RestoreState } from '../../domain/storage';
+import { ArchiveRetrieval, RestoreState, StoredObjectNotFoundError } from '../../domain/storage';
 import { CLOCK, Clock, RETRIEVAL_POLLS, RETRIEVAL_SETTINGS, RetrievalPolls, RetrievalSettings, STORAGE_PROVIDER_REGISTRY, StorageProviderRegistry } from '../ports';
 
 /**
  * Moves a retrieval request on by asking its provider: starts the restore if it never started (or
  * the provider forgot it), records where it stands, gives up once it is overdue, and schedules the
- * next look. Every step is idempotent, so a repeated or concurrent check does no harm.
+ * next look. Checks may run twice or at once (a poll and the sweep): asking where a restore stands
+ * is harmless, and starting one is claimed first (a saved version bump), so only one check asks the
+ * provider to start — a vault would bill every extra job.
  */
 @Injectable()
 export class RetrievalProgress {
-  private readonly logger = new Logger('Retrieval');
-
   constructor(
     @Inject(RETRIEVAL_REQUEST_REPOSITORY) private readonly retrievals: RetrievalRequestRepository,
+    @Inject(FILE_REPOSITORY) private readonly files: FileRepository,
     @Inject(STORAGE_PROVIDER_REGISTRY) private readonly providers: StorageProviderRegistry,
     @Inject(RETRIEVAL_SETTINGS) private readonly settings: RetrievalSettings,
     @Inject(RETRIEVAL_POLLS) private readonly polls: RetrievalPolls,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  /** Throws what the provider throws (unreachable, refused), after scheduling a retry. */
+  /**
+   * One check; answers the delay until the next (null when the request ended, or another check
+   * moved it on). A provider failure counts as a check that learned nothing: it is recorded, the
+   * next one scheduled, the give-up rule applied, and then the failure is thrown.
+   */
   async advance(request: RetrievalRequest): Promise<number | null> {
+    let failure: unknown;
     try {
-      await this.step(request);
+      failure = await this.step(request);
     } catch (error) {
-      if (error instanceof ConcurrentModificationError) return null; // another check moved it on
-      if (request.isActive(this.clock.now())) await this.scheduleNext(request).catch(() => undefined);
+      if (error instanceof ConcurrentModificationError) return null;
       throw error;
     }
-    return this.scheduleNext(request);
+    const delay = await this.scheduleNext(request);
+    if (failure) throw failure;
+    return delay;
   }
 
-  private async step(request: RetrievalRequest): Promise<void> {
+  /** Saves what it learned; answers the provider's failure, if any, for the caller to throw. */
+  private async step(request: RetrievalRequest): Promise<unknown> {
     const now = this.clock.now();
     const { key, providerId } = request.location;
     const retrieval = this.providers.has(providerId) ? this.providers.get(providerId).retrieval : undefined;
-    if (request.status === RetrievalStatus.Ready) {
+    const file = await this.files.findById(request.fileId);
+    let failure: unknown;
+    if (!file || file.isDeleted || file.status !== UploadStatus.Archived) {
+      // Nothing left to restore for (deleted, or no longer archived): stop before anything is billed.
+      if (request.status === RetrievalStatus.Ready) request.expire(now);
+      else request.fail('the file was deleted or is no longer archived', now);
+    } else if (request.status === RetrievalStatus.Ready) {
       // Past its time, or gone sooner than the provider said (a vault's job output, a copy S3 let go).
-      const gone = !request.canServe(now) || (retrieval && (await retrieval.restoreStatus(key, request.restoreHandle ?? key)).state !== 'ready');
+      // A provider that cannot be asked right now is given the benefit of the doubt until the copy's time is up.
+      const state = retrieval && request.canServe(now) ? await retrieval.restoreStatus(key, request.restoreHandle ?? key).catch(() => null) : null;
+      const gone = !request.canServe(now) || (state !== null && state.state !== 'ready');
       if (gone) request.expire(now);
     } else if (!retrieval) {
       request.fail(`provider ${providerId} cannot restore archived objects`, now);
-    } else if (request.status === RetrievalStatus.Requested) {
-      await this.start(request, retrieval);
-    } else if (request.status === RetrievalStatus.InProgress) {
-      const state = await retrieval.restoreStatus(key, request.restoreHandle ?? key);
-      // The provider has no restore for it (lost, or a vault job that expired unread): ask again.
-      if (state.state === 'none') await this.start(request, retrieval);
-      else this.apply(request, request.restoreHandle ?? key, state);
+    } else {
+      failure = await this.ask(request, retrieval).catch((error: unknown) => error);
+      if (failure instanceof StoredObjectNotFoundError) {
+        request.fail('the archived object no longer exists', this.clock.now());
+        failure = undefined;
+      }
+      this.giveUpIfOverdue(request);
     }
-    this.giveUpIfOverdue(request);
     await this.retrievals.save(request);
+    return failure;
   }
 
-  private async start(request: RetrievalRequest, retrieval: ArchiveRetrieval): Promise<void> {
-    const started = await retrieval.startRestore(request.location.key, request.tier, request.days);
+  /** Where the restore stands, starting it when there is none. */
+  private async ask(request: RetrievalRequest, retrieval: ArchiveRetrieval): Promise<void> {
+    const { key } = request.location;
+    const handle = request.restoreHandle ?? key;
+    this.planNextCheck(request);
+    const state = request.status === RetrievalStatus.InProgress ? await retrieval.restoreStatus(key, handle) : ({ state: 'none' } as const);
+    if (state.state !== 'none') return this.apply(request, handle, state);
+    // Claimed before the provider is asked: a concurrent check fails this save and stops here.
+    await this.retrievals.save(request);
+    const started = await retrieval.startRestore(key, request.tier, request.days);
     this.apply(request, started.handle, started.status);
   }
 
@@ -69,18 +93,19 @@ export class RetrievalProgress {
     else request.restoreStarted(handle, now);
   }
 
-  private giveUpIfOverdue(request: RetrievalRequest): void {
+  private planNextCheck(request: RetrievalRequest): void {
     const now = this.clock.now();
+    request.checked(now, new Date(now.getTime() + this.settings.schedule.nextDelayMs(request.tier, request.checks)));
+  }
+
+  private giveUpIfOverdue(request: RetrievalRequest): void {
     if (request.status !== RetrievalStatus.Requested && request.status !== RetrievalStatus.InProgress) return;
-    const provider = this.providers.has(request.location.providerId) ? this.providers.get(request.location.providerId) : undefined;
-    const typical = provider?.capabilities.retrievalMinutes?.[request.tier];
+    const typical = this.providers.has(request.location.providerId)
+      ? this.providers.get(request.location.providerId).capabilities.retrievalMinutes?.[request.tier]
+      : undefined;
     const giveUpAt = this.settings.schedule.giveUpAt(request.tier, typical, request.requestedAt);
-    if (now >= giveUpAt) {
-      request.fail(`the restore was not ready by ${giveUpAt.toISOString()}; request it again`, now);
-      return;
-    }
-    const delay = this.settings.schedule.nextDelayMs(request.tier, request.checks);
-    request.checked(now, new Date(now.getTime() + delay));
+    const now = this.clock.now();
+    if (now >= giveUpAt) request.fail(`the restore was not ready by ${giveUpAt.toISOString()}; request it again`, now);
   }
 
   /** The delay until the next check, scheduled; null when nothing is left to look at. */
@@ -89,7 +114,6 @@ export class RetrievalProgress {
     if (!at) return null; // ended: failed or expired
     const delay = Math.max(0, at.getTime() - this.clock.now().getTime());
     await this.polls.schedule(request.id, delay, `check-${request.checks}-${request.status}`);
-    this.logger.debug?.(`retrieval ${request.id} (${request.status}): next check in ${delay} ms`);
     return delay;
   }
 }

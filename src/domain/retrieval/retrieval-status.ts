@@ -9,6 +9,3 @@ export enum RetrievalStatus {
   Failed = 'failed',
 }
 
-export function isRetrievalStatus(value: string): value is RetrievalStatus {
-  return (Object.values(RetrievalStatus) as string[]).includes(value);
-}

@@ -3,8 +3,12 @@ import { DomainError } from '../shared';
 export class StoredObjectNotFoundError extends DomainError {
   readonly kind = 'not-found' as const;
   readonly code = 'stored-object-missing';
-  constructor(providerId: string, key: string) {
-    super(`Provider ${providerId} has no object ${key}.`);
+  constructor(
+    providerId: string,
+    /** Kept for logs; not in the message, which may reach a client. */
+    readonly key: string,
+  ) {
+    super(`The stored bytes are missing from provider ${providerId}.`);
   }
 }
 
@@ -30,5 +34,15 @@ export class RestoreNotReadyError extends DomainError {
   readonly code = 'restore-not-ready';
   constructor(providerId: string, key: string) {
     super(`Provider ${providerId} holds ${key} in archive storage with no restored copy.`);
+  }
+}
+
+/** The provider cannot be reached or is overloaded right now (network, 5xx, throttling): try again. */
+export class StorageUnavailableError extends DomainError {
+  readonly kind = 'unavailable' as const;
+  readonly code = 'storage-unavailable';
+  readonly retryAfterSeconds = 30;
+  constructor(providerId: string, reason: string) {
+    super(`Storage provider ${providerId} is unavailable right now (${reason}); try again shortly.`);
   }
 }

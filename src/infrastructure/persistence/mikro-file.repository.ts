@@ -35,7 +35,7 @@ export class MikroFileRepository implements FileRepository {
     return row ? FileMapper.toDomain(row) : null;
   }
 
-  private async findLiveByOwnerAndHash(ownerId: string, sha256: string): Promise<File | null> {
+  async findLiveByOwnerAndHash(ownerId: string, sha256: string): Promise<File | null> {
     const row = await this.em.fork().findOne(FileSchema, { ownerId, sha256, status: { $in: LIVE } });
     return row ? FileMapper.toDomain(row) : null;
   }

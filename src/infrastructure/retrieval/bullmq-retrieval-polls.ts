@@ -9,9 +9,10 @@ export interface RetrievalCheckData {
 }
 
 /**
- * Retrieval checks as delayed BullMQ jobs. The job id is the retrieval and the occasion, so a check
- * scheduled twice (a request and a poll racing, a restart) runs once. A failing check (provider
- * unreachable) is retried with exponential backoff and jitter; the sweep catches what is left.
+ * Retrieval checks as delayed BullMQ jobs. The job id is the retrieval and the occasion, so the same
+ * occasion scheduled twice (a request and a poll racing, a restart) runs once. One attempt per job:
+ * a check that fails has already recorded itself and scheduled the next (the tier's schedule, which
+ * grows, is the retry policy), and a check lost entirely is caught by the sweep.
  */
 @Injectable()
 export class BullmqRetrievalPolls implements RetrievalPolls {
@@ -24,8 +25,7 @@ export class BullmqRetrievalPolls implements RetrievalPolls {
       {
         jobId: `${retrievalId}-${occasion}`, // BullMQ refuses ":" in custom ids
         delay: delayMs,
-        attempts: 6,
-        backoff: { type: 'exponential', delay: 5_000, jitter: 0.5 },
+        attempts: 1,
         removeOnComplete: { count: 1_000 },
         removeOnFail: { count: 1_000 },
       },

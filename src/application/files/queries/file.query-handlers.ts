@@ -67,7 +67,8 @@ export class GetFileContentHandler implements IQueryHandler<GetFileContentQuery,
       } catch (error) {
         if (!(error instanceof RestoreNotReadyError)) throw error;
         // The provider let the copy go sooner than it said: a check now marks the request expired.
-        await this.polls.schedule(request.id, 0, `vanished-${request.checks}`).catch(() => undefined);
+        // One check per minute however many downloads notice it.
+        await this.polls.schedule(request.id, 0, `vanished-${Math.floor(this.clock.now().getTime() / 60_000)}`).catch(() => undefined);
         throw new RetrievalRequiredError(file.id, null);
       }
     };
