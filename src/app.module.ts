@@ -1,7 +1,7 @@
 import { MikroOrmModule } from '@mikro-orm/nestjs';
 import { BullModule } from '@nestjs/bullmq';
 import { DynamicModule, Module, Provider } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
+import { APP_FILTER, DiscoveryModule } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { PassportModule } from '@nestjs/passport';
 import { TerminusModule } from '@nestjs/terminus';
@@ -27,10 +27,8 @@ import { USER_EVENTS } from './domain/user';
 import { APP_CONFIG, AppConfig } from './infrastructure/config/app-config';
 import { RUNTIME, RuntimeSettings } from './infrastructure/config/runtime';
 import { AUTH_PROVIDERS } from './infrastructure/auth/auth.providers';
-import { QUEUES } from './infrastructure/jobs/queues';
+import { DEAD_LETTER_QUEUE, QUEUE_NAMES } from './infrastructure/jobs/queues';
 import { ManagedRedis, REDIS_CLIENT, redisOptionsFromUrl } from './infrastructure/jobs/redis.client';
-import { DomainEventsProcessor } from './infrastructure/outbox/domain-events.processor';
-import { MaintenanceProcessor } from './infrastructure/outbox/maintenance.processor';
 import { OutboxKick } from './infrastructure/outbox/outbox-kick';
 import { OutboxNotifier } from './infrastructure/outbox/outbox.notifier';
 import { OutboxRelay } from './infrastructure/outbox/outbox.relay';
@@ -39,11 +37,18 @@ import { buildOrmOptions } from './infrastructure/persistence/mikro-orm.options'
 import { MikroFileRepository } from './infrastructure/persistence/mikro-file.repository';
 import { MikroRetrievalRequestRepository } from './infrastructure/persistence/mikro-retrieval-request.repository';
 import { BullmqRetrievalPolls } from './infrastructure/retrieval/bullmq-retrieval-polls';
-import { RetrievalProcessor } from './infrastructure/retrieval/retrieval.processor';
 import { RetrievalsController } from './api/retrievals/retrievals.controller';
 import { RETRIEVAL_COMMAND_HANDLERS, RETRIEVAL_QUERY_HANDLERS, RETRIEVAL_SERVICES } from './application/retrievals';
 import { RETRIEVAL_EVENTS, RETRIEVAL_REQUEST_REPOSITORY, RetrievalSchedule } from './domain/retrieval';
 import { RETRIEVAL_POLLS, RETRIEVAL_SETTINGS, RetrievalSettings } from './application/ports';
+import { BullJobInspector } from './infrastructure/jobs/bull-job-inspector';
+import { DeadLetters } from './infrastructure/jobs/dead-letters';
+import { JOB_HANDLERS } from './infrastructure/jobs/job-handlers';
+import { JobRunner } from './infrastructure/jobs/job-runner';
+import { RecurringJobs } from './infrastructure/jobs/recurring-jobs';
+import { JOB_COMMAND_HANDLERS, JOB_QUERY_HANDLERS } from './application/jobs';
+import { JOB_INSPECTOR } from './application/ports';
+import { JobsAdminController, JobsController } from './api/jobs/jobs.controller';
 import { SqlFileReadModel } from './infrastructure/persistence/sql-file-read-model';
 import { buildStorageProviders } from './infrastructure/storage-providers/provider-catalog';
 import { InMemoryStorageProviderRegistry } from './infrastructure/storage-providers/storage-provider.registry';
@@ -131,11 +136,15 @@ export class AppModule {
       ...RETRIEVAL_SERVICES,
       ...RETRIEVAL_COMMAND_HANDLERS,
       ...RETRIEVAL_QUERY_HANDLERS,
+      DeadLetters,
+      { provide: JOB_INSPECTOR, useClass: BullJobInspector },
+      ...JOB_COMMAND_HANDLERS,
+      ...JOB_QUERY_HANDLERS,
     ];
     const api: Provider[] = options.api
       ? [...AUTH_PROVIDERS, { provide: APP_FILTER, useClass: ProblemFilter }, { provide: HTTP_SETTINGS, useValue: { publicUrl: config.publicUrl } satisfies HttpSettings }]
       : [];
-    const workers: Provider[] = options.workers ? [DomainEventsProcessor, MaintenanceProcessor, RetrievalProcessor] : [];
+    const workers: Provider[] = options.workers ? [...JOB_HANDLERS, JobRunner, RecurringJobs] : [];
 
     return {
       module: AppModule,
@@ -144,13 +153,26 @@ export class AppModule {
         MikroOrmModule.forRoot({ ...buildOrmOptions(runtime.databaseUrl), registerRequestContext: false }),
         CqrsModule.forRoot(),
         BullModule.forRoot({ connection: redisOptionsFromUrl(runtime.redisUrl), prefix: config.queuePrefix }),
-        BullModule.registerQueue({ name: QUEUES.domainEvents }, { name: QUEUES.maintenance }, { name: QUEUES.retrieval }),
+        // Each queue's retry policy: exponential backoff with ±50 % jitter; finished jobs kept a while for the status API.
+        BullModule.registerQueue(
+          ...QUEUE_NAMES.map((name) => ({
+            name,
+            defaultJobOptions: {
+              attempts: config.jobs.queues[name].attempts,
+              backoff: { type: 'exponential', delay: config.jobs.queues[name].backoffMs, jitter: 0.5 },
+              removeOnComplete: { age: 86_400, count: 10_000 },
+              removeOnFail: { age: 7 * 86_400 },
+            },
+          })),
+          { name: DEAD_LETTER_QUEUE },
+        ),
+        DiscoveryModule,
         PassportModule,
         // In-process counters: with several API instances each enforces the limit on its own.
         ThrottlerModule.forRoot([{ name: 'default', ttl: config.authRateLimit.windowSeconds * 1000, limit: config.authRateLimit.limit }]),
         TerminusModule,
       ],
-      controllers: options.api ? [AuthController, FilesController, UploadsController, RetrievalsController, HealthController] : [],
+      controllers: options.api ? [AuthController, FilesController, UploadsController, RetrievalsController, JobsController, JobsAdminController, HealthController] : [],
       providers: [...core, ...api, ...workers],
     };
   }

@@ -1,3 +1,4 @@
+import { PurgeDeletedFilesHandler } from './commands/purge-deleted-files.handler';
 import { DeleteFileHandler, RestoreFileHandler, UpdateFileMetadataHandler } from './commands/file-lifecycle.handlers';
 import { UploadFileHandler } from './commands/upload-file.handler';
 import { FileIngestion } from './file-ingestion';
@@ -10,5 +11,6 @@ export * from './file-view';
 export * from './queries/file-read-model';
 export * from './queries/file.queries';
 
-export const FILE_COMMAND_HANDLERS = [FileIngestion, UploadFileHandler, UpdateFileMetadataHandler, DeleteFileHandler, RestoreFileHandler];
+export const FILE_COMMAND_HANDLERS = [FileIngestion, UploadFileHandler, UpdateFileMetadataHandler, DeleteFileHandler, RestoreFileHandler, PurgeDeletedFilesHandler];
 export const FILE_QUERY_HANDLERS = [GetFileHandler, ListFilesHandler, GetFileContentHandler];
+export { PurgeDeletedFilesCommand } from './commands/purge-deleted-files.handler';

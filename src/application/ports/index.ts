@@ -7,3 +7,4 @@ export * from './upload-settings';
 export * from './upload-staging';
 export * from './retrieval-polls';
 export * from './retrieval-settings';
+export * from './job-inspector';

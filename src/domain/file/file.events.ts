@@ -39,6 +39,11 @@ export class FileRestored extends DomainEvent<{ ownerId: string }> {
   static override readonly eventName = 'file.restored';
 }
 
+/** Gone for good: its retention in the trash ran out; the bytes are removed after this. */
+export class FilePurged extends DomainEvent<{ ownerId: string; deletedAt: string }> {
+  static override readonly eventName = 'file.purged';
+}
+
 export const FILE_EVENTS = [
   FileCreated,
   FileUploadStarted,
@@ -48,4 +53,5 @@ export const FILE_EVENTS = [
   FileMetadataUpdated,
   FileDeleted,
   FileRestored,
+  FilePurged,
 ] as const;

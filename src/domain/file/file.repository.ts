@@ -10,6 +10,13 @@ export interface FileRepository {
    * already has a live file with the same hash, ConcurrentModificationError on a stale version.
    */
   save(file: File): Promise<void>;
+  /** Deleted files whose deletion is older than `before`, oldest first. */
+  findDeletedBefore(before: Date, limit: number): Promise<File[]>;
+  /**
+   * Deletes a purged file's row (its retrieval requests with it) and writes its events, at the
+   * version it was loaded at. False when it changed meanwhile (restored): then nothing happened.
+   */
+  purge(file: File): Promise<boolean>;
 }
 
 export const FILE_REPOSITORY = Symbol('FileRepository');

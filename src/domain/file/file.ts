@@ -8,6 +8,7 @@ import {
   FileCreated,
   FileDeleted,
   FileMetadataUpdated,
+  FilePurged,
   FileRestored,
   FileUploadCompleted,
   FileUploadFailed,
@@ -167,6 +168,13 @@ export class File extends AggregateRoot {
     this.state.statusBeforeDelete = null;
     this.state.deletedAt = null;
     this.record(new FileRestored(this.id, { ownerId: this.ownerId }, now.toISOString()));
+  }
+
+  /** Removes a file from the trash for good, once its retention has passed (the repository deletes the row). */
+  purge(retentionMs: number, now: Date): void {
+    if (!this.isDeleted || !this.state.deletedAt) throw new InvalidStateTransitionError(this.status, 'purged');
+    if (now.getTime() - this.state.deletedAt.getTime() < retentionMs) throw new InvalidStateTransitionError(this.status, 'purged (still within its retention)');
+    this.record(new FilePurged(this.id, { ownerId: this.ownerId, deletedAt: this.state.deletedAt.toISOString() }, now.toISOString()));
   }
 
   /** The location content is served from; only a completed file has readable content. */

@@ -81,8 +81,31 @@ export interface AppConfig {
   publicUrl?: string;
   runWorkers: boolean;
   outboxRelayIntervalMs: number;
+  jobs: JobsConfig;
   queuePrefix: string;
   logLevel: string;
+}
+
+export interface QueueConfig {
+  concurrency: number;
+  /** At most `max` jobs per `durationMs` on this queue (all workers together); null: no limit. */
+  rateLimit: { max: number; durationMs: number } | null;
+  /** A job running longer is aborted (its signal fires) and counts as a failed attempt. */
+  timeoutMs: number;
+  attempts: number;
+  /** First retry delay; each next one doubles, ±50 % jitter. */
+  backoffMs: number;
+}
+
+export interface JobsConfig {
+  queues: Record<string, QueueConfig>;
+  /** How long a worker's lock on a job lasts without renewal: a killed worker's job is picked up after it. */
+  lockDurationMs: number;
+  stalledIntervalMs: number;
+  /** Soft-deleted files are purged (row and bytes) this long after deletion. */
+  deletedRetentionDays: number;
+  /** Recurring jobs: `every:<ms>` or a cron expression, by job name. */
+  schedules: Record<string, string>;
 }
 
 export interface GlacierVaultConfig {
@@ -121,6 +144,17 @@ export function parseByteSize(value: string): number | undefined {
   const bytes = Math.floor(Number(m[1]) * unit);
   return Number.isSafeInteger(bytes) ? bytes : undefined;
 }
+
+/** Per-queue defaults; each can be changed with JOBS_<QUEUE>_CONCURRENCY, _RATE_MAX, _RATE_MS, _TIMEOUT_MS, _ATTEMPTS, _BACKOFF_MS. */
+const QUEUE_DEFAULTS: Record<string, Omit<QueueConfig, 'rateLimit'> & { rateLimit?: { max: number; durationMs: number } }> = {
+  'domain-events': { concurrency: 32, timeoutMs: 60_000, attempts: 8, backoffMs: 1_000 },
+  maintenance: { concurrency: 1, timeoutMs: 30 * 60_000, attempts: 3, backoffMs: 5_000 },
+  retrieval: { concurrency: 8, timeoutMs: 60_000, attempts: 1, backoffMs: 5_000 },
+  media: { concurrency: 2, timeoutMs: 5 * 60_000, attempts: 3, backoffMs: 5_000 },
+  webhooks: { concurrency: 16, timeoutMs: 30_000, attempts: 8, backoffMs: 10_000 },
+  redundancy: { concurrency: 2, timeoutMs: 60 * 60_000, attempts: 5, backoffMs: 30_000 },
+  diagnostics: { concurrency: 64, timeoutMs: 10 * 60_000, attempts: 3, backoffMs: 1_000 },
+};
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const problems: string[] = [];
@@ -318,10 +352,37 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     corsOrigins,
     publicUrl: url('PUBLIC_URL', ['https:', 'http:'])?.replace(/\/+$/, ''),
     runWorkers: bool('RUN_WORKERS', true),
+    jobs: {
+      queues: Object.fromEntries(
+        Object.entries(QUEUE_DEFAULTS).map(([name, d]) => {
+          const v = `JOBS_${name.toUpperCase().replace(/-/g, '_')}_`;
+          const max = int(`${v}RATE_MAX`, d.rateLimit?.max ?? 0, 0, 1_000_000);
+          return [name, {
+            concurrency: int(`${v}CONCURRENCY`, d.concurrency, 1, 1000),
+            rateLimit: max > 0 ? { max, durationMs: int(`${v}RATE_MS`, d.rateLimit?.durationMs ?? 1000, 1, 86_400_000) } : null,
+            timeoutMs: int(`${v}TIMEOUT_MS`, d.timeoutMs, 10, 86_400_000),
+            attempts: int(`${v}ATTEMPTS`, d.attempts, 1, 100),
+            backoffMs: int(`${v}BACKOFF_MS`, d.backoffMs, 1, 86_400_000),
+          } satisfies QueueConfig];
+        }),
+      ),
+      lockDurationMs: int('JOBS_LOCK_DURATION_MS', 30_000, 500, 600_000),
+      stalledIntervalMs: int('JOBS_STALLED_INTERVAL_MS', 30_000, 500, 600_000),
+      deletedRetentionDays: int('DELETED_RETENTION_DAYS', 30, 0, 3650),
+      schedules: {
+        'purge-deleted-files': str('SCHEDULE_PURGE_DELETED_FILES') ?? '0 3 * * *',
+        'redundancy-sweep': str('SCHEDULE_REDUNDANCY_SWEEP') ?? '30 3 * * *',
+      },
+    },
     outboxRelayIntervalMs: int('OUTBOX_RELAY_INTERVAL_MS', 1000, 50, 60_000),
     queuePrefix: str('QUEUE_PREFIX') ?? 'flexstorage',
     logLevel: str('LOG_LEVEL') ?? 'log',
   };
+  for (const [job, schedule] of Object.entries(config.jobs.schedules)) {
+    if (!/^every:\d+$/.test(schedule) && !/^\S+( \S+){4,5}$/.test(schedule)) {
+      problems.push(`SCHEDULE_${job.toUpperCase().replace(/-/g, '_')} must be a cron expression (5 or 6 fields) or every:<ms>, got "${schedule}"`);
+    }
+  }
   const external = config.externalJwt;
   if ((external.secret || external.publicKey || external.jwksUri) && !external.issuer) {
     problems.push('JWT_EXTERNAL_ISSUER is required when an external issuer key is configured');

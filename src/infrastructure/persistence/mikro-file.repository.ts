@@ -76,6 +76,25 @@ export class MikroFileRepository implements FileRepository {
     this.outbox.committed();
   }
 
+  async findDeletedBefore(before: Date, limit: number): Promise<File[]> {
+    const rows = await this.em.fork().find(FileSchema, { status: UploadStatus.Deleted, deletedAt: { $lt: before } }, { orderBy: { deletedAt: 'asc' }, limit });
+    return rows.map((r) => FileMapper.toDomain(r));
+  }
+
+  async purge(file: File): Promise<boolean> {
+    const events = this.outbox.insertWhere('file', file.peekEvents(), 'exists (select 1 from d)');
+    const result: { rows: { n: number }[] } = await this.em.getKnex().raw(
+      `with d as (delete from files where id = ? and version = ? and status = 'deleted' returning id)
+       ${events ? `, e as (${events.sql})` : ''}
+       select (select count(*) from d)::int as n`,
+      [file.id, file.version, ...(events?.bindings ?? [])] as never[],
+    );
+    const purged = result.rows[0].n === 1;
+    file.pullEvents();
+    if (purged && events) this.outbox.committed();
+    return purged;
+  }
+
   private async duplicateOf(record: FileRecord): Promise<Error> {
     const existing = record.sha256 ? await this.findLiveByOwnerAndHash(record.ownerId, record.sha256) : null;
     return existing ? new DuplicateActiveFileError(existing.id) : new ConcurrentModificationError(record.id);

@@ -1,0 +1,113 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  CancelJobCommand,
+  EnqueueDiagnosticJobCommand,
+  GetJobQuery,
+  ListDeadLettersQuery,
+  ListQueuesQuery,
+  ResolveDeadLetterCommand,
+  SetQueuePausedCommand,
+} from '../../application/jobs';
+import { Actor } from '../../domain/user/role';
+import { CurrentActor } from '../auth/current-actor.decorator';
+import { JwtAuthGuard } from '../auth/jwt-auth.guard';
+import { ApiProblemResponses } from '../problem/api-problem-responses';
+import { CancelJobResponse, DeadLetterPageResponse, DiagnosticJobRequest, JobResponse, ListDeadLettersRequest, QueueCountsResponse } from './job.dto';
+
+@ApiTags('jobs')
+@ApiBearerAuth()
+@ApiProblemResponses(401)
+@UseGuards(JwtAuthGuard)
+@Controller('jobs')
+export class JobsController {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly queries: QueryBus,
+  ) {}
+
+  @Get(':id')
+  @ApiOperation({ summary: 'A background job: state, progress, attempts, result or failure (yours; admins: all)' })
+  @ApiOkResponse({ type: JobResponse })
+  @ApiProblemResponses(404)
+  get(@CurrentActor() actor: Actor, @Param('id') id: string) {
+    return this.queries.execute(new GetJobQuery(actor, id));
+  }
+
+  @Delete(':id')
+  @ApiOperation({ summary: 'Cancel a job: a waiting one is removed, a running one is told to stop' })
+  @ApiOkResponse({ type: CancelJobResponse })
+  @ApiProblemResponses(404)
+  cancel(@CurrentActor() actor: Actor, @Param('id') id: string) {
+    return this.commands.execute(new CancelJobCommand(actor, id));
+  }
+}
+
+@ApiTags('admin')
+@ApiBearerAuth()
+@ApiProblemResponses(401, 403)
+@UseGuards(JwtAuthGuard)
+@Controller('admin')
+export class JobsAdminController {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly queries: QueryBus,
+  ) {}
+
+  @Get('queues')
+  @ApiOperation({ summary: 'Every queue with its job counts per state, and whether it is paused' })
+  @ApiOkResponse({ type: [QueueCountsResponse] })
+  queues(@CurrentActor() actor: Actor) {
+    return this.queries.execute(new ListQueuesQuery(actor));
+  }
+
+  @Post('queues/:name/pause')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Pause a queue (running jobs finish; no new ones start)' })
+  @ApiOkResponse({ type: QueueCountsResponse })
+  @ApiProblemResponses(404)
+  pause(@CurrentActor() actor: Actor, @Param('name') name: string) {
+    return this.commands.execute(new SetQueuePausedCommand(actor, name, true));
+  }
+
+  @Post('queues/:name/resume')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Resume a paused queue' })
+  @ApiOkResponse({ type: QueueCountsResponse })
+  @ApiProblemResponses(404)
+  resume(@CurrentActor() actor: Actor, @Param('name') name: string) {
+    return this.commands.execute(new SetQueuePausedCommand(actor, name, false));
+  }
+
+  @Get('dead-letters')
+  @ApiOperation({ summary: 'Jobs that failed their last attempt, with the reason' })
+  @ApiOkResponse({ type: DeadLetterPageResponse })
+  deadLetters(@CurrentActor() actor: Actor, @Query() q: ListDeadLettersRequest) {
+    return this.queries.execute(new ListDeadLettersQuery(actor, q.limit ?? 50, q.offset ?? 0));
+  }
+
+  @Post('dead-letters/:id/retry')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Run a dead-lettered job again on its queue (attempts start anew)' })
+  @ApiProblemResponses(404)
+  retry(@CurrentActor() actor: Actor, @Param('id') id: string) {
+    return this.commands.execute(new ResolveDeadLetterCommand(actor, id, 'retry'));
+  }
+
+  @Delete('dead-letters/:id')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Discard a dead letter' })
+  @ApiProblemResponses(404)
+  async discard(@CurrentActor() actor: Actor, @Param('id') id: string): Promise<void> {
+    await this.commands.execute(new ResolveDeadLetterCommand(actor, id, 'discard'));
+  }
+
+  @Post('jobs')
+  @ApiOperation({ summary: 'Diagnostics: enqueue a no-op or a sleep job, to see workers, progress, retries and cancellation at work' })
+  @ApiCreatedResponse({ type: JobResponse })
+  diagnostic(@CurrentActor() actor: Actor, @Body() body: DiagnosticJobRequest) {
+    const { name, ...data } = body;
+    return this.commands.execute(new EnqueueDiagnosticJobCommand(actor, name, data));
+  }
+}

@@ -1,0 +1,2 @@
+export * from './job.errors';
+export * from './job.handlers';

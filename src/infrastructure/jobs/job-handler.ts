@@ -1,0 +1,40 @@
+import { SetMetadata } from '@nestjs/common';
+import { QueueName } from './queues';
+
+/** What a running job may use: its abort signal (cancellation, timeout, shutdown) and progress. */
+export interface JobContext {
+  /** `<queue>.<job id>`, the id the job status API knows it by. */
+  ref: string;
+  attempt: number;
+  /** Fires when the job is cancelled, times out, or the worker shuts down; handlers stop then. */
+  signal: AbortSignal;
+  /** 0–100; shown by the job status API. */
+  progress(percent: number): Promise<void>;
+}
+
+/**
+ * A job handler: idempotent (a job may run again after a crash or a retry), throws on failure so
+ * the queue's retries and dead-lettering apply, and carries no state between jobs.
+ */
+export interface JobHandler<D = unknown> {
+  handle(data: D, context: JobContext): Promise<unknown>;
+}
+
+export const JOB_HANDLER = Symbol('JobHandler');
+
+export interface JobHandlerMeta {
+  queue: QueueName;
+  /** The job name, or '*' for every job of the queue (domain-events jobs are named after their first event). */
+  name: string;
+}
+
+/** Marks a provider as the handler of a job; JobRunner finds it and fails the start if a job has none. */
+export const HandlesJob = (queue: QueueName, name: string): ClassDecorator => SetMetadata(JOB_HANDLER, { queue, name } satisfies JobHandlerMeta);
+
+/** A failure that retrying cannot mend (a corrupt image, an unknown job): dead-lettered at once. */
+export class PermanentJobError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PermanentJobError';
+  }
+}

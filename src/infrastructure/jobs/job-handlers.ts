@@ -1,0 +1,131 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { CommandBus, EventBus } from '@nestjs/cqrs';
+import { PurgeDeletedFilesCommand } from '../../application/files';
+import { CheckRetrievalCommand, SweepRetrievalsCommand } from '../../application/retrievals';
+import { SweepUploadsCommand } from '../../application/uploads';
+import { DomainEventRegistry } from '../../domain/shared';
+import { StorageUnavailableError } from '../../domain/storage';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { OutboxRelay, RelayedBatchData } from '../outbox/outbox.relay';
+import { HandlesJob, JobContext, JobHandler, PermanentJobError } from './job-handler';
+import { JOBS, QUEUES } from './queues';
+
+// The jobs of this service, one small class each: they carry ids and plain data, and hand the work
+// to a command (or the relay), which is where the logic and its idempotence live.
+
+/** Relayed outbox rows back into event classes, published on the CQRS EventBus in order. */
+@Injectable()
+@HandlesJob(QUEUES.domainEvents, '*')
+export class DomainEventsJob implements JobHandler<RelayedBatchData> {
+  constructor(
+    private readonly eventBus: EventBus,
+    private readonly registry: DomainEventRegistry,
+  ) {}
+
+  async handle(data: RelayedBatchData): Promise<{ events: number }> {
+    // Resolve every class first: a batch is published whole or (on an unknown event) not at all.
+    const events = data.events.map(({ eventId, eventName, aggregateId, payload, occurredAt }) => {
+      const EventClass = this.registry.resolve(eventName);
+      // Retrying cannot help an event this build does not know; keep it visible as a dead letter.
+      if (!EventClass) throw new PermanentJobError(`No event class is registered for "${eventName}" (event ${eventId})`);
+      const event = new EventClass(aggregateId, payload, occurredAt);
+      event.eventId = eventId;
+      return event;
+    });
+    this.eventBus.publishAll(events);
+    return { events: events.length };
+  }
+}
+
+@Injectable()
+@HandlesJob(QUEUES.maintenance, JOBS.outboxRelay)
+export class OutboxRelayJob implements JobHandler {
+  constructor(private readonly relay: OutboxRelay) {}
+  async handle(): Promise<{ relayed: number }> {
+    return { relayed: await this.relay.drain() };
+  }
+}
+
+@Injectable()
+@HandlesJob(QUEUES.maintenance, JOBS.uploadSweep)
+export class UploadSweepJob implements JobHandler {
+  constructor(private readonly commands: CommandBus) {}
+  handle(): Promise<unknown> {
+    return this.commands.execute(new SweepUploadsCommand());
+  }
+}
+
+@Injectable()
+@HandlesJob(QUEUES.maintenance, JOBS.retrievalSweep)
+export class RetrievalSweepJob implements JobHandler {
+  constructor(private readonly commands: CommandBus) {}
+  handle(): Promise<unknown> {
+    return this.commands.execute(new SweepRetrievalsCommand());
+  }
+}
+
+@Injectable()
+@HandlesJob(QUEUES.maintenance, JOBS.purgeDeletedFiles)
+export class PurgeDeletedFilesJob implements JobHandler {
+  constructor(
+    private readonly commands: CommandBus,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+  handle(): Promise<unknown> {
+    return this.commands.execute(new PurgeDeletedFilesCommand(this.config.jobs.deletedRetentionDays * 86_400_000));
+  }
+}
+
+/** Scheduled now so deployments keep one registry; redundancy policies come with a later issue. */
+@Injectable()
+@HandlesJob(QUEUES.redundancy, JOBS.redundancySweep)
+export class RedundancySweepJob implements JobHandler {
+  async handle(): Promise<{ checked: number }> {
+    return { checked: 0 };
+  }
+}
+
+@Injectable()
+@HandlesJob(QUEUES.retrieval, JOBS.retrievalCheck)
+export class RetrievalCheckJob implements JobHandler<{ retrievalId: string }> {
+  constructor(private readonly commands: CommandBus) {}
+  async handle(data: { retrievalId: string }): Promise<unknown> {
+    try {
+      return await this.commands.execute(new CheckRetrievalCommand(data.retrievalId));
+    } catch (error) {
+      // Already recorded as a check and the next one scheduled: not a job failure to retry or dead-letter.
+      if (error instanceof StorageUnavailableError) return { deferred: error.message };
+      throw error;
+    }
+  }
+}
+
+@Injectable()
+@HandlesJob(QUEUES.diagnostics, JOBS.noop)
+export class NoopJob implements JobHandler {
+  async handle(): Promise<null> {
+    return null;
+  }
+}
+
+/** Sleeps `ms` in steps, reporting progress and stopping when its signal fires (cancel, timeout, shutdown). */
+@Injectable()
+@HandlesJob(QUEUES.diagnostics, JOBS.sleep)
+export class SleepJob implements JobHandler<{ ms: number; steps?: number; failTimes?: number }> {
+  async handle(data: { ms: number; steps?: number; failTimes?: number }, context: JobContext): Promise<{ slept: number }> {
+    if (data.failTimes && context.attempt <= data.failTimes) throw new Error(`failing on purpose (attempt ${context.attempt} of ${data.failTimes} to fail)`);
+    const steps = Math.max(1, Math.min(100, data.steps ?? 10));
+    for (let i = 1; i <= steps; i++) {
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(resolve, data.ms / steps);
+        context.signal.addEventListener('abort', () => (clearTimeout(timer), reject(context.signal.reason)), { once: true });
+      });
+      await context.progress((100 * i) / steps);
+    }
+    return { slept: data.ms };
+  }
+}
+
+export const JOB_HANDLERS = [
+  DomainEventsJob, OutboxRelayJob, UploadSweepJob, RetrievalSweepJob, PurgeDeletedFilesJob, RedundancySweepJob, RetrievalCheckJob, NoopJob, SleepJob,
+];

@@ -1,0 +1,142 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { DiscoveryService, Reflector } from '@nestjs/core';
+import { Job, UnrecoverableError, Worker } from 'bullmq';
+import Redis from 'ioredis';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { RUNTIME, RuntimeSettings } from '../config/runtime';
+import { DeadLetters } from './dead-letters';
+import { JOB_HANDLER, JobHandler, JobHandlerMeta, PermanentJobError } from './job-handler';
+import { JOBS, QUEUES, QueueName } from './queues';
+import { redisOptionsFromUrl } from './redis.client';
+
+/** Every job the service enqueues, by queue: the start fails if one has no handler. */
+export const REQUIRED_JOBS: readonly (readonly [QueueName, string])[] = [
+  [QUEUES.domainEvents, '*'],
+  [QUEUES.maintenance, JOBS.outboxRelay],
+  [QUEUES.maintenance, JOBS.uploadSweep],
+  [QUEUES.maintenance, JOBS.retrievalSweep],
+  [QUEUES.maintenance, JOBS.purgeDeletedFiles],
+  [QUEUES.redundancy, JOBS.redundancySweep],
+  [QUEUES.retrieval, JOBS.retrievalCheck],
+  [QUEUES.diagnostics, JOBS.noop],
+  [QUEUES.diagnostics, JOBS.sleep],
+];
+
+export class JobCancelledError extends Error {
+  constructor() {
+    super('cancelled');
+    this.name = 'JobCancelledError';
+  }
+}
+
+export class JobTimeoutError extends Error {
+  constructor(ms: number) {
+    super(`timed out after ${ms} ms`);
+    this.name = 'JobTimeoutError';
+  }
+}
+
+export const cancelChannel = (prefix: string) => `${prefix}:jobs:cancel`;
+
+/**
+ * Runs the workers: one BullMQ Worker per queue with that queue's concurrency, rate limit and
+ * timeout, dispatching each job to the handler found by @HandlesJob. A job's signal fires on
+ * cancellation (a message on Redis, from whichever instance took the DELETE), on timeout and when
+ * the worker shuts down. A job that failed its last attempt goes to the dead-letter queue.
+ */
+@Injectable()
+export class JobRunner implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('Jobs');
+  private readonly workers: Worker[] = [];
+  private readonly running = new Map<string, AbortController>();
+  private subscriber?: Redis;
+
+  constructor(
+    private readonly discovery: DiscoveryService,
+    private readonly reflector: Reflector,
+    private readonly deadLetters: DeadLetters,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(RUNTIME) private readonly runtime: RuntimeSettings,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    const handlers = this.findHandlers();
+    const missing = REQUIRED_JOBS.filter(([queue, name]) => !handlers.get(queue)?.has(name));
+    if (missing.length) throw new Error(`No handler for job(s): ${missing.map(([q, n]) => `${q}/${n}`).join(', ')}`);
+
+    this.subscriber = new Redis(redisOptionsFromUrl(this.runtime.redisUrl));
+    await this.subscriber.subscribe(cancelChannel(this.config.queuePrefix));
+    this.subscriber.on('message', (_channel, ref: string) => this.running.get(ref)?.abort(new JobCancelledError()));
+
+    for (const [queue, byName] of handlers) {
+      const settings = this.config.jobs.queues[queue];
+      const worker = new Worker(queue, (job) => this.run(queue, byName, job), {
+        connection: redisOptionsFromUrl(this.runtime.redisUrl),
+        prefix: this.config.queuePrefix,
+        concurrency: settings.concurrency,
+        limiter: settings.rateLimit ? { max: settings.rateLimit.max, duration: settings.rateLimit.durationMs } : undefined,
+        lockDuration: this.config.jobs.lockDurationMs,
+        stalledInterval: this.config.jobs.stalledIntervalMs,
+        maxStalledCount: 2,
+      });
+      worker.on('failed', (job, error) => void this.failed(queue, job, error));
+      worker.on('error', (error) => this.logger.warn(`worker ${queue}: ${error.message}`));
+      this.workers.push(worker);
+    }
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    // Graceful: running jobs finish (close waits for them); anything cut off is picked up again as stalled.
+    await Promise.all(this.workers.map((w) => w.close().catch(() => undefined)));
+    await this.subscriber?.quit().catch(() => undefined);
+  }
+
+  private async run(queue: QueueName, byName: Map<string, JobHandler>, job: Job): Promise<unknown> {
+    const handler = byName.get(job.name) ?? byName.get('*');
+    if (!handler) throw new UnrecoverableError(`no handler for job ${job.name}`);
+    const ref = `${queue}.${job.id}`;
+    const timeoutMs = this.config.jobs.queues[queue].timeoutMs;
+    const controller = new AbortController();
+    this.running.set(ref, controller);
+    const timer = setTimeout(() => controller.abort(new JobTimeoutError(timeoutMs)), timeoutMs);
+    const stopped = new Promise<never>((_, reject) => controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true }));
+    stopped.catch(() => undefined);
+    try {
+      const work = handler.handle(job.data, {
+        ref,
+        attempt: job.attemptsMade + 1,
+        signal: controller.signal,
+        progress: (percent) => job.updateProgress(Math.max(0, Math.min(100, Math.round(percent)))),
+      });
+      return await Promise.race([work, stopped]);
+    } catch (error) {
+      // Retrying cannot help a cancelled job or a permanent failure: fail it for good now.
+      if (error instanceof JobCancelledError || error instanceof PermanentJobError) throw new UnrecoverableError(error.message);
+      throw error;
+    } finally {
+      clearTimeout(timer);
+      this.running.delete(ref);
+    }
+  }
+
+  private async failed(queue: QueueName, job: Job | undefined, error: Error): Promise<void> {
+    if (!job) return;
+    const final = error.name === 'UnrecoverableError' || job.attemptsMade >= (job.opts.attempts ?? 1);
+    this.logger.warn(`job ${queue}.${job.id} (${job.name}) failed, attempt ${job.attemptsMade}${final ? ', final' : ''}: ${error.message}`);
+    if (!final || error.message === 'cancelled') return;
+    await this.deadLetters.add(queue, job, error).catch((e: Error) => this.logger.error(`dead-lettering ${queue}.${job.id}: ${e.message}`));
+  }
+
+  private findHandlers(): Map<QueueName, Map<string, JobHandler>> {
+    const found = new Map<QueueName, Map<string, JobHandler>>();
+    for (const wrapper of this.discovery.getProviders()) {
+      const meta = wrapper.metatype && this.reflector.get<JobHandlerMeta | undefined>(JOB_HANDLER, wrapper.metatype);
+      if (!meta || !wrapper.instance) continue;
+      const byName = found.get(meta.queue) ?? new Map<string, JobHandler>();
+      if (byName.has(meta.name)) throw new Error(`Two handlers for job ${meta.queue}/${meta.name}`);
+      byName.set(meta.name, wrapper.instance as JobHandler);
+      found.set(meta.queue, byName);
+    }
+    return found;
+  }
+}
