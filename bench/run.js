@@ -16,6 +16,8 @@
  *   BENCH_TUS=0        --tus=0         skip the resumable-upload (tus) case
  *   BENCH_ONLY=tus     --only=tus      run only the tus case (plus what it needs)
  *   BENCH_S3=0         --s3=0          skip the S3 adapter case (bench/s3-provider.js, against s3rver)
+ *   BENCH_JOBS_CASE=0  --jobs-case=0   skip the jobs case (bench/jobs.js: BENCH_JOBS no-op jobs, default 20000)
+ *   BENCH_ONLY=jobs|s3 --only=jobs     run only that case (plus what it needs)
  *   BENCH_PG_URL       admin URL of the PostgreSQL server (postgres://postgres@127.0.0.1:5432/postgres)
  *   BENCH_REDIS_URL    redis://127.0.0.1:6379
  */
@@ -69,6 +71,7 @@ const opts = {
   strict: flag('BENCH_STRICT', 'strict'),
   tus: option('BENCH_TUS', 'tus', '1') !== '0',
   s3: option('BENCH_S3', 's3', '1') !== '0',
+  jobs: option('BENCH_JOBS_CASE', 'jobs-case', '1') !== '0',
   only: option('BENCH_ONLY', 'only', ''),
   // The production topology: API with RUN_WORKERS=false plus a `start:worker` process.
   splitWorker: flag('BENCH_SPLIT_WORKER', 'split-worker'),
@@ -718,8 +721,9 @@ async function main() {
   const inputFile = path.join(tmp, 'large.bin');
   const size = opts.sizeMiB * MiB;
   const tGen = now();
-  const sha256 = await generateInput(inputFile, size);
-  log(`  generated ${inputFile} (${size} bytes, sha256 ${sha256.slice(0, 16)}…) in ${(now() - tGen).toFixed(1)} s`);
+  // The jobs and S3 cases bring their own inputs.
+  const sha256 = opts.only === 'jobs' || opts.only === 's3' ? '' : await generateInput(inputFile, size);
+  if (sha256) log(`  generated ${inputFile} (${size} bytes, sha256 ${sha256.slice(0, 16)}…) in ${(now() - tGen).toFixed(1)} s`);
   const input = { file: inputFile, size, sha256 };
 
   const [flexPort, barePort] = await Promise.all([freePort(), freePort()]);
@@ -790,7 +794,7 @@ async function main() {
   let up = { results: {} };
   let down = {};
   const small = {};
-  if (opts.only !== 'tus') {
+  if (!opts.only) {
     log('\nLarge file: upload');
     up = await profiled(servers, 'large-upload', () => largeUploadsWithOwners(servers, input));
     log('\nLarge file: download');
@@ -812,14 +816,20 @@ async function main() {
   }
 
   let tusSummary;
-  if (opts.tus || opts.only === 'tus') {
+  if (opts.only ? opts.only === 'tus' : opts.tus) {
     const helpers = { settleDisk, request, token, ResourceMeter, log, now, percentile, median, assertAlive, freePort, startServer, waitHealthy, stopServer, memory };
     tusSummary = await profiled(servers, 'tus', () => runTusBench(helpers, { flex, bare, input, opts, tmp }));
     report = [report, tusTable(tusSummary, input, opts)].filter(Boolean).join('\n');
     summary.targets.push(...tusSummary.targets);
   }
   for (const s of servers) mem.end[s.key] = await memorySnapshot(s, true);
-  if (opts.s3 && opts.only !== 'tus') {
+  if (opts.only ? opts.only === 'jobs' : opts.jobs) {
+    log('\nJobs');
+    const jobs = await require('./jobs').runJobsBench({ redisUrl: opts.redisUrl, queuePrefix, log });
+    report += jobs.report;
+    summary.targets.push(...jobs.targets);
+  }
+  if (opts.only ? opts.only === 's3' : opts.s3) {
     log('\nS3 adapter');
     report += (await require('./s3-provider').runS3Bench({ log })).report;
   }
