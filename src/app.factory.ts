@@ -7,6 +7,7 @@ import { problemValidationPipe } from './api/problem/validation.pipe';
 import { TUS_EXPOSED_HEADERS, TUS_REQUEST_HEADERS } from './api/uploads/tus-headers';
 import { tusMiddleware } from './api/uploads/tus.middleware';
 import { AppModule, AppModuleOptions } from './app.module';
+import { mountQueueDashboard } from './api/admin/queue-dashboard';
 
 export const API_PREFIX = 'api/v1';
 /** A connection that sends and receives nothing for this long is closed. */
@@ -49,6 +50,7 @@ export async function createHttpApp(options: AppModuleOptions): Promise<INestApp
     });
   }
   app.setGlobalPrefix(API_PREFIX, { exclude: [{ path: 'health', method: RequestMethod.GET }] });
+  mountQueueDashboard(app);
   app.useGlobalPipes(problemValidationPipe());
   app.enableShutdownHooks();
 

@@ -49,6 +49,8 @@ import { RecurringJobs } from './infrastructure/jobs/recurring-jobs';
 import { JOB_COMMAND_HANDLERS, JOB_QUERY_HANDLERS } from './application/jobs';
 import { JOB_INSPECTOR } from './application/ports';
 import { JobsAdminController, JobsController } from './api/jobs/jobs.controller';
+import { DashboardSessionController } from './api/admin/dashboard-session.controller';
+import { DashboardSessions } from './infrastructure/auth/dashboard-session';
 import { SqlFileReadModel } from './infrastructure/persistence/sql-file-read-model';
 import { buildStorageProviders } from './infrastructure/storage-providers/provider-catalog';
 import { InMemoryStorageProviderRegistry } from './infrastructure/storage-providers/storage-provider.registry';
@@ -142,7 +144,7 @@ export class AppModule {
       ...JOB_QUERY_HANDLERS,
     ];
     const api: Provider[] = options.api
-      ? [...AUTH_PROVIDERS, { provide: APP_FILTER, useClass: ProblemFilter }, { provide: HTTP_SETTINGS, useValue: { publicUrl: config.publicUrl } satisfies HttpSettings }]
+      ? [...AUTH_PROVIDERS, DashboardSessions, { provide: APP_FILTER, useClass: ProblemFilter }, { provide: HTTP_SETTINGS, useValue: { publicUrl: config.publicUrl } satisfies HttpSettings }]
       : [];
     const workers: Provider[] = options.workers ? [...JOB_HANDLERS, JobRunner, RecurringJobs] : [];
 
@@ -172,7 +174,7 @@ export class AppModule {
         ThrottlerModule.forRoot([{ name: 'default', ttl: config.authRateLimit.windowSeconds * 1000, limit: config.authRateLimit.limit }]),
         TerminusModule,
       ],
-      controllers: options.api ? [AuthController, FilesController, UploadsController, RetrievalsController, JobsController, JobsAdminController, HealthController] : [],
+      controllers: options.api ? [AuthController, FilesController, UploadsController, RetrievalsController, JobsController, JobsAdminController, DashboardSessionController, HealthController] : [],
       providers: [...core, ...api, ...workers],
     };
   }

@@ -24,8 +24,11 @@ export class HealthController {
       () => this.db.pingCheck('database', { timeout: 3000 }),
       async () => {
         const indicator = this.indicators.check('redis');
+        // The shared client queues commands while disconnected (workers must ride out a restart),
+        // so a probe asks whether it is connected first and never waits more than a second.
+        if (this.redis.status !== 'ready') return indicator.down({ message: `not connected (${this.redis.status})` });
         try {
-          await this.redis.ping();
+          await Promise.race([this.redis.ping(), new Promise((_, reject) => setTimeout(() => reject(new Error('no answer within 1 s')), 1000).unref())]);
           return indicator.up();
         } catch (e) {
           return indicator.down({ message: (e as Error).message });

@@ -9,6 +9,8 @@ export class JobResponse {
   @ApiProperty({ enum: ['waiting', 'delayed', 'prioritized', 'active', 'completed', 'failed', 'waiting-children', 'unknown'] }) state!: string;
   @ApiProperty({ minimum: 0, maximum: 100 }) progress!: number;
   @ApiProperty() attemptsMade!: number;
+  @ApiProperty({ description: 'Times a worker took it up (more than attemptsMade after a worker died holding it)' }) attemptsStarted!: number;
+  @ApiProperty() stalledCount!: number;
   @ApiProperty() maxAttempts!: number;
   @ApiProperty({ nullable: true, description: 'What the job returned, once completed.' }) result!: unknown;
   @ApiProperty({ nullable: true, type: String }) failedReason!: string | null;

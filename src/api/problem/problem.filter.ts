@@ -79,7 +79,13 @@ export class ProblemFilter implements ExceptionFilter {
       const body = error.getResponse();
       const message = typeof body === 'string' ? body : (body as { message?: unknown }).message;
       const detail = Array.isArray(message) ? message.join('; ') : typeof message === 'string' ? message : error.message;
-      return { type: problemType(slug(titleFor(status))), title: titleFor(status), status, detail };
+      const problem: ProblemDetails = { type: problemType(slug(titleFor(status))), title: titleFor(status), status, detail };
+      // A failed health check (terminus) keeps its report of what is down.
+      if (typeof body === 'object' && body && 'details' in body) {
+        problem.detail = 'A dependency is down; see details.';
+        problem.details = (body as { details: unknown }).details;
+      }
+      return problem;
     }
     if (isBodyParserError(error)) {
       // body-parser knows best: 400 malformed JSON, 413 too large, 415 unsupported charset.

@@ -8,6 +8,9 @@ export interface JobView {
   /** 0–100. */
   progress: number;
   attemptsMade: number;
+  /** Times a worker took it up; more than attemptsMade when a worker died holding it (a stall). */
+  attemptsStarted: number;
+  stalledCount: number;
   maxAttempts: number;
   result: unknown;
   failedReason: string | null;

@@ -117,6 +117,8 @@ export class BullJobInspector implements JobInspector {
       state,
       progress: typeof job.progress === 'number' ? job.progress : 0,
       attemptsMade: job.attemptsMade,
+      attemptsStarted: job.attemptsStarted ?? 0,
+      stalledCount: job.stalledCounter ?? 0,
       maxAttempts: job.opts.attempts ?? 1,
       result: job.returnvalue ?? null,
       failedReason: job.failedReason || null,

@@ -39,10 +39,26 @@ export class RecurringJobs implements OnApplicationBootstrap {
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    for (const job of recurringJobs(this.config)) {
-      const queue = this.moduleRef.get<Queue>(getQueueToken(job.queue), { strict: false });
-      await queue.upsertJobScheduler(job.id, repeatOf(job.schedule), { name: job.id, opts: { removeOnComplete: 100, removeOnFail: 100 } });
-    }
+    await this.scheduleAll();
     this.logger.log(`recurring jobs scheduled: ${recurringJobs(this.config).map((j) => `${j.id} (${j.schedule})`).join(', ')}`);
+    // A Redis restarted without its data has forgotten the schedules: upsert them again (by id, so
+    // idempotent) whenever the connection comes back.
+    const client = await this.queue(QUEUES.maintenance).client;
+    let first = true;
+    client.on('ready', () => {
+      if (first) return void (first = false);
+      this.scheduleAll().catch((e: Error) => this.logger.warn(`re-scheduling recurring jobs: ${e.message}`));
+    });
+    if (client.status === 'ready') first = false;
+  }
+
+  private async scheduleAll(): Promise<void> {
+    for (const job of recurringJobs(this.config)) {
+      await this.queue(job.queue).upsertJobScheduler(job.id, repeatOf(job.schedule), { name: job.id, opts: { removeOnComplete: 100, removeOnFail: 100 } });
+    }
+  }
+
+  private queue(name: QueueName): Queue {
+    return this.moduleRef.get<Queue>(getQueueToken(name), { strict: false });
   }
 }
