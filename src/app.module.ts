@@ -1,6 +1,6 @@
 import { MikroOrmModule } from '@mikro-orm/nestjs';
 import { BullModule } from '@nestjs/bullmq';
-import { DynamicModule, Module, Provider } from '@nestjs/common';
+import { DynamicModule, Module, Provider, Type } from '@nestjs/common';
 import { APP_FILTER, DiscoveryModule } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { PassportModule } from '@nestjs/passport';
@@ -47,7 +47,7 @@ import { JOB_HANDLERS } from './infrastructure/jobs/job-handlers';
 import { JobRunner } from './infrastructure/jobs/job-runner';
 import { RecurringJobs } from './infrastructure/jobs/recurring-jobs';
 import { JOB_COMMAND_HANDLERS, JOB_QUERY_HANDLERS } from './application/jobs';
-import { JOB_INSPECTOR } from './application/ports';
+import { DOMAIN_EVENT_SUBSCRIBERS, DomainEventSubscriber, JOB_INSPECTOR } from './application/ports';
 import { JobsAdminController, JobsController } from './api/jobs/jobs.controller';
 import { DashboardSessionController } from './api/admin/dashboard-session.controller';
 import { DashboardSessions } from './infrastructure/auth/dashboard-session';
@@ -69,6 +69,9 @@ export interface AppModuleOptions {
  * The composition root. `npm start` builds it with api and workers, `start:worker` with workers
  * only, so the two scale separately.
  */
+/** Classes implementing DomainEventSubscriber (thumbnails, webhooks, live events add theirs). */
+const EVENT_SUBSCRIBER_CLASSES: Type<DomainEventSubscriber>[] = [];
+
 @Module({})
 export class AppModule {
   static register(options: AppModuleOptions): DynamicModule {
@@ -140,6 +143,9 @@ export class AppModule {
       ...RETRIEVAL_QUERY_HANDLERS,
       DeadLetters,
       { provide: JOB_INSPECTOR, useClass: BullJobInspector },
+      // Reliable reactions to domain events (awaited by the domain-events job); features add theirs here.
+      { provide: DOMAIN_EVENT_SUBSCRIBERS, useFactory: (...subscribers: DomainEventSubscriber[]) => subscribers, inject: [...EVENT_SUBSCRIBER_CLASSES] },
+      ...EVENT_SUBSCRIBER_CLASSES,
       ...JOB_COMMAND_HANDLERS,
       ...JOB_QUERY_HANDLERS,
     ];

@@ -8,3 +8,4 @@ export * from './upload-staging';
 export * from './retrieval-polls';
 export * from './retrieval-settings';
 export * from './job-inspector';
+export * from './domain-event-subscriber';

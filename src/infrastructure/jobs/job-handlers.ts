@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CommandBus, EventBus } from '@nestjs/cqrs';
 import { PurgeDeletedFilesCommand } from '../../application/files';
+import { DOMAIN_EVENT_SUBSCRIBERS, DomainEventSubscriber } from '../../application/ports';
 import { CheckRetrievalCommand, SweepRetrievalsCommand } from '../../application/retrievals';
 import { SweepUploadsCommand } from '../../application/uploads';
 import { DomainEventRegistry } from '../../domain/shared';
@@ -13,13 +14,17 @@ import { JOBS, QUEUES } from './queues';
 // The jobs of this service, one small class each: they carry ids and plain data, and hand the work
 // to a command (or the relay), which is where the logic and its idempotence live.
 
-/** Relayed outbox rows back into event classes, published on the CQRS EventBus in order. */
+/**
+ * Relayed outbox rows back into event classes: each event goes to the subscribers that want it
+ * (awaited, in order: a failure retries the batch), then the batch is published on the CQRS EventBus.
+ */
 @Injectable()
 @HandlesJob(QUEUES.domainEvents, '*')
 export class DomainEventsJob implements JobHandler<RelayedBatchData> {
   constructor(
     private readonly eventBus: EventBus,
     private readonly registry: DomainEventRegistry,
+    @Inject(DOMAIN_EVENT_SUBSCRIBERS) private readonly subscribers: DomainEventSubscriber[],
   ) {}
 
   async handle(data: RelayedBatchData): Promise<{ events: number }> {
@@ -32,6 +37,9 @@ export class DomainEventsJob implements JobHandler<RelayedBatchData> {
       event.eventId = eventId;
       return event;
     });
+    for (const event of events) {
+      for (const subscriber of this.subscribers) if (subscriber.events.includes(event.eventName)) await subscriber.handle(event);
+    }
     this.eventBus.publishAll(events);
     return { events: events.length };
   }
