@@ -1,4 +1,4 @@
-import { INestApplication, Logger, LogLevel, RequestMethod } from '@nestjs/common';
+import { INestApplication, Logger, RequestMethod } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import type { Server } from 'node:http';
@@ -8,24 +8,19 @@ import { TUS_EXPOSED_HEADERS, TUS_REQUEST_HEADERS } from './api/uploads/tus-head
 import { tusMiddleware } from './api/uploads/tus.middleware';
 import { AppModule, AppModuleOptions } from './app.module';
 import { mountQueueDashboard } from './api/admin/queue-dashboard';
+import { Logger as PinoNestLogger } from 'nestjs-pino';
+import { httpMetrics } from './infrastructure/observability/http-metrics.middleware';
+import { Metrics } from './infrastructure/observability/metrics';
 
 export const API_PREFIX = 'api/v1';
 /** A connection that sends and receives nothing for this long is closed. */
 export const HTTP_IDLE_TIMEOUT_MS = 120_000;
 
-const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
-
-export function logLevels(level: string): LogLevel[] {
-  const i = LEVELS.indexOf(level as LogLevel);
-  return LEVELS.slice(0, i < 0 ? 4 : i + 1);
-}
-
 /** Builds the HTTP application exactly as `npm start` runs it; tests use the same function. */
 export async function createHttpApp(options: AppModuleOptions): Promise<INestApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.register(options), {
-    logger: logLevels(options.config.logLevel),
-    bodyParser: true,
-  });
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.register(options), { bufferLogs: true, bodyParser: true });
+  app.useLogger(app.get(PinoNestLogger));
+  app.use(httpMetrics(app.get(Metrics)));
   app.disable('x-powered-by');
   const server = app.getHttpServer() as Server;
   // Node cuts any request after 5 minutes by default: a large upload over a phone network (or one
@@ -49,7 +44,7 @@ export async function createHttpApp(options: AppModuleOptions): Promise<INestApp
       maxAge: 86_400,
     });
   }
-  app.setGlobalPrefix(API_PREFIX, { exclude: [{ path: 'health', method: RequestMethod.GET }] });
+  app.setGlobalPrefix(API_PREFIX, { exclude: [{ path: 'health', method: RequestMethod.GET }, { path: 'metrics', method: RequestMethod.GET }] });
   mountQueueDashboard(app);
   app.useGlobalPipes(problemValidationPipe());
   app.enableShutdownHooks();
@@ -68,9 +63,8 @@ export async function createHttpApp(options: AppModuleOptions): Promise<INestApp
 }
 
 export async function createWorkerApp(options: AppModuleOptions): Promise<INestApplication> {
-  const app = await NestFactory.createApplicationContext(AppModule.register({ ...options, api: false, workers: true }), {
-    logger: logLevels(options.config.logLevel),
-  });
+  const app = await NestFactory.createApplicationContext(AppModule.register({ ...options, api: false, workers: true }), { bufferLogs: true });
+  app.useLogger(app.get(PinoNestLogger));
   app.enableShutdownHooks();
   new Logger('Worker').log('Workers started');
   return app as unknown as INestApplication;

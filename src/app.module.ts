@@ -51,6 +51,12 @@ import { DOMAIN_EVENT_SUBSCRIBERS, DomainEventSubscriber, JOB_INSPECTOR } from '
 import { JobsAdminController, JobsController } from './api/jobs/jobs.controller';
 import { DashboardSessionController } from './api/admin/dashboard-session.controller';
 import { DashboardSessions } from './infrastructure/auth/dashboard-session';
+import { LoggerModule } from 'nestjs-pino';
+import { MetricsController } from './api/health/metrics.controller';
+import { loggingParams } from './infrastructure/observability/logging';
+import { Metrics } from './infrastructure/observability/metrics';
+import { QueueMetrics } from './infrastructure/observability/queue-metrics';
+import { QueueHealthCheck } from './infrastructure/jobs/queue-health';
 import { SqlFileReadModel } from './infrastructure/persistence/sql-file-read-model';
 import { buildStorageProviders } from './infrastructure/storage-providers/provider-catalog';
 import { InMemoryStorageProviderRegistry } from './infrastructure/storage-providers/storage-provider.registry';
@@ -78,6 +84,8 @@ export class AppModule {
     const { config, runtime } = options;
     const core: Provider[] = [
       { provide: APP_CONFIG, useValue: config },
+      { provide: Metrics, useValue: new Metrics() },
+      QueueMetrics,
       { provide: RUNTIME, useValue: runtime },
       { provide: CLOCK, useClass: SystemClock },
       { provide: ID_GENERATOR, useClass: UuidV7Generator },
@@ -142,6 +150,7 @@ export class AppModule {
       ...RETRIEVAL_COMMAND_HANDLERS,
       ...RETRIEVAL_QUERY_HANDLERS,
       DeadLetters,
+      QueueHealthCheck,
       { provide: JOB_INSPECTOR, useClass: BullJobInspector },
       // Reliable reactions to domain events (awaited by the domain-events job); features add theirs here.
       { provide: DOMAIN_EVENT_SUBSCRIBERS, useFactory: (...subscribers: DomainEventSubscriber[]) => subscribers, inject: [...EVENT_SUBSCRIBER_CLASSES] },
@@ -159,6 +168,7 @@ export class AppModule {
       imports: [
         // Repositories fork the EntityManager per call, so no per-request context (and no async-hooks cost).
         MikroOrmModule.forRoot({ ...buildOrmOptions(runtime.databaseUrl), registerRequestContext: false }),
+        LoggerModule.forRoot(loggingParams(config)),
         CqrsModule.forRoot(),
         BullModule.forRoot({ connection: redisOptionsFromUrl(runtime.redisUrl), prefix: config.queuePrefix }),
         // Each queue's retry policy: exponential backoff with ±50 % jitter; finished jobs kept a while for the status API.
@@ -180,7 +190,7 @@ export class AppModule {
         ThrottlerModule.forRoot([{ name: 'default', ttl: config.authRateLimit.windowSeconds * 1000, limit: config.authRateLimit.limit }]),
         TerminusModule,
       ],
-      controllers: options.api ? [AuthController, FilesController, UploadsController, RetrievalsController, JobsController, JobsAdminController, DashboardSessionController, HealthController] : [],
+      controllers: options.api ? [AuthController, FilesController, UploadsController, RetrievalsController, JobsController, JobsAdminController, DashboardSessionController, HealthController, MetricsController] : [],
       providers: [...core, ...api, ...workers],
     };
   }

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
+import { BootstrapLogger } from './infrastructure/observability/bootstrap-logger';
 import { createHttpApp } from './app.factory';
 import { BootstrapError } from './infrastructure/bootstrap/bootstrap-error';
 import { GracefulShutdown } from './infrastructure/bootstrap/graceful-shutdown';
@@ -11,6 +12,7 @@ const shutdown = new GracefulShutdown();
 
 async function main(): Promise<void> {
   const config = loadConfig();
+  Logger.overrideLogger(new BootstrapLogger(config.logLevel));
   const runtime = await resolveRuntime(config, { role: 'api', shutdown });
   const applied = await migrateDatabase(runtime.databaseUrl);
   if (applied.length) new Logger('Bootstrap').log(`Applied migrations: ${applied.join(', ')}`);

@@ -1,4 +1,6 @@
 import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
+import { BootstrapLogger } from './infrastructure/observability/bootstrap-logger';
 import { createWorkerApp } from './app.factory';
 import { BootstrapError } from './infrastructure/bootstrap/bootstrap-error';
 import { GracefulShutdown } from './infrastructure/bootstrap/graceful-shutdown';
@@ -11,6 +13,7 @@ const shutdown = new GracefulShutdown();
 /** Workers alone: never starts PostgreSQL or Redis, uses the ones the API uses (see resolveRuntime). */
 async function main(): Promise<void> {
   const config = loadConfig();
+  Logger.overrideLogger(new BootstrapLogger(config.logLevel));
   const runtime = await resolveRuntime(config, { role: 'worker', shutdown });
   await migrateDatabase(runtime.databaseUrl);
   await shutdown.adopt(() => createWorkerApp({ config, runtime, api: false, workers: true }));

@@ -5,6 +5,7 @@ import Redis from 'ioredis';
 import { STORAGE_PROVIDER_REGISTRY } from '../../application/ports';
 import { InMemoryStorageProviderRegistry } from '../../infrastructure/storage-providers/storage-provider.registry';
 import { REDIS_CLIENT } from '../../infrastructure/jobs/redis.client';
+import { QueueHealthCheck } from '../../infrastructure/jobs/queue-health';
 
 @ApiTags('health')
 @Controller('health')
@@ -15,6 +16,7 @@ export class HealthController {
     private readonly db: MikroOrmHealthIndicator,
     @Inject(REDIS_CLIENT) private readonly redis: Redis,
     @Inject(STORAGE_PROVIDER_REGISTRY) private readonly providers: InMemoryStorageProviderRegistry,
+    private readonly queues: QueueHealthCheck,
   ) {}
 
   @Get()
@@ -30,6 +32,17 @@ export class HealthController {
         try {
           await Promise.race([this.redis.ping(), new Promise((_, reject) => setTimeout(() => reject(new Error('no answer within 1 s')), 1000).unref())]);
           return indicator.up();
+        } catch (e) {
+          return indicator.down({ message: (e as Error).message });
+        }
+      },
+      async () => {
+        const indicator = this.indicators.check('jobs');
+        if (this.redis.status !== 'ready') return indicator.down({ message: 'Redis is not connected' });
+        try {
+          const health = await this.queues.check();
+          const details = { queues: health.queues, ...(health.warnings.length ? { warnings: health.warnings } : {}) };
+          return health.healthy ? indicator.up(details) : indicator.down({ problems: health.problems, ...details });
         } catch (e) {
           return indicator.down({ message: (e as Error).message });
         }

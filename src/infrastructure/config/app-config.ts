@@ -82,6 +82,8 @@ export interface AppConfig {
   runWorkers: boolean;
   outboxRelayIntervalMs: number;
   jobs: JobsConfig;
+  /** When set, GET /metrics needs it as a bearer token. */
+  metricsToken?: string;
   queuePrefix: string;
   logLevel: string;
 }
@@ -352,6 +354,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     corsOrigins,
     publicUrl: url('PUBLIC_URL', ['https:', 'http:'])?.replace(/\/+$/, ''),
     runWorkers: bool('RUN_WORKERS', true),
+    metricsToken: env.METRICS_TOKEN || undefined,
     jobs: {
       queues: Object.fromEntries(
         Object.entries(QUEUE_DEFAULTS).map(([name, d]) => {

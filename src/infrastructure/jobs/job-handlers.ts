@@ -125,8 +125,9 @@ export class SleepJob implements JobHandler<{ ms: number; steps?: number; failTi
     const steps = Math.max(1, Math.min(100, data.steps ?? 10));
     for (let i = 1; i <= steps; i++) {
       await new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(resolve, data.ms / steps);
-        context.signal.addEventListener('abort', () => (clearTimeout(timer), reject(context.signal.reason)), { once: true });
+        const onAbort = () => (clearTimeout(timer), reject(context.signal.reason));
+        const timer = setTimeout(() => (context.signal.removeEventListener('abort', onAbort), resolve()), data.ms / steps);
+        context.signal.addEventListener('abort', onAbort, { once: true });
       });
       await context.progress((100 * i) / steps);
     }

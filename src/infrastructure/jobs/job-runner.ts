@@ -8,6 +8,8 @@ import { DeadLetters } from './dead-letters';
 import { JOB_HANDLER, JobHandler, JobHandlerMeta, PermanentJobError } from './job-handler';
 import { JOBS, QUEUES, QueueName } from './queues';
 import { redisOptionsFromUrl } from './redis.client';
+import { PinoLogger } from 'nestjs-pino';
+import { Metrics } from '../observability/metrics';
 
 /** Every job the service enqueues, by queue: the start fails if one has no handler. */
 export const REQUIRED_JOBS: readonly (readonly [QueueName, string])[] = [
@@ -55,6 +57,8 @@ export class JobRunner implements OnApplicationBootstrap, OnApplicationShutdown 
     private readonly discovery: DiscoveryService,
     private readonly reflector: Reflector,
     private readonly deadLetters: DeadLetters,
+    private readonly metrics: Metrics,
+    private readonly pino: PinoLogger,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(RUNTIME) private readonly runtime: RuntimeSettings,
   ) {}
@@ -70,7 +74,9 @@ export class JobRunner implements OnApplicationBootstrap, OnApplicationShutdown 
 
     for (const [queue, byName] of handlers) {
       const settings = this.config.jobs.queues[queue];
-      const worker = new Worker(queue, (job) => this.run(queue, byName, job), {
+      // Each job runs in its own logging context: every line carries its job id and queue.
+      const processor = (job: Job) => this.pino.runInContext(() => this.measured(queue, job, () => this.run(queue, byName, job)), { bindings: { jobId: `${queue}.${job.id}`, queue, job: job.name } });
+      const worker = new Worker(queue, processor, {
         connection: redisOptionsFromUrl(this.runtime.redisUrl),
         prefix: this.config.queuePrefix,
         concurrency: settings.concurrency,
@@ -83,12 +89,31 @@ export class JobRunner implements OnApplicationBootstrap, OnApplicationShutdown 
       worker.on('error', (error) => this.logger.warn(`worker ${queue}: ${error.message}`));
       this.workers.push(worker);
     }
+    // Started means connected: /health counts this instance's workers from the first request on.
+    await Promise.all(this.workers.map((w) => w.waitUntilReady()));
   }
 
   async onApplicationShutdown(): Promise<void> {
     // Graceful: running jobs finish (close waits for them); anything cut off is picked up again as stalled.
     await Promise.all(this.workers.map((w) => w.close().catch(() => undefined)));
     await this.subscriber?.quit().catch(() => undefined);
+  }
+
+  private async measured<T>(queue: QueueName, job: Job, work: () => Promise<T>): Promise<T> {
+    const started = process.hrtime.bigint();
+    try {
+      const result = await work();
+      this.metrics.jobs.inc({ queue, outcome: 'completed' });
+      return result;
+    } catch (error) {
+      const final = (error as Error).name === 'UnrecoverableError' || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+      this.metrics.jobs.inc({ queue, outcome: final ? 'failed' : 'retried' });
+      // Logged here, inside the job's logging context, so the line carries its job id and queue.
+      this.logger.warn(`${job.name} failed (attempt ${job.attemptsMade + 1} of ${job.opts.attempts ?? 1}${final ? ', final' : ', will retry'}): ${(error as Error).message}`);
+      throw error;
+    } finally {
+      this.metrics.jobDuration.observe({ queue }, Number(process.hrtime.bigint() - started) / 1e9);
+    }
   }
 
   private async run(queue: QueueName, byName: Map<string, JobHandler>, job: Job): Promise<unknown> {
@@ -122,7 +147,6 @@ export class JobRunner implements OnApplicationBootstrap, OnApplicationShutdown 
   private async failed(queue: QueueName, job: Job | undefined, error: Error): Promise<void> {
     if (!job) return;
     const final = error.name === 'UnrecoverableError' || job.attemptsMade >= (job.opts.attempts ?? 1);
-    this.logger.warn(`job ${queue}.${job.id} (${job.name}) failed, attempt ${job.attemptsMade}${final ? ', final' : ''}: ${error.message}`);
     if (!final || error.message === 'cancelled') return;
     await this.deadLetters.add(queue, job, error).catch((e: Error) => this.logger.error(`dead-lettering ${queue}.${job.id}: ${e.message}`));
   }
