@@ -8,6 +8,7 @@ import { TUS_EXPOSED_HEADERS, TUS_REQUEST_HEADERS } from './api/uploads/tus-head
 import { tusMiddleware } from './api/uploads/tus.middleware';
 import { AppModule, AppModuleOptions } from './app.module';
 import { mountQueueDashboard } from './api/admin/queue-dashboard';
+import { liveEventsTokenFromQuery } from './api/live/events.controller';
 import { Logger as PinoNestLogger } from 'nestjs-pino';
 import { httpMetrics } from './infrastructure/observability/http-metrics.middleware';
 import { Metrics } from './infrastructure/observability/metrics';
@@ -34,6 +35,7 @@ export async function createHttpApp(options: AppModuleOptions): Promise<INestApp
   app.useBodyParser('json', { limit: '1mb' });
   // Before CORS, so tus discovery headers survive a preflight answer.
   app.use(`/${API_PREFIX}/uploads`, tusMiddleware(options.config.uploads.maxSize));
+  app.use(`/${API_PREFIX}/events`, liveEventsTokenFromQuery);
   if (options.config.corsOrigins.length) {
     const origins = options.config.corsOrigins;
     app.enableCors({

@@ -57,6 +57,10 @@ import { loggingParams } from './infrastructure/observability/logging';
 import { Metrics } from './infrastructure/observability/metrics';
 import { QueueMetrics } from './infrastructure/observability/queue-metrics';
 import { QueueHealthCheck } from './infrastructure/jobs/queue-health';
+import { EventsController } from './api/live/events.controller';
+import { LiveEventsSubscriber } from './application/live/live-events.subscriber';
+import { LiveEventHub, RedisLiveEventPublisher } from './infrastructure/live/redis-live-events';
+import { LIVE_EVENT_PUBLISHER } from './application/ports';
 import { SqlFileReadModel } from './infrastructure/persistence/sql-file-read-model';
 import { buildStorageProviders } from './infrastructure/storage-providers/provider-catalog';
 import { InMemoryStorageProviderRegistry } from './infrastructure/storage-providers/storage-provider.registry';
@@ -76,7 +80,7 @@ export interface AppModuleOptions {
  * only, so the two scale separately.
  */
 /** Classes implementing DomainEventSubscriber (thumbnails, webhooks, live events add theirs). */
-const EVENT_SUBSCRIBER_CLASSES: Type<DomainEventSubscriber>[] = [];
+const EVENT_SUBSCRIBER_CLASSES: Type<DomainEventSubscriber>[] = [LiveEventsSubscriber];
 
 @Module({})
 export class AppModule {
@@ -151,6 +155,7 @@ export class AppModule {
       ...RETRIEVAL_QUERY_HANDLERS,
       DeadLetters,
       QueueHealthCheck,
+      { provide: LIVE_EVENT_PUBLISHER, useClass: RedisLiveEventPublisher },
       { provide: JOB_INSPECTOR, useClass: BullJobInspector },
       // Reliable reactions to domain events (awaited by the domain-events job); features add theirs here.
       { provide: DOMAIN_EVENT_SUBSCRIBERS, useFactory: (...subscribers: DomainEventSubscriber[]) => subscribers, inject: [...EVENT_SUBSCRIBER_CLASSES] },
@@ -159,7 +164,7 @@ export class AppModule {
       ...JOB_QUERY_HANDLERS,
     ];
     const api: Provider[] = options.api
-      ? [...AUTH_PROVIDERS, DashboardSessions, { provide: APP_FILTER, useClass: ProblemFilter }, { provide: HTTP_SETTINGS, useValue: { publicUrl: config.publicUrl } satisfies HttpSettings }]
+      ? [...AUTH_PROVIDERS, DashboardSessions, LiveEventHub, { provide: APP_FILTER, useClass: ProblemFilter }, { provide: HTTP_SETTINGS, useValue: { publicUrl: config.publicUrl } satisfies HttpSettings }]
       : [];
     const workers: Provider[] = options.workers ? [...JOB_HANDLERS, JobRunner, RecurringJobs] : [];
 
@@ -190,7 +195,7 @@ export class AppModule {
         ThrottlerModule.forRoot([{ name: 'default', ttl: config.authRateLimit.windowSeconds * 1000, limit: config.authRateLimit.limit }]),
         TerminusModule,
       ],
-      controllers: options.api ? [AuthController, FilesController, UploadsController, RetrievalsController, JobsController, JobsAdminController, DashboardSessionController, HealthController, MetricsController] : [],
+      controllers: options.api ? [AuthController, FilesController, UploadsController, RetrievalsController, JobsController, JobsAdminController, DashboardSessionController, EventsController, HealthController, MetricsController] : [],
       providers: [...core, ...api, ...workers],
     };
   }

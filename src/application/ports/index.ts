@@ -9,3 +9,4 @@ export * from './retrieval-polls';
 export * from './retrieval-settings';
 export * from './job-inspector';
 export * from './domain-event-subscriber';
+export * from './live-events';

@@ -1,0 +1,14 @@
+/** What a connected client receives about its own things. */
+export interface LiveEvent {
+  /** The domain event's id (stable: the same event never gets another). */
+  id: string;
+  type: string;
+  occurredAt: string;
+  data: Record<string, unknown>;
+}
+
+/** Port: pushes an event to every connection of a user, on whichever API instance it is. */
+export interface LiveEventPublisher {
+  publish(userId: string, event: LiveEvent): Promise<void>;
+}
+export const LIVE_EVENT_PUBLISHER = Symbol('LiveEventPublisher');

@@ -1,0 +1,134 @@
+import { api, uploadMultipart } from './support/http-client';
+import { startTestApp, TestApp } from './support/test-app';
+
+interface SseMessage {
+  id?: string;
+  event?: string;
+  data?: any;
+}
+
+/** A Server-Sent Events client over fetch: collects messages, resolves `connected` on the server's hello. */
+function listen(url: string, headers: Record<string, string> = {}) {
+  const messages: SseMessage[] = [];
+  const controller = new AbortController();
+  let ended = false;
+  let status = 0;
+  const connected = (async () => {
+    const res = await fetch(url, { headers: { accept: 'text/event-stream', ...headers }, signal: controller.signal });
+    status = res.status;
+    if (res.status !== 200) return res;
+    (async () => {
+      const decoder = new TextDecoder();
+      let buffer = '';
+      try {
+        for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+          buffer += decoder.decode(chunk, { stream: true });
+          let end: number;
+          while ((end = buffer.indexOf('\n\n')) >= 0) {
+            const block = buffer.slice(0, end);
+            buffer = buffer.slice(end + 2);
+            const message: SseMessage = {};
+            for (const line of block.split('\n')) {
+              if (line.startsWith('id: ')) message.id = line.slice(4);
+              else if (line.startsWith('event: ')) message.event = line.slice(7);
+              else if (line.startsWith('data: ')) message.data = JSON.parse(line.slice(6));
+              else if (line === ': connected') message.event = 'connected';
+            }
+            messages.push(message);
+          }
+        }
+      } catch {
+        /* aborted */
+      }
+      ended = true;
+    })();
+    return res;
+  })();
+  const waitFor = async (match: (m: SseMessage) => boolean, timeoutMs = 10_000): Promise<SseMessage> => {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const found = messages.find(match);
+      if (found) return found;
+      if (Date.now() > deadline) throw new Error(`no such event (got ${JSON.stringify(messages.map((m) => m.event))})`);
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  };
+  return { messages, waitFor, connected, status: () => status, ended: () => ended, close: () => controller.abort() };
+}
+
+describe('live events (Server-Sent Events) across API instances', () => {
+  let a: TestApp;
+  let b: TestApp;
+  const alice = '0196f000-0000-7000-8000-00000000e001';
+  const bob = '0196f000-0000-7000-8000-00000000e002';
+  const prefix = `fs-live-${Date.now().toString(36)}`;
+
+  beforeAll(async () => {
+    a = await startTestApp({ QUEUE_PREFIX: prefix });
+    // A second instance on the same database and Redis, with no workers: events reach it only through Redis.
+    b = await startTestApp({ QUEUE_PREFIX: prefix }, { database: a.db, workers: false });
+  });
+  afterAll(async () => {
+    await b?.close();
+    await a?.close();
+  });
+
+  it('pushes a user\'s own events to their stream on another instance, and nobody else\'s', async () => {
+    const aliceStream = listen(`${b.baseUrl}/api/v1/events?access_token=${a.tokenFor(alice)}`);
+    const bobStream = listen(`${b.baseUrl}/api/v1/events`, { authorization: `Bearer ${a.tokenFor(bob)}` });
+    try {
+      await aliceStream.waitFor((m) => m.event === 'connected');
+      await bobStream.waitFor((m) => m.event === 'connected');
+      const up = await uploadMultipart(a.baseUrl, Buffer.from('live!'), 5, { token: a.tokenFor(alice), filename: 'live.txt' });
+      expect(up.status).toBe(201);
+      const uploaded = await aliceStream.waitFor((m) => m.event === 'file.uploaded');
+      expect(uploaded.data).toMatchObject({ type: 'file.uploaded', data: { fileId: up.body.id, size: 5, sha256: up.body.sha256 } });
+      expect(uploaded.id).toBe(uploaded.data.id);
+      expect(uploaded.data.data.ownerId).toBeUndefined();
+
+      expect((await api(a.baseUrl, 'DELETE', `/api/v1/files/${up.body.id}`, a.tokenFor(alice))).status).toBe(204);
+      expect((await aliceStream.waitFor((m) => m.event === 'file.deleted')).data.data.fileId).toBe(up.body.id);
+      await new Promise((r) => setTimeout(r, 300));
+      expect(bobStream.messages.filter((m) => m.event !== 'connected')).toEqual([]);
+    } finally {
+      aliceStream.close();
+      bobStream.close();
+    }
+  });
+
+  it('serves two streams of the same user, and keeps serving the one left open when the other closes', async () => {
+    const first = listen(`${b.baseUrl}/api/v1/events?access_token=${a.tokenFor(alice)}`);
+    const second = listen(`${a.baseUrl}/api/v1/events?access_token=${a.tokenFor(alice)}`);
+    const third = listen(`${b.baseUrl}/api/v1/events?access_token=${a.tokenFor(alice)}`);
+    try {
+      await Promise.all([first, second, third].map((s) => s.waitFor((m) => m.event === 'connected')));
+      first.close();
+      await new Promise((r) => setTimeout(r, 100));
+      const up = await uploadMultipart(a.baseUrl, Buffer.from('twice'), 5, { token: a.tokenFor(alice), filename: 'twice.txt' });
+      for (const stream of [second, third]) expect((await stream.waitFor((m) => m.event === 'file.uploaded' && m.data.data.fileId === up.body.id)).id).toBeTruthy();
+    } finally {
+      [first, second, third].forEach((s) => s.close());
+    }
+  });
+
+  it('refuses a stream without a valid token (401 problem+json)', async () => {
+    for (const url of [`${b.baseUrl}/api/v1/events`, `${b.baseUrl}/api/v1/events?access_token=nope`]) {
+      const res = await fetch(url);
+      expect(res.status).toBe(401);
+      expect(res.headers.get('content-type')).toMatch(/application\/problem\+json/);
+    }
+  });
+
+  it('ends the stream when the access token expires', async () => {
+    const stream = listen(`${b.baseUrl}/api/v1/events?access_token=${a.tokenFor(alice, ['user'], { expiresIn: 2 })}`);
+    try {
+      await stream.waitFor((m) => m.event === 'connected');
+      await stream.waitFor((m) => m.event === 'token-expired', 5_000);
+      const deadline = Date.now() + 2_000;
+      while (!stream.ended() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+      expect(stream.ended()).toBe(true);
+    } finally {
+      stream.close();
+    }
+  });
+});
