@@ -65,6 +65,14 @@ import { SqlFileReadModel } from './infrastructure/persistence/sql-file-read-mod
 import { buildStorageProviders } from './infrastructure/storage-providers/provider-catalog';
 import { InMemoryStorageProviderRegistry } from './infrastructure/storage-providers/storage-provider.registry';
 import { SystemClock, UuidV7Generator } from './infrastructure/system/system-clock';
+import { WebhooksController } from './api/webhooks/webhooks.controller';
+import { WebhookEventSubscriber } from './application/webhooks';
+import { WebhookDeliveryJob } from './infrastructure/webhooks/webhook-delivery.job';
+import { webhookProviders } from './infrastructure/webhooks/webhook.providers';
+import { ThumbnailsController } from './api/files/thumbnails.controller';
+import { MEDIA_COMMAND_HANDLERS, MEDIA_QUERY_HANDLERS, ThumbnailOnUploadSubscriber } from './application/media';
+import { MEDIA_PROVIDERS } from './infrastructure/media/media.providers';
+import { ThumbnailsJob } from './infrastructure/media/thumbnails.job';
 
 export interface AppModuleOptions {
   config: AppConfig;
@@ -80,7 +88,7 @@ export interface AppModuleOptions {
  * only, so the two scale separately.
  */
 /** Classes implementing DomainEventSubscriber (thumbnails, webhooks, live events add theirs). */
-const EVENT_SUBSCRIBER_CLASSES: Type<DomainEventSubscriber>[] = [LiveEventsSubscriber];
+const EVENT_SUBSCRIBER_CLASSES: Type<DomainEventSubscriber>[] = [WebhookEventSubscriber, ThumbnailOnUploadSubscriber, LiveEventsSubscriber];
 
 @Module({})
 export class AppModule {
@@ -162,11 +170,15 @@ export class AppModule {
       ...EVENT_SUBSCRIBER_CLASSES,
       ...JOB_COMMAND_HANDLERS,
       ...JOB_QUERY_HANDLERS,
+      ...webhookProviders(config),
+      ...MEDIA_PROVIDERS,
+      ...MEDIA_COMMAND_HANDLERS,
+      ...MEDIA_QUERY_HANDLERS,
     ];
     const api: Provider[] = options.api
       ? [...AUTH_PROVIDERS, DashboardSessions, LiveEventHub, { provide: APP_FILTER, useClass: ProblemFilter }, { provide: HTTP_SETTINGS, useValue: { publicUrl: config.publicUrl } satisfies HttpSettings }]
       : [];
-    const workers: Provider[] = options.workers ? [...JOB_HANDLERS, JobRunner, RecurringJobs] : [];
+    const workers: Provider[] = options.workers ? [...JOB_HANDLERS, WebhookDeliveryJob, ThumbnailsJob, JobRunner, RecurringJobs] : [];
 
     return {
       module: AppModule,
@@ -176,7 +188,7 @@ export class AppModule {
         LoggerModule.forRoot(loggingParams(config)),
         CqrsModule.forRoot(),
         BullModule.forRoot({ connection: redisOptionsFromUrl(runtime.redisUrl), prefix: config.queuePrefix }),
-        // Each queue's retry policy: exponential backoff with ±50 % jitter; finished jobs kept a while for the status API.
+        // Each queue's retry policy: exponential backoff, jittered to 50–100 % of each delay; finished jobs kept a while for the status API.
         BullModule.registerQueue(
           ...QUEUE_NAMES.map((name) => ({
             name,
@@ -195,7 +207,7 @@ export class AppModule {
         ThrottlerModule.forRoot([{ name: 'default', ttl: config.authRateLimit.windowSeconds * 1000, limit: config.authRateLimit.limit }]),
         TerminusModule,
       ],
-      controllers: options.api ? [AuthController, FilesController, UploadsController, RetrievalsController, JobsController, JobsAdminController, DashboardSessionController, EventsController, HealthController, MetricsController] : [],
+      controllers: options.api ? [AuthController, FilesController, ThumbnailsController, UploadsController, RetrievalsController, WebhooksController, JobsController, JobsAdminController, DashboardSessionController, EventsController, HealthController, MetricsController] : [],
       providers: [...core, ...api, ...workers],
     };
   }

@@ -12,6 +12,7 @@ export class JobResponse {
   @ApiProperty({ description: 'Times a worker took it up (more than attemptsMade after a worker died holding it)' }) attemptsStarted!: number;
   @ApiProperty() stalledCount!: number;
   @ApiProperty() maxAttempts!: number;
+  @ApiProperty({ description: '0: none; lower runs first' }) priority!: number;
   @ApiProperty({ nullable: true, description: 'What the job returned, once completed.' }) result!: unknown;
   @ApiProperty({ nullable: true, type: String }) failedReason!: string | null;
   @ApiProperty({ nullable: true, type: String }) ownerId!: string | null;
@@ -58,4 +59,5 @@ export class DiagnosticJobRequest {
   @ApiPropertyOptional({ description: 'sleep: progress steps', maximum: 100 }) @IsOptional() @IsInt() @Min(1) @Max(100) steps?: number;
   @ApiPropertyOptional({ description: 'sleep: fail this many first attempts (to see retries and dead letters)' }) @IsOptional() @IsInt() @Min(0) @Max(100) failTimes?: number;
   @ApiPropertyOptional({ description: 'run on behalf of this user (who may then see and cancel it)' }) @IsOptional() @IsString() @MaxLength(200) ownerId?: string;
+  @ApiPropertyOptional({ enum: ['high', 'normal', 'low'], description: 'within its queue, high runs before normal before low' }) @IsOptional() @IsIn(['high', 'normal', 'low']) priority?: 'high' | 'normal' | 'low';
 }

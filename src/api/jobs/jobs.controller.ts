@@ -107,7 +107,7 @@ export class JobsAdminController {
   @ApiOperation({ summary: 'Diagnostics: enqueue a no-op or a sleep job, to see workers, progress, retries and cancellation at work' })
   @ApiCreatedResponse({ type: JobResponse })
   diagnostic(@CurrentActor() actor: Actor, @Body() body: DiagnosticJobRequest) {
-    const { name, ...data } = body;
-    return this.commands.execute(new EnqueueDiagnosticJobCommand(actor, name, data));
+    const { name, priority, ...data } = body;
+    return this.commands.execute(new EnqueueDiagnosticJobCommand(actor, name, data, priority));
   }
 }

@@ -16,6 +16,7 @@ const STATUS_BY_KIND: Record<DomainErrorKind, number> = {
   gone: 410,
   locked: 423,
   'too-many': 429,
+  unprocessable: 422,
 };
 
 const EXTRA_FIELDS = ['existingFileId', 'maxBytes', 'expected', 'actual'] as const;

@@ -1,7 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, ICommandHandler, IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
 import { Actor, isAdmin } from '../../domain/user/role';
-import { DeadLetterView, JOB_INSPECTOR, JobInspector, JobView, QueueCounts } from '../ports';
+import { DeadLetterView, JOB_INSPECTOR, JobInspector, JobPriority, JobView, QueueCounts } from '../ports';
 import { assertAdmin, JobNotFoundError } from './job.errors';
 
 // A user sees the jobs about their own files; system jobs and other users' jobs are "not found".
@@ -48,6 +48,7 @@ export class EnqueueDiagnosticJobCommand extends Command<JobView> {
     readonly actor: Actor,
     readonly name: 'noop' | 'sleep',
     readonly data: { ms?: number; steps?: number; failTimes?: number; ownerId?: string },
+    readonly priority?: JobPriority,
   ) {
     super();
   }
@@ -121,9 +122,9 @@ export class ResolveDeadLetterHandler implements ICommandHandler<ResolveDeadLett
 @CommandHandler(EnqueueDiagnosticJobCommand)
 export class EnqueueDiagnosticJobHandler implements ICommandHandler<EnqueueDiagnosticJobCommand> {
   constructor(@Inject(JOB_INSPECTOR) private readonly jobs: JobInspector) {}
-  async execute({ actor, name, data }: EnqueueDiagnosticJobCommand): Promise<JobView> {
+  async execute({ actor, name, data, priority }: EnqueueDiagnosticJobCommand): Promise<JobView> {
     assertAdmin(actor);
-    const ref = await this.jobs.enqueue('diagnostics', name, { ...data, ownerId: data.ownerId ?? actor.userId });
+    const ref = await this.jobs.enqueue('diagnostics', name, { ...data, ownerId: data.ownerId ?? actor.userId }, priority);
     return (await this.jobs.find(ref))!;
   }
 }

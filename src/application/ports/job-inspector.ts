@@ -1,3 +1,5 @@
+export type JobPriority = 'high' | 'normal' | 'low';
+
 /** What the job status API shows of a background job. */
 export interface JobView {
   /** `<queue>.<job id>`. */
@@ -12,6 +14,8 @@ export interface JobView {
   attemptsStarted: number;
   stalledCount: number;
   maxAttempts: number;
+  /** BullMQ priority: 0 none, lower runs first. */
+  priority: number;
   result: unknown;
   failedReason: string | null;
   /** The user the job concerns (from its data), if any; null for system jobs. */
@@ -50,7 +54,7 @@ export interface JobInspector {
   /** Re-enqueues the job on its own queue (a fresh attempt count); answers the new job's ref. Null: no such dead letter. */
   retryDeadLetter(id: string): Promise<string | null>;
   discardDeadLetter(id: string): Promise<boolean>;
-  /** Adds a job (diagnostics: checks that workers run); answers its ref. */
-  enqueue(queue: string, name: string, data: Record<string, unknown>): Promise<string>;
+  /** Adds a job (diagnostics: checks that workers run); answers its ref. High priority runs first. */
+  enqueue(queue: string, name: string, data: Record<string, unknown>, priority?: JobPriority): Promise<string>;
 }
 export const JOB_INSPECTOR = Symbol('JobInspector');

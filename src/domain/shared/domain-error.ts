@@ -15,7 +15,9 @@ export type DomainErrorKind =
   /** Another request holds the resource right now; try again shortly. */
   | 'locked'
   /** A per-user limit on how many of something may exist at once. */
-  | 'too-many';
+  | 'too-many'
+  /** Well-formed request, but the content it concerns cannot be processed (a corrupt image). */
+  | 'unprocessable';
 
 export interface FieldError {
   field: string;

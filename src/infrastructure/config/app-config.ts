@@ -48,6 +48,8 @@ export interface AppConfig {
     /** `glacier-vault` (legacy): archives in an S3 Glacier vault. */
     glacierVault?: GlacierVaultConfig;
   };
+  /** Where thumbnails and previews are stored (THUMBNAIL_PROVIDER); unset: the file's provider if it reads instantly, else the default. */
+  thumbnails: { provider?: string };
   retrieval: {
     /** Days a restored copy stays readable unless the request asks otherwise. */
     defaultDays: number;
@@ -84,6 +86,14 @@ export interface AppConfig {
   jobs: JobsConfig;
   /** When set, GET /metrics needs it as a bearer token. */
   metricsToken?: string;
+  webhooks: {
+    /** Deliver to loopback/private/link-local addresses too (tests, trusted internal receivers); off: refused (SSRF). */
+    allowPrivateNetworks: boolean;
+    /** Accept http:// endpoint URLs; off: https only. */
+    allowHttp: boolean;
+    /** Endpoints one user may register. */
+    maxPerUser: number;
+  };
   queuePrefix: string;
   logLevel: string;
 }
@@ -95,7 +105,7 @@ export interface QueueConfig {
   /** A job running longer is aborted (its signal fires) and counts as a failed attempt. */
   timeoutMs: number;
   attempts: number;
-  /** First retry delay; each next one doubles, ±50 % jitter. */
+  /** First retry delay; each next one doubles; jitter draws it from 50–100 % of that. */
   backoffMs: number;
 }
 
@@ -232,6 +242,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     }
   }
 
+  const thumbnailProvider = str('THUMBNAIL_PROVIDER');
+  if (thumbnailProvider !== undefined && !enabledProviders.includes(thumbnailProvider)) {
+    problems.push(`THUMBNAIL_PROVIDER "${thumbnailProvider}" is not among STORAGE_PROVIDERS (${enabledProviders.join(', ')})`);
+  }
+
   const size = (name: string, fallback: number): number => {
     const raw = str(name);
     if (raw === undefined) return fallback;
@@ -348,6 +363,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     admin: adminEmail && adminPassword ? { email: adminEmail, password: adminPassword } : undefined,
     maxFileSize,
     storage: { defaultProvider, enabledProviders, rules, databasePoolMax: int('STORAGE_DATABASE_POOL_MAX', 10, 1, 200), s3, b2, deepArchive, flexibleRetrieval, glacierVault },
+    thumbnails: { provider: thumbnailProvider },
     retrieval,
     authRateLimit: { limit: int('AUTH_RATE_LIMIT', 20, 1, 1_000_000), windowSeconds: int('AUTH_RATE_WINDOW', 60, 1, 86_400) },
     uploads,
@@ -355,6 +371,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     publicUrl: url('PUBLIC_URL', ['https:', 'http:'])?.replace(/\/+$/, ''),
     runWorkers: bool('RUN_WORKERS', true),
     metricsToken: env.METRICS_TOKEN || undefined,
+    webhooks: {
+      allowPrivateNetworks: bool('WEBHOOKS_ALLOW_PRIVATE_NETWORKS', false),
+      allowHttp: bool('WEBHOOKS_ALLOW_HTTP', false),
+      maxPerUser: int('WEBHOOKS_MAX_PER_USER', 20, 1, 10_000),
+    },
     jobs: {
       queues: Object.fromEntries(
         Object.entries(QUEUE_DEFAULTS).map(([name, d]) => {

@@ -2,12 +2,12 @@ import { getQueueToken } from '@nestjs/bullmq';
 import { Inject, Injectable } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { Job, Queue } from 'bullmq';
-import { DeadLetterView, JobInspector, JobView, QueueCounts } from '../../application/ports';
+import { DeadLetterView, JobInspector, JobPriority, JobView, QueueCounts } from '../../application/ports';
 import { DomainError } from '../../domain/shared';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { DeadLetterData, DeadLetters } from './dead-letters';
 import { cancelChannel } from './job-runner';
-import { QUEUE_NAMES, QueueName } from './queues';
+import { JOB_PRIORITY, QUEUE_NAMES, QueueName } from './queues';
 import { REDIS_CLIENT, ManagedRedis } from './redis.client';
 
 export class UnknownQueueError extends DomainError {
@@ -35,8 +35,16 @@ export class BullJobInspector implements JobInspector {
   }
 
   async find(ref: string): Promise<JobView | null> {
-    const job = await this.load(ref);
-    return job ? this.view(job) : null;
+    // The state and the job's fields are two reads: a job finishing in between would be reported
+    // finished with its running attempt's fields. Read until both tell the same story.
+    for (let i = 0; ; i++) {
+      const first = await this.load(ref);
+      if (!first) return null;
+      const state = (await first.getState()) as JobView['state'];
+      const job = (await this.load(ref)) ?? first;
+      const finished = state === 'completed' || state === 'failed';
+      if (finished === !!job.finishedOn || i >= 3) return this.view(job, state);
+    }
   }
 
   async cancel(ref: string): Promise<'removed' | 'signalled' | 'already-finished'> {
@@ -86,10 +94,10 @@ export class BullJobInspector implements JobInspector {
     return true;
   }
 
-  async enqueue(name: string, jobName: string, data: Record<string, unknown>): Promise<string> {
+  async enqueue(name: string, jobName: string, data: Record<string, unknown>, priority?: JobPriority): Promise<string> {
     const queue = this.queues.get(name as QueueName);
     if (!queue) throw new UnknownQueueError(name);
-    const job = await queue.add(jobName, data);
+    const job = await queue.add(jobName, data, priority ? { priority: JOB_PRIORITY[priority] } : {});
     return `${name}.${job.id}`;
   }
 
@@ -107,8 +115,7 @@ export class BullJobInspector implements JobInspector {
     return (await queue.getJob(id)) ?? null;
   }
 
-  private async view(job: Job): Promise<JobView> {
-    const state = (await job.getState()) as JobView['state'];
+  private view(job: Job, state: JobView['state']): JobView {
     const data = (job.data ?? {}) as { ownerId?: unknown };
     return {
       id: `${job.queueName}.${job.id}`,
@@ -120,8 +127,10 @@ export class BullJobInspector implements JobInspector {
       attemptsStarted: job.attemptsStarted ?? 0,
       stalledCount: job.stalledCounter ?? 0,
       maxAttempts: job.opts.attempts ?? 1,
+      priority: job.opts.priority ?? 0,
       result: job.returnvalue ?? null,
-      failedReason: job.failedReason || null,
+      // A job that failed an attempt and then succeeded keeps BullMQ's old reason: not a failure now.
+      failedReason: state === 'failed' ? job.failedReason || null : null,
       ownerId: typeof data.ownerId === 'string' ? data.ownerId : null,
       createdAt: new Date(job.timestamp),
       startedAt: job.processedOn ? new Date(job.processedOn) : null,

@@ -124,6 +124,7 @@ export class SleepJob implements JobHandler<{ ms: number; steps?: number; failTi
     if (data.failTimes && context.attempt <= data.failTimes) throw new Error(`failing on purpose (attempt ${context.attempt} of ${data.failTimes} to fail)`);
     const steps = Math.max(1, Math.min(100, data.steps ?? 10));
     for (let i = 1; i <= steps; i++) {
+      context.signal.throwIfAborted();
       await new Promise<void>((resolve, reject) => {
         const onAbort = () => (clearTimeout(timer), reject(context.signal.reason));
         const timer = setTimeout(() => (context.signal.removeEventListener('abort', onAbort), resolve()), data.ms / steps);

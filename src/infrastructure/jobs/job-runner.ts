@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { DiscoveryService, Reflector } from '@nestjs/core';
-import { Job, UnrecoverableError, Worker } from 'bullmq';
+import { DelayedError, Job, UnrecoverableError, Worker } from 'bullmq';
 import Redis from 'ioredis';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { RUNTIME, RuntimeSettings } from '../config/runtime';
@@ -20,6 +20,8 @@ export const REQUIRED_JOBS: readonly (readonly [QueueName, string])[] = [
   [QUEUES.maintenance, JOBS.purgeDeletedFiles],
   [QUEUES.redundancy, JOBS.redundancySweep],
   [QUEUES.retrieval, JOBS.retrievalCheck],
+  [QUEUES.webhooks, JOBS.webhookDelivery],
+  [QUEUES.media, JOBS.thumbnails],
   [QUEUES.diagnostics, JOBS.noop],
   [QUEUES.diagnostics, JOBS.sleep],
 ];
@@ -38,6 +40,14 @@ export class JobTimeoutError extends Error {
   }
 }
 
+/** The worker is shutting down: the job goes back to its queue without using up an attempt. */
+export class WorkerShutdownError extends Error {
+  constructor() {
+    super('the worker is shutting down');
+    this.name = 'WorkerShutdownError';
+  }
+}
+
 export const cancelChannel = (prefix: string) => `${prefix}:jobs:cancel`;
 
 /**
@@ -51,6 +61,7 @@ export class JobRunner implements OnApplicationBootstrap, OnApplicationShutdown 
   private readonly logger = new Logger('Jobs');
   private readonly workers: Worker[] = [];
   private readonly running = new Map<string, AbortController>();
+  private shuttingDown = false;
   private subscriber?: Redis;
 
   constructor(
@@ -75,7 +86,8 @@ export class JobRunner implements OnApplicationBootstrap, OnApplicationShutdown 
     for (const [queue, byName] of handlers) {
       const settings = this.config.jobs.queues[queue];
       // Each job runs in its own logging context: every line carries its job id and queue.
-      const processor = (job: Job) => this.pino.runInContext(() => this.measured(queue, job, () => this.run(queue, byName, job)), { bindings: { jobId: `${queue}.${job.id}`, queue, job: job.name } });
+      const processor = (job: Job, token?: string) =>
+        this.pino.runInContext(() => this.measured(queue, job, () => this.run(queue, byName, job, token)), { bindings: { jobId: `${queue}.${job.id}`, queue, job: job.name } });
       const worker = new Worker(queue, processor, {
         connection: redisOptionsFromUrl(this.runtime.redisUrl),
         prefix: this.config.queuePrefix,
@@ -94,8 +106,14 @@ export class JobRunner implements OnApplicationBootstrap, OnApplicationShutdown 
   }
 
   async onApplicationShutdown(): Promise<void> {
-    // Graceful: running jobs finish (close waits for them); anything cut off is picked up again as stalled.
-    await Promise.all(this.workers.map((w) => w.close().catch(() => undefined)));
+    // Running jobs are told to stop and handed back to their queues for the next worker; waiting for
+    // them would hold a deploy for up to a queue's timeout (half an hour for maintenance).
+    // Closing first, so no new fetch starts; a fetch already under way may still bring a job (even
+    // the one just handed back), which run() hands back at once.
+    this.shuttingDown = true;
+    const closing = this.workers.map((w) => w.close().catch(() => undefined));
+    for (const controller of this.running.values()) controller.abort(new WorkerShutdownError());
+    await Promise.all(closing);
     await this.subscriber?.quit().catch(() => undefined);
   }
 
@@ -106,6 +124,7 @@ export class JobRunner implements OnApplicationBootstrap, OnApplicationShutdown 
       this.metrics.jobs.inc({ queue, outcome: 'completed' });
       return result;
     } catch (error) {
+      if (error instanceof DelayedError) throw error; // handed back at shutdown: not an attempt
       const final = (error as Error).name === 'UnrecoverableError' || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
       this.metrics.jobs.inc({ queue, outcome: final ? 'failed' : 'retried' });
       // Logged here, inside the job's logging context, so the line carries its job id and queue.
@@ -116,15 +135,19 @@ export class JobRunner implements OnApplicationBootstrap, OnApplicationShutdown 
     }
   }
 
-  private async run(queue: QueueName, byName: Map<string, JobHandler>, job: Job): Promise<unknown> {
+  private async run(queue: QueueName, byName: Map<string, JobHandler>, job: Job, token?: string): Promise<unknown> {
     const handler = byName.get(job.name) ?? byName.get('*');
     if (!handler) throw new UnrecoverableError(`no handler for job ${job.name}`);
     const ref = `${queue}.${job.id}`;
     const timeoutMs = this.config.jobs.queues[queue].timeoutMs;
     const controller = new AbortController();
     this.running.set(ref, controller);
+    if (this.shuttingDown) controller.abort(new WorkerShutdownError());
     const timer = setTimeout(() => controller.abort(new JobTimeoutError(timeoutMs)), timeoutMs);
-    const stopped = new Promise<never>((_, reject) => controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true }));
+    const stopped = new Promise<never>((_, reject) => {
+      if (controller.signal.aborted) return reject(controller.signal.reason);
+      controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true });
+    });
     stopped.catch(() => undefined);
     try {
       const work = handler.handle(job.data, {
@@ -135,6 +158,10 @@ export class JobRunner implements OnApplicationBootstrap, OnApplicationShutdown 
       });
       return await Promise.race([work, stopped]);
     } catch (error) {
+      if (error instanceof WorkerShutdownError && token) {
+        await job.moveToDelayed(Date.now(), token);
+        throw new DelayedError();
+      }
       // Retrying cannot help a cancelled job or a permanent failure: fail it for good now.
       if (error instanceof JobCancelledError || error instanceof PermanentJobError) throw new UnrecoverableError(error.message);
       throw error;

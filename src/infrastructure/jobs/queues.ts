@@ -22,6 +22,8 @@ export const JOBS = {
   retrievalCheck: 'retrieval-check',
   purgeDeletedFiles: 'purge-deleted-files',
   redundancySweep: 'redundancy-sweep',
+  webhookDelivery: 'webhook-delivery',
+  thumbnails: 'thumbnails',
   noop: 'noop',
   sleep: 'sleep',
 } as const;

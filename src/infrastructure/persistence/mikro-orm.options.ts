@@ -5,6 +5,8 @@ import { Migration20261123000000_initial } from './migrations/Migration202611230
 import { Migration20261123010000_outboxCommits } from './migrations/Migration20261123010000_outboxCommits';
 import { Migration20261201100000_retrievalRequests } from './migrations/Migration20261201100000_retrievalRequests';
 import { Migration20261201000000_uploadSessions } from './migrations/Migration20261201000000_uploadSessions';
+import { Migration20261210000000_fileRenditions } from './migrations/Migration20261210000000_fileRenditions';
+import { Migration20261211000000_webhooks } from './migrations/Migration20261211000000_webhooks';
 import { PERSISTENCE_SCHEMAS } from './schemas';
 
 /** Migrations are listed explicitly so they run the same from ts (tests) and from dist (start). */
@@ -13,6 +15,8 @@ export const MIGRATIONS = [
   { name: 'Migration20261123010000_outboxCommits', class: Migration20261123010000_outboxCommits },
   { name: 'Migration20261201000000_uploadSessions', class: Migration20261201000000_uploadSessions },
   { name: 'Migration20261201100000_retrievalRequests', class: Migration20261201100000_retrievalRequests },
+  { name: 'Migration20261210000000_fileRenditions', class: Migration20261210000000_fileRenditions },
+  { name: 'Migration20261211000000_webhooks', class: Migration20261211000000_webhooks },
 ];
 
 export function buildOrmOptions(clientUrl: string): Options<PostgreSqlDriver> {

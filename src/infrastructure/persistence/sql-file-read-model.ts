@@ -2,7 +2,7 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import { FileListFilter, FilePage, FileReadModel } from '../../application/files/queries/file-read-model';
 import { FileView } from '../../application/files/file-view';
-import { ValidationError } from '../../domain/shared';
+import { decodeCursor, encodeCursor } from './keyset-cursor';
 
 interface Row {
   id: string;
@@ -66,24 +66,6 @@ export class SqlFileReadModel implements FileReadModel {
 // The raw driver may hand timestamps back as strings or Dates; views always carry ISO strings.
 function iso(value: Date | string | null): string | null {
   return value === null ? null : new Date(value).toISOString();
-}
-
-function encodeCursor(createdAt: string, id: string): string {
-  return Buffer.from(JSON.stringify([createdAt, id])).toString('base64url');
-}
-
-function decodeCursor(cursor: string): [Date, string] {
-  try {
-    const [createdAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string];
-    const date = new Date(createdAt);
-    if (Number.isNaN(date.getTime()) || !/^[0-9a-f-]{36}$/i.test(id)) throw new Error();
-    return [date, id];
-  } catch {
-    throw new ValidationError('The cursor is not one this server issued.', {
-      code: 'invalid-cursor',
-      fieldErrors: [{ field: 'cursor', message: 'use the nextCursor of a previous page' }],
-    });
-  }
 }
 
 function toView(r: Row): FileView {

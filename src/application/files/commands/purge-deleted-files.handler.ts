@@ -1,6 +1,7 @@
-import { Inject, Logger } from '@nestjs/common';
+import { Inject, Logger, Optional } from '@nestjs/common';
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { FILE_REPOSITORY, FileRepository } from '../../../domain/file';
+import { RENDITION_REPOSITORY, RenditionRepository } from '../../../domain/media';
 import { CLOCK, Clock, STORAGE_PROVIDER_REGISTRY, StorageProviderRegistry } from '../../ports';
 
 export class PurgeDeletedFilesCommand extends Command<{ purged: number; bytesLeft: number }> {
@@ -25,6 +26,8 @@ export class PurgeDeletedFilesHandler implements ICommandHandler<PurgeDeletedFil
     @Inject(FILE_REPOSITORY) private readonly files: FileRepository,
     @Inject(STORAGE_PROVIDER_REGISTRY) private readonly providers: StorageProviderRegistry,
     @Inject(CLOCK) private readonly clock: Clock,
+    // Thumbnails and previews: their rows go with the file's row, their bytes with the file's.
+    @Optional() @Inject(RENDITION_REPOSITORY) private readonly renditions?: RenditionRepository,
   ) {}
 
   async execute({ retentionMs, batchSize }: PurgeDeletedFilesCommand): Promise<{ purged: number; bytesLeft: number }> {
@@ -33,9 +36,10 @@ export class PurgeDeletedFilesHandler implements ICommandHandler<PurgeDeletedFil
     let bytesLeft = 0;
     for (const file of await this.files.findDeletedBefore(new Date(now.getTime() - retentionMs), batchSize)) {
       file.purge(retentionMs, now);
+      const renditions = (await this.renditions?.findAll(file.id)) ?? [];
       if (!(await this.files.purge(file))) continue;
       purged++;
-      for (const location of file.locations) {
+      for (const location of [...file.locations, ...renditions.flatMap((r) => (r.location ? [r.location] : []))]) {
         try {
           if (this.providers.has(location.providerId)) await this.providers.get(location.providerId).delete(location.key);
         } catch (error) {

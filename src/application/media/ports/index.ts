@@ -1,0 +1,3 @@
+export * from './image-renderer';
+export * from './media-jobs';
+export * from './thumbnail-settings';

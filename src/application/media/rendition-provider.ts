@@ -1,0 +1,13 @@
+import { ProviderCandidate } from '../../domain/storage';
+import { ThumbnailSettings } from './ports';
+
+/**
+ * Where a file's renditions are stored: they must read instantly (a thumbnail behind a restore is
+ * useless). THUMBNAIL_PROVIDER first, then the file's own provider, then the default one, then any
+ * healthy instantly readable provider. Null: none reads instantly.
+ */
+export function chooseRenditionProvider(fileProviderId: string, settings: ThumbnailSettings, candidates: readonly ProviderCandidate[]): string | null {
+  const instant = (id: string | undefined) => candidates.find((c) => c.id === id && c.capabilities.instantAccess);
+  const preferred = [settings.provider, fileProviderId, settings.defaultProvider].map(instant).find(Boolean);
+  return (preferred ?? candidates.find((c) => c.healthy && c.capabilities.instantAccess))?.id ?? null;
+}

@@ -1,0 +1,5 @@
+export * from './webhook-delivery-log';
+export * from './webhook-dispatch';
+export * from './webhook-sender';
+export * from './webhook-settings';
+export * from './webhook-targets';

@@ -1,0 +1,3 @@
+export * from './media.errors';
+export * from './rendition';
+export * from './rendition.repository';

@@ -1,0 +1,35 @@
+import { DomainError } from '../shared';
+
+export class WebhookNotFoundError extends DomainError {
+  readonly kind = 'not-found' as const;
+  readonly code = 'webhook-not-found';
+  constructor(id: string) {
+    super(`No webhook endpoint with id ${id}.`);
+  }
+}
+
+/** The per-user limit on registered endpoints. */
+export class WebhookLimitReachedError extends DomainError {
+  readonly kind = 'too-many' as const;
+  readonly code = 'webhook-limit-reached';
+  constructor(readonly max: number) {
+    super(`You have ${max} webhook endpoints, the most allowed; delete one first.`);
+  }
+}
+
+/** The URL's host is (or resolves to) an address deliveries may not go to: loopback, private, link-local, … */
+export class WebhookTargetNotAllowedError extends DomainError {
+  readonly kind = 'validation' as const;
+  readonly code = 'webhook-url-not-allowed';
+  constructor(readonly host: string, reason: string) {
+    super(`Webhooks cannot be delivered to ${host}: ${reason}.`, [{ field: 'url', message: `must point at a public address (${reason})` }]);
+  }
+}
+
+export class WebhookChangedConcurrentlyError extends DomainError {
+  readonly kind = 'conflict' as const;
+  readonly code = 'concurrent-modification';
+  constructor(id: string) {
+    super(`Webhook endpoint ${id} was changed by another request; reload it and try again.`);
+  }
+}

@@ -1,0 +1,66 @@
+import { EntityManager } from '@mikro-orm/postgresql';
+import { Injectable } from '@nestjs/common';
+import { isUuid } from '../../domain/shared';
+import { WebhookChangedConcurrentlyError, WebhookEndpoint, WebhookEndpointRepository } from '../../domain/webhook';
+import { WebhookEndpointMapper, WebhookEndpointRow } from './webhook-endpoint.mapper';
+
+const COLUMNS = 'id, owner_id, url, event_types, secret, active, created_at, updated_at, version';
+const EVENT_TYPES = 'array(select jsonb_array_elements_text(?::jsonb))';
+
+@Injectable()
+export class MikroWebhookEndpointRepository implements WebhookEndpointRepository {
+  constructor(private readonly em: EntityManager) {}
+
+  async findById(id: string): Promise<WebhookEndpoint | null> {
+    if (!isUuid(id)) return null;
+    const [row] = await this.rows(`select ${COLUMNS} from webhook_endpoints where id = ?`, [id.toLowerCase()]);
+    return row ? WebhookEndpointMapper.toDomain(row) : null;
+  }
+
+  async listByOwner(ownerId: string): Promise<WebhookEndpoint[]> {
+    const rows = await this.rows(`select ${COLUMNS} from webhook_endpoints where owner_id = ? order by created_at, id`, [ownerId]);
+    return rows.map((r) => WebhookEndpointMapper.toDomain(r));
+  }
+
+  async findSubscribed(ownerId: string, eventType: string): Promise<WebhookEndpoint[]> {
+    const rows = await this.rows(`select ${COLUMNS} from webhook_endpoints where owner_id = ? and active and ? = any (event_types) order by created_at, id`, [
+      ownerId,
+      eventType,
+    ]);
+    return rows.map((r) => WebhookEndpointMapper.toDomain(r));
+  }
+
+  async insertWithinLimit(endpoint: WebhookEndpoint, maxPerOwner: number): Promise<boolean> {
+    // The owner's lock makes count-then-insert exact when two registrations race.
+    const inserted = await this.em.getKnex().transaction(async (trx) => {
+      await trx.raw('select pg_advisory_xact_lock(hashtextextended(?, 0))', [`webhook-endpoints:${endpoint.ownerId}`]);
+      const { rows } = await trx.raw('select count(*)::int as n from webhook_endpoints where owner_id = ?', [endpoint.ownerId]);
+      if ((rows as { n: number }[])[0].n >= maxPerOwner) return false;
+      await trx.raw(`insert into webhook_endpoints (${COLUMNS}) values (?, ?, ?, ${EVENT_TYPES}, ?, ?, ?, ?, ?)`, WebhookEndpointMapper.toValues(endpoint, 1) as never[]);
+      return true;
+    });
+    if (inserted) endpoint.markPersisted(1);
+    return inserted;
+  }
+
+  async save(endpoint: WebhookEndpoint): Promise<void> {
+    const [id, , url, eventTypes, , active, , updatedAt, version] = WebhookEndpointMapper.toValues(endpoint, endpoint.version + 1);
+    const { rowCount } = await this.em.getKnex().raw(
+      `update webhook_endpoints set url = ?, event_types = ${EVENT_TYPES}, active = ?, updated_at = ?, version = ? where id = ? and version = ?`,
+      [url, eventTypes, active, updatedAt, version, id, endpoint.version] as never[],
+    );
+    if (rowCount !== 1) throw new WebhookChangedConcurrentlyError(endpoint.id);
+    endpoint.markPersisted(endpoint.version + 1);
+  }
+
+  async delete(id: string): Promise<boolean> {
+    if (!isUuid(id)) return false;
+    const { rowCount } = await this.em.getKnex().raw('delete from webhook_endpoints where id = ?', [id.toLowerCase()]);
+    return rowCount === 1;
+  }
+
+  private async rows(sql: string, bindings: unknown[]): Promise<WebhookEndpointRow[]> {
+    const { rows } = await this.em.getKnex().raw(sql, bindings as never[]);
+    return rows as WebhookEndpointRow[];
+  }
+}
