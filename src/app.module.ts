@@ -47,7 +47,7 @@ import { JOB_HANDLERS } from './infrastructure/jobs/job-handlers';
 import { JobRunner } from './infrastructure/jobs/job-runner';
 import { RecurringJobs } from './infrastructure/jobs/recurring-jobs';
 import { JOB_COMMAND_HANDLERS, JOB_QUERY_HANDLERS } from './application/jobs';
-import { DOMAIN_EVENT_SUBSCRIBERS, DomainEventSubscriber, JOB_INSPECTOR } from './application/ports';
+import { DOMAIN_EVENT_SUBSCRIBERS, DomainEventSubscriber, JOB_INSPECTOR, STORAGE_USAGE } from './application/ports';
 import { JobsAdminController, JobsController } from './api/jobs/jobs.controller';
 import { DashboardSessionController } from './api/admin/dashboard-session.controller';
 import { DashboardSessions } from './infrastructure/auth/dashboard-session';
@@ -61,6 +61,8 @@ import { EventsController } from './api/live/events.controller';
 import { LiveEventsSubscriber } from './application/live/live-events.subscriber';
 import { LiveEventHub, RedisLiveEventPublisher } from './infrastructure/live/redis-live-events';
 import { LIVE_EVENT_PUBLISHER } from './application/ports';
+import { SqlStorageUsage } from './infrastructure/persistence/sql-storage-usage';
+import { UsageController } from './api/files/usage.controller';
 import { SqlFileReadModel } from './infrastructure/persistence/sql-file-read-model';
 import { buildStorageProviders } from './infrastructure/storage-providers/provider-catalog';
 import { InMemoryStorageProviderRegistry } from './infrastructure/storage-providers/storage-provider.registry';
@@ -112,6 +114,7 @@ export class AppModule {
         provide: UPLOAD_POLICY,
         useValue: {
           maxFileSize: config.maxFileSize,
+          storageQuotaBytes: config.storageQuotaBytes,
           selector: new StorageProviderSelector(config.storage.rules, config.storage.defaultProvider),
         } satisfies UploadPolicy,
       },
@@ -163,6 +166,7 @@ export class AppModule {
       ...RETRIEVAL_QUERY_HANDLERS,
       DeadLetters,
       QueueHealthCheck,
+      { provide: STORAGE_USAGE, useClass: SqlStorageUsage },
       { provide: LIVE_EVENT_PUBLISHER, useClass: RedisLiveEventPublisher },
       { provide: JOB_INSPECTOR, useClass: BullJobInspector },
       // Reliable reactions to domain events (awaited by the domain-events job); features add theirs here.
@@ -207,7 +211,7 @@ export class AppModule {
         ThrottlerModule.forRoot([{ name: 'default', ttl: config.authRateLimit.windowSeconds * 1000, limit: config.authRateLimit.limit }]),
         TerminusModule,
       ],
-      controllers: options.api ? [AuthController, FilesController, ThumbnailsController, UploadsController, RetrievalsController, WebhooksController, JobsController, JobsAdminController, DashboardSessionController, EventsController, HealthController, MetricsController] : [],
+      controllers: options.api ? [AuthController, FilesController, ThumbnailsController, UploadsController, RetrievalsController, WebhooksController, JobsController, JobsAdminController, DashboardSessionController, EventsController, UsageController, HealthController, MetricsController] : [],
       providers: [...core, ...api, ...workers],
     };
   }

@@ -19,7 +19,7 @@ const STATUS_BY_KIND: Record<DomainErrorKind, number> = {
   unprocessable: 422,
 };
 
-const EXTRA_FIELDS = ['existingFileId', 'maxBytes', 'expected', 'actual'] as const;
+const EXTRA_FIELDS = ['existingFileId', 'maxBytes', 'expected', 'actual', 'quotaBytes', 'usedBytes'] as const;
 
 /**
  * Turns anything thrown into application/problem+json. Domain errors and HTTP exceptions keep their

@@ -10,9 +10,10 @@ import {
   FileSize,
   FileType,
   StorageLocation,
+  StorageQuotaExceededError,
 } from '../../domain/file';
 import { StorageProvider, WriteResult } from '../../domain/storage';
-import { CLOCK, Clock, ID_GENERATOR, IdGenerator, STORAGE_PROVIDER_REGISTRY, StorageProviderRegistry, UPLOAD_POLICY, UploadPolicy } from '../ports';
+import { CLOCK, Clock, ID_GENERATOR, IdGenerator, STORAGE_PROVIDER_REGISTRY, STORAGE_USAGE, StorageProviderRegistry, StorageUsage, UPLOAD_POLICY, UploadPolicy } from '../ports';
 import { toFileView } from './file-view';
 import { TrailingMetadata, UploadFileResult } from './commands/upload-file.command';
 
@@ -49,13 +50,17 @@ export class FileIngestion {
     @Inject(UPLOAD_POLICY) private readonly policy: UploadPolicy,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
+    @Inject(STORAGE_USAGE) private readonly usage: StorageUsage,
   ) {}
 
   async ingest(request: IngestRequest): Promise<UploadFileResult> {
     const startedAt = this.clock.now();
+    const used = await this.assertWithinQuota(request.ownerId, request.sizeHint ?? 0);
     const provider = await this.avoidBilledDuplicate(request, await this.chooseProvider(request));
     const stored = await request.store(provider);
     try {
+      // The size is exact only now (a chunked body, a tus upload without a size hint).
+      if (used !== null && used + stored.size > this.policy.storageQuotaBytes!) throw new StorageQuotaExceededError(this.policy.storageQuotaBytes!, used);
       if (request.expectedSha256 && request.expectedSha256.hex !== stored.sha256) {
         throw new ChecksumMismatchError(request.expectedSha256.hex, stored.sha256);
       }
@@ -76,6 +81,15 @@ export class FileIngestion {
       }
       throw error;
     }
+  }
+
+  /** The owner's usage when a quota applies (refusing an upload that cannot fit before any byte is stored). */
+  private async assertWithinQuota(ownerId: string, incoming: number): Promise<number | null> {
+    const quota = this.policy.storageQuotaBytes;
+    if (quota === null) return null;
+    const { bytes } = await this.usage.of(ownerId);
+    if (bytes + incoming > quota) throw new StorageQuotaExceededError(quota, bytes);
+    return bytes;
   }
 
   /** Whether a preference names a provider this deployment has, or a rule's preference (checked before any byte). */

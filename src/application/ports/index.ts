@@ -10,3 +10,4 @@ export * from './retrieval-settings';
 export * from './job-inspector';
 export * from './domain-event-subscriber';
 export * from './live-events';
+export * from './storage-usage';

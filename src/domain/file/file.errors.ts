@@ -47,3 +47,14 @@ export class ConcurrentModificationError extends DomainError {
     super(`File ${id} was changed by another request; reload it and try again.`);
   }
 }
+
+export class StorageQuotaExceededError extends DomainError {
+  readonly kind = 'too-large' as const;
+  readonly code = 'storage-quota-exceeded';
+  constructor(
+    readonly quotaBytes: number,
+    readonly usedBytes: number,
+  ) {
+    super(`This upload would take you past your storage quota of ${quotaBytes} bytes (${usedBytes} used). Delete files (and empty the trash) or ask for more.`);
+  }
+}

@@ -31,6 +31,8 @@ export interface AppConfig {
   /** From ADMIN_EMAIL + ADMIN_PASSWORD: this admin account is created or repaired at every start. */
   admin?: { email: string; password: string };
   maxFileSize: number;
+  /** Bytes of live files one user may keep (the trash not counted); null: no quota. */
+  storageQuotaBytes: number | null;
   storage: {
     defaultProvider: string;
     enabledProviders: string[];
@@ -220,6 +222,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     else maxFileSize = parsed;
   }
 
+  let storageQuotaBytes: number | null = null;
+  const rawQuota = str('STORAGE_QUOTA');
+  if (rawQuota !== undefined) {
+    const parsed = parseByteSize(rawQuota);
+    if (parsed === undefined || parsed < 1) problems.push(`STORAGE_QUOTA must be a size such as 10GiB, got "${rawQuota}"`);
+    else storageQuotaBytes = parsed;
+  }
+
   const enabledProviders = (str('STORAGE_PROVIDERS') ?? 'local-fs,database').split(',').map((s) => s.trim()).filter(Boolean);
   const defaultProvider = str('STORAGE_DEFAULT_PROVIDER') ?? 'local-fs';
   if (!enabledProviders.includes(defaultProvider)) {
@@ -362,6 +372,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     admin: adminEmail && adminPassword ? { email: adminEmail, password: adminPassword } : undefined,
     maxFileSize,
+    storageQuotaBytes,
     storage: { defaultProvider, enabledProviders, rules, databasePoolMax: int('STORAGE_DATABASE_POOL_MAX', 10, 1, 200), s3, b2, deepArchive, flexibleRetrieval, glacierVault },
     thumbnails: { provider: thumbnailProvider },
     retrieval,
@@ -396,6 +407,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       schedules: {
         'purge-deleted-files': str('SCHEDULE_PURGE_DELETED_FILES') ?? '0 3 * * *',
         'redundancy-sweep': str('SCHEDULE_REDUNDANCY_SWEEP') ?? '30 3 * * *',
+        'quota-recount': str('SCHEDULE_QUOTA_RECOUNT') ?? '15 * * * *',
       },
     },
     outboxRelayIntervalMs: int('OUTBOX_RELAY_INTERVAL_MS', 1000, 50, 60_000),

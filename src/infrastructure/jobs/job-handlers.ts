@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CommandBus, EventBus } from '@nestjs/cqrs';
 import { PurgeDeletedFilesCommand } from '../../application/files';
-import { DOMAIN_EVENT_SUBSCRIBERS, DomainEventSubscriber } from '../../application/ports';
+import { DOMAIN_EVENT_SUBSCRIBERS, DomainEventSubscriber, STORAGE_USAGE, StorageUsage } from '../../application/ports';
 import { CheckRetrievalCommand, SweepRetrievalsCommand } from '../../application/retrievals';
 import { SweepUploadsCommand } from '../../application/uploads';
 import { DomainEventRegistry } from '../../domain/shared';
@@ -84,6 +84,16 @@ export class PurgeDeletedFilesJob implements JobHandler {
   }
 }
 
+/** Recounts every user's storage counters from the files (quotas and GET /usage read them). */
+@Injectable()
+@HandlesJob(QUEUES.maintenance, JOBS.quotaRecount)
+export class QuotaRecountJob implements JobHandler {
+  constructor(@Inject(STORAGE_USAGE) private readonly usage: StorageUsage) {}
+  async handle(): Promise<{ users: number }> {
+    return { users: await this.usage.recount() };
+  }
+}
+
 /** Scheduled now so deployments keep one registry; redundancy policies come with a later issue. */
 @Injectable()
 @HandlesJob(QUEUES.redundancy, JOBS.redundancySweep)
@@ -137,5 +147,5 @@ export class SleepJob implements JobHandler<{ ms: number; steps?: number; failTi
 }
 
 export const JOB_HANDLERS = [
-  DomainEventsJob, OutboxRelayJob, UploadSweepJob, RetrievalSweepJob, PurgeDeletedFilesJob, RedundancySweepJob, RetrievalCheckJob, NoopJob, SleepJob,
+  DomainEventsJob, OutboxRelayJob, UploadSweepJob, RetrievalSweepJob, PurgeDeletedFilesJob, QuotaRecountJob, RedundancySweepJob, RetrievalCheckJob, NoopJob, SleepJob,
 ];

@@ -18,6 +18,7 @@ export const REQUIRED_JOBS: readonly (readonly [QueueName, string])[] = [
   [QUEUES.maintenance, JOBS.uploadSweep],
   [QUEUES.maintenance, JOBS.retrievalSweep],
   [QUEUES.maintenance, JOBS.purgeDeletedFiles],
+  [QUEUES.maintenance, JOBS.quotaRecount],
   [QUEUES.redundancy, JOBS.redundancySweep],
   [QUEUES.retrieval, JOBS.retrievalCheck],
   [QUEUES.webhooks, JOBS.webhookDelivery],

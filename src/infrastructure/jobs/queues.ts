@@ -21,6 +21,7 @@ export const JOBS = {
   retrievalSweep: 'retrieval-sweep',
   retrievalCheck: 'retrieval-check',
   purgeDeletedFiles: 'purge-deleted-files',
+  quotaRecount: 'quota-recount',
   redundancySweep: 'redundancy-sweep',
   webhookDelivery: 'webhook-delivery',
   thumbnails: 'thumbnails',

@@ -20,6 +20,7 @@ export function recurringJobs(config: AppConfig): RecurringJob[] {
     { id: JOBS.uploadSweep, queue: QUEUES.maintenance, schedule: `every:${config.uploads.sweepIntervalMs}` },
     { id: JOBS.retrievalSweep, queue: QUEUES.maintenance, schedule: `every:${config.retrieval.sweepIntervalMs}` },
     { id: JOBS.purgeDeletedFiles, queue: QUEUES.maintenance, schedule: config.jobs.schedules[JOBS.purgeDeletedFiles] },
+    { id: JOBS.quotaRecount, queue: QUEUES.maintenance, schedule: config.jobs.schedules[JOBS.quotaRecount] },
     { id: JOBS.redundancySweep, queue: QUEUES.redundancy, schedule: config.jobs.schedules[JOBS.redundancySweep] },
   ];
 }
