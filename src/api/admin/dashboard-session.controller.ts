@@ -28,7 +28,8 @@ export class DashboardSessionController {
     res.cookie(DASHBOARD_COOKIE, this.sessions.issue(actor.userId), {
       httpOnly: true,
       sameSite: 'strict',
-      secure: req.secure,
+      // Behind a TLS proxy on another host req.secure is false; PUBLIC_URL says how clients come in.
+      secure: req.secure || req.headers['x-forwarded-proto'] === 'https',
       path: DASHBOARD_PATH,
       maxAge: this.sessions.ttlSeconds * 1000,
     });

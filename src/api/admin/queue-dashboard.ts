@@ -29,7 +29,14 @@ export function mountQueueDashboard(app: INestApplication): void {
   });
   app.use(`${DASHBOARD_PATH}/login`, loginPage);
   app.use(QUEUES_PATH, (req: Request, res: Response, next: NextFunction) => {
-    if (sessions.verify(cookie(req, DASHBOARD_COOKIE))) return next();
+    if (sessions.verify(cookie(req, DASHBOARD_COOKIE))) {
+      // SameSite=Strict still sends the cookie from a sibling subdomain, and the board takes plain form
+      // POSTs (no preflight): a change must come from the dashboard's own origin.
+      if (req.method === 'GET' || req.method === 'HEAD' || sameOrigin(req)) return next();
+      return res.status(403).type(PROBLEM_CONTENT_TYPE).send(
+        JSON.stringify({ type: problemType('cross-origin-refused'), title: 'Forbidden', status: 403, detail: 'Dashboard changes are accepted from the dashboard itself only.', instance: req.originalUrl.split('?')[0] }),
+      );
+    }
     // A browser navigating here is sent to sign in; anything else (the board's API calls) gets a 401.
     if (req.method === 'GET' && (req.headers.accept ?? '').includes('text/html')) return res.redirect(302, `${DASHBOARD_PATH}/login`);
     res.status(401).type(PROBLEM_CONTENT_TYPE).send(
@@ -42,9 +49,22 @@ export function mountQueueDashboard(app: INestApplication): void {
 function cookie(req: Request, name: string): string | undefined {
   for (const part of (req.headers.cookie ?? '').split(';')) {
     const eq = part.indexOf('=');
-    if (eq > 0 && part.slice(0, eq).trim() === name) return decodeURIComponent(part.slice(eq + 1).trim());
+    if (eq > 0 && part.slice(0, eq).trim() === name) {
+      try {
+        return decodeURIComponent(part.slice(eq + 1).trim());
+      } catch {
+        return undefined; // malformed: no session
+      }
+    }
   }
   return undefined;
+}
+
+function sameOrigin(req: Request): boolean {
+  const site = req.headers['sec-fetch-site'];
+  if (site) return site === 'same-origin';
+  const origin = req.headers.origin;
+  return typeof origin === 'string' && origin === `${req.protocol}://${req.headers.host}`;
 }
 
 function loginPage(req: Request, res: Response): void {

@@ -7,6 +7,7 @@ import { LiveEventHub } from '../../infrastructure/live/redis-live-events';
 import { CurrentActor } from '../auth/current-actor.decorator';
 import { JwtAuthGuard } from '../auth/jwt-auth.guard';
 import { ApiProblemResponses } from '../problem/api-problem-responses';
+import { ProblemException } from '../problem/problem-exception';
 
 const HEARTBEAT_MS = 25_000;
 
@@ -37,24 +38,37 @@ export class EventsController {
   @ApiQuery({ name: 'access_token', required: false, description: 'for EventSource, which cannot send an Authorization header' })
   @ApiOkResponse({ description: 'text/event-stream', content: { 'text/event-stream': { schema: { type: 'string' } } } })
   async stream(@CurrentActor() actor: Actor, @Req() req: Request, @Res() res: Response): Promise<void> {
+    let closed = false;
+    let cleanup = (): void => undefined;
+    req.on('close', () => {
+      closed = true;
+      cleanup();
+    });
+    // Subscribed before the 200 goes out, so a failure (Redis down) still answers as a problem.
+    let unsubscribe: () => Promise<void>;
+    try {
+      unsubscribe = await this.hub.subscribe(actor.userId, (event) => {
+        res.write(`id: ${event.id}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
+      });
+    } catch {
+      throw new ProblemException(503, 'live-events-unavailable', 'Service Unavailable', 'Live events cannot be delivered right now; reconnect shortly.', { headers: { 'Retry-After': '5' } });
+    }
+    if (closed) return void unsubscribe(); // the client left while the subscription was made
     res.status(200);
     res.setHeader('Content-Type', 'text/event-stream; charset=utf-8');
     res.setHeader('Cache-Control', 'no-cache, no-transform');
     res.setHeader('X-Accel-Buffering', 'no'); // nginx: do not buffer the stream
     res.flushHeaders();
-    const unsubscribe = await this.hub.subscribe(actor.userId, (event) => {
-      res.write(`id: ${event.id}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
-    });
     res.write('retry: 3000\n: connected\n\n');
     const heartbeat = setInterval(() => res.write(': ping\n\n'), HEARTBEAT_MS);
     // The stream lives no longer than the token that opened it.
     const exp = (jwt.decode(req.headers.authorization?.replace(/^Bearer\s+/i, '') ?? '') as jwt.JwtPayload | null)?.exp;
     const expiry = exp ? setTimeout(() => res.end('event: token-expired\ndata: {}\n\n'), Math.max(0, exp * 1000 - Date.now())) : undefined;
     expiry?.unref();
-    req.on('close', () => {
+    cleanup = () => {
       clearInterval(heartbeat);
       if (expiry) clearTimeout(expiry);
       void unsubscribe();
-    });
+    };
   }
 }

@@ -36,8 +36,10 @@ export class ProblemFilter implements ExceptionFilter {
     const problem = this.toProblem(error);
     problem.instance = req.originalUrl?.split('?')[0];
     // An expected outage (a provider down, Redis gone) is a warning; only the unexpected gets its stack logged.
-    if (problem.status >= 500 && error instanceof DomainError) this.logger.warn(`${req.method} ${req.originalUrl}: ${error.message}`);
-    else if (problem.status >= 500) this.logger.error(`${req.method} ${req.originalUrl}: ${(error as Error)?.stack ?? error}`);
+    // Never the query string: it may hold a token (EventSource passes ?access_token=).
+    const path = req.originalUrl?.split('?')[0];
+    if (problem.status >= 500 && error instanceof DomainError) this.logger.warn(`${req.method} ${path}: ${error.message}`);
+    else if (problem.status >= 500) this.logger.error(`${req.method} ${path}: ${(error as Error)?.stack ?? error}`);
 
     if (res.headersSent) {
       // A stream failed mid-body: the only honest signal left is to cut the connection.
@@ -79,7 +81,8 @@ export class ProblemFilter implements ExceptionFilter {
       const status = error.getStatus();
       const body = error.getResponse();
       const message = typeof body === 'string' ? body : (body as { message?: unknown }).message;
-      const detail = Array.isArray(message) ? message.join('; ') : typeof message === 'string' ? message : error.message;
+      // Nest's "Cannot GET /path?query" would echo the query (a token, perhaps) back: cut it.
+      const detail = (Array.isArray(message) ? message.join('; ') : typeof message === 'string' ? message : error.message).replace(/^(Cannot \S+ [^?\s]*)\?\S*/, '$1');
       const problem: ProblemDetails = { type: problemType(slug(titleFor(status))), title: titleFor(status), status, detail };
       // A failed health check (terminus) keeps its report of what is down.
       if (typeof body === 'object' && body && 'details' in body) {

@@ -30,6 +30,7 @@ export class LiveEventHub implements OnApplicationShutdown {
   private readonly logger = new Logger('LiveEvents');
   private subscriber?: Redis;
   private readonly listeners = new Map<string, Set<(event: LiveEvent) => void>>();
+  private readonly pending = new Map<string, Promise<void>>();
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -43,13 +44,23 @@ export class LiveEventHub implements OnApplicationShutdown {
     if (!set) {
       set = new Set();
       this.listeners.set(userId, set);
-      await redis.subscribe(channel(this.config.queuePrefix, userId));
+      this.pending.set(userId, redis.subscribe(channel(this.config.queuePrefix, userId)).then(() => undefined));
     }
     set.add(listener);
+    try {
+      await this.pending.get(userId); // also a second connection that came while the first subscribed
+    } catch (error) {
+      // A failed subscription must not stay behind as if it had worked: the next connection tries again.
+      set.delete(listener);
+      if (this.listeners.get(userId) === set && set.size === 0) this.listeners.delete(userId);
+      this.pending.delete(userId);
+      throw error;
+    }
     return async () => {
       set!.delete(listener);
       if (set!.size === 0 && this.listeners.get(userId) === set) {
         this.listeners.delete(userId);
+        this.pending.delete(userId);
         await redis.unsubscribe(channel(this.config.queuePrefix, userId)).catch(() => undefined);
       }
     };

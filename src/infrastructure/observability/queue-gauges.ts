@@ -22,10 +22,13 @@ export function registerQueueGauges(metrics: Metrics, queues: Queue[], deadLette
     labelNames: ['queue'] as const,
     registers: [metrics.registry],
     async collect() {
-      this.reset();
-      const letters = await deadLetters.getJobs(['waiting'], 0, 9_999);
+      // Letter ids are `<queue>.<job id>`: counted from the ids alone, without loading any letter.
+      const ids = await deadLetters.getRanges(['wait'], 0, -1);
       const byQueue = new Map<string, number>();
-      for (const l of letters) byQueue.set(l.data.queue, (byQueue.get(l.data.queue) ?? 0) + 1);
+      for (const id of ids) {
+        const queue = id.slice(0, id.indexOf('.'));
+        byQueue.set(queue, (byQueue.get(queue) ?? 0) + 1);
+      }
       for (const queue of queues) this.set({ queue: queue.name }, byQueue.get(queue.name) ?? 0);
     },
   });

@@ -1,8 +1,10 @@
 import { Inject, Logger, Optional } from '@nestjs/common';
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { FILE_REPOSITORY, FileRepository } from '../../../domain/file';
+import { File, FILE_REPOSITORY, FileRepository } from '../../../domain/file';
 import { RENDITION_REPOSITORY, RenditionRepository } from '../../../domain/media';
 import { CLOCK, Clock, STORAGE_PROVIDER_REGISTRY, StorageProviderRegistry } from '../../ports';
+
+const MAX_BATCHES_PER_RUN = 1_000;
 
 export class PurgeDeletedFilesCommand extends Command<{ purged: number; bytesLeft: number }> {
   constructor(
@@ -32,22 +34,35 @@ export class PurgeDeletedFilesHandler implements ICommandHandler<PurgeDeletedFil
 
   async execute({ retentionMs, batchSize }: PurgeDeletedFilesCommand): Promise<{ purged: number; bytesLeft: number }> {
     const now = this.clock.now();
-    let purged = 0;
-    let bytesLeft = 0;
-    for (const file of await this.files.findDeletedBefore(new Date(now.getTime() - retentionMs), batchSize)) {
-      file.purge(retentionMs, now);
-      const renditions = (await this.renditions?.findAll(file.id)) ?? [];
-      if (!(await this.files.purge(file))) continue;
-      purged++;
-      for (const location of [...file.locations, ...renditions.flatMap((r) => (r.location ? [r.location] : []))]) {
-        try {
-          if (this.providers.has(location.providerId)) await this.providers.get(location.providerId).delete(location.key);
-        } catch (error) {
-          bytesLeft++;
-          this.logger.warn(`purged file ${file.id}: its bytes on ${location.providerId} stay behind: ${(error as Error).message}`);
-        }
+    const totals = { purged: 0, bytesLeft: 0 };
+    // Batch after batch until the trash past its retention is empty (a bound keeps one run finite).
+    for (let batch = 0, more = true; more && batch < MAX_BATCHES_PER_RUN; batch++) {
+      const due = await this.files.findDeletedBefore(new Date(now.getTime() - retentionMs), batchSize);
+      more = due.length === batchSize;
+      for (const file of due) {
+        const left = await this.purgeOne(file, retentionMs, now);
+        if (left === null) continue;
+        totals.purged++;
+        totals.bytesLeft += left;
       }
     }
-    return { purged, bytesLeft };
+    return totals;
+  }
+
+  /** Answers how many stored objects stayed behind, or null when the file changed meanwhile (restored). */
+  private async purgeOne(file: File, retentionMs: number, now: Date): Promise<number | null> {
+    file.purge(retentionMs, now);
+    const renditions = (await this.renditions?.findAll(file.id)) ?? [];
+    if (!(await this.files.purge(file))) return null;
+    let left = 0;
+    for (const location of [...file.locations, ...renditions.flatMap((r) => (r.location ? [r.location] : []))]) {
+      try {
+        if (this.providers.has(location.providerId)) await this.providers.get(location.providerId).delete(location.key);
+      } catch (error) {
+        left++;
+        this.logger.warn(`purged file ${file.id}: its bytes on ${location.providerId} stay behind: ${(error as Error).message}`);
+      }
+    }
+    return left;
   }
 }
