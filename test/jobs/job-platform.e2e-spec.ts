@@ -680,7 +680,7 @@ describe('Recurring jobs (e2e, several instances on one queue prefix)', () => {
 
   function expectOneSchedulerPerRecurringJob(t: TestApp, found: Awaited<ReturnType<typeof schedulesOf>>) {
     const registry = recurringJobs(t.config);
-    expect(registry.map((j) => j.id).sort()).toEqual(['outbox-relay', 'purge-deleted-files', 'quota-recount', 'redundancy-sweep', 'retrieval-sweep', 'upload-sweep']);
+    expect(registry.map((j) => j.id).sort()).toEqual(['outbox-relay', 'prune-webhook-deliveries', 'purge-deleted-files', 'quota-recount', 'redundancy-sweep', 'retrieval-sweep', 'upload-sweep']);
     for (const [queue, { ids, pending }] of found) {
       expect(ids).toEqual(registry.filter((j) => j.queue === queue).map((j) => j.id).sort());
       for (const id of ids) expect(pending[id] ?? 0).toBeLessThanOrEqual(1);

@@ -118,6 +118,8 @@ export interface JobsConfig {
   stalledIntervalMs: number;
   /** Soft-deleted files are purged (row and bytes) this long after deletion. */
   deletedRetentionDays: number;
+  /** Webhook delivery-log rows are kept this long. */
+  webhookDeliveryRetentionDays: number;
   /** Recurring jobs: `every:<ms>` or a cron expression, by job name. */
   schedules: Record<string, string>;
 }
@@ -404,10 +406,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       lockDurationMs: int('JOBS_LOCK_DURATION_MS', 30_000, 500, 600_000),
       stalledIntervalMs: int('JOBS_STALLED_INTERVAL_MS', 30_000, 500, 600_000),
       deletedRetentionDays: int('DELETED_RETENTION_DAYS', 30, 0, 3650),
+      webhookDeliveryRetentionDays: int('WEBHOOK_DELIVERY_RETENTION_DAYS', 30, 0, 3650),
       schedules: {
         'purge-deleted-files': str('SCHEDULE_PURGE_DELETED_FILES') ?? '0 3 * * *',
         'redundancy-sweep': str('SCHEDULE_REDUNDANCY_SWEEP') ?? '30 3 * * *',
         'quota-recount': str('SCHEDULE_QUOTA_RECOUNT') ?? '15 * * * *',
+        'prune-webhook-deliveries': str('SCHEDULE_PRUNE_WEBHOOK_DELIVERIES') ?? '45 3 * * *',
       },
     },
     outboxRelayIntervalMs: int('OUTBOX_RELAY_INTERVAL_MS', 1000, 50, 60_000),

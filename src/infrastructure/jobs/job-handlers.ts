@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CommandBus, EventBus } from '@nestjs/cqrs';
 import { PurgeDeletedFilesCommand } from '../../application/files';
+import { WEBHOOK_DELIVERY_LOG, WebhookDeliveryLog } from '../../application/webhooks/ports';
 import { DOMAIN_EVENT_SUBSCRIBERS, DomainEventSubscriber, STORAGE_USAGE, StorageUsage } from '../../application/ports';
 import { CheckRetrievalCommand, SweepRetrievalsCommand } from '../../application/retrievals';
 import { SweepUploadsCommand } from '../../application/uploads';
@@ -27,7 +28,7 @@ export class DomainEventsJob implements JobHandler<RelayedBatchData> {
     @Inject(DOMAIN_EVENT_SUBSCRIBERS) private readonly subscribers: DomainEventSubscriber[],
   ) {}
 
-  async handle(data: RelayedBatchData): Promise<{ events: number }> {
+  async handle(data: RelayedBatchData, context: JobContext): Promise<{ events: number }> {
     // Resolve every class first: a batch is published whole or (on an unknown event) not at all.
     const events = data.events.map(({ eventId, eventName, aggregateId, payload, occurredAt }) => {
       const EventClass = this.registry.resolve(eventName);
@@ -38,6 +39,7 @@ export class DomainEventsJob implements JobHandler<RelayedBatchData> {
       return event;
     });
     for (const event of events) {
+      context.signal.throwIfAborted(); // stopped (timeout, shutdown): the batch comes again, subscribers are idempotent
       for (const subscriber of this.subscribers) if (subscriber.events.includes(event.eventName)) await subscriber.handle(event);
     }
     this.eventBus.publishAll(events);
@@ -49,8 +51,8 @@ export class DomainEventsJob implements JobHandler<RelayedBatchData> {
 @HandlesJob(QUEUES.maintenance, JOBS.outboxRelay)
 export class OutboxRelayJob implements JobHandler {
   constructor(private readonly relay: OutboxRelay) {}
-  async handle(): Promise<{ relayed: number }> {
-    return { relayed: await this.relay.drain() };
+  async handle(_data: unknown, context: JobContext): Promise<{ relayed: number }> {
+    return { relayed: await this.relay.drain(context.signal) };
   }
 }
 
@@ -79,8 +81,8 @@ export class PurgeDeletedFilesJob implements JobHandler {
     private readonly commands: CommandBus,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
-  handle(): Promise<unknown> {
-    return this.commands.execute(new PurgeDeletedFilesCommand(this.config.jobs.deletedRetentionDays * 86_400_000));
+  handle(_data: unknown, context: JobContext): Promise<unknown> {
+    return this.commands.execute(new PurgeDeletedFilesCommand(this.config.jobs.deletedRetentionDays * 86_400_000, 200, context.signal));
   }
 }
 
@@ -91,6 +93,19 @@ export class QuotaRecountJob implements JobHandler {
   constructor(@Inject(STORAGE_USAGE) private readonly usage: StorageUsage) {}
   async handle(): Promise<{ users: number }> {
     return { users: await this.usage.recount() };
+  }
+}
+
+/** Forgets webhook delivery attempts past their retention (the log grows by one row per attempt). */
+@Injectable()
+@HandlesJob(QUEUES.maintenance, JOBS.pruneWebhookDeliveries)
+export class PruneWebhookDeliveriesJob implements JobHandler {
+  constructor(
+    @Inject(WEBHOOK_DELIVERY_LOG) private readonly log: WebhookDeliveryLog,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+  async handle(): Promise<{ pruned: number }> {
+    return { pruned: await this.log.prune(new Date(Date.now() - this.config.jobs.webhookDeliveryRetentionDays * 86_400_000)) };
   }
 }
 
@@ -147,5 +162,5 @@ export class SleepJob implements JobHandler<{ ms: number; steps?: number; failTi
 }
 
 export const JOB_HANDLERS = [
-  DomainEventsJob, OutboxRelayJob, UploadSweepJob, RetrievalSweepJob, PurgeDeletedFilesJob, QuotaRecountJob, RedundancySweepJob, RetrievalCheckJob, NoopJob, SleepJob,
+  DomainEventsJob, OutboxRelayJob, UploadSweepJob, RetrievalSweepJob, PurgeDeletedFilesJob, QuotaRecountJob, PruneWebhookDeliveriesJob, RedundancySweepJob, RetrievalCheckJob, NoopJob, SleepJob,
 ];

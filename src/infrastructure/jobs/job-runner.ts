@@ -19,6 +19,7 @@ export const REQUIRED_JOBS: readonly (readonly [QueueName, string])[] = [
   [QUEUES.maintenance, JOBS.retrievalSweep],
   [QUEUES.maintenance, JOBS.purgeDeletedFiles],
   [QUEUES.maintenance, JOBS.quotaRecount],
+  [QUEUES.maintenance, JOBS.pruneWebhookDeliveries],
   [QUEUES.redundancy, JOBS.redundancySweep],
   [QUEUES.retrieval, JOBS.retrievalCheck],
   [QUEUES.webhooks, JOBS.webhookDelivery],

@@ -22,6 +22,7 @@ export const JOBS = {
   retrievalCheck: 'retrieval-check',
   purgeDeletedFiles: 'purge-deleted-files',
   quotaRecount: 'quota-recount',
+  pruneWebhookDeliveries: 'prune-webhook-deliveries',
   redundancySweep: 'redundancy-sweep',
   webhookDelivery: 'webhook-delivery',
   thumbnails: 'thumbnails',

@@ -21,6 +21,7 @@ export function recurringJobs(config: AppConfig): RecurringJob[] {
     { id: JOBS.retrievalSweep, queue: QUEUES.maintenance, schedule: `every:${config.retrieval.sweepIntervalMs}` },
     { id: JOBS.purgeDeletedFiles, queue: QUEUES.maintenance, schedule: config.jobs.schedules[JOBS.purgeDeletedFiles] },
     { id: JOBS.quotaRecount, queue: QUEUES.maintenance, schedule: config.jobs.schedules[JOBS.quotaRecount] },
+    { id: JOBS.pruneWebhookDeliveries, queue: QUEUES.maintenance, schedule: config.jobs.schedules[JOBS.pruneWebhookDeliveries] },
     { id: JOBS.redundancySweep, queue: QUEUES.redundancy, schedule: config.jobs.schedules[JOBS.redundancySweep] },
   ];
 }

@@ -50,12 +50,15 @@ export class OutboxRelay {
   ) {}
 
   /** Relays until the outbox is empty; returns how many events were relayed. */
-  async drain(): Promise<number> {
+  /** Relays until the outbox is empty, or `signal` fires (between batches: a claimed batch is always sent). */
+  async drain(signal?: AbortSignal): Promise<number> {
     let total = 0;
     for (let leftover = await this.leftoverBatch(); leftover; leftover = await this.leftoverBatch()) {
       total += await this.send(leftover, await this.rowsOf(leftover));
+      signal?.throwIfAborted();
     }
     for (;;) {
+      signal?.throwIfAborted();
       const claimed = await this.claim(MAX_COMMITS);
       if (!claimed) return total;
       total += await this.send(claimed.batchId, claimed.rows);

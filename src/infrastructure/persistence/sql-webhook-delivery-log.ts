@@ -22,6 +22,11 @@ interface Row {
 export class SqlWebhookDeliveryLog implements WebhookDeliveryLog {
   constructor(private readonly em: EntityManager) {}
 
+  async prune(before: Date): Promise<number> {
+    const result: { rowCount: number } = await this.em.getKnex().raw('delete from webhook_deliveries where created_at < ?', [before]);
+    return result.rowCount ?? 0;
+  }
+
   async started(a: { id: string; endpointId: string; eventId: string; eventType: string; attempt: number; createdAt: Date }): Promise<void> {
     await this.em.getKnex().raw(
       `insert into webhook_deliveries (id, endpoint_id, event_id, event_type, attempt, status, created_at) values (?, ?, ?, ?, ?, 'pending', ?)`,

@@ -10,6 +10,8 @@ export class PurgeDeletedFilesCommand extends Command<{ purged: number; bytesLef
   constructor(
     readonly retentionMs: number,
     readonly batchSize = 200,
+    /** Checked between files: a stopped run leaves the rest for the next one. */
+    readonly signal?: AbortSignal,
   ) {
     super();
   }
@@ -32,7 +34,7 @@ export class PurgeDeletedFilesHandler implements ICommandHandler<PurgeDeletedFil
     @Optional() @Inject(RENDITION_REPOSITORY) private readonly renditions?: RenditionRepository,
   ) {}
 
-  async execute({ retentionMs, batchSize }: PurgeDeletedFilesCommand): Promise<{ purged: number; bytesLeft: number }> {
+  async execute({ retentionMs, batchSize, signal }: PurgeDeletedFilesCommand): Promise<{ purged: number; bytesLeft: number }> {
     const now = this.clock.now();
     const totals = { purged: 0, bytesLeft: 0 };
     // Batch after batch until the trash past its retention is empty (a bound keeps one run finite).
@@ -40,6 +42,7 @@ export class PurgeDeletedFilesHandler implements ICommandHandler<PurgeDeletedFil
       const due = await this.files.findDeletedBefore(new Date(now.getTime() - retentionMs), batchSize);
       more = due.length === batchSize;
       for (const file of due) {
+        signal?.throwIfAborted();
         const left = await this.purgeOne(file, retentionMs, now);
         if (left === null) continue;
         totals.purged++;

@@ -31,5 +31,7 @@ export interface WebhookDeliveryLog {
   ): Promise<void>;
   /** Newest first; `cursor` is the `nextCursor` of the previous page. */
   list(endpointId: string, limit: number, cursor?: string): Promise<DeliveryAttemptPage>;
+  /** Forgets attempts older than `before`; answers how many. */
+  prune(before: Date): Promise<number>;
 }
 export const WEBHOOK_DELIVERY_LOG = Symbol('WebhookDeliveryLog');
