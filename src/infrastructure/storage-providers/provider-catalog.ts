@@ -10,7 +10,7 @@ import {
 } from './s3/s3-compatible.factories';
 import { ProviderContext, StorageProviderFactory } from './shared/provider-config';
 
-/** Built-in providers by id. Later work adds cloud providers and plugin loading here. */
+/** Built-in providers by id (plugin loading, when it comes, adds third-party factories here). */
 export const BUILT_IN_PROVIDERS: StorageProviderFactory[] = [
   localFsProviderFactory,
   databaseProviderFactory,
