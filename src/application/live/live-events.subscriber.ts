@@ -22,6 +22,7 @@ const LIVE: Record<string, string> = {
 /** Relays the owner's events to their live connections (best effort: a client not connected misses nothing it cannot list). */
 @Injectable()
 export class LiveEventsSubscriber implements DomainEventSubscriber {
+  readonly name = 'live-events';
   readonly events = Object.keys(LIVE);
 
   constructor(@Inject(LIVE_EVENT_PUBLISHER) private readonly publisher: LiveEventPublisher) {}

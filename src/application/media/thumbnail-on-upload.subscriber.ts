@@ -11,6 +11,7 @@ import { IMAGE_RENDERER, ImageRenderer, MEDIA_JOBS, MediaJobs } from './ports';
  */
 @Injectable()
 export class ThumbnailOnUploadSubscriber implements DomainEventSubscriber {
+  readonly name = 'thumbnails';
   readonly events = [FileUploadCompleted.eventName];
 
   constructor(

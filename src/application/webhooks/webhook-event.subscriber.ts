@@ -11,6 +11,7 @@ import { toWebhookEvent } from './webhook-event';
  */
 @Injectable()
 export class WebhookEventSubscriber implements DomainEventSubscriber {
+  readonly name = 'webhooks';
   readonly events = WEBHOOK_EVENT_TYPES;
 
   constructor(

@@ -1,4 +1,6 @@
+import { InjectQueue } from '@nestjs/bullmq';
 import { Inject, Injectable } from '@nestjs/common';
+import { Queue } from 'bullmq';
 import { CommandBus, EventBus } from '@nestjs/cqrs';
 import { PurgeDeletedFilesCommand } from '../../application/files';
 import { WEBHOOK_DELIVERY_LOG, WebhookDeliveryLog } from '../../application/webhooks/ports';
@@ -15,36 +17,73 @@ import { JOBS, QUEUES } from './queues';
 // The jobs of this service, one small class each: they carry ids and plain data, and hand the work
 // to a command (or the relay), which is where the logic and its idempotence live.
 
+type RelayedEvent = RelayedBatchData['events'][number];
+
+/** A subscriber's job: one event for one subscriber (job name `subscriber:<name>`). */
+interface SubscriberJobData {
+  subscriber: string;
+  event: RelayedEvent;
+  /** The user the event concerns, so they can follow the job at GET /jobs/:id. */
+  ownerId?: string;
+}
+
+const SUBSCRIBER_JOB = 'subscriber:';
+
 /**
- * Relayed outbox rows back into event classes: each event goes to the subscribers that want it
- * (awaited, in order: a failure retries the batch), then the batch is published on the CQRS EventBus.
+ * The domain-events queue. A relayed outbox batch is turned back into event classes; each event
+ * becomes one job per subscriber that wants it (job id `<subscriber>-<event id>`: a batch relayed
+ * twice adds nothing), and the batch is published on the CQRS EventBus. A subscriber job then runs
+ * that subscriber alone, so its retries and dead letter are its own.
  */
 @Injectable()
 @HandlesJob(QUEUES.domainEvents, '*')
-export class DomainEventsJob implements JobHandler<RelayedBatchData> {
+export class DomainEventsJob implements JobHandler<RelayedBatchData | SubscriberJobData> {
   constructor(
     private readonly eventBus: EventBus,
     private readonly registry: DomainEventRegistry,
     @Inject(DOMAIN_EVENT_SUBSCRIBERS) private readonly subscribers: DomainEventSubscriber[],
+    @InjectQueue(QUEUES.domainEvents) private readonly queue: Queue,
   ) {}
 
-  async handle(data: RelayedBatchData, context: JobContext): Promise<{ events: number }> {
+  async handle(data: RelayedBatchData | SubscriberJobData, context: JobContext): Promise<unknown> {
+    if ('subscriber' in data) return this.runSubscriber(data, context);
     // Resolve every class first: a batch is published whole or (on an unknown event) not at all.
-    const events = data.events.map(({ eventId, eventName, aggregateId, payload, occurredAt }) => {
-      const EventClass = this.registry.resolve(eventName);
-      // Retrying cannot help an event this build does not know; keep it visible as a dead letter.
-      if (!EventClass) throw new PermanentJobError(`No event class is registered for "${eventName}" (event ${eventId})`);
-      const event = new EventClass(aggregateId, payload, occurredAt);
-      event.eventId = eventId;
-      return event;
-    });
-    for (const event of events) {
-      context.signal.throwIfAborted(); // stopped (timeout, shutdown): the batch comes again, subscribers are idempotent
-      for (const subscriber of this.subscribers) if (subscriber.events.includes(event.eventName)) await subscriber.handle(event);
-    }
+    const events = data.events.map((e) => this.rebuild(e));
+    const jobs = data.events.flatMap((relayed, i) =>
+      this.subscribers
+        .filter((s) => s.events.includes(events[i].eventName))
+        .map((s) => ({
+          name: `${SUBSCRIBER_JOB}${s.name}`,
+          data: { subscriber: s.name, event: relayed, ownerId: ownerOf(relayed) } satisfies SubscriberJobData,
+          opts: { jobId: `${s.name}-${relayed.eventId}` },
+        })),
+    );
+    if (jobs.length) await this.queue.addBulk(jobs);
     this.eventBus.publishAll(events);
-    return { events: events.length };
+    return { events: events.length, subscriberJobs: jobs.length };
   }
+
+  private async runSubscriber(data: SubscriberJobData, context: JobContext): Promise<{ subscriber: string }> {
+    const subscriber = this.subscribers.find((s) => s.name === data.subscriber);
+    if (!subscriber) throw new PermanentJobError(`No subscriber "${data.subscriber}" in this build (job ${context.ref})`);
+    context.signal.throwIfAborted();
+    await subscriber.handle(this.rebuild(data.event));
+    return { subscriber: subscriber.name };
+  }
+
+  private rebuild({ eventId, eventName, aggregateId, payload, occurredAt }: RelayedEvent) {
+    const EventClass = this.registry.resolve(eventName);
+    // Retrying cannot help an event this build does not know; keep it visible as a dead letter.
+    if (!EventClass) throw new PermanentJobError(`No event class is registered for "${eventName}" (event ${eventId})`);
+    const event = new EventClass(aggregateId, payload, occurredAt);
+    event.eventId = eventId;
+    return event;
+  }
+}
+
+function ownerOf(event: RelayedEvent): string | undefined {
+  const ownerId = (event.payload as { ownerId?: unknown } | undefined)?.ownerId;
+  return typeof ownerId === 'string' ? ownerId : undefined;
 }
 
 @Injectable()
