@@ -169,7 +169,7 @@ export class AppModule {
       { provide: STORAGE_USAGE, useClass: SqlStorageUsage },
       { provide: LIVE_EVENT_PUBLISHER, useClass: RedisLiveEventPublisher },
       { provide: JOB_INSPECTOR, useClass: BullJobInspector },
-      // Reliable reactions to domain events (awaited by the domain-events job); features add theirs here.
+      // Reliable reactions to domain events (one job per subscriber and event); features add theirs here.
       { provide: DOMAIN_EVENT_SUBSCRIBERS, useFactory: (...subscribers: DomainEventSubscriber[]) => subscribers, inject: [...EVENT_SUBSCRIBER_CLASSES] },
       ...EVENT_SUBSCRIBER_CLASSES,
       ...JOB_COMMAND_HANDLERS,
