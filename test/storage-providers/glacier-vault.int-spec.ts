@@ -2,14 +2,13 @@ import { DescribeJobCommand, GlacierClient, GlacierClientConfig, InitiateMultipa
 import { createHash } from 'node:crypto';
 import { readdir } from 'node:fs/promises';
 import * as path from 'node:path';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { ChecksumMismatchError, FileTooLargeError } from '../../src/domain/file';
 import { ByteBody, RestoreNotReadyError, RestoreState, RetrievalTier, StorageProvider, StoredObjectNotFoundError, WriteOptions, WriteResult } from '../../src/domain/storage';
 import { loadConfig } from '../../src/infrastructure/config/app-config';
 import { glacierVaultProviderFactory } from '../../src/infrastructure/storage-providers/glacier-vault/glacier-vault.factory';
 import { GlacierEmulator, startGlacierEmulator } from '../support/glacier-emulator';
 import { body, bytes, collect, sha256 } from './provider-contract';
+import { memoryProbe } from '../support/memory-probe';
 
 const VAULT = 'flexstorage-legacy';
 const KEY_ID = 'AKIAGLACIEREMULATOR';
@@ -387,19 +386,3 @@ describe('glacier-vault when a job\'s output expires', () => {
   });
 });
 
-/** Peak growth of live memory (heap and Buffers surviving a full GC), as provider-contract.ts measures it. */
-function memoryProbe(): { sample(): void; peakGrowth(): { live: number } } {
-  setFlagsFromString('--expose-gc');
-  const gc = runInNewContext('gc') as () => void;
-  const live = () => {
-    gc();
-    const m = process.memoryUsage();
-    return m.heapUsed + m.arrayBuffers;
-  };
-  const baseline = live();
-  let peak = baseline;
-  return {
-    sample: () => (peak = Math.max(peak, live())),
-    peakGrowth: () => ({ live: peak - baseline }),
-  };
-}

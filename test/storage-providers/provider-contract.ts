@@ -1,6 +1,5 @@
 import { createCipheriv, createHash } from 'node:crypto';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
+import { memoryProbe } from '../support/memory-probe';
 import { ChecksumMismatchError, FileTooLargeError } from '../../src/domain/file';
 import { DomainError } from '../../src/domain/shared';
 import { ByteBody, ByteRange, StorageProvider, StoredObjectNotFoundError, WriteOptions } from '../../src/domain/storage';
@@ -296,29 +295,3 @@ function counterBlock(block: number): Buffer {
   return iv;
 }
 
-/**
- * Peak growth of live memory (heap and Buffers that survive a full GC) and of resident memory,
- * from now on. A GC function is taken from V8 at run time so the suite needs no node flags.
- */
-function memoryProbe(): { sample(): void; peakGrowth(): { live: number; rss: number } } {
-  setFlagsFromString('--expose-gc');
-  const gc = runInNewContext('gc') as () => void;
-  const live = () => {
-    gc();
-    const m = process.memoryUsage();
-    return m.heapUsed + m.arrayBuffers;
-  };
-  const baseline = { live: live(), rss: process.memoryUsage().rss };
-  const peak = { ...baseline };
-  const timer = setInterval(() => (peak.rss = Math.max(peak.rss, process.memoryUsage().rss)), 5);
-  return {
-    sample: () => {
-      peak.live = Math.max(peak.live, live());
-      peak.rss = Math.max(peak.rss, process.memoryUsage().rss);
-    },
-    peakGrowth: () => {
-      clearInterval(timer);
-      return { live: peak.live - baseline.live, rss: peak.rss - baseline.rss };
-    },
-  };
-}

@@ -1,6 +1,4 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { AppendOptions, AppendResult, ChecksumAlgorithm, UploadStaging } from '../../src/application/ports';
 import { DomainError } from '../../src/domain/shared';
 import { ByteBody } from '../../src/domain/storage';
@@ -8,6 +6,7 @@ import { ChunkChecksumMismatchError, UploadLengthExceededError } from '../../src
 import { CheckpointPolicy } from '../../src/infrastructure/uploads/staging/staged-append';
 import { StagedBytesMissingError } from '../../src/infrastructure/uploads/staging/staged-bytes-missing.error';
 import { body, bytes, collect, sha256 } from '../storage-providers/provider-contract';
+import { memoryProbe } from '../support/memory-probe';
 
 /** Real staging stores over one shared place (a directory, a database). */
 export interface StagingHarness {
@@ -683,7 +682,7 @@ export function describeUploadStagingContract(name: string, start: () => Promise
         }
         const record = recorder();
         expect(await store.append(id, 0, source(), options(record.onDurable))).toEqual({ offset: large });
-        const growth = memory.growth();
+        const growth = memory.peakGrowth().live;
         const expected = sent.digest('hex');
         expect(record.offsets.at(-1)).toBe(large);
         expect(await store.sha256(id, large)).toBe(expected);
@@ -697,7 +696,7 @@ export function describeUploadStagingContract(name: string, start: () => Promise
         }
         expect(received).toBe(large);
         expect(readBack.digest('hex')).toBe(expected);
-        const total = memory.growth();
+        const total = memory.peakGrowth().live;
         await store.remove(id);
         // Lenient: a body held whole would be 64 MiB more.
         expect(growth).toBeLessThan(32 * MiB);
@@ -707,24 +706,3 @@ export function describeUploadStagingContract(name: string, start: () => Promise
   });
 }
 
-/**
- * Peak growth of live memory (heapUsed + ArrayBuffers surviving a full GC: Buffers live outside the
- * JS heap) from now on. The GC function is taken from V8 at run time, so no node flag is needed.
- */
-function memoryProbe(): { sample(): void; growth(): number } {
-  setFlagsFromString('--expose-gc');
-  const gc = runInNewContext('gc') as () => void;
-  const live = () => {
-    gc();
-    const m = process.memoryUsage();
-    return m.heapUsed + m.arrayBuffers;
-  };
-  const baseline = live();
-  let peak = baseline;
-  return {
-    sample: () => {
-      peak = Math.max(peak, live());
-    },
-    growth: () => peak - baseline,
-  };
-}
