@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ConcurrentModificationError, FILE_REPOSITORY, FileRepository, UploadStatus } from '../../domain/file';
 import { RETRIEVAL_REQUEST_REPOSITORY, RetrievalRequest, RetrievalRequestRepository, RetrievalStatus } from '../../domain/retrieval';
-import { ArchiveRetrieval, RestoreState, StoredObjectNotFoundError } from '../../domain/storage';
+import { ArchiveRetrieval, RestoreState, StorageUnavailableError, StoredObjectNotFoundError } from '../../domain/storage';
 import { CLOCK, Clock, RETRIEVAL_POLLS, RETRIEVAL_SETTINGS, RetrievalPolls, RetrievalSettings, STORAGE_PROVIDER_REGISTRY, StorageProviderRegistry } from '../ports';
 
 /**
@@ -25,19 +25,21 @@ export class RetrievalProgress {
   /**
    * One check; answers the delay until the next (null when the request ended, or another check
    * moved it on). A provider failure counts as a check that learned nothing: it is recorded, the
-   * next one scheduled, the give-up rule applied, and then the failure is thrown.
+   * next one scheduled and the give-up rule applied. A passing outage (StorageUnavailableError) is
+   * then reported as `deferred`; anything else is thrown, so it shows as a failed job.
    */
-  async advance(request: RetrievalRequest): Promise<number | null> {
+  async advance(request: RetrievalRequest): Promise<{ nextCheckInMs: number | null; deferred?: string }> {
     let failure: unknown;
     try {
       failure = await this.step(request);
     } catch (error) {
-      if (error instanceof ConcurrentModificationError) return null;
+      if (error instanceof ConcurrentModificationError) return { nextCheckInMs: null };
       throw error;
     }
-    const delay = await this.scheduleNext(request);
+    const nextCheckInMs = await this.scheduleNext(request);
+    if (failure instanceof StorageUnavailableError) return { nextCheckInMs, deferred: failure.message };
     if (failure) throw failure;
-    return delay;
+    return { nextCheckInMs };
   }
 
   /** Saves what it learned; answers the provider's failure, if any, for the caller to throw. */

@@ -8,7 +8,6 @@ import { DOMAIN_EVENT_SUBSCRIBERS, DomainEventSubscriber, STORAGE_USAGE, Storage
 import { CheckRetrievalCommand, SweepRetrievalsCommand } from '../../application/retrievals';
 import { SweepUploadsCommand } from '../../application/uploads';
 import { DomainEventRegistry } from '../../domain/shared';
-import { StorageUnavailableError } from '../../domain/storage';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { OutboxRelay, RelayedBatchData } from '../outbox/outbox.relay';
 import { HandlesJob, JobContext, JobHandler, PermanentJobError } from './job-handler';
@@ -161,14 +160,8 @@ export class RedundancySweepJob implements JobHandler {
 @HandlesJob(QUEUES.retrieval, JOBS.retrievalCheck)
 export class RetrievalCheckJob implements JobHandler<{ retrievalId: string }> {
   constructor(private readonly commands: CommandBus) {}
-  async handle(data: { retrievalId: string }): Promise<unknown> {
-    try {
-      return await this.commands.execute(new CheckRetrievalCommand(data.retrievalId));
-    } catch (error) {
-      // Already recorded as a check and the next one scheduled: not a job failure to retry or dead-letter.
-      if (error instanceof StorageUnavailableError) return { deferred: error.message };
-      throw error;
-    }
+  handle(data: { retrievalId: string }): Promise<unknown> {
+    return this.commands.execute(new CheckRetrievalCommand(data.retrievalId));
   }
 }
 

@@ -4,7 +4,7 @@ import { RETRIEVAL_REQUEST_REPOSITORY, RetrievalRequestRepository } from '../../
 import { RetrievalProgress } from '../retrieval-progress';
 import { CheckRetrievalCommand } from './retrieval.commands';
 
-/** The poller's job: one look at one restore. A provider failure throws, so the job retries. */
+/** The poller's job: one look at one restore (a provider outage is recorded and the next look scheduled). */
 @CommandHandler(CheckRetrievalCommand)
 export class CheckRetrievalHandler implements ICommandHandler<CheckRetrievalCommand> {
   constructor(
@@ -12,10 +12,9 @@ export class CheckRetrievalHandler implements ICommandHandler<CheckRetrievalComm
     private readonly progress: RetrievalProgress,
   ) {}
 
-  async execute({ retrievalId }: CheckRetrievalCommand): Promise<{ status: string; nextCheckInMs: number | null }> {
+  async execute({ retrievalId }: CheckRetrievalCommand): Promise<{ status: string; nextCheckInMs: number | null; deferred?: string }> {
     const request = await this.retrievals.findById(retrievalId);
     if (!request) return { status: 'gone', nextCheckInMs: null }; // the file (and its requests) was purged
-    const nextCheckInMs = await this.progress.advance(request);
-    return { status: request.status, nextCheckInMs };
+    return { status: request.status, ...(await this.progress.advance(request)) };
   }
 }

@@ -62,7 +62,8 @@ export class RequestRetrievalHandler implements ICommandHandler<RequestRetrieval
       throw error;
     }
     // Recorded first, then started: if the provider cannot be reached now, the poller retries.
-    await this.progress.advance(request).catch((e: Error) => this.logger.warn(`retrieval ${request.id}: starting the restore failed, will retry: ${e.message}`));
+    const started = await this.progress.advance(request).catch((e: Error) => ({ deferred: e.message }));
+    if (started.deferred) this.logger.warn(`retrieval ${request.id}: starting the restore failed, will retry: ${started.deferred}`);
     return { retrieval: toRetrievalView(request), shared: false };
   }
 
