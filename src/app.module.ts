@@ -38,6 +38,7 @@ import { MikroFileRepository } from './infrastructure/persistence/mikro-file.rep
 import { MikroRetrievalRequestRepository } from './infrastructure/persistence/mikro-retrieval-request.repository';
 import { BullmqRetrievalPolls } from './infrastructure/retrieval/bullmq-retrieval-polls';
 import { RetrievalsController } from './api/retrievals/retrievals.controller';
+import { RelocationsController } from './api/relocations/relocations.controller';
 import { RETRIEVAL_COMMAND_HANDLERS, RETRIEVAL_QUERY_HANDLERS, RETRIEVAL_SERVICES } from './application/retrievals';
 import { RETRIEVAL_EVENTS, RETRIEVAL_REQUEST_REPOSITORY, RetrievalSchedule } from './domain/retrieval';
 import { RETRIEVAL_POLLS, RETRIEVAL_SETTINGS, RetrievalSettings } from './application/ports';
@@ -75,6 +76,9 @@ import { ThumbnailsController } from './api/files/thumbnails.controller';
 import { MEDIA_COMMAND_HANDLERS, MEDIA_QUERY_HANDLERS, ThumbnailOnUploadSubscriber } from './application/media';
 import { MEDIA_PROVIDERS } from './infrastructure/media/media.providers';
 import { ThumbnailsJob } from './infrastructure/media/thumbnails.job';
+import { RELOCATION_COMMAND_HANDLERS, RelocatedObjectCleanup } from './application/relocations';
+import { RELOCATION_PROVIDERS } from './infrastructure/relocation/relocation.providers';
+import { RelocateFileJob, RelocateProviderJob } from './infrastructure/relocation/relocation.jobs';
 
 export interface AppModuleOptions {
   config: AppConfig;
@@ -90,7 +94,7 @@ export interface AppModuleOptions {
  * only, so the two scale separately.
  */
 /** Classes implementing DomainEventSubscriber (thumbnails, webhooks, live events add theirs). */
-const EVENT_SUBSCRIBER_CLASSES: Type<DomainEventSubscriber>[] = [WebhookEventSubscriber, ThumbnailOnUploadSubscriber, LiveEventsSubscriber];
+const EVENT_SUBSCRIBER_CLASSES: Type<DomainEventSubscriber>[] = [WebhookEventSubscriber, ThumbnailOnUploadSubscriber, LiveEventsSubscriber, RelocatedObjectCleanup];
 
 @Module({})
 export class AppModule {
@@ -178,11 +182,13 @@ export class AppModule {
       ...MEDIA_PROVIDERS,
       ...MEDIA_COMMAND_HANDLERS,
       ...MEDIA_QUERY_HANDLERS,
+      ...RELOCATION_PROVIDERS,
+      ...RELOCATION_COMMAND_HANDLERS,
     ];
     const api: Provider[] = options.api
       ? [...AUTH_PROVIDERS, DashboardSessions, LiveEventHub, { provide: APP_FILTER, useClass: ProblemFilter }, { provide: HTTP_SETTINGS, useValue: { publicUrl: config.publicUrl } satisfies HttpSettings }]
       : [];
-    const workers: Provider[] = options.workers ? [...JOB_HANDLERS, WebhookDeliveryJob, ThumbnailsJob, JobRunner, RecurringJobs] : [];
+    const workers: Provider[] = options.workers ? [...JOB_HANDLERS, WebhookDeliveryJob, ThumbnailsJob, RelocateFileJob, RelocateProviderJob, JobRunner, RecurringJobs] : [];
 
     return {
       module: AppModule,
@@ -211,7 +217,7 @@ export class AppModule {
         ThrottlerModule.forRoot([{ name: 'default', ttl: config.authRateLimit.windowSeconds * 1000, limit: config.authRateLimit.limit }]),
         TerminusModule,
       ],
-      controllers: options.api ? [AuthController, FilesController, ThumbnailsController, UploadsController, RetrievalsController, WebhooksController, JobsController, JobsAdminController, DashboardSessionController, EventsController, UsageController, HealthController, MetricsController] : [],
+      controllers: options.api ? [AuthController, FilesController, ThumbnailsController, UploadsController, RetrievalsController, RelocationsController, WebhooksController, JobsController, JobsAdminController, DashboardSessionController, EventsController, UsageController, HealthController, MetricsController] : [],
       providers: [...core, ...api, ...workers],
     };
   }

@@ -58,3 +58,31 @@ export class StorageQuotaExceededError extends DomainError {
     super(`This upload would take you past your storage quota of ${quotaBytes} bytes (${usedBytes} used). Delete files (and empty the trash) or ask for more.`);
   }
 }
+
+export class RelocationNotNeededError extends DomainError {
+  readonly kind = 'conflict' as const;
+  readonly code = 'relocation-not-needed';
+  constructor(id: string, providerId: string) {
+    super(`File ${id} is already stored on ${providerId}.`);
+  }
+}
+
+export class FileNotRelocatableError extends DomainError {
+  readonly kind = 'conflict' as const;
+  readonly code = 'file-not-relocatable';
+  constructor(id: string, status: string) {
+    super(`File ${id} is ${status}; only a completed or archived file can move to another provider.`);
+  }
+}
+
+export class RelocationInProgressError extends DomainError {
+  readonly kind = 'conflict' as const;
+  readonly code = 'relocation-in-progress';
+  constructor(
+    id: string,
+    readonly toProviderId: string,
+    readonly jobId: string,
+  ) {
+    super(`File ${id} is already being moved to ${toProviderId} (job ${jobId}); wait for that move to end.`);
+  }
+}

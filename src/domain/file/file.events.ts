@@ -44,6 +44,19 @@ export class FilePurged extends DomainEvent<{ ownerId: string; deletedAt: string
   static override readonly eventName = 'file.purged';
 }
 
+/**
+ * The bytes moved to another provider (checked against the file's SHA-256 on the way); the copies
+ * in `from` are no longer pointed at and are removed after this.
+ */
+export class FileRelocated extends DomainEvent<{
+  ownerId: string;
+  from: { providerId: string; key: string }[];
+  toProviderId: string;
+  archived: boolean;
+}> {
+  static override readonly eventName = 'file.relocated';
+}
+
 export const FILE_EVENTS = [
   FileCreated,
   FileUploadStarted,
@@ -54,4 +67,5 @@ export const FILE_EVENTS = [
   FileDeleted,
   FileRestored,
   FilePurged,
+  FileRelocated,
 ] as const;

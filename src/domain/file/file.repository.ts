@@ -13,6 +13,11 @@ export interface FileRepository {
   /** Deleted files whose deletion is older than `before`, oldest first. */
   findDeletedBefore(before: Date, limit: number): Promise<File[]>;
   /**
+   * Live (completed or archived) files whose bytes are on `providerId`, in id order after `afterId`:
+   * the pages of a bulk move off a provider.
+   */
+  findLiveOnProvider(providerId: string, afterId: string | null, limit: number): Promise<File[]>;
+  /**
    * Deletes a purged file's row (its retrieval requests with it) and writes its events, at the
    * version it was loaded at. False when it changed meanwhile (restored): then nothing happened.
    */

@@ -5,12 +5,13 @@ import { FileHash } from './file-hash';
 import { FileMetadata } from './file-metadata';
 import { FileSize } from './file-size';
 import { FileType } from './file-type';
-import { FileNotReadableError } from './file.errors';
+import { FileNotReadableError, FileNotRelocatableError, RelocationNotNeededError } from './file.errors';
 import {
   FileArchived,
   FileCreated,
   FileDeleted,
   FileMetadataUpdated,
+  FileRelocated,
   FileRestored,
   FileUploadCompleted,
   FileUploadFailed,
@@ -435,6 +436,51 @@ describe('File', () => {
         }
       },
     );
+  });
+
+  describe('relocate', () => {
+    const WARM = StorageLocation.of('database', 'files/0f1e2d3c');
+
+    it('moves a completed file to another instantly readable provider, naming what it gave up', () => {
+      const file = completedFile();
+      const given = file.relocate(WARM, false, T2);
+      expect(given).toEqual([HOT]);
+      expect(file.locations).toEqual([WARM]);
+      expect(file.status).toBe(UploadStatus.Completed);
+      expect(file.readableLocation()).toEqual(WARM);
+      expect(file.updatedAt).toEqual(T2);
+      const [event] = file.pullEvents();
+      expect(event).toBeInstanceOf(FileRelocated);
+      expect((event as FileRelocated).payload).toEqual({
+        ownerId: 'user-1',
+        from: [{ providerId: 'local', key: HOT.key }],
+        toProviderId: 'database',
+        archived: false,
+      });
+    });
+
+    it('archives a file moved into archive storage, and makes an archived file readable when moved out', () => {
+      const file = completedFile();
+      file.relocate(COLD, true, T1);
+      expect(file.status).toBe(UploadStatus.Archived);
+      expect(() => file.readableLocation()).toThrow(FileNotReadableError);
+      expect(file.relocate(HOT, false, T2)).toEqual([COLD]);
+      expect(file.status).toBe(UploadStatus.Completed);
+      expect(file.readableLocation()).toEqual(HOT);
+    });
+
+    it('refuses a move to the provider the file is already on', () => {
+      const file = completedFile();
+      expect(() => file.relocate(StorageLocation.of('local', 'other/key'), false, T2)).toThrow(RelocationNotNeededError);
+      expect(file.locations).toEqual([HOT]);
+      expect(file.pullEvents()).toEqual([]);
+    });
+
+    it.each([UploadStatus.Pending, UploadStatus.Uploading, UploadStatus.Failed, UploadStatus.Deleted])('refuses to move a %s file', (status) => {
+      const file = fileIn(status);
+      expect(() => file.relocate(WARM, false, T2)).toThrow(FileNotRelocatableError);
+      expect(file.pullEvents()).toEqual([]);
+    });
   });
 
   describe('ownership', () => {

@@ -9,12 +9,13 @@ import {
   FileDeleted,
   FileMetadataUpdated,
   FilePurged,
+  FileRelocated,
   FileRestored,
   FileUploadCompleted,
   FileUploadFailed,
   FileUploadStarted,
 } from './file.events';
-import { FileNotReadableError } from './file.errors';
+import { FileNotReadableError, FileNotRelocatableError, RelocationNotNeededError } from './file.errors';
 import { StorageLocation } from './storage-location';
 import { UploadStatus, assertTransition } from './upload-status';
 
@@ -175,6 +176,29 @@ export class File extends AggregateRoot {
     if (!this.isDeleted || !this.state.deletedAt) throw new InvalidStateTransitionError(this.status, 'purged');
     if (now.getTime() - this.state.deletedAt.getTime() < retentionMs) throw new InvalidStateTransitionError(this.status, 'purged (still within its retention)');
     this.record(new FilePurged(this.id, { ownerId: this.ownerId, deletedAt: this.state.deletedAt.toISOString() }, now.toISOString()));
+  }
+
+  /**
+   * The bytes now live at `to` (already written and checked against this file's SHA-256) instead
+   * of where they were; answers the locations given up, whose objects the caller removes once this
+   * is saved. A file in archive storage (`archived`) is archived afterwards, otherwise completed.
+   */
+  relocate(to: StorageLocation, archived: boolean, now: Date): StorageLocation[] {
+    if (this.status !== UploadStatus.Completed && this.status !== UploadStatus.Archived) throw new FileNotRelocatableError(this.id, this.status);
+    const from = this.state.locations.filter((l) => !l.equals(to));
+    if (this.primaryLocation().providerId === to.providerId) throw new RelocationNotNeededError(this.id, to.providerId);
+    const target = archived ? UploadStatus.Archived : UploadStatus.Completed;
+    if (target !== this.status) this.transition(target, now);
+    this.state.locations = [to];
+    this.state.updatedAt = now;
+    this.record(
+      new FileRelocated(
+        this.id,
+        { ownerId: this.ownerId, from: from.map((l) => ({ providerId: l.providerId, key: l.key })), toProviderId: to.providerId, archived },
+        now.toISOString(),
+      ),
+    );
+    return from;
   }
 
   /** The location content is served from; only a completed file has readable content. */

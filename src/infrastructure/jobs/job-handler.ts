@@ -38,3 +38,19 @@ export class PermanentJobError extends Error {
     this.name = 'PermanentJobError';
   }
 }
+
+/**
+ * Not a failure: the job cannot go on yet (a restore it needs is not ready). It goes back to its
+ * queue, delayed until `untilMs`, keeping its id and without using up an attempt; `dataPatch` is
+ * merged into its data first, so the next run knows what the last one learnt.
+ */
+export class JobDeferredError extends Error {
+  constructor(
+    readonly untilMs: number,
+    reason: string,
+    readonly dataPatch: Record<string, unknown> = {},
+  ) {
+    super(reason);
+    this.name = 'JobDeferredError';
+  }
+}

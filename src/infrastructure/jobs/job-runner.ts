@@ -5,7 +5,7 @@ import Redis from 'ioredis';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { RUNTIME, RuntimeSettings } from '../config/runtime';
 import { DeadLetters } from './dead-letters';
-import { JOB_HANDLER, JobHandler, JobHandlerMeta, PermanentJobError } from './job-handler';
+import { JOB_HANDLER, JobDeferredError, JobHandler, JobHandlerMeta, PermanentJobError } from './job-handler';
 import { JOBS, QUEUES, QueueName } from './queues';
 import { redisOptionsFromUrl } from './redis.client';
 import { PinoLogger } from 'nestjs-pino';
@@ -21,6 +21,8 @@ export const REQUIRED_JOBS: readonly (readonly [QueueName, string])[] = [
   [QUEUES.maintenance, JOBS.quotaRecount],
   [QUEUES.maintenance, JOBS.pruneWebhookDeliveries],
   [QUEUES.redundancy, JOBS.redundancySweep],
+  [QUEUES.redundancy, JOBS.relocateFile],
+  [QUEUES.redundancy, JOBS.relocateProvider],
   [QUEUES.retrieval, JOBS.retrievalCheck],
   [QUEUES.webhooks, JOBS.webhookDelivery],
   [QUEUES.media, JOBS.thumbnails],
@@ -126,7 +128,7 @@ export class JobRunner implements OnApplicationBootstrap, OnApplicationShutdown 
       this.metrics.jobs.inc({ queue, outcome: 'completed' });
       return result;
     } catch (error) {
-      if (error instanceof DelayedError) throw error; // handed back at shutdown: not an attempt
+      if (error instanceof DelayedError) throw error; // handed back (shutdown) or deferred: not an attempt
       const final = (error as Error).name === 'UnrecoverableError' || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
       this.metrics.jobs.inc({ queue, outcome: final ? 'failed' : 'retried' });
       // Logged here, inside the job's logging context, so the line carries its job id and queue.
@@ -162,6 +164,11 @@ export class JobRunner implements OnApplicationBootstrap, OnApplicationShutdown 
     } catch (error) {
       if (error instanceof WorkerShutdownError && token) {
         await job.moveToDelayed(Date.now(), token);
+        throw new DelayedError();
+      }
+      if (error instanceof JobDeferredError && token) {
+        if (Object.keys(error.dataPatch).length) await job.updateData({ ...job.data, ...error.dataPatch });
+        await job.moveToDelayed(Math.max(error.untilMs, Date.now()), token);
         throw new DelayedError();
       }
       // Retrying cannot help a cancelled job or a permanent failure: fail it for good now.

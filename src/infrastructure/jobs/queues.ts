@@ -24,6 +24,8 @@ export const JOBS = {
   quotaRecount: 'quota-recount',
   pruneWebhookDeliveries: 'prune-webhook-deliveries',
   redundancySweep: 'redundancy-sweep',
+  relocateFile: 'relocate-file',
+  relocateProvider: 'relocate-provider',
   webhookDelivery: 'webhook-delivery',
   thumbnails: 'thumbnails',
   noop: 'noop',

@@ -81,6 +81,21 @@ export class MikroFileRepository implements FileRepository {
     return rows.map((r) => FileMapper.toDomain(r));
   }
 
+  async findLiveOnProvider(providerId: string, afterId: string | null, limit: number): Promise<File[]> {
+    const knex = this.em.getKnex();
+    const query = knex('files')
+      .select('id')
+      .whereIn('status', [UploadStatus.Completed, UploadStatus.Archived])
+      .whereRaw(`locations->0->>'providerId' = ?`, [providerId])
+      .orderBy('id')
+      .limit(limit);
+    if (afterId) query.where('id', '>', afterId);
+    const ids = (await query).map((r: { id: string }) => r.id);
+    if (ids.length === 0) return [];
+    const rows = await this.em.fork().find(FileSchema, { id: { $in: ids } }, { orderBy: { id: 'asc' } });
+    return rows.map((r) => FileMapper.toDomain(r));
+  }
+
   async purge(file: File): Promise<boolean> {
     const events = this.outbox.insertWhere('file', file.peekEvents(), 'exists (select 1 from d)');
     const result: { rows: { n: number }[] } = await this.em.getKnex().raw(

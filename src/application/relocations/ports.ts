@@ -1,0 +1,27 @@
+import { RetrievalTier } from '../../domain/storage';
+
+export interface RelocationJobData {
+  fileId: string;
+  /** Whose file: the job status API shows the job to them (and to admins). */
+  ownerId: string;
+  toProviderId: string;
+  /** The restore tier when the bytes first have to come out of archive storage. */
+  tier: RetrievalTier;
+  requestedBy: string;
+}
+
+export interface QueuedRelocation {
+  /** The id the job status API knows the job by. */
+  jobId: string;
+  /** Where the queued job takes the file: another target when a move was asked for already. */
+  toProviderId: string;
+}
+
+/** Port: the background jobs that move files between providers. */
+export interface RelocationJobs {
+  /** One job per file and version: asking twice before it ran answers the job already queued. */
+  enqueueFile(data: RelocationJobData, fileVersion: number): Promise<QueuedRelocation>;
+  /** A job that queues a move for every live file on `fromProviderId`. */
+  enqueueProvider(data: { fromProviderId: string; toProviderId: string; tier: RetrievalTier; requestedBy: string }): Promise<string>;
+}
+export const RELOCATION_JOBS = Symbol('RelocationJobs');

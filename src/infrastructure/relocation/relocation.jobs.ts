@@ -1,0 +1,46 @@
+import { Injectable } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { RelocateFileCommand, RelocateProviderFilesCommand, RelocationOutcome, RelocationRestoreFailedError } from '../../application/relocations';
+import { ChecksumMismatchError } from '../../domain/file';
+import { HandlesJob, JobContext, JobDeferredError, JobHandler, PermanentJobError } from '../jobs/job-handler';
+import { JOBS, QUEUES } from '../jobs/queues';
+import { FileRelocationJobData, ProviderRelocationJobData } from './bullmq-relocation-jobs';
+
+/**
+ * One file's move. While an archived source is being restored the job waits in the queue (delayed,
+ * no attempt used) and looks again after the restore's next check. A source whose bytes no longer
+ * match the file's SHA-256, or whose restore failed, ends the move for good; anything else (a
+ * provider outage) is retried with backoff.
+ */
+@Injectable()
+@HandlesJob(QUEUES.redundancy, JOBS.relocateFile)
+export class RelocateFileJob implements JobHandler<FileRelocationJobData> {
+  constructor(private readonly commands: CommandBus) {}
+
+  async handle(data: FileRelocationJobData, context: JobContext): Promise<RelocationOutcome> {
+    let outcome: RelocationOutcome;
+    try {
+      outcome = await this.commands.execute(
+        new RelocateFileCommand(data.fileId, data.toProviderId, data.tier, data.requestedBy, { signal: context.signal, progress: (p) => context.progress(p) }, data.retrievalId),
+      );
+    } catch (error) {
+      if (error instanceof ChecksumMismatchError) throw new PermanentJobError(`the stored bytes no longer match the file's SHA-256; the file was left where it is (${error.message})`);
+      if (error instanceof RelocationRestoreFailedError) throw new PermanentJobError(error.message);
+      throw error;
+    }
+    if (outcome.status === 'waiting') throw new JobDeferredError(outcome.retryAt.getTime(), `waiting for retrieval ${outcome.retrievalId}`, { retrievalId: outcome.retrievalId });
+    await context.progress(100);
+    return outcome;
+  }
+}
+
+/** Queues a move for every live file on a provider. */
+@Injectable()
+@HandlesJob(QUEUES.redundancy, JOBS.relocateProvider)
+export class RelocateProviderJob implements JobHandler<ProviderRelocationJobData> {
+  constructor(private readonly commands: CommandBus) {}
+
+  handle(data: ProviderRelocationJobData, context: JobContext): Promise<{ queued: number }> {
+    return this.commands.execute(new RelocateProviderFilesCommand(data.fromProviderId, data.toProviderId, data.tier, data.requestedBy, { signal: context.signal }));
+  }
+}
