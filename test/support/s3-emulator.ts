@@ -37,11 +37,13 @@ interface S3ErrorReply {
 
 const ARCHIVE_CLASSES = ['GLACIER', 'DEEP_ARCHIVE'];
 const TIERS: RestoreTier[] = ['Expedited', 'Standard', 'Bulk'];
+const SPEED: Record<RestoreTier, number> = { Expedited: 0, Standard: 1, Bulk: 2 };
 const DAY_MS = 86_400_000;
 const INVALID_OBJECT_STATE: S3ErrorReply = { status: 403, code: 'InvalidObjectState', message: "The operation is not valid for the object's storage class" };
 
 /** A restore of one object: running until `readyAt`, then a readable copy until `expiresAt`. */
 interface Restore {
+  tier: RestoreTier;
   readyAt: number;
   expiresAt: number;
 }
@@ -105,14 +107,23 @@ export async function startS3Emulator(options: S3EmulatorOptions): Promise<S3Emu
     const now = Date.now();
     const lifetime = options.restoredCopyMs ?? days * DAY_MS;
     const current = restoreOf(object);
-    if (current && current.readyAt > now) return reply(res, { status: 409, code: 'RestoreAlreadyInProgress', message: 'Object restore is already in progress' });
+    if (current && current.readyAt > now) {
+      // Restore speed upgrade: a faster tier takes over a running restore; the same or a slower one is refused.
+      if (SPEED[tier] < SPEED[current.tier]) {
+        Object.assign(current, { tier, readyAt: Math.min(current.readyAt, now + delayOf(tier)) });
+        current.expiresAt = current.readyAt + lifetime;
+        res.writeHead(202).end();
+        return;
+      }
+      return reply(res, { status: 409, code: 'RestoreAlreadyInProgress', message: 'Object restore is already in progress' });
+    }
     if (current) {
       current.expiresAt = now + lifetime;
       res.writeHead(200).end();
       return;
     }
     const readyAt = now + delayOf(tier);
-    restores.set(object, { readyAt, expiresAt: readyAt + lifetime });
+    restores.set(object, { tier, readyAt, expiresAt: readyAt + lifetime });
     res.writeHead(202).end();
   };
 

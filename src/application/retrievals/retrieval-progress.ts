@@ -105,7 +105,7 @@ export class RetrievalProgress {
     const typical = this.providers.has(request.location.providerId)
       ? this.providers.get(request.location.providerId).capabilities.retrievalMinutes?.[request.tier]
       : undefined;
-    const giveUpAt = this.settings.schedule.giveUpAt(request.tier, typical, request.requestedAt);
+    const giveUpAt = this.settings.schedule.giveUpAt(request.tier, typical, request.tierSince);
     const now = this.clock.now();
     if (now >= giveUpAt) request.fail(`the restore was not ready by ${giveUpAt.toISOString()}; request it again`, now);
   }

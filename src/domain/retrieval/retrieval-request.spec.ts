@@ -1,8 +1,8 @@
 import { DomainError, InvalidStateTransitionError, ValidationError } from '../shared';
 import { StorageLocation } from '../file';
-import { MAX_RESTORE_DAYS, RequestRetrievalProps, RetrievalRequest, RetrievalRequestState } from './retrieval-request';
+import { isFasterTier, MAX_RESTORE_DAYS, RequestRetrievalProps, RetrievalRequest, RetrievalRequestState } from './retrieval-request';
 import { RetrievalStatus } from './retrieval-status';
-import { RetrievalCompleted, RetrievalExpired, RetrievalFailed, RetrievalRequested } from './retrieval.events';
+import { RetrievalCompleted, RetrievalExpired, RetrievalFailed, RetrievalRequested, RetrievalTierUpgraded } from './retrieval.events';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -15,7 +15,7 @@ const ESTIMATE = new Date('2026-03-01T12:00:00.000Z');
 const LOCATION = StorageLocation.of('glacier-eu', 'files/ab/cd/file-1');
 
 const STATE_KEYS: readonly (keyof RetrievalRequestState)[] = [
-  'id', 'fileId', 'ownerId', 'requestedBy', 'location', 'tier', 'days', 'status', 'restoreHandle',
+  'id', 'fileId', 'ownerId', 'requestedBy', 'location', 'tier', 'tierSince', 'days', 'status', 'restoreHandle',
   'requestedAt', 'estimatedReadyAt', 'completedAt', 'availableUntil', 'failureReason', 'checks',
   'lastCheckedAt', 'nextCheckAt', 'updatedAt',
 ];
@@ -81,6 +81,7 @@ function loaded(overrides: Partial<RetrievalRequestState> = {}, version = 3): Re
       requestedBy: 'admin-1',
       location: LOCATION,
       tier: 'standard',
+      tierSince: T0,
       days: 7,
       status: RetrievalStatus.InProgress,
       restoreHandle: 'job-1',
@@ -446,6 +447,52 @@ describe('RetrievalRequest', () => {
 
     it('refuses to expire a failed retrieval', () => {
       expectRefused(failed(), (r) => r.expire(T3), RetrievalStatus.Failed, RetrievalStatus.Expired);
+    });
+  });
+
+  describe('upgradeTier', () => {
+    it('lets a faster tier take over a running restore, from now on, with a new estimate and a check soon', () => {
+      const request = inProgress();
+      request.pullEvents();
+      const estimate = new Date(T2.getTime() + 5 * 60_000);
+      const check = new Date(T2.getTime() + 60_000);
+      request.upgradeTier('expedited', estimate, check, T2);
+      expect(request).toMatchObject({ tier: 'expedited', tierSince: T2, estimatedReadyAt: estimate, nextCheckAt: check, status: RetrievalStatus.InProgress });
+      const [event] = request.pullEvents();
+      expect(event).toBeInstanceOf(RetrievalTierUpgraded);
+      expect((event as RetrievalTierUpgraded).payload).toMatchObject({ tier: 'expedited', previousTier: 'standard', estimatedReadyAt: estimate.toISOString() });
+    });
+
+    it('upgrades a request whose restore has not started yet', () => {
+      const request = requested({ tier: 'bulk' });
+      request.upgradeTier('standard', ESTIMATE, T1, T1);
+      expect(request.tier).toBe('standard');
+      expect(request.status).toBe(RetrievalStatus.Requested);
+    });
+
+    it.each([
+      ['the same tier', 'standard'],
+      ['a slower tier', 'bulk'],
+    ] as const)('refuses %s', (_, tier) => {
+      const request = inProgress();
+      expect(() => request.upgradeTier(tier, ESTIMATE, T2, T2)).toThrow(InvalidStateTransitionError);
+      expect(request.tier).toBe('standard');
+    });
+
+    it.each([
+      ['ready', () => ready()],
+      ['failed', () => failed()],
+      ['expired', () => expired()],
+    ])('refuses to change a %s request', (_, make) => {
+      const request = make();
+      expect(() => request.upgradeTier('expedited', ESTIMATE, T3, T3)).toThrow(InvalidStateTransitionError);
+    });
+
+    it('orders tiers by speed', () => {
+      expect(isFasterTier('expedited', 'standard')).toBe(true);
+      expect(isFasterTier('standard', 'bulk')).toBe(true);
+      expect(isFasterTier('bulk', 'expedited')).toBe(false);
+      expect(isFasterTier('standard', 'standard')).toBe(false);
     });
   });
 

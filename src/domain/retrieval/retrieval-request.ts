@@ -1,7 +1,7 @@
 import { AggregateRoot, InvalidStateTransitionError, ValidationError } from '../shared';
 import { StorageLocation } from '../file';
 import { RetrievalTier } from '../storage';
-import { RetrievalCompleted, RetrievalExpired, RetrievalFailed, RetrievalRequested } from './retrieval.events';
+import { RetrievalCompleted, RetrievalExpired, RetrievalFailed, RetrievalRequested, RetrievalTierUpgraded } from './retrieval.events';
 import { RetrievalStatus } from './retrieval-status';
 
 export const MAX_RESTORE_DAYS = 365;
@@ -15,6 +15,8 @@ export interface RetrievalRequestState {
   /** The archived copy being restored. */
   location: StorageLocation;
   tier: RetrievalTier;
+  /** Since when the restore runs at `tier` (the request time, or when a faster tier took over): what the give-up time counts from. */
+  tierSince: Date;
   /** How long the restored copy should stay readable, as asked. */
   days: number;
   status: RetrievalStatus;
@@ -38,6 +40,13 @@ export type RequestRetrievalProps = Pick<
   RetrievalRequestState,
   'id' | 'fileId' | 'ownerId' | 'requestedBy' | 'location' | 'tier' | 'days' | 'estimatedReadyAt'
 > & { now: Date };
+
+const SPEED: Record<RetrievalTier, number> = { expedited: 0, standard: 1, bulk: 2 };
+
+/** Whether `tier` restores faster than `than`. */
+export function isFasterTier(tier: RetrievalTier, than: RetrievalTier): boolean {
+  return SPEED[tier] < SPEED[than];
+}
 
 const ACTIVE: readonly RetrievalStatus[] = [RetrievalStatus.Requested, RetrievalStatus.InProgress, RetrievalStatus.Ready];
 
@@ -65,6 +74,7 @@ export class RetrievalRequest extends AggregateRoot {
       {
         ...facts,
         status: RetrievalStatus.Requested,
+        tierSince: props.now,
         restoreHandle: null,
         requestedAt: props.now,
         completedAt: null,
@@ -95,6 +105,7 @@ export class RetrievalRequest extends AggregateRoot {
   get ownerId(): string { return this.state.ownerId; }
   get location(): StorageLocation { return this.state.location; }
   get tier(): RetrievalTier { return this.state.tier; }
+  get tierSince(): Date { return this.state.tierSince; }
   get days(): number { return this.state.days; }
   get status(): RetrievalStatus { return this.state.status; }
   get restoreHandle(): string | null { return this.state.restoreHandle; }
@@ -113,6 +124,18 @@ export class RetrievalRequest extends AggregateRoot {
   /** Whether downloads may be served from the restored copy right now. */
   canServe(now: Date): boolean {
     return this.state.status === RetrievalStatus.Ready && !!this.state.availableUntil && this.state.availableUntil > now;
+  }
+
+  /**
+   * A faster tier for a restore not ready yet (S3 lets a running restore be sped up; one not started
+   * yet simply starts at it). The next check comes soon, on the new tier's schedule.
+   */
+  upgradeTier(tier: RetrievalTier, estimatedReadyAt: Date, nextCheckAt: Date, now: Date): void {
+    this.guard([RetrievalStatus.Requested, RetrievalStatus.InProgress], this.state.status);
+    if (!isFasterTier(tier, this.state.tier)) throw new InvalidStateTransitionError(this.state.tier, tier, 'retrieval tier');
+    const previousTier = this.state.tier;
+    Object.assign(this.state, { tier, tierSince: now, estimatedReadyAt, nextCheckAt, updatedAt: now });
+    this.record(new RetrievalTierUpgraded(this.id, { ...this.facts(), previousTier, estimatedReadyAt: estimatedReadyAt.toISOString() }, now.toISOString()));
   }
 
   /** The provider accepted the restore (or already had it running). */

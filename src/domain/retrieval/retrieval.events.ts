@@ -23,4 +23,9 @@ export class RetrievalExpired extends DomainEvent<RetrievalFacts> {
   static override readonly eventName = 'retrieval.expired';
 }
 
-export const RETRIEVAL_EVENTS = [RetrievalRequested, RetrievalCompleted, RetrievalFailed, RetrievalExpired] as const;
+/** A faster tier took over a restore that was not ready yet (`tier` is the new one). */
+export class RetrievalTierUpgraded extends DomainEvent<RetrievalFacts & { previousTier: string; estimatedReadyAt: string }> {
+  static override readonly eventName = 'retrieval.upgraded';
+}
+
+export const RETRIEVAL_EVENTS = [RetrievalRequested, RetrievalCompleted, RetrievalFailed, RetrievalExpired, RetrievalTierUpgraded] as const;

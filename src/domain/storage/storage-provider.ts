@@ -88,6 +88,13 @@ export interface ArchiveRetrieval {
   restoreStatus(key: string, handle: string): Promise<RestoreState>;
   /** Streams the restored copy (or an inclusive range of it). Throws RestoreNotReadyError when there is none. */
   readRestored(key: string, handle: string, range?: ByteRange): Promise<ByteBody>;
+  /**
+   * Optional: speeds up a running restore to a faster tier (S3 restore speed upgrade; the same
+   * `days` as the running one). True when the provider took it, false when it declined (the
+   * restore finished meanwhile, or cannot be sped up). Providers without it run each restore at
+   * the tier it started with.
+   */
+  upgradeRestore?(key: string, handle: string, tier: RetrievalTier, days: number): Promise<boolean>;
 }
 
 export interface StorageProvider {

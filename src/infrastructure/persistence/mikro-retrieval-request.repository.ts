@@ -12,7 +12,7 @@ const ACTIVE = `status in ('requested', 'in-progress', 'ready')`;
 
 const COLUMN_OF: Record<keyof RetrievalRequestRecord, string> = {
   id: 'id', fileId: 'file_id', ownerId: 'owner_id', requestedBy: 'requested_by', providerId: 'provider_id', storageKey: 'storage_key',
-  tier: 'tier', days: 'days', status: 'status', restoreHandle: 'restore_handle', requestedAt: 'requested_at',
+  tier: 'tier', tierSince: 'tier_since', days: 'days', status: 'status', restoreHandle: 'restore_handle', requestedAt: 'requested_at',
   estimatedReadyAt: 'estimated_ready_at', completedAt: 'completed_at', availableUntil: 'available_until', failureReason: 'failure_reason',
   checks: 'checks', lastCheckedAt: 'last_checked_at', nextCheckAt: 'next_check_at', updatedAt: 'updated_at', version: 'version',
 };

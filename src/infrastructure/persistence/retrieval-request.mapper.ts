@@ -13,6 +13,7 @@ export const RetrievalRequestMapper = {
         requestedBy: r.requestedBy,
         location: StorageLocation.of(r.providerId, r.storageKey),
         tier: r.tier as RetrievalTier,
+        tierSince: r.tierSince,
         days: r.days,
         status: r.status as RetrievalStatus,
         restoreHandle: r.restoreHandle,

@@ -1,16 +1,18 @@
 import { Inject, Logger } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { FILE_REPOSITORY, FileNotFoundError, FileRepository, UploadStatus } from '../../../domain/file';
+import { ConcurrentModificationError, FILE_REPOSITORY, FileNotFoundError, FileRepository, UploadStatus } from '../../../domain/file';
+import { RetrievalTier, StorageProvider } from '../../../domain/storage';
 import {
   ActiveRetrievalExistsError,
   InvalidRetrievalTierError,
+  isFasterTier,
   RETRIEVAL_REQUEST_REPOSITORY,
   RetrievalNotNeededError,
   RetrievalRequest,
   RetrievalRequestRepository,
   RetrievalStatus,
 } from '../../../domain/retrieval';
-import { CLOCK, Clock, ID_GENERATOR, IdGenerator, RETRIEVAL_SETTINGS, RetrievalSettings, STORAGE_PROVIDER_REGISTRY, StorageProviderRegistry } from '../../ports';
+import { CLOCK, Clock, ID_GENERATOR, IdGenerator, RETRIEVAL_POLLS, RETRIEVAL_SETTINGS, RetrievalPolls, RetrievalSettings, STORAGE_PROVIDER_REGISTRY, StorageProviderRegistry } from '../../ports';
 import { loadAccessibleFile } from '../../files/file-access';
 import { RetrievalProgress } from '../retrieval-progress';
 import { toRetrievalView } from '../retrieval-view';
@@ -27,6 +29,7 @@ export class RequestRetrievalHandler implements ICommandHandler<RequestRetrieval
     @Inject(RETRIEVAL_SETTINGS) private readonly settings: RetrievalSettings,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
+    @Inject(RETRIEVAL_POLLS) private readonly polls: RetrievalPolls,
     private readonly progress: RetrievalProgress,
   ) {}
 
@@ -40,7 +43,7 @@ export class RequestRetrievalHandler implements ICommandHandler<RequestRetrieval
     if (!offered.includes(tier)) throw new InvalidRetrievalTierError(tier, offered, provider.id);
 
     const shared = await this.current(file.id);
-    if (shared) return { retrieval: toRetrievalView(shared), shared: true };
+    if (shared) return { retrieval: toRetrievalView(await this.upgradeIfFaster(shared, tier, provider)), shared: true };
     const now = this.clock.now();
     const request = RetrievalRequest.request({
       id: this.ids.next(),
@@ -65,6 +68,35 @@ export class RequestRetrievalHandler implements ICommandHandler<RequestRetrieval
     const started = await this.progress.advance(request).catch((e: Error) => ({ deferred: e.message }));
     if (started.deferred) this.logger.warn(`retrieval ${request.id}: starting the restore failed, will retry: ${started.deferred}`);
     return { retrieval: toRetrievalView(request), shared: false };
+  }
+
+  /**
+   * Joining a restore that is not ready yet with a faster tier speeds it up where the provider can
+   * (S3's restore speed upgrade; one not started yet just starts at the new tier). A vault job
+   * keeps its tier: the request stays as it is and the answer says which tier runs.
+   */
+  private async upgradeIfFaster(request: RetrievalRequest, tier: RetrievalTier, provider: StorageProvider): Promise<RetrievalRequest> {
+    for (let attempt = 1; ; attempt++) {
+      const running = request.status === RetrievalStatus.InProgress;
+      if (!isFasterTier(tier, request.tier) || (request.status !== RetrievalStatus.Requested && !running)) return request;
+      const upgrade = provider.retrieval?.upgradeRestore;
+      if (running && !upgrade) return request;
+      if (running && !(await upgrade!.call(provider.retrieval, request.location.key, request.restoreHandle ?? request.location.key, tier, request.days))) return request;
+      const now = this.clock.now();
+      const firstCheckMs = this.settings.schedule.nextDelayMs(tier, 0);
+      request.upgradeTier(tier, this.settings.schedule.estimatedReadyAt(tier, provider.capabilities.retrievalMinutes?.[tier], now), new Date(now.getTime() + firstCheckMs), now);
+      try {
+        await this.retrievals.save(request);
+        await this.polls.schedule(request.id, firstCheckMs, `upgraded-${tier}`).catch(() => undefined); // the sweep re-schedules a lost one
+        return request;
+      } catch (error) {
+        // A check moved it on meanwhile: look again (it may be ready by now).
+        if (!(error instanceof ConcurrentModificationError) || attempt >= 3) throw error;
+        const fresh = await this.retrievals.findById(request.id);
+        if (!fresh) throw error;
+        request = fresh;
+      }
+    }
   }
 
   /** The file's active request, after retiring one whose restored copy ran out. */

@@ -9,6 +9,7 @@ export class RetrievalRequestRecord {
   providerId!: string;
   storageKey!: string;
   tier!: string;
+  tierSince!: Date;
   days!: number;
   status!: string;
   restoreHandle!: string | null;
@@ -37,6 +38,7 @@ export const RetrievalRequestSchema = new EntitySchema<RetrievalRequestRecord>({
     providerId: { type: 'text' },
     storageKey: { type: 'text' },
     tier: { type: 'text' },
+    tierSince: timestamp,
     days: { type: 'integer' },
     status: { type: 'text' },
     restoreHandle: { type: 'text', nullable: true },

@@ -55,6 +55,24 @@ export class S3ArchiveRetrieval implements ArchiveRetrieval {
     }
   }
 
+  /**
+   * S3's restore speed upgrade: a second RestoreObject with a faster tier (and the same Days) takes
+   * over the running restore. 202/200: taken; RestoreAlreadyInProgress: S3 declined it.
+   */
+  async upgradeRestore(key: string, _handle: string, tier: RetrievalTier, days: number): Promise<boolean> {
+    const { client, bucket, providerId } = this.target;
+    StorageLocation.of(providerId, key);
+    try {
+      await client.send(new RestoreObjectCommand({ Bucket: bucket, Key: key, RestoreRequest: { Days: days, GlacierJobParameters: { Tier: TIERS[tier] } } }));
+      return true;
+    } catch (error) {
+      const e = error as S3ServiceException;
+      if (e?.name === 'RestoreAlreadyInProgress') return false;
+      if (e?.name === 'NoSuchKey') throw new StoredObjectNotFoundError(providerId, key);
+      throw error;
+    }
+  }
+
   async restoreStatus(key: string, _handle?: string): Promise<RestoreState> {
     StorageLocation.of(this.target.providerId, key);
     try {

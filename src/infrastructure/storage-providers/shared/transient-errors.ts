@@ -34,6 +34,7 @@ export function guardTransientErrors(provider: StorageProvider): StorageProvider
     startRestore: guard(provider.retrieval.startRestore.bind(provider.retrieval)),
     restoreStatus: guard(provider.retrieval.restoreStatus.bind(provider.retrieval)),
     readRestored: guard(provider.retrieval.readRestored.bind(provider.retrieval)),
+    upgradeRestore: provider.retrieval.upgradeRestore && guard(provider.retrieval.upgradeRestore.bind(provider.retrieval)),
   };
   return {
     id: provider.id,
