@@ -74,6 +74,29 @@ describe('resolveRuntime', () => {
     await expect(stat(file)).rejects.toThrow(/ENOENT/);
   });
 
+  it('generates the webhook secret key once outside production, keeps it in DATA_DIR (0600) for every process, and refuses a mangled one', async () => {
+    const { server, port } = await listening();
+    try {
+      await writeFile(path.join(data.dir, 'runtime.json'), JSON.stringify({ pid: process.ppid, startedAt: '', databaseUrl: `postgres://127.0.0.1:${port}/x`, redisUrl: `redis://127.0.0.1:${port}` }));
+      const resolve = (env: Record<string, string> = {}) => resolveRuntime(loadConfig({ DATA_DIR: data.dir, ...env }), { role: 'worker', shutdown, env: NOTHING_LOCAL });
+      const first = await resolve();
+      expect(first.webhookSecretKeys).toEqual([{ id: 'local', key: expect.any(Buffer) }]);
+      expect(first.webhookSecretKeys[0].key).toHaveLength(32);
+      const file = path.join(data.dir, 'webhook-secret-keys');
+      expect((await stat(file)).mode & 0o777).toBe(0o600);
+      expect((await resolve()).webhookSecretKeys).toEqual(first.webhookSecretKeys);
+
+      const configured = `k1:${Buffer.alloc(32, 9).toString('base64')}`;
+      expect((await resolve({ WEBHOOK_SECRET_KEYS: configured })).webhookSecretKeys.map((k) => k.id)).toEqual(['k1']);
+
+      await writeFile(file, 'local:c2hvcnQ=');
+      await expect(resolve()).rejects.toThrow(BootstrapError);
+      await expect(resolve()).rejects.toThrow(/webhook-secret-keys: key "local" must be 32 bytes in base64.*Mend the file, or set WEBHOOK_SECRET_KEYS/);
+    } finally {
+      server.close();
+    }
+  });
+
   it('refuses a probe override that is not host:port', async () => {
     const attempt = resolveRuntime(loadConfig({ DATA_DIR: data.dir }), { role: 'worker', shutdown, env: { FLEXSTORAGE_LOCAL_PG: 'localhost' } });
     await expect(attempt).rejects.toThrow('FLEXSTORAGE_LOCAL_PG must be host:port or off, got "localhost"');

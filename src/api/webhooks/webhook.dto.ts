@@ -33,6 +33,12 @@ export class UpdateWebhookRequest {
   active?: boolean;
 }
 
+export class RotateWebhookSecretRequest {
+  @ApiPropertyOptional({ minLength: MIN_WEBHOOK_SECRET_LENGTH, maxLength: MAX_WEBHOOK_SECRET_LENGTH, description: 'Your own new signing secret; one is generated when left out.' })
+  @IsOptional() @IsString() @MaxLength(MAX_WEBHOOK_SECRET_LENGTH + 1)
+  secret?: string;
+}
+
 export class ListDeliveriesRequest {
   @ApiPropertyOptional({ type: Number, minimum: 1, maximum: 100, default: 20 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100) limit: number = 20;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(200) cursor?: string;
@@ -49,6 +55,16 @@ export class WebhookResponse {
 
 export class CreatedWebhookResponse extends WebhookResponse {
   @ApiProperty({ description: 'The signing secret. Shown this once: keep it; it is never returned again.' }) secret!: string;
+}
+
+export class RotatedWebhookSecretResponse extends CreatedWebhookResponse {
+  @ApiProperty({
+    format: 'date-time',
+    nullable: true,
+    type: String,
+    description: 'Until then deliveries carry a signature with the replaced secret too (`v1=<new>,v1=<old>`); null when they do not (no grace period configured).',
+  })
+  previousSecretExpiresAt!: string | null;
 }
 
 export class PingResponse {

@@ -9,6 +9,7 @@ import {
   ListWebhooksQuery,
   PingWebhookCommand,
   RegisterWebhookCommand,
+  RotateWebhookSecretCommand,
   UpdateWebhookCommand,
 } from '../../application/webhooks';
 import { Actor } from '../../domain/user/role';
@@ -21,6 +22,8 @@ import {
   DeliveryAttemptPageResponse,
   ListDeliveriesRequest,
   PingResponse,
+  RotatedWebhookSecretResponse,
+  RotateWebhookSecretRequest,
   UpdateWebhookRequest,
   WebhookResponse,
 } from './webhook.dto';
@@ -85,6 +88,16 @@ export class WebhooksController {
   @ApiProblemResponses(404)
   ping(@CurrentActor() actor: Actor, @Param('id') id: string) {
     return this.commands.execute(new PingWebhookCommand(actor, id));
+  }
+
+  @Post(':id/rotate-secret')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Replace the signing secret (the new one is in this answer only); the old one keeps signing for the grace period' })
+  @ApiOkResponse({ type: RotatedWebhookSecretResponse })
+  @ApiProblemResponses(400, 404, 409)
+  async rotateSecret(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() body: RotateWebhookSecretRequest) {
+    const { webhook, secret, previousSecretExpiresAt } = await this.commands.execute(new RotateWebhookSecretCommand(actor, id, body?.secret ?? undefined));
+    return { ...webhook, secret, previousSecretExpiresAt };
   }
 
   @Get(':id/deliveries')

@@ -1,7 +1,7 @@
 import { WebhookEndpoint, WebhookEndpointRepository, WebhookNotFoundError } from '../../domain/webhook';
 import { Actor } from '../../domain/user/role';
 
-/** What the API shows of an endpoint: never its secret (that is shown once, at registration). */
+/** What the API shows of an endpoint: never its secret (that is shown once, at registration or rotation). */
 export interface WebhookView {
   id: string;
   url: string;

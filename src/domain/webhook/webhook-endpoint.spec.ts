@@ -4,6 +4,7 @@ import { WebhookEndpoint } from './webhook-endpoint';
 import { WebhookEventTypes } from './webhook-event-types';
 import { WebhookSecret } from './webhook-secret';
 import { WebhookUrl } from './webhook-url';
+import { WebhookSecretUnreadableError } from './webhook.errors';
 
 const httpsOnly = { allowHttp: false };
 const fieldErrorsOf = (fn: () => unknown) => {
@@ -59,6 +60,10 @@ describe('WebhookSecret', () => {
     expect(() => WebhookSecret.of(`${'x'.repeat(24)} y`)).toThrow(ValidationError);
     expect(() => WebhookSecret.of(`${'x'.repeat(24)}é`)).toThrow(ValidationError);
   });
+
+  it('stays out of anything serialised by mistake', () => {
+    expect(JSON.stringify({ secret: WebhookSecret.of('s'.repeat(30)) })).toBe('{"secret":"[webhook secret]"}');
+  });
 });
 
 describe('WebhookEndpoint', () => {
@@ -88,6 +93,58 @@ describe('WebhookEndpoint', () => {
     expect(endpoint.eventTypes.values).toEqual(['file.deleted', 'upload.expired']);
     expect(endpoint.url.href).toBe('https://example.com/h');
     expect(endpoint.active).toBe(true);
+  });
+});
+
+describe('WebhookEndpoint secret rotation', () => {
+  const t0 = new Date('2026-01-01T00:00:00Z');
+  const at = (ms: number) => new Date(t0.getTime() + ms);
+  const first = WebhookSecret.of('first-secret-of-enough-length');
+  const second = WebhookSecret.of('second-secret-of-enough-length');
+  const endpoint = () =>
+    WebhookEndpoint.register({ id: 'e1', ownerId: 'alice', url: WebhookUrl.parse('https://example.com/h', httpsOnly), eventTypes: WebhookEventTypes.of(['file.uploaded']), secret: first, now: t0 });
+
+  it('signs with the new secret and, until the grace period ends, with the replaced one too', () => {
+    const e = endpoint();
+    expect(e.signingSecrets(t0)).toEqual({ current: first });
+    e.rotateSecret(second, t0, 60_000);
+    expect(e.secret).toBe(second);
+    expect(e.snapshot().previousSecret).toEqual({ secret: first, expiresAt: at(60_000) });
+    expect(e.snapshot().updatedAt).toEqual(t0);
+    expect(e.signingSecrets(at(59_999))).toEqual({ current: second, previous: first });
+    expect(e.signingSecrets(at(60_000))).toEqual({ current: second });
+  });
+
+  it('keeps at most one replaced secret, and none without a grace period', () => {
+    const e = endpoint();
+    e.rotateSecret(second, t0, 60_000);
+    const third = WebhookSecret.of('third-secret-of-enough-length');
+    e.rotateSecret(third, at(1_000), 60_000);
+    expect(e.signingSecrets(at(2_000))).toEqual({ current: third, previous: second });
+    e.rotateSecret(first, at(3_000), 0);
+    expect(e.signingSecrets(at(3_000))).toEqual({ current: first });
+  });
+
+  it('refuses the current secret as the new one, with the same field as at registration', () => {
+    expect(fieldErrorsOf(() => endpoint().rotateSecret(WebhookSecret.of(first.value), t0, 1000))).toEqual([{ field: 'secret', message: 'must differ from the current secret' }]);
+  });
+
+  it('refuses to sign with a secret that cannot be read, and lets a rotation replace it without keeping it', () => {
+    const state = { ...endpoint().snapshot(), secret: WebhookSecret.unreadable('its key is gone') };
+    const broken = WebhookEndpoint.reconstitute(state, 3);
+    expect(() => broken.signingSecrets(t0)).toThrow(WebhookSecretUnreadableError);
+    expect(() => broken.signingSecrets(t0)).toThrow(/cannot be read \(its key is gone\)/);
+    expect(() => broken.secret.value).toThrow(WebhookSecretUnreadableError);
+    broken.rotateSecret(second, t0, 60_000);
+    expect(broken.signingSecrets(t0)).toEqual({ current: second });
+    expect(broken.snapshot().previousSecret).toBeNull();
+  });
+
+  it('refuses to sign while the replaced secret, still in its grace period, cannot be read', () => {
+    const state = { ...endpoint().snapshot(), secret: second, previousSecret: { secret: WebhookSecret.unreadable('tampered'), expiresAt: at(1000) } };
+    const e = WebhookEndpoint.reconstitute(state, 3);
+    expect(() => e.signingSecrets(t0)).toThrow(WebhookSecretUnreadableError);
+    expect(e.signingSecrets(at(1000))).toEqual({ current: second });
   });
 });
 

@@ -2,6 +2,7 @@ import { AggregateRoot, DomainError, FieldError, ValidationError } from '../shar
 import { WebhookEventTypes } from './webhook-event-types';
 import { WebhookSecret } from './webhook-secret';
 import { WebhookUrl } from './webhook-url';
+import { WebhookSecretUnreadableError } from './webhook.errors';
 
 export interface WebhookEndpointState {
   id: string;
@@ -9,6 +10,8 @@ export interface WebhookEndpointState {
   url: WebhookUrl;
   eventTypes: WebhookEventTypes;
   secret: WebhookSecret;
+  /** The secret a rotation replaced: deliveries are signed with it too until `expiresAt`. */
+  previousSecret: { secret: WebhookSecret; expiresAt: Date } | null;
   /** An inactive endpoint keeps its settings and log but is sent nothing (except pings). */
   active: boolean;
   createdAt: Date;
@@ -19,7 +22,7 @@ export interface WebhookUrlPolicy {
   allowHttp: boolean;
 }
 
-/** What a client may change on an endpoint; the secret is fixed at registration. */
+/** What a client may change on an endpoint; the secret changes only by rotation. */
 export interface WebhookEndpointChanges {
   url?: WebhookUrl;
   eventTypes?: WebhookEventTypes;
@@ -56,9 +59,9 @@ export class WebhookEndpoint extends AggregateRoot {
     });
   }
 
-  static register(props: Omit<WebhookEndpointState, 'active' | 'createdAt' | 'updatedAt'> & { now: Date }): WebhookEndpoint {
+  static register(props: Omit<WebhookEndpointState, 'previousSecret' | 'active' | 'createdAt' | 'updatedAt'> & { now: Date }): WebhookEndpoint {
     const { now, ...facts } = props;
-    return new WebhookEndpoint({ ...facts, active: true, createdAt: now, updatedAt: now }, 0);
+    return new WebhookEndpoint({ ...facts, previousSecret: null, active: true, createdAt: now, updatedAt: now }, 0);
   }
 
   static reconstitute(state: WebhookEndpointState, version: number): WebhookEndpoint {
@@ -78,6 +81,37 @@ export class WebhookEndpoint extends AggregateRoot {
   /** Whether an event of this type should be delivered here now. */
   wants(eventType: string): boolean {
     return this.state.active && this.state.eventTypes.includes(eventType);
+  }
+
+  /**
+   * Signing secrets for a delivery now: the current one, and during a rotation's grace period the
+   * one it replaced, so receivers can switch without missing an event. Throws
+   * WebhookSecretUnreadableError when one of them cannot be read.
+   */
+  signingSecrets(now: Date): { current: WebhookSecret; previous?: WebhookSecret } {
+    const retiring = this.state.previousSecret;
+    const previous = retiring && retiring.expiresAt > now ? retiring.secret : undefined;
+    for (const secret of [this.state.secret, previous]) {
+      if (secret && !secret.readable) throw new WebhookSecretUnreadableError(secret.unreadableReason ?? 'unknown reason');
+    }
+    return previous ? { current: this.state.secret, previous } : { current: this.state.secret };
+  }
+
+  /**
+   * Replaces the signing secret. The old one keeps signing for `graceMs` (unless it was unreadable);
+   * a secret retired by an earlier rotation is dropped: deliveries carry at most two signatures.
+   */
+  rotateSecret(next: WebhookSecret, now: Date, graceMs: number): void {
+    if (next.equals(this.state.secret)) {
+      throw new ValidationError('The new webhook secret must differ from the current one.', {
+        code: 'webhook-secret-unchanged',
+        fieldErrors: [{ field: 'secret', message: 'must differ from the current secret' }],
+      });
+    }
+    const retiring = this.state.secret;
+    this.state.previousSecret = retiring.readable && graceMs > 0 ? { secret: retiring, expiresAt: new Date(now.getTime() + graceMs) } : null;
+    this.state.secret = next;
+    this.state.updatedAt = now;
   }
 
   reconfigure(changes: WebhookEndpointChanges, now: Date): void {

@@ -33,3 +33,12 @@ export class WebhookChangedConcurrentlyError extends DomainError {
     super(`Webhook endpoint ${id} was changed by another request; reload it and try again.`);
   }
 }
+
+/** The endpoint's signing secret is stored but cannot be read back: deliveries cannot be signed until it is rotated. */
+export class WebhookSecretUnreadableError extends DomainError {
+  readonly kind = 'unprocessable' as const;
+  readonly code = 'webhook-secret-unreadable';
+  constructor(readonly reason: string) {
+    super(`The endpoint's signing secret cannot be read (${reason}). Nothing was sent; rotate the endpoint's secret to resume deliveries.`);
+  }
+}

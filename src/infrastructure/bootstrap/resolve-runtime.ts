@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { Logger } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { RuntimeSettings } from '../config/runtime';
+import { formatSecretKeys, parseSecretKeys, SECRET_KEY_BYTES, SecretKey } from '../config/secret-keys';
 import { BootstrapError, redactUrl } from './bootstrap-error';
 import { isProcessAlive } from './child-processes';
 import { startEmbeddedPostgres } from './embedded-postgres';
@@ -46,7 +47,8 @@ interface Context {
 }
 
 /**
- * Finds (or starts) what the service needs: PostgreSQL, Redis and a JWT secret. For each server:
+ * Finds (or starts) what the service needs: PostgreSQL, Redis, a JWT secret and the key for webhook
+ * secrets at rest. For each server:
  * the configured URL; else the one a running FlexStorage API on the same DATA_DIR uses
  * (runtime.json); else one answering on localhost; else, for the API, an embedded one.
  */
@@ -75,7 +77,8 @@ export async function resolveRuntime(config: AppConfig, options: ResolveOptions)
     exitWhenOwnerStops(context.shared.pid, config.dataDir, options.shutdown);
   }
   const jwtSecret = config.jwtSecret ?? (await loadOrCreateSecret(config.dataDir));
-  return { databaseUrl: database.url, redisUrl: redis.url, jwtSecret };
+  const webhookSecretKeys = config.webhooks.secretKeys ?? (await loadOrCreateWebhookSecretKeys(config.dataDir));
+  return { databaseUrl: database.url, redisUrl: redis.url, jwtSecret, webhookSecretKeys };
 }
 
 async function resolveDatabase({ config, options, shared, local }: Context): Promise<Found> {
@@ -154,12 +157,32 @@ function exitWhenOwnerStops(owner: number, dataDir: string, shutdown: GracefulSh
 /** Outside production a missing JWT_SECRET is generated once and kept, so tokens survive restarts. */
 async function loadOrCreateSecret(dataDir: string): Promise<string> {
   const file = path.join(dataDir, 'jwt-secret');
+  return loadOrCreate(file, () => randomBytes(48).toString('base64url'), `JWT_SECRET is not set: using a generated secret kept in ${file}. Set JWT_SECRET in production.`);
+}
+
+/**
+ * Outside production a missing WEBHOOK_SECRET_KEYS is generated once and kept (in its own format),
+ * so webhook secrets stay readable across restarts and by a worker on the same DATA_DIR.
+ */
+async function loadOrCreateWebhookSecretKeys(dataDir: string): Promise<SecretKey[]> {
+  const file = path.join(dataDir, 'webhook-secret-keys');
+  const text = await loadOrCreate(
+    file,
+    () => formatSecretKeys([{ id: 'local', key: randomBytes(SECRET_KEY_BYTES) }]),
+    `WEBHOOK_SECRET_KEYS is not set: webhook secrets are encrypted with a generated key kept in ${file}. Set WEBHOOK_SECRET_KEYS in production (to keep these secrets readable, list this file's content after the new key).`,
+  );
+  const { keys, problems } = parseSecretKeys(text, file);
+  if (problems.length) throw new BootstrapError(`${problems.join('; ')}. Mend the file, or set WEBHOOK_SECRET_KEYS (deleting the file makes the webhook secrets encrypted with it unreadable).`);
+  return keys;
+}
+
+/** The file's content; created first (owner-only, never overwritten: a concurrent start's wins) when missing. */
+async function loadOrCreate(file: string, generate: () => string, warning: string): Promise<string> {
   try {
     return (await readFile(file, 'utf8')).trim();
   } catch {
-    const secret = randomBytes(48).toString('base64url');
-    await writeFile(file, secret, { mode: 0o600, flag: 'wx' }).catch(() => undefined);
-    logger.warn(`JWT_SECRET is not set: using a generated secret kept in ${file}. Set JWT_SECRET in production.`);
+    await writeFile(file, generate(), { mode: 0o600, flag: 'wx' }).catch(() => undefined);
+    logger.warn(warning);
     return (await readFile(file, 'utf8')).trim();
   }
 }

@@ -80,4 +80,19 @@ describe('loadConfig', () => {
       expect(loadConfig({}).corsOrigins).toEqual([]);
     });
   });
+
+  describe('live events', () => {
+    it('keeps 1000 events a day per user for replay and allows 10 streams per user by default', () => {
+      expect(loadConfig({}).liveEvents).toEqual({ replayMax: 1000, replayTtlSeconds: 86_400, maxStreamsPerUser: 10 });
+      expect(loadConfig({ LIVE_EVENTS_REPLAY_MAX: '50', LIVE_EVENTS_REPLAY_TTL_S: '3600', LIVE_EVENTS_MAX_STREAMS_PER_USER: '2' }).liveEvents).toEqual({ replayMax: 50, replayTtlSeconds: 3600, maxStreamsPerUser: 2 });
+    });
+
+    it('names every bad live events setting', () => {
+      expect(problemsOf({ LIVE_EVENTS_REPLAY_MAX: '0', LIVE_EVENTS_REPLAY_TTL_S: 'a day', LIVE_EVENTS_MAX_STREAMS_PER_USER: '-1' })).toEqual([
+        'LIVE_EVENTS_REPLAY_MAX must be an integer from 1 to 1000000, got "0"',
+        'LIVE_EVENTS_REPLAY_TTL_S must be an integer from 60 to 2592000, got "a day"',
+        'LIVE_EVENTS_MAX_STREAMS_PER_USER must be an integer from 1 to 10000, got "-1"',
+      ]);
+    });
+  });
 });

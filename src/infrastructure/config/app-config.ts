@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import { DEFAULT_MAX_FILE_SIZE } from '../../domain/file';
 import { SelectionRule } from '../../domain/storage';
 import { assertAcceptablePassword, Email } from '../../domain/user';
+import { parseSecretKeys, SecretKey } from './secret-keys';
 
 /**
  * Every setting the service reads, parsed and validated once at start. A bad value stops the
@@ -85,6 +86,14 @@ export interface AppConfig {
   publicUrl?: string;
   runWorkers: boolean;
   outboxRelayIntervalMs: number;
+  liveEvents: {
+    /** Events kept per user for Last-Event-ID replay (about: Redis trims whole stream nodes). */
+    replayMax: number;
+    /** A user's replay log is dropped this long after their last event. */
+    replayTtlSeconds: number;
+    /** Streams one user may hold open, on all API instances together. */
+    maxStreamsPerUser: number;
+  };
   jobs: JobsConfig;
   /** When set, GET /metrics needs it as a bearer token. */
   metricsToken?: string;
@@ -95,6 +104,10 @@ export interface AppConfig {
     allowHttp: boolean;
     /** Endpoints one user may register. */
     maxPerUser: number;
+    /** WEBHOOK_SECRET_KEYS: the first encrypts secrets at rest, all decrypt. Undefined outside production: generated and kept under DATA_DIR. */
+    secretKeys?: SecretKey[];
+    /** After a rotation, deliveries are signed with the old secret too for this long. */
+    secretRotationGraceSeconds: number;
   };
   queuePrefix: string;
   logLevel: string;
@@ -215,6 +228,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const jwtSecret = str('JWT_SECRET');
   if (jwtSecret !== undefined && jwtSecret.length < 32) problems.push('JWT_SECRET must be at least 32 characters');
   if (jwtSecret === undefined && nodeEnv === 'production') problems.push('JWT_SECRET is required when NODE_ENV=production');
+  const rawWebhookKeys = str('WEBHOOK_SECRET_KEYS');
+  const webhookKeys = rawWebhookKeys === undefined ? undefined : parseSecretKeys(rawWebhookKeys, 'WEBHOOK_SECRET_KEYS');
+  problems.push(...(webhookKeys?.problems ?? []));
+  if (webhookKeys === undefined && nodeEnv === 'production') {
+    problems.push('WEBHOOK_SECRET_KEYS is required when NODE_ENV=production: <key id>:<32 bytes in base64>, e.g. k1:$(openssl rand -base64 32) (it encrypts webhook secrets at rest)');
+  }
 
   let maxFileSize = DEFAULT_MAX_FILE_SIZE;
   const rawMax = str('MAX_FILE_SIZE');
@@ -388,6 +407,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       allowPrivateNetworks: bool('WEBHOOKS_ALLOW_PRIVATE_NETWORKS', false),
       allowHttp: bool('WEBHOOKS_ALLOW_HTTP', false),
       maxPerUser: int('WEBHOOKS_MAX_PER_USER', 20, 1, 10_000),
+      secretKeys: webhookKeys?.keys,
+      secretRotationGraceSeconds: int('WEBHOOK_SECRET_ROTATION_GRACE_S', 86_400, 0, 30 * 86_400),
     },
     jobs: {
       queues: Object.fromEntries(
@@ -415,6 +436,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       },
     },
     outboxRelayIntervalMs: int('OUTBOX_RELAY_INTERVAL_MS', 1000, 50, 60_000),
+    liveEvents: {
+      replayMax: int('LIVE_EVENTS_REPLAY_MAX', 1000, 1, 1_000_000),
+      replayTtlSeconds: int('LIVE_EVENTS_REPLAY_TTL_S', 86_400, 60, 30 * 86_400),
+      maxStreamsPerUser: int('LIVE_EVENTS_MAX_STREAMS_PER_USER', 10, 1, 10_000),
+    },
     queuePrefix: str('QUEUE_PREFIX') ?? 'flexstorage',
     logLevel: str('LOG_LEVEL') ?? 'log',
   };

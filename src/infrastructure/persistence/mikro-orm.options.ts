@@ -8,6 +8,7 @@ import { Migration20261201000000_uploadSessions } from './migrations/Migration20
 import { Migration20261210000000_fileRenditions } from './migrations/Migration20261210000000_fileRenditions';
 import { Migration20261211000000_webhooks } from './migrations/Migration20261211000000_webhooks';
 import { Migration20261212000000_storageUsage } from './migrations/Migration20261212000000_storageUsage';
+import { Migration20261213000000_webhookSecretRotation } from './migrations/Migration20261213000000_webhookSecretRotation';
 import { Migration20261214000000_retrievalTierSince } from './migrations/Migration20261214000000_retrievalTierSince';
 import { PERSISTENCE_SCHEMAS } from './schemas';
 
@@ -20,6 +21,7 @@ export const MIGRATIONS = [
   { name: 'Migration20261210000000_fileRenditions', class: Migration20261210000000_fileRenditions },
   { name: 'Migration20261211000000_webhooks', class: Migration20261211000000_webhooks },
   { name: 'Migration20261212000000_storageUsage', class: Migration20261212000000_storageUsage },
+  { name: 'Migration20261213000000_webhookSecretRotation', class: Migration20261213000000_webhookSecretRotation },
   { name: 'Migration20261214000000_retrievalTierSince', class: Migration20261214000000_retrievalTierSince },
 ];
 

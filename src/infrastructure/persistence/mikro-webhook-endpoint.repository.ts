@@ -2,24 +2,34 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import { isUuid } from '../../domain/shared';
 import { WebhookChangedConcurrentlyError, WebhookEndpoint, WebhookEndpointRepository } from '../../domain/webhook';
-import { WebhookEndpointMapper, WebhookEndpointRow } from './webhook-endpoint.mapper';
+import { SecretCipher } from './secret-cipher';
+import { WEBHOOK_ENDPOINT_COLUMNS, WebhookEndpointMapper, WebhookEndpointRow } from './webhook-endpoint.mapper';
 
-const COLUMNS = 'id, owner_id, url, event_types, secret, active, created_at, updated_at, version';
+const COLUMNS = WEBHOOK_ENDPOINT_COLUMNS.join(', ');
 const EVENT_TYPES = 'array(select jsonb_array_elements_text(?::jsonb))';
+const INSERT_VALUES = WEBHOOK_ENDPOINT_COLUMNS.map((c) => (c === 'event_types' ? EVENT_TYPES : '?')).join(', ');
 
+/** Secrets are sealed on every write: a row still in plain text (or under an older key) is re-encrypted by its next save. */
 @Injectable()
 export class MikroWebhookEndpointRepository implements WebhookEndpointRepository {
-  constructor(private readonly em: EntityManager) {}
+  private readonly mapper: WebhookEndpointMapper;
+
+  constructor(
+    private readonly em: EntityManager,
+    cipher: SecretCipher,
+  ) {
+    this.mapper = new WebhookEndpointMapper(cipher);
+  }
 
   async findById(id: string): Promise<WebhookEndpoint | null> {
     if (!isUuid(id)) return null;
     const [row] = await this.rows(`select ${COLUMNS} from webhook_endpoints where id = ?`, [id.toLowerCase()]);
-    return row ? WebhookEndpointMapper.toDomain(row) : null;
+    return row ? this.mapper.toDomain(row) : null;
   }
 
   async listByOwner(ownerId: string): Promise<WebhookEndpoint[]> {
     const rows = await this.rows(`select ${COLUMNS} from webhook_endpoints where owner_id = ? order by created_at, id`, [ownerId]);
-    return rows.map((r) => WebhookEndpointMapper.toDomain(r));
+    return rows.map((r) => this.mapper.toDomain(r));
   }
 
   async findSubscribed(ownerId: string, eventType: string): Promise<WebhookEndpoint[]> {
@@ -27,7 +37,7 @@ export class MikroWebhookEndpointRepository implements WebhookEndpointRepository
       ownerId,
       eventType,
     ]);
-    return rows.map((r) => WebhookEndpointMapper.toDomain(r));
+    return rows.map((r) => this.mapper.toDomain(r));
   }
 
   async insertWithinLimit(endpoint: WebhookEndpoint, maxPerOwner: number): Promise<boolean> {
@@ -36,7 +46,8 @@ export class MikroWebhookEndpointRepository implements WebhookEndpointRepository
       await trx.raw('select pg_advisory_xact_lock(hashtextextended(?, 0))', [`webhook-endpoints:${endpoint.ownerId}`]);
       const { rows } = await trx.raw('select count(*)::int as n from webhook_endpoints where owner_id = ?', [endpoint.ownerId]);
       if ((rows as { n: number }[])[0].n >= maxPerOwner) return false;
-      await trx.raw(`insert into webhook_endpoints (${COLUMNS}) values (?, ?, ?, ${EVENT_TYPES}, ?, ?, ?, ?, ?)`, WebhookEndpointMapper.toValues(endpoint, 1) as never[]);
+      const values = this.mapper.toColumns(endpoint, 1);
+      await trx.raw(`insert into webhook_endpoints (${COLUMNS}) values (${INSERT_VALUES})`, WEBHOOK_ENDPOINT_COLUMNS.map((c) => values[c]) as never[]);
       return true;
     });
     if (inserted) endpoint.markPersisted(1);
@@ -44,10 +55,11 @@ export class MikroWebhookEndpointRepository implements WebhookEndpointRepository
   }
 
   async save(endpoint: WebhookEndpoint): Promise<void> {
-    const [id, , url, eventTypes, , active, , updatedAt, version] = WebhookEndpointMapper.toValues(endpoint, endpoint.version + 1);
+    const v = this.mapper.toColumns(endpoint, endpoint.version + 1);
     const { rowCount } = await this.em.getKnex().raw(
-      `update webhook_endpoints set url = ?, event_types = ${EVENT_TYPES}, active = ?, updated_at = ?, version = ? where id = ? and version = ?`,
-      [url, eventTypes, active, updatedAt, version, id, endpoint.version] as never[],
+      `update webhook_endpoints set url = ?, event_types = ${EVENT_TYPES}, secret = ?, previous_secret = ?, previous_secret_expires_at = ?, active = ?, updated_at = ?, version = ?
+       where id = ? and version = ?`,
+      [v.url, v.event_types, v.secret, v.previous_secret, v.previous_secret_expires_at, v.active, v.updated_at, v.version, v.id, endpoint.version] as never[],
     );
     if (rowCount !== 1) throw new WebhookChangedConcurrentlyError(endpoint.id);
     endpoint.markPersisted(endpoint.version + 1);

@@ -4,7 +4,7 @@ import type { LookupFunction } from 'node:net';
 import { WebhookAttemptResult, WebhookSender, WebhookSendRequest } from '../../application/webhooks/ports';
 import { DeliveryVerdict, verdictForStatus, WebhookTargetNotAllowedError } from '../../domain/webhook';
 import { DnsWebhookTargets, ResolvedAddress } from './webhook-targets';
-import { SIGNATURE_SCHEME, webhookSignature } from './webhook-signature';
+import { signatureHeader } from './webhook-signature';
 
 export const WEBHOOK_USER_AGENT = 'FlexStorage-Webhooks/1';
 
@@ -25,7 +25,7 @@ export class HttpWebhookSender implements WebhookSender {
     private readonly options: HttpWebhookSenderOptions = { timeoutMs: 10_000, excerptBytes: 4096 },
   ) {}
 
-  async send({ url, secret, event, deliveryId, signal }: WebhookSendRequest): Promise<WebhookAttemptResult> {
+  async send({ url, secret, previousSecret, event, deliveryId, signal }: WebhookSendRequest): Promise<WebhookAttemptResult> {
     const started = performance.now();
     const failed = (verdict: DeliveryVerdict, error: string, responseStatus: number | null = null, responseExcerpt: string | null = null) =>
       ({ verdict, responseStatus, responseExcerpt, error, durationMs: Math.round(performance.now() - started) });
@@ -47,7 +47,7 @@ export class HttpWebhookSender implements WebhookSender {
       'x-flexstorage-event': event.type,
       'x-flexstorage-delivery': deliveryId,
       'x-flexstorage-timestamp': String(timestamp),
-      'x-flexstorage-signature': `${SIGNATURE_SCHEME}=${webhookSignature(secret.value, timestamp, body)}`,
+      'x-flexstorage-signature': signatureHeader(previousSecret ? [secret.value, previousSecret.value] : [secret.value], timestamp, body),
     };
     const timeout = AbortSignal.timeout(this.options.timeoutMs);
     try {

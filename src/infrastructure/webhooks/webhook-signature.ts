@@ -12,6 +12,15 @@ export function webhookSignature(secret: string, timestamp: number, body: string
 
 export const SIGNATURE_SCHEME = 'v1';
 
+/**
+ * The X-FlexStorage-Signature value: one `v1=<hex>` per secret, comma-separated, the current secret
+ * first (as Stripe does): during a rotation's grace period a receiver holding either secret finds a
+ * signature it can check, and one that accepts any `v1` entry needs no change.
+ */
+export function signatureHeader(secrets: readonly string[], timestamp: number, body: string): string {
+  return secrets.map((secret) => `${SIGNATURE_SCHEME}=${webhookSignature(secret, timestamp, body)}`).join(',');
+}
+
 /** 32 random bytes, prefixed so a leaked secret is recognisable as one of ours. */
 export class RandomWebhookSecrets implements WebhookSecretGenerator {
   generate(): string {

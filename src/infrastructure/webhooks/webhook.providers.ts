@@ -11,7 +11,10 @@ import {
 } from '../../application/webhooks/ports';
 import { WEBHOOK_ENDPOINT_REPOSITORY } from '../../domain/webhook';
 import { AppConfig } from '../config/app-config';
+import { RUNTIME, RuntimeSettings } from '../config/runtime';
 import { MikroWebhookEndpointRepository } from '../persistence/mikro-webhook-endpoint.repository';
+import { SecretCipher } from '../persistence/secret-cipher';
+import { WebhookSecretResealing } from '../persistence/webhook-secret-resealing';
 import { SqlWebhookDeliveryLog } from '../persistence/sql-webhook-delivery-log';
 import { BullmqWebhookDispatch } from './bullmq-webhook-dispatch';
 import { HttpWebhookSender } from './http-webhook-sender';
@@ -22,7 +25,16 @@ import { RandomWebhookSecrets } from './webhook-signature';
 export function webhookProviders(config: AppConfig): Provider[] {
   const targets = new DnsWebhookTargets({ allowPrivateNetworks: config.webhooks.allowPrivateNetworks });
   return [
-    { provide: WEBHOOK_SETTINGS, useValue: { allowHttp: config.webhooks.allowHttp, maxPerUser: config.webhooks.maxPerUser } satisfies WebhookSettings },
+    {
+      provide: WEBHOOK_SETTINGS,
+      useValue: {
+        allowHttp: config.webhooks.allowHttp,
+        maxPerUser: config.webhooks.maxPerUser,
+        secretRotationGraceMs: config.webhooks.secretRotationGraceSeconds * 1000,
+      } satisfies WebhookSettings,
+    },
+    { provide: SecretCipher, useFactory: (runtime: RuntimeSettings) => new SecretCipher(runtime.webhookSecretKeys), inject: [RUNTIME] },
+    WebhookSecretResealing,
     { provide: WEBHOOK_TARGETS, useValue: targets },
     { provide: WEBHOOK_SENDER, useValue: new HttpWebhookSender(targets) },
     { provide: WEBHOOK_SECRET_GENERATOR, useClass: RandomWebhookSecrets },

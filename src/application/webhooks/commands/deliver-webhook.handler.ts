@@ -1,8 +1,8 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { WEBHOOK_ENDPOINT_REPOSITORY, WEBHOOK_PING, WebhookEndpointRepository } from '../../../domain/webhook';
+import { WEBHOOK_ENDPOINT_REPOSITORY, WEBHOOK_PING, WebhookEndpoint, WebhookEndpointRepository, WebhookSecretUnreadableError } from '../../../domain/webhook';
 import { CLOCK, Clock, ID_GENERATOR, IdGenerator } from '../../ports';
-import { WEBHOOK_DELIVERY_LOG, WEBHOOK_SENDER, WebhookDeliveryLog, WebhookSender } from '../ports';
+import { WEBHOOK_DELIVERY_LOG, WEBHOOK_SENDER, WebhookAttemptResult, WebhookDeliveryLog, WebhookEvent, WebhookSender } from '../ports';
 import { DeliverWebhookCommand, DeliveryOutcome } from './webhook.commands';
 
 /**
@@ -27,9 +27,22 @@ export class DeliverWebhookHandler implements ICommandHandler<DeliverWebhookComm
     }
     const deliveryId = this.ids.next();
     await this.log.started({ id: deliveryId, endpointId, eventId: event.id, eventType: event.type, attempt, createdAt: this.clock.now() });
-    const { verdict, ...result } = await this.sender.send({ url: endpoint.url, secret: endpoint.secret, event, deliveryId, signal });
+    const { verdict, ...result } = await this.signAndSend(endpoint, event, deliveryId, signal);
     await this.log.finished(deliveryId, { status: verdict === 'delivered' ? 'succeeded' : 'failed', ...result });
     if (verdict === 'delivered') return { outcome: 'succeeded', retryable: false, detail: `HTTP ${result.responseStatus}` };
     return { outcome: 'failed', retryable: verdict === 'retry', detail: result.error ?? `HTTP ${result.responseStatus}` };
+  }
+
+  /** Signed with the current secret, and the replaced one during a rotation's grace period. */
+  private async signAndSend(endpoint: WebhookEndpoint, event: WebhookEvent, deliveryId: string, signal: AbortSignal): Promise<WebhookAttemptResult> {
+    let secrets: ReturnType<WebhookEndpoint['signingSecrets']>;
+    try {
+      secrets = endpoint.signingSecrets(this.clock.now());
+    } catch (error) {
+      if (!(error instanceof WebhookSecretUnreadableError)) throw error;
+      // No retry can mend it: the attempt fails for good, with why in the log, until the secret is rotated.
+      return { verdict: 'permanent', responseStatus: null, responseExcerpt: null, error: error.message, durationMs: 0 };
+    }
+    return this.sender.send({ url: endpoint.url, secret: secrets.current, previousSecret: secrets.previous, event, deliveryId, signal });
   }
 }

@@ -4,6 +4,8 @@ import { WebhookEvent } from './webhook-dispatch';
 export interface WebhookSendRequest {
   url: WebhookUrl;
   secret: WebhookSecret;
+  /** During a rotation's grace period, the replaced secret: the request carries its signature too. */
+  previousSecret?: WebhookSecret;
   event: WebhookEvent;
   /** This attempt's id, sent as X-FlexStorage-Delivery and kept in the delivery log. */
   deliveryId: string;
