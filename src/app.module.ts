@@ -61,6 +61,7 @@ import { QueueHealthCheck } from './infrastructure/jobs/queue-health';
 import { EventsController } from './api/live/events.controller';
 import { LiveEventsSubscriber } from './application/live/live-events.subscriber';
 import { LiveEventHub, RedisLiveEventPublisher } from './infrastructure/live/redis-live-events';
+import { RedisLiveStreamLeases } from './infrastructure/live/redis-live-stream-leases';
 import { LIVE_EVENT_PUBLISHER } from './application/ports';
 import { SqlStorageUsage } from './infrastructure/persistence/sql-storage-usage';
 import { UsageController } from './api/files/usage.controller';
@@ -186,7 +187,7 @@ export class AppModule {
       ...RELOCATION_COMMAND_HANDLERS,
     ];
     const api: Provider[] = options.api
-      ? [...AUTH_PROVIDERS, DashboardSessions, LiveEventHub, { provide: APP_FILTER, useClass: ProblemFilter }, { provide: HTTP_SETTINGS, useValue: { publicUrl: config.publicUrl } satisfies HttpSettings }]
+      ? [...AUTH_PROVIDERS, DashboardSessions, LiveEventHub, RedisLiveStreamLeases, { provide: APP_FILTER, useClass: ProblemFilter }, { provide: HTTP_SETTINGS, useValue: { publicUrl: config.publicUrl } satisfies HttpSettings }]
       : [];
     const workers: Provider[] = options.workers ? [...JOB_HANDLERS, WebhookDeliveryJob, ThumbnailsJob, RelocateFileJob, RelocateProviderJob, JobRunner, RecurringJobs] : [];
 

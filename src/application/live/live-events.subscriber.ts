@@ -19,7 +19,7 @@ const LIVE: Record<string, string> = {
   'retrieval.expired': 'retrievalId',
 };
 
-/** Relays the owner's events to their live connections (best effort: a client not connected misses nothing it cannot list). */
+/** Relays the owner's events to their live connections; a client that reconnects gets what it missed (and one too far behind re-reads its lists). */
 @Injectable()
 export class LiveEventsSubscriber implements DomainEventSubscriber {
   readonly name = 'live-events';

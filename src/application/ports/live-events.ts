@@ -7,7 +7,11 @@ export interface LiveEvent {
   data: Record<string, unknown>;
 }
 
-/** Port: pushes an event to every connection of a user, on whichever API instance it is. */
+/**
+ * Port: pushes an event to every connection of a user, on whichever API instance it is, and keeps
+ * it a while so a client that reconnects gets what it missed. Publishing the same event id again
+ * adds nothing (subscriber jobs may run twice).
+ */
 export interface LiveEventPublisher {
   publish(userId: string, event: LiveEvent): Promise<void>;
 }
