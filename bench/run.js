@@ -35,6 +35,8 @@ const { runTusBench, tusTable } = require('./tus');
 const ROOT = path.resolve(__dirname, '..');
 const RESULTS_DIR = path.join(__dirname, 'results');
 const JWT_SECRET = 'bench-secret-0123456789abcdef-0123456789abcdef';
+// NODE_ENV=production needs a key for webhook secrets at rest; any fixed 32 bytes do for a bench.
+const WEBHOOK_SECRET_KEYS = `bench:${Buffer.alloc(32, 7).toString('base64')}`;
 const MB = 1e6; // throughput is reported in decimal MB/s
 const MiB = 1024 * 1024;
 const GiB = 1024 * MiB;
@@ -727,7 +729,7 @@ async function main() {
   const input = { file: inputFile, size, sha256 };
 
   const [flexPort, barePort] = await Promise.all([freePort(), freePort()]);
-  const baseEnv = { ...process.env, NODE_ENV: 'production', HOST: '127.0.0.1' };
+  const baseEnv = { ...process.env, NODE_ENV: 'production', HOST: '127.0.0.1', WEBHOOK_SECRET_KEYS };
   const flex = startServer({
     name: 'FlexStorage',
     script: distMain,
