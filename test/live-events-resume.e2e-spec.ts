@@ -6,19 +6,11 @@ import { LiveEventHub, RedisLiveEventPublisher } from '../src/infrastructure/liv
 import { api, uploadMultipart } from './support/http-client';
 import { listen, SseMessage } from './support/sse-client';
 import { startTestApp, TestApp } from './support/test-app';
+import { until } from './support/until';
 
 const PROBLEM = /^application\/problem\+json/;
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
-async function until<T>(probe: () => Promise<T | undefined | false> | T | undefined | false, what: string, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(25);
-  }
-}
+const WAIT_MS = 15_000;
 
 describe('live events: resuming with Last-Event-ID, and the per-user stream cap', () => {
   let a: TestApp;
@@ -78,7 +70,7 @@ describe('live events: resuming with Last-Event-ID, and the per-user stream cap'
 
         resumed = listen(`${b.baseUrl}/api/v1/events`, { authorization: `Bearer ${token}`, 'last-event-id': seen.id! });
         const replaying = resumed;
-        await until(() => replaying.events().length >= missed.length, 'the missed events to be replayed');
+        await until(() => replaying.events().length >= missed.length, 'the missed events to be replayed', WAIT_MS);
         expect(resumed.events()).toEqual(missed); // same ids, same events, same order
         expect(resumed.messages.some((m) => m.event === 'reset')).toBe(false);
 
@@ -115,7 +107,7 @@ describe('live events: resuming with Last-Event-ID, and the per-user stream cap'
         // Reconnects at random moments, each from where the last connection stopped, by header or by query.
         let lastId: string | undefined;
         for (let i = 1; i <= 8; i++) {
-          await until(() => published >= (i * total) / 10, `event ${(i * total) / 10} to be published`);
+          await until(() => published >= (i * total) / 10, `event ${(i * total) / 10} to be published`, WAIT_MS);
           await sleep(Math.floor(Math.random() * 20));
           const previous = streams[streams.length - 1];
           previous.close();
@@ -215,7 +207,7 @@ describe('live events: resuming with Last-Event-ID, and the per-user stream cap'
         await publish(hank, 1);
         await stream.waitFor((m) => m.data?.data?.n === 1);
         (b.app.get(LiveEventHub) as unknown as { subscriber: Redis }).subscriber.disconnect(true); // ioredis reconnects by itself
-        await until(() => stream.ended(), 'the stream to end');
+        await until(() => stream.ended(), 'the stream to end', WAIT_MS);
         await publish(hank, 2);
         again = listen(url(b, hank), { 'last-event-id': stream.lastEventId()! });
         await again.waitFor((m) => m.data?.data?.n === 2);
@@ -299,12 +291,12 @@ describe('live events: resuming with Last-Event-ID, and the per-user stream cap'
           if (attempt.res.status === 200) return attempt;
           attempt.stream.close();
           return undefined;
-        }, 'a slot to free up');
+        }, 'a slot to free up', WAIT_MS);
         open.push(next);
       } finally {
         open.forEach((o) => o.stream.close());
       }
-      await until(async () => (await redis.zcard(leasesKey(jack))) === 0, 'every slot to be given back');
+      await until(async () => (await redis.zcard(leasesKey(jack))) === 0, 'every slot to be given back', WAIT_MS);
     });
 
     it('stops counting a stream whose instance died without closing it once its lease lapsed', async () => {
@@ -327,7 +319,7 @@ describe('live events: resuming with Last-Event-ID, and the per-user stream cap'
       try {
         expect(await redis.zcard(leasesKey(lee))).toBe(1);
         await expiring.stream.waitFor((m) => m.event === 'token-expired', 10_000);
-        await until(async () => (await redis.zcard(leasesKey(lee))) === 0, 'the expired stream\'s slot to be given back');
+        await until(async () => (await redis.zcard(leasesKey(lee))) === 0, 'the expired stream\'s slot to be given back', WAIT_MS);
       } finally {
         expiring.stream.close();
       }
@@ -336,7 +328,7 @@ describe('live events: resuming with Last-Event-ID, and the per-user stream cap'
       const failed = await openStream(b, lee);
       expect(failed.res.status).toBe(503);
       expect(failed.res.headers.get('content-type')).toMatch(PROBLEM);
-      await until(async () => (await redis.zcard(leasesKey(lee))) === 0, 'the failed stream\'s slot to be given back');
+      await until(async () => (await redis.zcard(leasesKey(lee))) === 0, 'the failed stream\'s slot to be given back', WAIT_MS);
     });
   });
 });

@@ -3,6 +3,7 @@ import { Client } from 'pg';
 import { redisOptionsFromUrl } from '../../src/infrastructure/jobs/redis.client';
 import { api, JsonResponse } from '../support/http-client';
 import { TestApp } from '../support/test-app';
+import { until } from '../support/until';
 
 export const PROBLEM = /^application\/problem\+json/;
 
@@ -25,15 +26,8 @@ export interface JobBody {
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-export async function waitFor<T>(probe: () => Promise<T | undefined | null | false>, what: string, timeoutMs = 10_000, everyMs = 25): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(everyMs);
-  }
-}
+/** The shared poller (test/support/until.ts), by the name the jobs suites know it. */
+export const waitFor = until;
 
 /** The job platform seen through its HTTP API, as an admin (or another caller) would use it. */
 export class JobsApi {

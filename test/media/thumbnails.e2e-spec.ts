@@ -6,19 +6,11 @@ import { PurgeDeletedFilesCommand } from '../../src/application/files';
 import { STORAGE_PROVIDER_REGISTRY, StorageProviderRegistry } from '../../src/application/ports';
 import { api, download, uploadMultipart } from '../support/http-client';
 import { startTestApp, TestApp } from '../support/test-app';
+import { until } from '../support/until';
 
 const PROBLEM = /^application\/problem\+json/;
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined | null | false>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
-}
+const WAIT_MS = 15_000;
 
 /** Real images, made here: what phones and browsers upload, and what breaks decoders. */
 async function makeImages() {
@@ -49,15 +41,11 @@ describe('Thumbnails (e2e: real sharp, PostgreSQL, Redis and workers)', () => {
   };
   const thumbnail = (id: string, query = '', token = alice, headers: Record<string, string> = {}) => download(t.baseUrl, `/api/v1/files/${id}/thumbnail${query}`, token, headers);
   /** Polls as a client would until the rendition is there (or the answer is final). */
-  const until = async (id: string, query = '', timeoutMs = 15_000) => {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
+  const settledThumbnail = (id: string, query = '') =>
+    until(async () => {
       const res = await thumbnail(id, query);
-      if (res.status !== 404 || !res.bytes?.toString().includes('thumbnail-not-ready')) return res;
-      if (Date.now() > deadline) throw new Error(`no thumbnail for ${id} within ${timeoutMs} ms`);
-      await sleep(100);
-    }
-  };
+      return (res.status !== 404 || !res.bytes?.toString().includes('thumbnail-not-ready')) && res;
+    }, `the thumbnail of ${id}`, WAIT_MS);
   const problemOf = (res: { bytes?: Buffer }) => JSON.parse(res.bytes!.toString());
   const job = (fileId: string, token = alice) => api(t.baseUrl, 'GET', `/api/v1/jobs/media.thumbnails-${fileId}`, token);
   const sql = async <R>(text: string, params: unknown[]): Promise<R[]> => {
@@ -84,10 +72,10 @@ describe('Thumbnails (e2e: real sharp, PostgreSQL, Redis and workers)', () => {
     try {
       id = await upload(images.rotatedJpeg, 'portrait.jpg', 'image/jpeg');
       // The upload's event is relayed and its job waits on the paused queue.
-      const waiting = await waitFor('the thumbnails job', async () => {
+      const waiting = await until(async () => {
         const res = await job(id);
         return res.status === 200 && res.body;
-      });
+      }, 'the thumbnails job', WAIT_MS);
       expect(waiting).toMatchObject({ id: `media.thumbnails-${id}`, state: 'waiting', ownerId: 'alice' });
       const early = await thumbnail(id);
       expect(early.status).toBe(404);
@@ -97,7 +85,7 @@ describe('Thumbnails (e2e: real sharp, PostgreSQL, Redis and workers)', () => {
       await api(t.baseUrl, 'POST', '/api/v1/admin/queues/media/resume', admin);
     }
 
-    const thumb = await until(id);
+    const thumb = await settledThumbnail(id);
     expect(thumb.status).toBe(200);
     expect(thumb.headers['content-type']).toBe('image/webp');
     expect(thumb.headers['cache-control']).toMatch(/^private/);
@@ -119,16 +107,16 @@ describe('Thumbnails (e2e: real sharp, PostgreSQL, Redis and workers)', () => {
 
     const again = await thumbnail(id, '', alice, { 'if-none-match': thumb.headers.etag });
     expect(again.status).toBe(304);
-    const done = await waitFor('the job to complete', async () => {
+    const done = await until(async () => {
       const body = (await job(id)).body;
       return body.state === 'completed' && body;
-    });
+    }, 'the job to complete', WAIT_MS);
     expect(done).toMatchObject({ attemptsMade: 1, progress: 100, result: { generated: ['thumb', 'preview'], providerId: 'local-fs' } });
   });
 
   it('keeps the alpha channel of a PNG, and never enlarges a small image', async () => {
     const [alphaId, tinyId] = await Promise.all([upload(images.alphaPng, 'glass.png', 'image/png'), upload(images.tinyPng, 'dot.png', 'image/png')]);
-    const alpha = await until(alphaId);
+    const alpha = await settledThumbnail(alphaId);
     expect(alpha.status).toBe(200);
     expect(await sharp(alpha.bytes!).metadata()).toMatchObject({ format: 'webp', width: 256, height: 192, hasAlpha: true });
     const { data } = await sharp(alpha.bytes!).raw().toBuffer({ resolveWithObject: true });
@@ -136,7 +124,7 @@ describe('Thumbnails (e2e: real sharp, PostgreSQL, Redis and workers)', () => {
     expect(data[3]).toBeLessThan(125);
 
     for (const query of ['', '?size=thumb', '?size=preview']) {
-      const tiny = await until(tinyId, query);
+      const tiny = await settledThumbnail(tinyId, query);
       expect(tiny.status).toBe(200);
       expect(await sharp(tiny.bytes!).metadata()).toMatchObject({ format: 'webp', width: 10, height: 10 });
     }
@@ -144,7 +132,7 @@ describe('Thumbnails (e2e: real sharp, PostgreSQL, Redis and workers)', () => {
 
   it('answers 422 image-unreadable for a corrupt image; its job failed once, without retries, and is a dead letter', async () => {
     const id = await upload(images.corruptJpeg, 'broken.jpg', 'image/jpeg');
-    const res = await until(id);
+    const res = await settledThumbnail(id);
     expect(res.status).toBe(422);
     expect(res.headers['content-type']).toMatch(PROBLEM);
     expect(problemOf(res)).toMatchObject({ type: 'https://flexstorage.dev/problems/image-unreadable', title: 'Unprocessable Entity', status: 422, instance: `/api/v1/files/${id}/thumbnail` });
@@ -152,16 +140,16 @@ describe('Thumbnails (e2e: real sharp, PostgreSQL, Redis and workers)', () => {
     expect((await thumbnail(id, '?size=preview')).status).toBe(422);
 
     // The failure is recorded (so the API answers 422) just before the job is failed and dead-lettered.
-    const failed = await waitFor('the job to fail', async () => {
+    const failed = await until(async () => {
       const body = (await job(id)).body;
       return body.state === 'failed' && body;
-    });
+    }, 'the job to fail', WAIT_MS);
     expect(failed).toMatchObject({ state: 'failed', attemptsMade: 1, ownerId: 'alice' });
     expect(failed.maxAttempts).toBeGreaterThan(1); // it could have been retried, and was not
-    const letters = await waitFor('the dead letter', async () => {
+    const letters = await until(async () => {
       const items: { id: string }[] = (await api(t.baseUrl, 'GET', '/api/v1/admin/dead-letters?limit=100', admin)).body.items;
       return items.some((l) => l.id === `media.thumbnails-${id}`) && items;
-    });
+    }, 'the dead letter', WAIT_MS);
     expect(letters).toContainEqual(
       expect.objectContaining({ id: `media.thumbnails-${id}`, queue: 'media', name: 'thumbnails', attemptsMade: 1, data: { fileId: id, ownerId: 'alice' } }),
     );
@@ -181,7 +169,7 @@ describe('Thumbnails (e2e: real sharp, PostgreSQL, Redis and workers)', () => {
 
   it("keeps thumbnails as private as the file: another user gets 404 file-not-found, an admin gets it; a bad size is 400", async () => {
     const id = await upload(await sharp(images.tinyPng).resize(40, 30).png().toBuffer(), 'own.png', 'image/png');
-    expect((await until(id)).status).toBe(200);
+    expect((await settledThumbnail(id)).status).toBe(200);
     const other = await thumbnail(id, '', bob);
     expect(other.status).toBe(404);
     expect(problemOf(other)).toMatchObject({ type: 'https://flexstorage.dev/problems/file-not-found' });
@@ -199,7 +187,7 @@ describe('Thumbnails (e2e: real sharp, PostgreSQL, Redis and workers)', () => {
   it("stores a file's renditions on its own instant provider, and purging the file deletes them", async () => {
     const bytes = await sharp(images.tinyPng).resize(64, 48).png().toBuffer();
     const id = await upload(bytes, 'in-db.png', 'image/png', { provider: 'database' });
-    const first = await until(id);
+    const first = await settledThumbnail(id);
     expect(first.status).toBe(200);
     const rows = await sql<{ kind: string; provider_id: string; storage_key: string; sha256: string; width: number; height: number }>(
       'select kind, provider_id, storage_key, sha256, width, height from file_renditions where file_id = $1 order by kind', [id],

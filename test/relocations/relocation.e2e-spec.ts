@@ -1,18 +1,20 @@
-import { createHash } from 'node:crypto';
 import { readdir, stat, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { Client } from 'pg';
+import { glacierVaultEnv, QUICK_RETRIEVAL_POLLING, s3ArchiveEnv } from '../support/archive-env';
 import { api, download, uploadMultipart } from '../support/http-client';
 import { GlacierEmulator, startGlacierEmulator } from '../support/glacier-emulator';
-import { patternedBytes, patternedChunks } from '../support/patterned-bytes';
+import { patternedBytes, patternedChunks, patternedSha256 } from '../support/patterned-bytes';
 import { LocalS3, startS3rver } from '../support/s3rver';
 import { S3Emulator, startS3Emulator } from '../support/s3-emulator';
 import { startTestApp, TestApp } from '../support/test-app';
+import { until } from '../support/until';
 
 const MiB = 1024 * 1024;
 const BUCKET = 'flexstorage-relocation';
 const VAULT = 'flexstorage-relocation-vault';
 const PROBLEM = /^application\/problem\+json/;
+const WAIT_MS = 30_000;
 
 interface JobBody {
   id: string;
@@ -22,22 +24,6 @@ interface JobBody {
   failedReason: string | null;
   attemptsMade: number;
   ownerId: string | null;
-}
-
-async function streamedSha256(size: number, seed: number): Promise<string> {
-  const hash = createHash('sha256');
-  for (const chunk of patternedChunks(size, seed)) hash.update(chunk);
-  return hash.digest('hex');
-}
-
-async function until<T>(probe: () => Promise<T | undefined | null | false>, what: string, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 /** Moving files between providers in the running service: local disk, PostgreSQL, S3 archive classes, a legacy vault. */
@@ -57,27 +43,14 @@ describe('relocation: moving a file to another provider (e2e, real PostgreSQL, R
     s3 = await startS3rver(BUCKET);
     archive = await startS3Emulator({ upstream: s3.endpoint, accessKeyId: 'S3RVER', restoreDelayMs: { Expedited: 400, Standard: 700, Bulk: 900 }, restoredCopyMs: 10 * 60_000 });
     vault = await startGlacierEmulator({ accessKeyId: 'VAULTKEY', vaults: [VAULT], jobDelayMs: { Expedited: 300, Standard: 500, Bulk: 700 }, outputTtlMs: 60_000 });
-    const bucket = (prefix: string) => ({
-      [`${prefix}BUCKET`]: BUCKET,
-      [`${prefix}ENDPOINT`]: archive.endpoint,
-      [`${prefix}FORCE_PATH_STYLE`]: 'true',
-      [`${prefix}ACCESS_KEY_ID`]: 'S3RVER',
-      [`${prefix}SECRET_ACCESS_KEY`]: 'S3RVER',
-    });
     t = await startTestApp({
       STORAGE_PROVIDERS: 'local-fs,database,s3-flexible-retrieval,s3-deep-archive,glacier-vault',
-      ...bucket('STORAGE_FLEXIBLE_RETRIEVAL_'),
+      ...s3ArchiveEnv('s3-flexible-retrieval', BUCKET, archive.endpoint),
       STORAGE_FLEXIBLE_RETRIEVAL_PREFIX: 'flexible/',
-      ...bucket('STORAGE_DEEP_ARCHIVE_'),
+      ...s3ArchiveEnv('s3-deep-archive', BUCKET, archive.endpoint),
       STORAGE_DEEP_ARCHIVE_PREFIX: 'deep/',
-      STORAGE_GLACIER_VAULT: VAULT,
-      STORAGE_GLACIER_ENDPOINT: vault.endpoint,
-      STORAGE_GLACIER_ACCESS_KEY_ID: 'VAULTKEY',
-      STORAGE_GLACIER_SECRET_ACCESS_KEY: 'vault-secret',
-      RETRIEVAL_POLL_EXPEDITED_MS: '150',
-      RETRIEVAL_POLL_STANDARD_MS: '200',
-      RETRIEVAL_POLL_BULK_MS: '250',
-      RETRIEVAL_SWEEP_INTERVAL_MS: '400',
+      ...glacierVaultEnv(VAULT, vault.endpoint),
+      ...QUICK_RETRIEVAL_POLLING,
       OUTBOX_RELAY_INTERVAL_MS: '100',
       JOBS_REDUNDANCY_ATTEMPTS: '2',
       JOBS_REDUNDANCY_BACKOFF_MS: '100',
@@ -117,7 +90,7 @@ describe('relocation: moving a file to another provider (e2e, real PostgreSQL, R
     const got = await download(t.baseUrl, `/api/v1/files/${fileId}/content`, token());
     expect(got.status).toBe(200);
     expect(got.size).toBe(size);
-    expect(got.sha256).toBe(await streamedSha256(size, s));
+    expect(got.sha256).toBe(patternedSha256(size, s));
     const tail = await download(t.baseUrl, `/api/v1/files/${fileId}/content`, token(), { range: `bytes=${size - 1000}-` });
     expect(tail.bytes).toEqual(patternedBytes(size - 1000, 1000, s));
   }
@@ -143,7 +116,7 @@ describe('relocation: moving a file to another provider (e2e, real PostgreSQL, R
     const etag = await download(t.baseUrl, `/api/v1/files/${file.id}/content`, token(), { 'if-none-match': `"${file.sha256}"` });
     expect(etag.status).toBe(304);
     // The old copy goes once the move is saved (its event is relayed, the cleanup runs as a job).
-    await until(async () => !(await exists(localObject(before.key))), 'the local copy to be removed');
+    await until(async () => !(await exists(localObject(before.key))), 'the local copy to be removed', WAIT_MS);
   });
 
   it('answers the same job when asked twice, 409 for another target while one move is queued, and 409 once the file is there', async () => {
@@ -197,7 +170,7 @@ describe('relocation: moving a file to another provider (e2e, real PostgreSQL, R
     const waiting = await until(async () => {
       const body = await job(asked.body.jobId);
       return body.state === 'delayed' ? body : undefined;
-    }, 'the move to wait for its restore');
+    }, 'the move to wait for its restore', WAIT_MS);
     expect(waiting.attemptsMade).toBe(0);
 
     const done = await finished(asked.body.jobId);
@@ -205,7 +178,7 @@ describe('relocation: moving a file to another provider (e2e, real PostgreSQL, R
     const meta = await api(t.baseUrl, 'GET', `/api/v1/files/${file.id}`, token());
     expect(meta.body).toMatchObject({ providerId: 'local-fs', status: 'completed' });
     await expectBytes(file.id, size, file.seed);
-    await until(async () => archive.requests.some((r) => r.method === 'DELETE' && r.url.includes(archived.key)), 'the archived object to be deleted');
+    await until(async () => archive.requests.some((r) => r.method === 'DELETE' && r.url.includes(archived.key)), 'the archived object to be deleted', WAIT_MS);
     // The restore the move used is retired: no request of the file is active any more.
     const active = await db.query(`select status from retrieval_requests where file_id = $1`, [file.id]);
     expect(active.rows.map((r) => r.status)).toEqual(['expired']);
@@ -217,7 +190,7 @@ describe('relocation: moving a file to another provider (e2e, real PostgreSQL, R
     const [archivedAt] = await locationsOf(deleted.id);
     const moves = [await relocate(edited.id, { provider: 'local-fs', tier: 'standard' }), await relocate(deleted.id, { provider: 'local-fs', tier: 'standard' })];
     for (const move of moves) {
-      await until(async () => (await job(move.body.jobId)).state === 'delayed', 'the move to wait for its restore');
+      await until(async () => (await job(move.body.jobId)).state === 'delayed', 'the move to wait for its restore', WAIT_MS);
     }
     expect((await api(t.baseUrl, 'PATCH', `/api/v1/files/${edited.id}`, token(), { description: 'edited while moving' })).status).toBe(200);
     expect((await api(t.baseUrl, 'DELETE', `/api/v1/files/${deleted.id}`, token())).status).toBe(204);
@@ -238,9 +211,9 @@ describe('relocation: moving a file to another provider (e2e, real PostgreSQL, R
     const done = await finished(asked.body.jobId);
     expect(done.result).toMatchObject({ status: 'relocated', fromProviderId: 'glacier-vault', toProviderId: 's3-flexible-retrieval' });
     expect(vault.requests.some((r) => r.method === 'POST' && r.url.endsWith('/jobs'))).toBe(true);
-    await until(async () => vault.requests.some((r) => r.method === 'DELETE' && r.url.includes('/archives/')), 'the vault archive to be deleted');
+    await until(async () => vault.requests.some((r) => r.method === 'DELETE' && r.url.includes('/archives/')), 'the vault archive to be deleted', WAIT_MS);
     const meta = await api(t.baseUrl, 'GET', `/api/v1/files/${file.id}`, token());
-    expect(meta.body).toMatchObject({ providerId: 's3-flexible-retrieval', status: 'archived', sha256: await streamedSha256(size, file.seed) });
+    expect(meta.body).toMatchObject({ providerId: 's3-flexible-retrieval', status: 'archived', sha256: patternedSha256(size, file.seed) });
   });
 
   it('refuses to replace good bytes with corrupt ones: a source that no longer matches its SHA-256 fails the move for good and the file stays', async () => {

@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
 import { STORAGE_PROVIDER_REGISTRY } from '../../src/application/ports';
 import { InMemoryStorageProviderRegistry } from '../../src/infrastructure/storage-providers/storage-provider.registry';
+import { QUICK_RETRIEVAL_POLLING, s3ArchiveEnv } from '../support/archive-env';
 import { api, download, uploadMultipart } from '../support/http-client';
-import { patternedBytes, patternedChunks } from '../support/patterned-bytes';
+import { patternedBytes, patternedChunks, patternedSha256 } from '../support/patterned-bytes';
 import { LocalS3, startS3rver } from '../support/s3rver';
 import { S3Emulator, startS3Emulator } from '../support/s3-emulator';
 import { startTestApp, TestApp } from '../support/test-app';
@@ -13,35 +13,19 @@ const BUCKET = 'flexstorage-archive';
 const COPY_MS = 6_000; // how long the emulated S3 keeps a restored copy
 
 function archiveEnv(deep: S3Emulator, flexible: S3Emulator): Record<string, string> {
-  const bucket = (prefix: string, endpoint: string) => ({
-    [`${prefix}BUCKET`]: BUCKET,
-    [`${prefix}ENDPOINT`]: endpoint,
-    [`${prefix}FORCE_PATH_STYLE`]: 'true',
-    [`${prefix}ACCESS_KEY_ID`]: 'S3RVER',
-    [`${prefix}SECRET_ACCESS_KEY`]: 'S3RVER',
-  });
   return {
     STORAGE_PROVIDERS: 'local-fs,s3-deep-archive,s3-flexible-retrieval',
-    ...bucket('STORAGE_DEEP_ARCHIVE_', deep.endpoint),
+    ...s3ArchiveEnv('s3-deep-archive', BUCKET, deep.endpoint),
     STORAGE_DEEP_ARCHIVE_PREFIX: 'deep/',
-    ...bucket('STORAGE_FLEXIBLE_RETRIEVAL_', flexible.endpoint),
+    ...s3ArchiveEnv('s3-flexible-retrieval', BUCKET, flexible.endpoint),
     STORAGE_FLEXIBLE_RETRIEVAL_PREFIX: 'flexible/',
     // Videos of 1 GB and more go to Deep Archive by rule; "archive" is a preference users can ask for.
     STORAGE_RULES: JSON.stringify([
       { provider: 's3-deep-archive', categories: ['video'], minSize: 1_000_000_000 },
       { provider: 's3-flexible-retrieval', preference: 'archive' },
     ]),
-    RETRIEVAL_POLL_EXPEDITED_MS: '150',
-    RETRIEVAL_POLL_STANDARD_MS: '200',
-    RETRIEVAL_POLL_BULK_MS: '250',
-    RETRIEVAL_SWEEP_INTERVAL_MS: '400',
+    ...QUICK_RETRIEVAL_POLLING,
   };
-}
-
-async function streamedSha256(size: number, seed: number): Promise<string> {
-  const hash = createHash('sha256');
-  for (const chunk of patternedChunks(size, seed)) hash.update(chunk);
-  return hash.digest('hex');
 }
 
 
@@ -88,7 +72,7 @@ describe('archive storage and retrieval in the running service (S3 archive class
 
     it(`stores ${size} bytes as an archived file, refuses its download with a link to retrieve it, restores it (${tier}) through the poller, and serves it byte-exact`, async () => {
       const file = await uploadArchived(size, provider);
-      expect(file.sha256).toBe(await streamedSha256(size, file.seed));
+      expect(file.sha256).toBe(patternedSha256(size, file.seed));
       expect(emulator().requests.some((r) => r.headers['x-amz-storage-class'] === (provider === 's3-deep-archive' ? 'DEEP_ARCHIVE' : 'GLACIER'))).toBe(true);
 
       const refused = await api(t.baseUrl, 'GET', `/api/v1/files/${file.id}/content`, token);

@@ -3,6 +3,7 @@ import { STORAGE_PROVIDER_REGISTRY } from '../../src/application/ports';
 import { CheckRetrievalCommand } from '../../src/application/retrievals';
 import { FILE_REPOSITORY, FileRepository } from '../../src/domain/file';
 import { InMemoryStorageProviderRegistry } from '../../src/infrastructure/storage-providers/storage-provider.registry';
+import { glacierVaultEnv, QUICK_RETRIEVAL_POLLING, s3ArchiveEnv } from '../support/archive-env';
 import { GlacierEmulator, startGlacierEmulator } from '../support/glacier-emulator';
 import { api, download, uploadMultipart } from '../support/http-client';
 import { patternedChunks } from '../support/patterned-bytes';
@@ -27,15 +28,8 @@ describe('retrievals when things go wrong: S3 archive classes', () => {
     flexible = await startS3Emulator({ upstream: s3.endpoint, accessKeyId: 'S3RVER', restoreDelayMs: 50 });
     t = await startTestApp({
       STORAGE_PROVIDERS: 'local-fs,s3-flexible-retrieval',
-      STORAGE_FLEXIBLE_RETRIEVAL_BUCKET: BUCKET,
-      STORAGE_FLEXIBLE_RETRIEVAL_ENDPOINT: flexible.endpoint,
-      STORAGE_FLEXIBLE_RETRIEVAL_FORCE_PATH_STYLE: 'true',
-      STORAGE_FLEXIBLE_RETRIEVAL_ACCESS_KEY_ID: 'S3RVER',
-      STORAGE_FLEXIBLE_RETRIEVAL_SECRET_ACCESS_KEY: 'S3RVER',
-      RETRIEVAL_POLL_EXPEDITED_MS: '150',
-      RETRIEVAL_POLL_STANDARD_MS: '200',
-      RETRIEVAL_POLL_BULK_MS: '250',
-      RETRIEVAL_SWEEP_INTERVAL_MS: '400',
+      ...s3ArchiveEnv('s3-flexible-retrieval', BUCKET, flexible.endpoint),
+      ...QUICK_RETRIEVAL_POLLING,
       RETRIEVAL_GIVE_UP_FACTOR: '0.002', // expedited: 5 min × 0.002 = 0.6 s
     });
   });
@@ -124,10 +118,7 @@ describe('retrievals when things go wrong: glacier-vault', () => {
     t = await startTestApp(
       {
         STORAGE_PROVIDERS: 'local-fs,glacier-vault',
-        STORAGE_GLACIER_VAULT: VAULT,
-        STORAGE_GLACIER_ENDPOINT: vault.endpoint,
-        STORAGE_GLACIER_ACCESS_KEY_ID: 'VAULTKEY',
-        STORAGE_GLACIER_SECRET_ACCESS_KEY: 'vault-secret',
+        ...glacierVaultEnv(VAULT, vault.endpoint),
       },
       { workers: false },
     );

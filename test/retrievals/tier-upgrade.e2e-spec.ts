@@ -1,4 +1,5 @@
 import { Client } from 'pg';
+import { glacierVaultEnv, QUICK_RETRIEVAL_POLLING, s3ArchiveEnv } from '../support/archive-env';
 import { api, download, uploadMultipart } from '../support/http-client';
 import { GlacierEmulator, startGlacierEmulator } from '../support/glacier-emulator';
 import { patternedChunks } from '../support/patterned-bytes';
@@ -25,27 +26,14 @@ describe('retrieval tier upgrade (e2e: s3rver behind the archive emulator, vault
     s3 = await startS3rver(BUCKET);
     archive = await startS3Emulator({ upstream: s3.endpoint, accessKeyId: 'S3RVER', restoreDelayMs: { Expedited: 300, Standard: 500, Bulk: SLOW_MS }, restoredCopyMs: 10 * 60_000 });
     vault = await startGlacierEmulator({ accessKeyId: 'VAULTKEY', vaults: [VAULT], jobDelayMs: { Expedited: 300, Standard: 500, Bulk: SLOW_MS }, outputTtlMs: 60_000 });
-    const bucket = (prefix: string) => ({
-      [`${prefix}BUCKET`]: BUCKET,
-      [`${prefix}ENDPOINT`]: archive.endpoint,
-      [`${prefix}FORCE_PATH_STYLE`]: 'true',
-      [`${prefix}ACCESS_KEY_ID`]: 'S3RVER',
-      [`${prefix}SECRET_ACCESS_KEY`]: 'S3RVER',
-    });
     t = await startTestApp({
       STORAGE_PROVIDERS: 'local-fs,s3-flexible-retrieval,s3-deep-archive,glacier-vault',
-      ...bucket('STORAGE_FLEXIBLE_RETRIEVAL_'),
+      ...s3ArchiveEnv('s3-flexible-retrieval', BUCKET, archive.endpoint),
       STORAGE_FLEXIBLE_RETRIEVAL_PREFIX: 'flexible/',
-      ...bucket('STORAGE_DEEP_ARCHIVE_'),
+      ...s3ArchiveEnv('s3-deep-archive', BUCKET, archive.endpoint),
       STORAGE_DEEP_ARCHIVE_PREFIX: 'deep/',
-      STORAGE_GLACIER_VAULT: VAULT,
-      STORAGE_GLACIER_ENDPOINT: vault.endpoint,
-      STORAGE_GLACIER_ACCESS_KEY_ID: 'VAULTKEY',
-      STORAGE_GLACIER_SECRET_ACCESS_KEY: 'vault-secret',
-      RETRIEVAL_POLL_EXPEDITED_MS: '150',
-      RETRIEVAL_POLL_STANDARD_MS: '200',
-      RETRIEVAL_POLL_BULK_MS: '250',
-      RETRIEVAL_SWEEP_INTERVAL_MS: '400',
+      ...glacierVaultEnv(VAULT, vault.endpoint),
+      ...QUICK_RETRIEVAL_POLLING,
       OUTBOX_RELAY_INTERVAL_MS: '100',
     });
     db = new Client({ connectionString: t.db.url });

@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
+import { glacierVaultEnv, QUICK_RETRIEVAL_POLLING } from '../support/archive-env';
 import { api, download, uploadMultipart } from '../support/http-client';
 import { GlacierEmulator, startGlacierEmulator } from '../support/glacier-emulator';
-import { patternedBytes, patternedChunks } from '../support/patterned-bytes';
+import { patternedBytes, patternedChunks, patternedSha256 } from '../support/patterned-bytes';
 import { startTestApp, TestApp } from '../support/test-app';
 import { waitForRetrieval } from './retrieval-support';
 
@@ -20,14 +20,8 @@ describe('glacier-vault (legacy) in the running service', () => {
     vault = await startGlacierEmulator({ accessKeyId: 'VAULTKEY', vaults: [VAULT], jobDelayMs: { Expedited: 200, Standard: 400, Bulk: 600 }, outputTtlMs: 4_000 });
     t = await startTestApp({
       STORAGE_PROVIDERS: 'local-fs,glacier-vault',
-      STORAGE_GLACIER_VAULT: VAULT,
-      STORAGE_GLACIER_ENDPOINT: vault.endpoint,
-      STORAGE_GLACIER_ACCESS_KEY_ID: 'VAULTKEY',
-      STORAGE_GLACIER_SECRET_ACCESS_KEY: 'vault-secret',
-      RETRIEVAL_POLL_EXPEDITED_MS: '150',
-      RETRIEVAL_POLL_STANDARD_MS: '200',
-      RETRIEVAL_POLL_BULK_MS: '250',
-      RETRIEVAL_SWEEP_INTERVAL_MS: '400',
+      ...glacierVaultEnv(VAULT, vault.endpoint),
+      ...QUICK_RETRIEVAL_POLLING,
     });
   });
   afterAll(async () => {
@@ -46,9 +40,7 @@ describe('glacier-vault (legacy) in the running service', () => {
   it('archives 56 MiB in a vault (multipart, tree-hashed), refuses the download, and serves it byte-exact once the job is done', async () => {
     const size = 56 * MiB + 777;
     const file = await uploadToVault(size);
-    const hash = createHash('sha256');
-    for (const chunk of patternedChunks(size, file.seed)) hash.update(chunk);
-    expect(file.sha256).toBe(hash.digest('hex'));
+    expect(file.sha256).toBe(patternedSha256(size, file.seed));
     expect(vault.requests.some((r) => r.method === 'POST' && r.url.endsWith('/multipart-uploads'))).toBe(true);
 
     expect((await api(t.baseUrl, 'GET', `/api/v1/files/${file.id}/content`, token())).status).toBe(409);

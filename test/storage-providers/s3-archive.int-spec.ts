@@ -11,6 +11,7 @@ import { S3CompatibleProvider } from '../../src/infrastructure/storage-providers
 import { StorageProviderFactory } from '../../src/infrastructure/storage-providers/shared/provider-config';
 import { LocalS3, startS3rver } from '../support/s3rver';
 import { S3Emulator, S3EmulatorOptions, startS3Emulator } from '../support/s3-emulator';
+import { until } from '../support/until';
 import { body, bytes, collect } from './provider-contract';
 
 const BUCKET = 'flexstorage-archive';
@@ -57,14 +58,11 @@ async function digest(source: ByteBody): Promise<{ size: number; sha256: string 
 }
 
 /** Polls until the restore reaches `state` (emulated restores take milliseconds, not hours). */
-async function until(status: () => Promise<RestoreState>, state: RestoreState['state'], timeoutMs = 10_000): Promise<RestoreState> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
+function restoreReaching(status: () => Promise<RestoreState>, state: RestoreState['state']): Promise<RestoreState> {
+  return until(async () => {
     const current = await status();
-    if (current.state === state) return current;
-    if (Date.now() > deadline) throw new Error(`restore still ${current.state} after ${timeoutMs} ms, waiting for ${state}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
+    return current.state === state && current;
+  }, `the restore to be ${state}`);
 }
 
 function expiryOf(status: RestoreState): number {
@@ -148,7 +146,7 @@ describe('S3 archive providers against s3rver behind the archive-emulating S3 la
     });
 
     it('reports the restore ready once it has run, readable until an expiry in the future', async () => {
-      const ready = await until(() => retrievalOf(archive).restoreStatus(key, key), 'ready');
+      const ready = await restoreReaching(() => retrievalOf(archive).restoreStatus(key, key), 'ready');
       expect(ready).toEqual({ state: 'ready', expiresAt: expect.any(Date) });
       expect(expiryOf(ready)).toBeGreaterThan(Date.now() + 2 * 86_400_000); // the 3 days asked for
     });
@@ -188,10 +186,10 @@ describe('S3 archive providers against s3rver behind the archive-emulating S3 la
       const short = provider(factory, expiring.endpoint);
       const small = await short.write(body(`${id}-expiry`, 1000), OPTIONS);
       await retrievalOf(short).startRestore(small.key, 'standard', 1);
-      await until(() => retrievalOf(short).restoreStatus(small.key, small.key), 'ready');
+      await restoreReaching(() => retrievalOf(short).restoreStatus(small.key, small.key), 'ready');
       expect((await collect(await retrievalOf(short).readRestored(small.key, small.key))).equals(bytes(`${id}-expiry`, 0, 1000))).toBe(true);
 
-      expect(await until(() => retrievalOf(short).restoreStatus(small.key, small.key), 'none')).toEqual({ state: 'none' });
+      expect(await restoreReaching(() => retrievalOf(short).restoreStatus(small.key, small.key), 'none')).toEqual({ state: 'none' });
       await expect(retrievalOf(short).readRestored(small.key, small.key)).rejects.toBeInstanceOf(RestoreNotReadyError);
       await expect(short.read(small.key, { start: 0, end: 9 })).rejects.toBeInstanceOf(RestoreNotReadyError);
     });
@@ -201,7 +199,7 @@ describe('S3 archive providers against s3rver behind the archive-emulating S3 la
       const p = provider(factory, tiered.endpoint);
       const small = await p.write(body(`${id}-${tier}`, 4096), OPTIONS);
       expect((await retrievalOf(p).startRestore(small.key, tier, 1)).status).toEqual({ state: 'in-progress' });
-      await until(() => retrievalOf(p).restoreStatus(small.key, small.key), 'ready');
+      await restoreReaching(() => retrievalOf(p).restoreStatus(small.key, small.key), 'ready');
       expect(tiered.requests.find((r) => r.url.includes('restore'))?.status).toBe(202);
       expect((await collect(await retrievalOf(p).readRestored(small.key, small.key))).equals(bytes(`${id}-${tier}`, 0, 4096))).toBe(true);
     });

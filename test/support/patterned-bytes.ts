@@ -1,4 +1,4 @@
-import { createCipheriv } from 'node:crypto';
+import { createCipheriv, createHash } from 'node:crypto';
 
 
 /**
@@ -16,4 +16,11 @@ export function patternedBytes(offset: number, length: number, seed = 7): Buffer
 /** The same bytes as chunks, for streaming uploads; another seed (0–255) gives other bytes. */
 export function* patternedChunks(size: number, seed = 7, chunkSize = 1024 * 1024): Generator<Buffer> {
   for (let at = 0; at < size; at += chunkSize) yield patternedBytes(at, Math.min(chunkSize, size - at), seed);
+}
+
+/** The SHA-256 (hex) of those bytes, hashed piece by piece. */
+export function patternedSha256(size: number, seed = 7): string {
+  const hash = createHash('sha256');
+  for (const chunk of patternedChunks(size, seed)) hash.update(chunk);
+  return hash.digest('hex');
 }

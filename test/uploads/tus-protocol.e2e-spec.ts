@@ -7,6 +7,7 @@ import { Client } from 'pg';
 import { SweepUploadsCommand } from '../../src/application/uploads';
 import { api, download, sha256 } from '../support/http-client';
 import { startTestApp, TestApp } from '../support/test-app';
+import { until } from '../support/until';
 
 /**
  * The tus 1.0 protocol at /api/v1/uploads, spoken by hand (raw HTTP), against the real app:
@@ -110,14 +111,6 @@ function streamingPatch(baseUrl: string, target: string, token: string, offset: 
   });
   req.flushHeaders();
   return { write: (b: Buffer) => req.write(b), end: (b?: Buffer) => req.end(b), response };
-}
-
-async function until(condition: () => Promise<boolean>, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('timed out waiting for a condition');
-    await new Promise((r) => setTimeout(r, 10));
-  }
 }
 
 const b64 = (s: string) => Buffer.from(s, 'utf8').toString('base64');
@@ -606,7 +599,7 @@ describe('tus 1.0 protocol at /api/v1/uploads (e2e, real PostgreSQL and Redis)',
       const slow = streamingPatch(t.baseUrl, url, u.token, 0, data.length);
       slow.write(data.subarray(0, 1000));
       // The staged file is opened (created) under the upload's lock: once it exists, the lock is held.
-      await until(async () => (await sizeOnDisk(c.stagedFile(id))) !== undefined);
+      await until(async () => (await sizeOnDisk(c.stagedFile(id))) !== undefined, 'the staged file to be opened', 5_000);
 
       expectProblem(await c.patch(u.token, url, 0, data), 423, 'upload-locked');
       expectProblem(await c.send('DELETE', url, { token: u.token }), 423, 'upload-locked');

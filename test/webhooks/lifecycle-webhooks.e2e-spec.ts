@@ -3,10 +3,13 @@ import { Client } from 'pg';
 import { STORAGE_PROVIDER_REGISTRY } from '../../src/application/ports';
 import { FILE_REPOSITORY, FileRepository } from '../../src/domain/file';
 import { InMemoryStorageProviderRegistry } from '../../src/infrastructure/storage-providers/storage-provider.registry';
+import { QUICK_RETRIEVAL_POLLING, s3ArchiveEnv } from '../support/archive-env';
 import { api, uploadMultipart } from '../support/http-client';
 import { LocalS3, startS3rver } from '../support/s3rver';
 import { S3Emulator, startS3Emulator } from '../support/s3-emulator';
+import { listen } from '../support/sse-client';
 import { startTestApp, TestApp } from '../support/test-app';
+import { until } from '../support/until';
 import { waitForRetrieval } from '../retrievals/retrieval-support';
 import { ReceivedDelivery, verifyFlexStorageSignature, WebhookReceiver } from './webhook-receiver';
 
@@ -24,57 +27,6 @@ const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 // Generous: CI runs many suites at once on two cores.
 const WAIT_MS = 30_000;
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
-async function until<T>(probe: () => Promise<T | undefined | null | false>, what: string, timeoutMs = WAIT_MS): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
-}
-
-interface SseMessage {
-  id?: string;
-  event?: string;
-  data?: any;
-}
-
-/** A Server-Sent Events client over fetch (as in test/live-events.e2e-spec.ts). */
-function listen(url: string) {
-  const messages: SseMessage[] = [];
-  const controller = new AbortController();
-  void (async () => {
-    const res = await fetch(url, { headers: { accept: 'text/event-stream' }, signal: controller.signal });
-    if (res.status !== 200) return void messages.push({ event: `HTTP ${res.status}` });
-    const decoder = new TextDecoder();
-    let buffer = '';
-    for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
-      buffer += decoder.decode(chunk, { stream: true });
-      let end: number;
-      while ((end = buffer.indexOf('\n\n')) >= 0) {
-        const block = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
-        const message: SseMessage = {};
-        for (const line of block.split('\n')) {
-          if (line.startsWith('id: ')) message.id = line.slice(4);
-          else if (line.startsWith('event: ')) message.event = line.slice(7);
-          else if (line.startsWith('data: ')) message.data = JSON.parse(line.slice(6));
-          else if (line === ': connected') message.event = 'connected';
-        }
-        messages.push(message);
-      }
-    }
-  })().catch(() => undefined); // aborted in afterAll
-  const waitFor = (match: (m: SseMessage) => boolean, what: string) =>
-    until(async () => messages.find(match), what).catch((e: Error) => {
-      throw new Error(`${e.message} (the stream got ${JSON.stringify(messages.map((m) => m.event))})`);
-    });
-  /** The domain events received (not the hello, nor messages that only carry a stream position). */
-  const events = () => messages.filter((m) => typeof m.data?.type === 'string' && m.event === m.data.type);
-  return { messages, events, waitFor, close: () => controller.abort() };
-}
 
 describe('lifecycle webhooks: retrieval.ready, retrieval.failed and upload.expired, end to end (emulated S3 archive, BullMQ poller and sweep, a local HTTP receiver)', () => {
   let s3: LocalS3;
@@ -124,7 +76,7 @@ describe('lifecycle webhooks: retrieval.ready, retrieval.failed and upload.expir
       const res = await api(t.baseUrl, 'GET', `/api/v1/webhooks/${endpoint.id}/deliveries?limit=100`, token(user));
       expect(res.status).toBe(200);
       return res.body.items.find((d: any) => d.eventId === delivery.body.id && d.status !== 'pending');
-    }, `the ${delivery.body.type} delivery in ${endpoint.id}'s log`);
+    }, `the ${delivery.body.type} delivery in ${endpoint.id}'s log`, WAIT_MS);
     expect(entry).toMatchObject({
       id: delivery.headers['x-flexstorage-delivery'],
       endpointId: endpoint.id,
@@ -141,7 +93,7 @@ describe('lifecycle webhooks: retrieval.ready, retrieval.failed and upload.expir
   const deliveriesAt = (path: string, type: string, idField: string, id: string) =>
     receiver.at(path, type).filter((d) => d.body?.data?.[idField] === id);
   const waitForDelivery = (path: string, type: string, idField: string, id: string) =>
-    until(async () => deliveriesAt(path, type, idField, id)[0], `${type} of ${id} at ${path}`);
+    until(async () => deliveriesAt(path, type, idField, id)[0], `${type} of ${id} at ${path}`, WAIT_MS);
 
   let seed = 0;
   async function uploadArchived(owner: string) {
@@ -178,15 +130,8 @@ describe('lifecycle webhooks: retrieval.ready, retrieval.failed and upload.expir
       WEBHOOKS_ALLOW_HTTP: 'true',
       OUTBOX_RELAY_INTERVAL_MS: '100',
       STORAGE_PROVIDERS: 'local-fs,s3-flexible-retrieval',
-      STORAGE_FLEXIBLE_RETRIEVAL_BUCKET: BUCKET,
-      STORAGE_FLEXIBLE_RETRIEVAL_ENDPOINT: flexible.endpoint,
-      STORAGE_FLEXIBLE_RETRIEVAL_FORCE_PATH_STYLE: 'true',
-      STORAGE_FLEXIBLE_RETRIEVAL_ACCESS_KEY_ID: 'S3RVER',
-      STORAGE_FLEXIBLE_RETRIEVAL_SECRET_ACCESS_KEY: 'S3RVER',
-      RETRIEVAL_POLL_EXPEDITED_MS: '150',
-      RETRIEVAL_POLL_STANDARD_MS: '200',
-      RETRIEVAL_POLL_BULK_MS: '250',
-      RETRIEVAL_SWEEP_INTERVAL_MS: '400',
+      ...s3ArchiveEnv('s3-flexible-retrieval', BUCKET, flexible.endpoint),
+      ...QUICK_RETRIEVAL_POLLING,
       UPLOAD_SWEEP_INTERVAL_MS: '250',
     });
     db = new Client({ connectionString: t.db.url });
@@ -199,8 +144,8 @@ describe('lifecycle webhooks: retrieval.ready, retrieval.failed and upload.expir
 
     aliceStream = listen(`${t.baseUrl}/api/v1/events?access_token=${token(alice)}`);
     bobStream = listen(`${t.baseUrl}/api/v1/events?access_token=${token(bob)}`);
-    await aliceStream.waitFor((m) => m.event === 'connected', "alice's live stream");
-    await bobStream.waitFor((m) => m.event === 'connected', "bob's live stream");
+    await aliceStream.waitFor((m) => m.event === 'connected', WAIT_MS);
+    await bobStream.waitFor((m) => m.event === 'connected', WAIT_MS);
   });
   afterAll(async () => {
     aliceStream?.close();
@@ -314,7 +259,7 @@ describe('lifecycle webhooks: retrieval.ready, retrieval.failed and upload.expir
   it("pushes the same three events, with the same event ids, to the owner's live stream, and none to anyone else's", async () => {
     for (const [delivery, idField] of [[ready, 'retrievalId'], [failed, 'retrievalId'], [expired, 'uploadId']] as const) {
       const { type, data: { ownerId: _owner, ...data } } = delivery.body;
-      const live = await aliceStream.waitFor((m) => m.event === type && m.data?.data?.[idField] === data[idField], `${type} on alice's live stream`);
+      const live = await aliceStream.waitFor((m) => m.event === type && m.data?.data?.[idField] === data[idField], WAIT_MS);
       expect(live.id).toBeTruthy(); // the stream's position, to resume from
       expect(live.data).toEqual({ id: delivery.body.id, type, occurredAt: delivery.body.occurredAt, data }); // the owner is implied
     }

@@ -1,6 +1,7 @@
 import { Client } from 'pg';
 import { api } from '../support/http-client';
 import { startTestApp, TestApp } from '../support/test-app';
+import { until } from '../support/until';
 import { ReceivedDelivery, verifyFlexStorageSignature, WebhookReceiver } from './webhook-receiver';
 
 const PROBLEM = /^application\/problem\+json/;
@@ -8,16 +9,6 @@ const ONE_SIGNATURE = /^v1=[0-9a-f]{64}$/;
 const TWO_SIGNATURES = /^v1=[0-9a-f]{64},v1=[0-9a-f]{64}$/;
 const GRACE_S = 2;
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
-async function until<T>(probe: () => Promise<T | undefined | null | false>, what: string, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(25);
-  }
-}
 
 /** Whether `secret` verifies the delivery with only the `index`th of its signatures. */
 const verifiesWithSignature = (secret: string, d: ReceivedDelivery, index: number) =>

@@ -5,21 +5,12 @@ import { WebhookEventSubscriber } from '../../src/application/webhooks';
 import { FileUploadCompleted } from '../../src/domain/file';
 import { api, uploadMultipart } from '../support/http-client';
 import { startTestApp, TestApp } from '../support/test-app';
+import { until } from '../support/until';
 import { ReceivedDelivery, verifyFlexStorageSignature, WebhookReceiver } from './webhook-receiver';
 
 const PROBLEM = /^application\/problem\+json/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
-async function until<T>(probe: () => Promise<T | undefined | null | false>, what: string, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(25);
-  }
-}
 
 describe('Webhooks (e2e: real app, PostgreSQL, Redis and a local HTTP receiver)', () => {
   let t: TestApp;
