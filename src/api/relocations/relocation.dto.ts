@@ -18,7 +18,7 @@ export class RequestRelocationBody {
 }
 
 export class RelocationResponse {
-  @ApiProperty({ example: 'redundancy.relocate-0196…-v3', description: 'Follow GET /api/v1/jobs/{jobId} (also the Location header).' }) jobId!: string;
+  @ApiProperty({ example: 'redundancy.relocate-0196…-3f9c1e0a2b7d4c85', description: 'Follow GET /api/v1/jobs/{jobId} (also the Location header).' }) jobId!: string;
   @ApiProperty({ format: 'uuid' }) fileId!: string;
   @ApiProperty() fromProviderId!: string;
   @ApiProperty() toProviderId!: string;

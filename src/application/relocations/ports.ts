@@ -1,3 +1,4 @@
+import { StorageLocation } from '../../domain/file';
 import { RetrievalTier } from '../../domain/storage';
 
 export interface RelocationJobData {
@@ -19,8 +20,12 @@ export interface QueuedRelocation {
 
 /** Port: the background jobs that move files between providers. */
 export interface RelocationJobs {
-  /** One job per file and version: asking twice before it ran answers the job already queued. */
-  enqueueFile(data: RelocationJobData, fileVersion: number): Promise<QueuedRelocation>;
+  /**
+   * One job per file and the copy it moves from (`from`, the file's primary location): asking
+   * again before it ended (the file edited meanwhile or not) answers the job already queued; once
+   * it ended without moving the file (failed, cancelled), asking again runs the move anew.
+   */
+  enqueueFile(data: RelocationJobData, from: StorageLocation): Promise<QueuedRelocation>;
   /** A job that queues a move for every live file on `fromProviderId`. */
   enqueueProvider(data: { fromProviderId: string; toProviderId: string; tier: RetrievalTier; requestedBy: string }): Promise<string>;
 }

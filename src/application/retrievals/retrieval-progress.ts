@@ -49,10 +49,12 @@ export class RetrievalProgress {
     const retrieval = this.providers.has(providerId) ? this.providers.get(providerId).retrieval : undefined;
     const file = await this.files.findById(request.fileId);
     let failure: unknown;
-    if (!file || file.isDeleted || file.status !== UploadStatus.Archived) {
-      // Nothing left to restore for (deleted, or no longer archived): stop before anything is billed.
+    if (!file || file.isDeleted || file.status !== UploadStatus.Archived || !request.location.equals(file.primaryLocation())) {
+      // Nothing left to restore for (deleted, no longer archived, or moved since it was asked for
+      // and its retirement cut short by a crash): stop before anything is billed.
+      const moved = !!file && !file.isDeleted && file.status === UploadStatus.Archived;
       if (request.status === RetrievalStatus.Ready) request.expire(now);
-      else request.fail('the file was deleted or is no longer archived', now);
+      else request.fail(moved ? 'the file moved to other storage; request it again' : 'the file was deleted or is no longer archived', now);
     } else if (request.status === RetrievalStatus.Ready) {
       // Past its time, or gone sooner than the provider said (a vault's job output, a copy S3 let go).
       // A provider that cannot be asked right now is given the benefit of the doubt until the copy's time is up.

@@ -1,8 +1,9 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable } from '@nestjs/common';
 import { Queue } from 'bullmq';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { QueuedRelocation, RelocationJobData, RelocationJobs } from '../../application/relocations';
+import { StorageLocation } from '../../domain/file';
 import { RetrievalTier } from '../../domain/storage';
 import { JOBS, QUEUES } from '../jobs/queues';
 
@@ -18,23 +19,38 @@ export interface FileRelocationJobData extends RelocationJobData {
   retrievalId?: string;
 }
 
-/** BullMQ refuses ':' in custom ids; the status API knows the job as `redundancy.<id>`. */
-export const relocationJobId = (fileId: string, version: number) => `relocate-${fileId}-v${version}`;
+/**
+ * The move of a file off one copy of its bytes: the copy (provider and key, hashed: keys are long
+ * and BullMQ refuses ':' in custom ids) and not the file's version, which edits bump too. The
+ * status API knows the job as `redundancy.<id>`.
+ */
+export const relocationJobId = (fileId: string, from: StorageLocation) =>
+  `relocate-${fileId}-${createHash('sha256').update(`${from.providerId}\n${from.key}`).digest('hex').slice(0, 16)}`;
 
 /**
  * Moves run on the redundancy queue (copies between providers; long timeout, few at once). One job
- * per file and version: a double click finds the queued job, and the file's next move (after this
- * one bumped its version) gets a job of its own.
+ * per file and source copy: a double click (or one after an edit) finds the queued or running job,
+ * the file's next move (from the copy this one made) gets a job of its own, and one asked for after
+ * a move that ended without moving the file (failed, cancelled) runs anew under the same id.
  */
 @Injectable()
 export class BullmqRelocationJobs implements RelocationJobs {
   constructor(@InjectQueue(QUEUES.redundancy) private readonly queue: Queue) {}
 
-  async enqueueFile(data: RelocationJobData, fileVersion: number): Promise<QueuedRelocation> {
-    const jobId = relocationJobId(data.fileId, fileVersion);
+  async enqueueFile(data: RelocationJobData, from: StorageLocation): Promise<QueuedRelocation> {
+    const jobId = relocationJobId(data.fileId, from);
     await this.queue.add(JOBS.relocateFile, data satisfies FileRelocationJobData, { jobId });
     // An id already taken keeps its job (add answers with this call's data, not the stored one's).
-    const queued = ((await this.queue.getJob(jobId))?.data ?? data) as RelocationJobData;
+    let stored = await this.queue.getJob(jobId);
+    const state = await stored?.getState();
+    if (stored && (state === 'failed' || state === 'completed')) {
+      // A move that ended (failed, cancelled, found nothing to do) without changing the file is kept
+      // for the status API, not as the file's move: asked again, the move runs again.
+      await stored.remove().catch(() => undefined);
+      await this.queue.add(JOBS.relocateFile, data satisfies FileRelocationJobData, { jobId });
+      stored = await this.queue.getJob(jobId);
+    }
+    const queued = (stored?.data ?? data) as RelocationJobData;
     return { jobId: `${QUEUES.redundancy}.${jobId}`, toProviderId: queued.toProviderId };
   }
 

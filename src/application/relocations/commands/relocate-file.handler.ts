@@ -1,7 +1,7 @@
 import { Inject, Logger } from '@nestjs/common';
 import { CommandBus, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { ConcurrentModificationError, File, FILE_REPOSITORY, FileRepository, StorageLocation, UploadStatus } from '../../../domain/file';
-import { RETRIEVAL_REQUEST_REPOSITORY, RetrievalRequest, RetrievalRequestRepository, RetrievalStatus } from '../../../domain/retrieval';
+import { isFasterTier, RETRIEVAL_REQUEST_REPOSITORY, RetrievalRequest, RetrievalRequestRepository, RetrievalStatus } from '../../../domain/retrieval';
 import { ByteBody, StorageProvider, WriteResult } from '../../../domain/storage';
 import { Role } from '../../../domain/user/role';
 import { CLOCK, Clock, STORAGE_PROVIDER_REGISTRY, StorageProviderRegistry } from '../../ports';
@@ -76,7 +76,12 @@ export class RelocateFileHandler implements ICommandHandler<RelocateFileCommand,
       throw new Error(`the copy on ${toProviderId} does not match the file (SHA-256 ${written.sha256}, ${written.size} bytes); nothing was changed`);
     }
 
-    const moved = await this.repoint(fileId, source, target, written);
+    const moved = await this.repoint(fileId, source, target, written).catch(async (error: unknown) => {
+      // Refused for a version conflict every time: certainly not saved, so nothing points at the
+      // copy (the retry makes another). Any other failure may have been saved: the copy stays.
+      if (error instanceof ConcurrentModificationError) await target.delete(written.key).catch(() => undefined);
+      throw error;
+    });
     if (!moved) {
       await target.delete(written.key).catch(() => undefined);
       return { status: 'skipped', reason: 'the file changed while it was copied (deleted or moved); it keeps what it has' };
@@ -93,7 +98,7 @@ export class RelocateFileHandler implements ICommandHandler<RelocateFileCommand,
     return null;
   }
 
-  /** The ready restore of an archived file, or when to look again; asks for one when none is running. */
+  /** The ready restore of an archived file, or when to look again; asks for one when none is running (or the running one is slower). */
   private async restoredCopy(file: File, { fileId, tier, requestedBy, waitedFor }: RelocateFileCommand): Promise<{ status: 'ready'; request: RetrievalRequest } | Extract<RelocationOutcome, { status: 'waiting' }>> {
     const now = this.clock.now();
     if (waitedFor) {
@@ -102,7 +107,10 @@ export class RelocateFileHandler implements ICommandHandler<RelocateFileCommand,
     }
     let request = await this.retrievals.findCurrentForFile(fileId);
     if (request?.canServe(now) && request.location.equals(file.primaryLocation())) return { status: 'ready', request };
-    if (!request || !request.isActive(now)) {
+    // Asking (again) joins a running restore and speeds it up to this move's tier where it is slower;
+    // one for where the file was before an earlier move (whose retirement a crash cut short) is no
+    // use: asking again retires it and restores the file's own copy.
+    if (!request || !request.isActive(now) || !request.location.equals(file.primaryLocation()) || isFasterTier(tier, request.tier)) {
       // On behalf of whoever asked for the move (checked then): the owner, or an admin's bulk move.
       const actor = { userId: requestedBy, roles: requestedBy === file.ownerId ? [Role.User] : [Role.Admin] };
       const { retrieval } = await this.commands.execute(new RequestRetrievalCommand(actor, fileId, tier));
@@ -144,16 +152,24 @@ export class RelocateFileHandler implements ICommandHandler<RelocateFileCommand,
   }
 }
 
-/** The body as it passes, reporting progress at most once per percent. */
+/**
+ * The body as it passes, reporting progress at most once per percent and never waiting for it: a
+ * report is a Redis round trip, and the bytes should not queue behind it (one report in flight at
+ * a time; percents passed meanwhile are folded into the next).
+ */
 async function* counted(body: ByteBody, total: number, progress?: (percent: number) => Promise<void>): ByteBody {
   let seen = 0;
   let reported = -1;
+  let inFlight = false;
   for await (const chunk of body) {
     seen += chunk.length;
-    const percent = total > 0 ? Math.floor((seen / total) * 100) : 100;
-    if (progress && percent > reported) {
+    const percent = Math.min(total > 0 ? Math.floor((seen / total) * 100) : 100, 99);
+    if (progress && percent > reported && !inFlight) {
       reported = percent;
-      await progress(Math.min(percent, 99)).catch(() => undefined);
+      inFlight = true;
+      void progress(percent)
+        .catch(() => undefined)
+        .finally(() => (inFlight = false));
     }
     yield chunk;
   }

@@ -6,8 +6,8 @@ import { RelocateProviderFilesCommand } from './relocation.commands';
 
 /**
  * Queues one move per live file on a provider, page by page in id order. Running it again queues
- * nothing twice (a file's job id is its id and version), and files uploaded there meanwhile are
- * found by the next run.
+ * nothing twice (a file's job id is its id and the copy it moves from), moves that failed run
+ * again, and files uploaded there meanwhile are found by the next run.
  */
 @CommandHandler(RelocateProviderFilesCommand)
 export class RelocateProviderFilesHandler implements ICommandHandler<RelocateProviderFilesCommand, { queued: number }> {
@@ -23,7 +23,7 @@ export class RelocateProviderFilesHandler implements ICommandHandler<RelocatePro
       run.signal?.throwIfAborted();
       const page = await this.files.findLiveOnProvider(fromProviderId, after, batchSize);
       for (const file of page) {
-        await this.jobs.enqueueFile({ fileId: file.id, ownerId: file.ownerId, toProviderId, tier, requestedBy }, file.version);
+        await this.jobs.enqueueFile({ fileId: file.id, ownerId: file.ownerId, toProviderId, tier, requestedBy }, file.primaryLocation());
         queued++;
       }
       if (page.length < batchSize) return { queued };

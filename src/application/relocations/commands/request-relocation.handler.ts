@@ -52,7 +52,7 @@ export class RequestRelocationHandler implements ICommandHandler<RequestRelocati
     const retrievalTier = archived ? tierFor(source.retrieval ? source.capabilities.retrievalTiers : [], tier, from) : null;
     const queued = await this.jobs.enqueueFile(
       { fileId: file.id, ownerId: file.ownerId, toProviderId, tier: retrievalTier ?? 'standard', requestedBy: actor.userId },
-      file.version,
+      file.primaryLocation(),
     );
     if (queued.toProviderId !== toProviderId) throw new RelocationInProgressError(file.id, queued.toProviderId, queued.jobId);
     return { jobId: queued.jobId, fileId: file.id, fromProviderId: from, toProviderId, retrievalTier };

@@ -1,6 +1,6 @@
 import { Inject, Logger } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { ConcurrentModificationError, FILE_REPOSITORY, FileNotFoundError, FileRepository, UploadStatus } from '../../../domain/file';
+import { ConcurrentModificationError, File, FILE_REPOSITORY, FileNotFoundError, FileRepository, UploadStatus } from '../../../domain/file';
 import { RetrievalTier, StorageProvider } from '../../../domain/storage';
 import {
   ActiveRetrievalExistsError,
@@ -42,7 +42,7 @@ export class RequestRetrievalHandler implements ICommandHandler<RequestRetrieval
     const offered = provider.retrieval ? provider.capabilities.retrievalTiers : [];
     if (!offered.includes(tier)) throw new InvalidRetrievalTierError(tier, offered, provider.id);
 
-    const shared = await this.current(file.id);
+    const shared = await this.current(file);
     if (shared) return { retrieval: toRetrievalView(await this.upgradeIfFaster(shared, tier, provider)), shared: true };
     const now = this.clock.now();
     const request = RetrievalRequest.request({
@@ -60,7 +60,7 @@ export class RequestRetrievalHandler implements ICommandHandler<RequestRetrieval
       await this.retrievals.save(request);
     } catch (error) {
       if (!(error instanceof ActiveRetrievalExistsError)) throw error;
-      const winner = await this.current(file.id); // a concurrent request got there first
+      const winner = await this.current(file); // a concurrent request got there first
       if (winner) return { retrieval: toRetrievalView(winner), shared: true };
       throw error;
     }
@@ -73,15 +73,17 @@ export class RequestRetrievalHandler implements ICommandHandler<RequestRetrieval
   /**
    * Joining a restore that is not ready yet with a faster tier speeds it up where the provider can
    * (S3's restore speed upgrade; one not started yet just starts at the new tier). A vault job
-   * keeps its tier: the request stays as it is and the answer says which tier runs.
+   * keeps its tier: the request stays as it is and the answer says which tier runs. So does a
+   * `requested` one there: its job may be being started right now (claimed by a check whose answer
+   * is still to come), and a second start would be a second billed job.
    */
   private async upgradeIfFaster(request: RetrievalRequest, tier: RetrievalTier, provider: StorageProvider): Promise<RetrievalRequest> {
     for (let attempt = 1; ; attempt++) {
       const running = request.status === RetrievalStatus.InProgress;
       if (!isFasterTier(tier, request.tier) || (request.status !== RetrievalStatus.Requested && !running)) return request;
       const upgrade = provider.retrieval?.upgradeRestore;
-      if (running && !upgrade) return request;
-      if (running && !(await upgrade!.call(provider.retrieval, request.location.key, request.restoreHandle ?? request.location.key, tier, request.days))) return request;
+      if (!upgrade) return request;
+      if (running && !(await upgrade.call(provider.retrieval, request.location.key, request.restoreHandle ?? request.location.key, tier, request.days))) return request;
       const now = this.clock.now();
       const firstCheckMs = this.settings.schedule.nextDelayMs(tier, 0);
       request.upgradeTier(tier, this.settings.schedule.estimatedReadyAt(tier, provider.capabilities.retrievalMinutes?.[tier], now), new Date(now.getTime() + firstCheckMs), now);
@@ -99,16 +101,21 @@ export class RequestRetrievalHandler implements ICommandHandler<RequestRetrieval
     }
   }
 
-  /** The file's active request, after retiring one whose restored copy ran out. */
-  private async current(fileId: string): Promise<RetrievalRequest | null> {
-    const existing = await this.retrievals.findCurrentForFile(fileId);
+  /**
+   * The file's active request, after retiring one whose restored copy ran out, or one for where the
+   * file was before it moved (a crash cut the move short before it retired it): joining that would
+   * wait on, or serve, bytes the file no longer points at.
+   */
+  private async current(file: File): Promise<RetrievalRequest | null> {
+    const existing = await this.retrievals.findCurrentForFile(file.id);
     if (!existing) return null;
     const now = this.clock.now();
-    if (existing.isActive(now)) return existing;
-    if (existing.status === RetrievalStatus.Ready) {
-      existing.expire(now);
-      await this.retrievals.save(existing).catch(() => undefined); // a concurrent check may have expired it
-    }
+    const moved = !existing.location.equals(file.primaryLocation());
+    if (existing.isActive(now) && !moved) return existing;
+    if (existing.status === RetrievalStatus.Ready) existing.expire(now);
+    else if (existing.isActive(now)) existing.fail('the file moved to other storage; request it again', now);
+    else return null;
+    await this.retrievals.save(existing).catch(() => undefined); // a concurrent check may have ended it
     return null;
   }
 }
