@@ -7,6 +7,7 @@ import { GlacierEmulator, startGlacierEmulator } from '../support/glacier-emulat
 import { patternedBytes, patternedChunks, patternedSha256 } from '../support/patterned-bytes';
 import { LocalS3, startS3rver } from '../support/s3rver';
 import { S3Emulator, startS3Emulator } from '../support/s3-emulator';
+import { listen } from '../support/sse-client';
 import { startTestApp, TestApp } from '../support/test-app';
 import { until } from '../support/until';
 
@@ -101,6 +102,8 @@ describe('relocation: moving a file to another provider (e2e, real PostgreSQL, R
     const [before] = await locationsOf(file.id);
     expect(await exists(localObject(before.key))).toBe(true);
 
+    const live = listen(`${t.baseUrl}/api/v1/events?access_token=${token()}`);
+    await live.waitFor((m) => m.event === 'connected');
     const asked = await relocate(file.id, { provider: 'database' });
     expect(asked.status).toBe(202);
     expect(asked.body).toMatchObject({ fileId: file.id, fromProviderId: 'local-fs', toProviderId: 'database', retrievalTier: null });
@@ -117,6 +120,14 @@ describe('relocation: moving a file to another provider (e2e, real PostgreSQL, R
     expect(etag.status).toBe(304);
     // The old copy goes once the move is saved (its event is relayed, the cleanup runs as a job).
     await until(async () => !(await exists(localObject(before.key))), 'the local copy to be removed', WAIT_MS);
+    // The owner hears of it live, without the storage keys.
+    try {
+      const moved = await live.waitFor((m) => m.event === 'file.relocated', WAIT_MS);
+      expect(moved.data.data).toEqual({ fileId: file.id, fromProviderIds: ['local-fs'], toProviderId: 'database', archived: false });
+      expect(JSON.stringify(moved)).not.toContain(before.key);
+    } finally {
+      live.close();
+    }
   });
 
   it('answers the same job when asked twice, 409 for another target while one move is queued, and 409 once the file is there', async () => {
@@ -266,6 +277,11 @@ describe('relocation: moving a file to another provider (e2e, real PostgreSQL, R
   it('lets an admin move every live file off a provider (each file a job of its own), and nobody else', async () => {
     const files = [await upload(100_000, 's3-flexible-retrieval'), await upload(200_000, 's3-flexible-retrieval', bob)];
     expect((await api(t.baseUrl, 'POST', '/api/v1/admin/relocations', token(), { from: 's3-flexible-retrieval', to: 'database' })).status).toBe(403);
+    for (const [body, field] of [[{ from: 'nowhere', to: 'database' }, 'from'], [{ from: 'database', to: 'nowhere' }, 'to']] as const) {
+      const unknown = await api(t.baseUrl, 'POST', '/api/v1/admin/relocations', admin(), body);
+      expect(unknown.status).toBe(400);
+      expect(unknown.body).toMatchObject({ type: expect.stringMatching(/unknown-storage-provider$/), errors: [{ field }] });
+    }
     const same = await api(t.baseUrl, 'POST', '/api/v1/admin/relocations', admin(), { from: 'database', to: 'database' });
     expect(same.status).toBe(400);
 

@@ -10,6 +10,7 @@ const LIVE: Record<string, string> = {
   'file.deleted': 'fileId',
   'file.restored': 'fileId',
   'file.purged': 'fileId',
+  'file.relocated': 'fileId',
   'upload.completed': 'uploadId',
   'upload.aborted': 'uploadId',
   'upload.expired': 'uploadId',
@@ -17,6 +18,11 @@ const LIVE: Record<string, string> = {
   'retrieval.ready': 'retrievalId',
   'retrieval.failed': 'retrievalId',
   'retrieval.expired': 'retrievalId',
+};
+
+/** Payloads that carry what clients must not see (storage keys), as they are shown. */
+const SHOWN: Record<string, (payload: Record<string, unknown>) => Record<string, unknown>> = {
+  'file.relocated': ({ from, ...rest }) => ({ ...rest, fromProviderIds: [...new Set((from as { providerId: string }[]).map((l) => l.providerId))] }),
 };
 
 /** Relays the owner's events to their live connections; a client that reconnects gets what it missed (and one too far behind re-reads its lists). */
@@ -28,8 +34,9 @@ export class LiveEventsSubscriber implements DomainEventSubscriber {
   constructor(@Inject(LIVE_EVENT_PUBLISHER) private readonly publisher: LiveEventPublisher) {}
 
   async handle(event: DomainEvent): Promise<void> {
-    const { ownerId, ...rest } = event.payload as { ownerId?: unknown };
+    const { ownerId, ...payload } = event.payload as { ownerId?: unknown } & Record<string, unknown>;
     if (typeof ownerId !== 'string') return;
+    const rest = SHOWN[event.eventName]?.(payload) ?? payload;
     await this.publisher.publish(ownerId, {
       id: event.eventId ?? `${event.eventName}:${event.aggregateId}:${event.occurredAt}`,
       type: event.eventName,

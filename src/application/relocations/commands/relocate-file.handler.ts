@@ -2,9 +2,9 @@ import { Inject, Logger } from '@nestjs/common';
 import { CommandBus, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { ConcurrentModificationError, File, FILE_REPOSITORY, FileRepository, StorageLocation, UploadStatus } from '../../../domain/file';
 import { isFasterTier, RETRIEVAL_REQUEST_REPOSITORY, RetrievalRequest, RetrievalRequestRepository, RetrievalStatus } from '../../../domain/retrieval';
-import { ByteBody, StorageProvider, WriteResult } from '../../../domain/storage';
+import { ByteBody, RestoreNotReadyError, StorageProvider, WriteResult } from '../../../domain/storage';
 import { Role } from '../../../domain/user/role';
-import { CLOCK, Clock, STORAGE_PROVIDER_REGISTRY, StorageProviderRegistry } from '../../ports';
+import { CLOCK, Clock, RETRIEVAL_POLLS, RetrievalPolls, STORAGE_PROVIDER_REGISTRY, StorageProviderRegistry } from '../../ports';
 import { RequestRetrievalCommand } from '../../retrievals';
 import { RelocateFileCommand, RelocationOutcome } from './relocation.commands';
 
@@ -43,6 +43,7 @@ export class RelocateFileHandler implements ICommandHandler<RelocateFileCommand,
     @Inject(RETRIEVAL_REQUEST_REPOSITORY) private readonly retrievals: RetrievalRequestRepository,
     @Inject(STORAGE_PROVIDER_REGISTRY) private readonly providers: StorageProviderRegistry,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(RETRIEVAL_POLLS) private readonly polls: RetrievalPolls,
     private readonly commands: CommandBus,
   ) {}
 
@@ -62,7 +63,16 @@ export class RelocateFileHandler implements ICommandHandler<RelocateFileCommand,
       restored = ready.request;
     }
 
-    const body = await (restored ? from.retrieval!.readRestored(source.key, restored.restoreHandle ?? source.key) : from.read(source.key));
+    let body: ByteBody;
+    try {
+      body = await (restored ? from.retrieval!.readRestored(source.key, restored.restoreHandle ?? source.key) : from.read(source.key));
+    } catch (error) {
+      if (!(restored && error instanceof RestoreNotReadyError)) throw error;
+      // The provider let the restored copy go sooner than it said (a vault's job output): a check
+      // now marks the request expired, and the move asks for a new restore when it looks again.
+      await this.polls.schedule(restored.id, 0, `vanished-${Math.floor(this.clock.now().getTime() / 60_000)}`).catch(() => undefined);
+      return { status: 'waiting', retrievalId: restored.id, retryAt: new Date(this.clock.now().getTime() + WAIT_FALLBACK_MS) };
+    }
     const size = file!.size?.bytes ?? 0;
     const written = await target.write(counted(body, size, run.progress), {
       maxBytes: size,

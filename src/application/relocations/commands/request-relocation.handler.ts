@@ -12,7 +12,7 @@ import {
 } from '../../../domain/file';
 import { InvalidRetrievalTierError } from '../../../domain/retrieval';
 import { ValidationError } from '../../../domain/shared';
-import { RetrievalTier } from '../../../domain/storage';
+import { RetrievalTier, StorageProvider } from '../../../domain/storage';
 import { STORAGE_PROVIDER_REGISTRY, StorageProviderRegistry } from '../../ports';
 import { loadAccessibleFile } from '../../files/file-access';
 import { assertAdmin } from '../../jobs/job.errors';
@@ -68,8 +68,8 @@ export class RequestProviderRelocationHandler implements ICommandHandler<Request
 
   async execute({ actor, fromProviderId, toProviderId, tier }: RequestProviderRelocationCommand): Promise<{ jobId: string }> {
     assertAdmin(actor);
-    const source = this.providers.get(fromProviderId);
-    this.providers.get(toProviderId);
+    const source = this.known(fromProviderId, 'from');
+    this.known(toProviderId, 'to');
     if (fromProviderId === toProviderId) {
       throw new ValidationError('Files cannot move to the provider they are on.', { code: 'same-provider', fieldErrors: [{ field: 'to', message: 'must differ from "from"' }] });
     }
@@ -77,6 +77,12 @@ export class RequestProviderRelocationHandler implements ICommandHandler<Request
     const offered = source.retrieval ? source.capabilities.retrievalTiers : [];
     const chosen = offered.length ? tierFor(offered, tier, fromProviderId) : (tier ?? 'standard');
     return { jobId: await this.jobs.enqueueProvider({ fromProviderId, toProviderId, tier: chosen, requestedBy: actor.userId }) };
+  }
+
+  /** The provider, or a 400 that names the field it came from. */
+  private known(id: string, field: 'from' | 'to'): StorageProvider {
+    if (this.providers.has(id)) return this.providers.get(id);
+    throw new ValidationError(`There is no storage provider "${id}".`, { code: 'unknown-storage-provider', fieldErrors: [{ field, message: 'unknown provider' }] });
   }
 }
 
