@@ -17,7 +17,8 @@
  *   BENCH_ONLY=tus     --only=tus      run only the tus case (plus what it needs)
  *   BENCH_S3=0         --s3=0          skip the S3 adapter case (bench/s3-provider.js, against s3rver)
  *   BENCH_JOBS_CASE=0  --jobs-case=0   skip the jobs case (bench/jobs.js: BENCH_JOBS no-op jobs, default 20000)
- *   BENCH_ONLY=jobs|s3 --only=jobs     run only that case (plus what it needs)
+ *   BENCH_RELOCATION=0 --relocation=0  skip the relocation case (bench/relocation.js: the large file local-fs → database)
+ *   BENCH_ONLY=jobs|s3|relocation      run only that case (plus what it needs)
  *   BENCH_PG_URL       admin URL of the PostgreSQL server (postgres://postgres@127.0.0.1:5432/postgres)
  *   BENCH_REDIS_URL    redis://127.0.0.1:6379
  */
@@ -74,6 +75,7 @@ const opts = {
   tus: option('BENCH_TUS', 'tus', '1') !== '0',
   s3: option('BENCH_S3', 's3', '1') !== '0',
   jobs: option('BENCH_JOBS_CASE', 'jobs-case', '1') !== '0',
+  relocation: option('BENCH_RELOCATION', 'relocation', '1') !== '0',
   only: option('BENCH_ONLY', 'only', ''),
   // The production topology: API with RUN_WORKERS=false plus a `start:worker` process.
   splitWorker: flag('BENCH_SPLIT_WORKER', 'split-worker'),
@@ -830,6 +832,13 @@ async function main() {
     const jobs = await require('./jobs').runJobsBench({ redisUrl: opts.redisUrl, queuePrefix, log });
     report += jobs.report;
     summary.targets.push(...jobs.targets);
+  }
+  if (opts.only ? opts.only === 'relocation' : opts.relocation) {
+    log('\nRelocation');
+    const helpers = { request, token, uploadFromDisk, settleDisk, ResourceMeter, memory, median };
+    const relocation = await profiled([flex], 'relocation', () => require('./relocation').runRelocationBench(helpers, { flex, input, dbUrl: db.url, tmp, runs: opts.runs, log }));
+    report += relocation.report;
+    summary.targets.push(...relocation.targets);
   }
   if (opts.only ? opts.only === 's3' : opts.s3) {
     log('\nS3 adapter');
