@@ -33,7 +33,13 @@ export interface TestApp {
  */
 export async function startTestApp(
   env: Record<string, string> = {},
-  options: { workers?: boolean; /** Share another app's database (several API instances); not dropped on close. */ database?: TestDatabase } = {},
+  options: {
+    workers?: boolean;
+    /** Share another app's database (several API instances); not dropped on close. */
+    database?: TestDatabase;
+    /** Another Redis than the machine's (a private one a test stops and starts). */
+    redisUrl?: string;
+  } = {},
 ): Promise<TestApp> {
   const db = options.database ?? (await createTestDatabase());
   const dataDir = await mkdtemp(path.join(tmpdir(), 'flexstorage-test-'));
@@ -49,7 +55,7 @@ export async function startTestApp(
   });
   const runtime: RuntimeSettings = {
     databaseUrl: db.url,
-    redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+    redisUrl: options.redisUrl ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
     jwtSecret: TEST_JWT_SECRET,
     webhookSecretKeys: config.webhooks.secretKeys!,
   };

@@ -57,6 +57,9 @@ export class RedisLiveStreamLeases implements OnApplicationShutdown {
   ) {}
 
   async acquire(userId: string): Promise<LiveStreamSlot> {
+    // Redis away: fail now (the caller answers 503 with Retry-After) rather than wait in ioredis's
+    // offline queue until it comes back, holding the request open with nothing to say.
+    if (this.redis.status !== 'ready') throw new Error(`Redis is ${this.redis.status}`);
     const key = leasesKey(this.config.queuePrefix, userId);
     const id = randomUUID();
     const limit = this.config.liveEvents.maxStreamsPerUser;

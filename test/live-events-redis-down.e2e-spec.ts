@@ -1,0 +1,44 @@
+import { startPrivateRedis, PrivateRedis } from './support/private-redis';
+import { startTestApp, TestApp } from './support/test-app';
+
+const PROBLEM = /^application\/problem\+json/;
+
+/** Live events while Redis is away: a clear 503 at once, not a request held open until it returns. */
+describe('live events with Redis down (e2e, a private redis-server stopped and started)', () => {
+  let redis: PrivateRedis;
+  let t: TestApp;
+
+  beforeAll(async () => {
+    redis = await startPrivateRedis();
+    t = await startTestApp({}, { redisUrl: redis.url, workers: false });
+  });
+  afterAll(async () => {
+    if (redis && !redis.running()) await redis.start();
+    await t?.close();
+    await redis?.dispose();
+  });
+
+  it('answers 503 problem+json with Retry-After within seconds while Redis is down, and streams again once it is back', async () => {
+    const url = `${t.baseUrl}/api/v1/events?access_token=${t.tokenFor('0196f000-0000-7000-8000-0000000f0001')}`;
+    await redis.stop();
+    const started = Date.now();
+    const res = await fetch(url, { headers: { accept: 'text/event-stream' }, signal: AbortSignal.timeout(15_000) });
+    expect(res.status).toBe(503);
+    expect(res.headers.get('content-type')).toMatch(PROBLEM);
+    expect(res.headers.get('retry-after')).toMatch(/^\d+$/);
+    expect(Date.now() - started).toBeLessThan(5_000);
+
+    await redis.start();
+    const deadline = Date.now() + 20_000;
+    for (;;) {
+      const again = await fetch(url, { headers: { accept: 'text/event-stream' }, signal: AbortSignal.timeout(5_000) }).catch(() => undefined);
+      if (again?.status === 200) {
+        await again.body?.cancel();
+        break;
+      }
+      await again?.body?.cancel();
+      if (Date.now() > deadline) throw new Error(`the stream did not come back (last status ${again?.status})`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  });
+});
