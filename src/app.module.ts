@@ -79,7 +79,7 @@ import { MEDIA_PROVIDERS } from './infrastructure/media/media.providers';
 import { ThumbnailsJob } from './infrastructure/media/thumbnails.job';
 import { RELOCATION_COMMAND_HANDLERS, RelocatedObjectCleanup } from './application/relocations';
 import { RELOCATION_PROVIDERS } from './infrastructure/relocation/relocation.providers';
-import { RelocateFileJob, RelocateProviderJob } from './infrastructure/relocation/relocation.jobs';
+import { DeleteGivenUpCopiesJob, RelocateFileJob, RelocateProviderJob } from './infrastructure/relocation/relocation.jobs';
 
 export interface AppModuleOptions {
   config: AppConfig;
@@ -189,7 +189,7 @@ export class AppModule {
     const api: Provider[] = options.api
       ? [...AUTH_PROVIDERS, DashboardSessions, LiveEventHub, RedisLiveStreamLeases, { provide: APP_FILTER, useClass: ProblemFilter }, { provide: HTTP_SETTINGS, useValue: { publicUrl: config.publicUrl } satisfies HttpSettings }]
       : [];
-    const workers: Provider[] = options.workers ? [...JOB_HANDLERS, WebhookDeliveryJob, ThumbnailsJob, RelocateFileJob, RelocateProviderJob, JobRunner, RecurringJobs] : [];
+    const workers: Provider[] = options.workers ? [...JOB_HANDLERS, WebhookDeliveryJob, ThumbnailsJob, RelocateFileJob, RelocateProviderJob, DeleteGivenUpCopiesJob, JobRunner, RecurringJobs] : [];
 
     return {
       module: AppModule,

@@ -50,6 +50,7 @@ describe('relocation review (e2e, real PostgreSQL, Redis, s3rver behind the arch
       ...QUICK_RETRIEVAL_POLLING,
       OUTBOX_RELAY_INTERVAL_MS: '100',
       JOBS_REDUNDANCY_ATTEMPTS: '2',
+      RELOCATION_OLD_COPY_GRACE_S: '0',
       JOBS_REDUNDANCY_BACKOFF_MS: '100',
     });
     db = new Client({ connectionString: t.db.url });

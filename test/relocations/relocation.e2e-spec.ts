@@ -54,6 +54,8 @@ describe('relocation: moving a file to another provider (e2e, real PostgreSQL, R
       ...QUICK_RETRIEVAL_POLLING,
       OUTBOX_RELAY_INTERVAL_MS: '100',
       JOBS_REDUNDANCY_ATTEMPTS: '2',
+      // Old copies are kept a moment after a move (an hour by default) for downloads begun from them.
+      RELOCATION_OLD_COPY_GRACE_S: '3',
       JOBS_REDUNDANCY_BACKOFF_MS: '100',
     });
     db = new Client({ connectionString: t.db.url });
@@ -119,6 +121,10 @@ describe('relocation: moving a file to another provider (e2e, real PostgreSQL, R
     const etag = await download(t.baseUrl, `/api/v1/files/${file.id}/content`, token(), { 'if-none-match': `"${file.sha256}"` });
     expect(etag.status).toBe(304);
     // The old copy goes once the move is saved (its event is relayed, the cleanup runs as a job).
+    // The old copy stays for the grace after the move (a download begun from it finishes), then goes.
+    expect(await exists(localObject(before.key))).toBe(true);
+    const fromOld = await download(t.baseUrl, `/api/v1/files/${file.id}/content`, token());
+    expect(fromOld.sha256).toBe(file.sha256);
     await until(async () => !(await exists(localObject(before.key))), 'the local copy to be removed', WAIT_MS);
     // The owner hears of it live, without the storage keys.
     try {

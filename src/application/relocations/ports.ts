@@ -26,7 +26,18 @@ export interface RelocationJobs {
    * it ended without moving the file (failed, cancelled), asking again runs the move anew.
    */
   enqueueFile(data: RelocationJobData, from: StorageLocation): Promise<QueuedRelocation>;
+  /**
+   * Deletes the copies a moved file gave up, `delayMs` from now (downloads begun from them finish
+   * first); once per `eventId`, retried until the provider answers.
+   */
+  deleteGivenUpCopies(eventId: string, ownerId: string, copies: readonly { providerId: string; key: string }[], delayMs: number): Promise<void>;
   /** A job that queues a move for every live file on `fromProviderId`. */
   enqueueProvider(data: { fromProviderId: string; toProviderId: string; tier: RetrievalTier; requestedBy: string }): Promise<string>;
 }
 export const RELOCATION_JOBS = Symbol('RelocationJobs');
+
+export interface RelocationSettings {
+  /** How long a moved file's old copy is kept after the move. */
+  oldCopyGraceMs: number;
+}
+export const RELOCATION_SETTINGS = Symbol('RelocationSettings');

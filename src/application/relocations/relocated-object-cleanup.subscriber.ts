@@ -2,25 +2,28 @@ import { Inject, Injectable } from '@nestjs/common';
 import { FileRelocated } from '../../domain/file';
 import { DomainEvent } from '../../domain/shared';
 import { DomainEventSubscriber } from '../ports/domain-event-subscriber';
-import { STORAGE_PROVIDER_REGISTRY, StorageProviderRegistry } from '../ports';
+import { RELOCATION_JOBS, RELOCATION_SETTINGS, RelocationJobs, RelocationSettings } from './ports';
 
 /**
  * Removes the copies a moved file no longer points at. It runs after the move is saved (the event
  * is relayed from the same commit), so a crash can leave an old copy behind but never a file whose
- * bytes are gone; a provider that cannot be reached makes the job fail and be retried. Deleting a
- * missing object is no error, so a redelivered event does no harm.
+ * bytes are gone. The deletion waits `RELOCATION_OLD_COPY_GRACE_S`: a download that began from the
+ * old copy (a database provider streams it chunk by chunk) finishes first. It is a job of its own,
+ * keyed by the event, retried until the provider answers; a redelivered event does no harm.
  */
 @Injectable()
 export class RelocatedObjectCleanup implements DomainEventSubscriber {
   readonly name = 'relocated-object-cleanup';
   readonly events = [FileRelocated.eventName];
 
-  constructor(@Inject(STORAGE_PROVIDER_REGISTRY) private readonly providers: StorageProviderRegistry) {}
+  constructor(
+    @Inject(RELOCATION_JOBS) private readonly jobs: RelocationJobs,
+    @Inject(RELOCATION_SETTINGS) private readonly settings: RelocationSettings,
+  ) {}
 
   async handle(event: DomainEvent): Promise<void> {
-    for (const { providerId, key } of (event as FileRelocated).payload.from) {
-      // A provider removed from the deployment since: nothing this instance can delete.
-      if (this.providers.has(providerId)) await this.providers.get(providerId).delete(key);
-    }
+    const { ownerId, from } = (event as FileRelocated).payload;
+    if (from.length === 0) return;
+    await this.jobs.deleteGivenUpCopies(event.eventId ?? `${event.aggregateId}-${event.occurredAt}`, ownerId, from, this.settings.oldCopyGraceMs);
   }
 }

@@ -63,6 +63,10 @@ export interface AppConfig {
     /** How often overdue checks are re-scheduled (polls lost with Redis). */
     sweepIntervalMs: number;
   };
+  relocation: {
+    /** A moved file's old copy is deleted this long after the move (downloads begun before it finish). */
+    oldCopyGraceMs: number;
+  };
   /** Requests per client IP to /auth/* within the window; guards passwords against guessing. */
   authRateLimit: { limit: number; windowSeconds: number };
   uploads: {
@@ -397,6 +401,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     storage: { defaultProvider, enabledProviders, rules, databasePoolMax: int('STORAGE_DATABASE_POOL_MAX', 10, 1, 200), s3, b2, deepArchive, flexibleRetrieval, glacierVault },
     thumbnails: { provider: thumbnailProvider },
     retrieval,
+    relocation: { oldCopyGraceMs: int('RELOCATION_OLD_COPY_GRACE_S', 3600, 0, 30 * 86_400) * 1000 },
     authRateLimit: { limit: int('AUTH_RATE_LIMIT', 20, 1, 1_000_000), windowSeconds: int('AUTH_RATE_WINDOW', 60, 1, 86_400) },
     uploads,
     corsOrigins,

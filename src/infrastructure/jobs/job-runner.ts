@@ -23,6 +23,7 @@ export const REQUIRED_JOBS: readonly (readonly [QueueName, string])[] = [
   [QUEUES.redundancy, JOBS.redundancySweep],
   [QUEUES.redundancy, JOBS.relocateFile],
   [QUEUES.redundancy, JOBS.relocateProvider],
+  [QUEUES.redundancy, JOBS.deleteGivenUpCopies],
   [QUEUES.retrieval, JOBS.retrievalCheck],
   [QUEUES.webhooks, JOBS.webhookDelivery],
   [QUEUES.media, JOBS.thumbnails],

@@ -26,6 +26,7 @@ export const JOBS = {
   redundancySweep: 'redundancy-sweep',
   relocateFile: 'relocate-file',
   relocateProvider: 'relocate-provider',
+  deleteGivenUpCopies: 'delete-given-up-copies',
   webhookDelivery: 'webhook-delivery',
   thumbnails: 'thumbnails',
   noop: 'noop',

@@ -14,6 +14,11 @@ export interface ProviderRelocationJobData {
   requestedBy: string;
 }
 
+export interface GivenUpCopiesJobData {
+  ownerId: string;
+  copies: { providerId: string; key: string }[];
+}
+
 export interface FileRelocationJobData extends RelocationJobData {
   /** Set by the job while it waits for a restore, so a failed restore ends the move. */
   retrievalId?: string;
@@ -52,6 +57,10 @@ export class BullmqRelocationJobs implements RelocationJobs {
     }
     const queued = (stored?.data ?? data) as RelocationJobData;
     return { jobId: `${QUEUES.redundancy}.${jobId}`, toProviderId: queued.toProviderId };
+  }
+
+  async deleteGivenUpCopies(eventId: string, ownerId: string, copies: readonly { providerId: string; key: string }[], delayMs: number): Promise<void> {
+    await this.queue.add(JOBS.deleteGivenUpCopies, { ownerId, copies: [...copies] } satisfies GivenUpCopiesJobData, { jobId: `delete-copies-${eventId}`, delay: delayMs });
   }
 
   async enqueueProvider(data: ProviderRelocationJobData): Promise<string> {

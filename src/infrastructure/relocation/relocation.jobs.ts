@@ -1,10 +1,11 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { STORAGE_PROVIDER_REGISTRY, StorageProviderRegistry } from '../../application/ports';
 import { CommandBus } from '@nestjs/cqrs';
 import { RelocateFileCommand, RelocateProviderFilesCommand, RelocationOutcome, RelocationRestoreFailedError } from '../../application/relocations';
 import { ChecksumMismatchError } from '../../domain/file';
 import { HandlesJob, JobContext, JobDeferredError, JobHandler, PermanentJobError } from '../jobs/job-handler';
 import { JOBS, QUEUES } from '../jobs/queues';
-import { FileRelocationJobData, ProviderRelocationJobData } from './bullmq-relocation-jobs';
+import { FileRelocationJobData, GivenUpCopiesJobData, ProviderRelocationJobData } from './bullmq-relocation-jobs';
 
 /**
  * One file's move. While an archived source is being restored the job waits in the queue (delayed,
@@ -31,6 +32,24 @@ export class RelocateFileJob implements JobHandler<FileRelocationJobData> {
     if (outcome.status === 'waiting') throw new JobDeferredError(outcome.retryAt.getTime(), `waiting for retrieval ${outcome.retrievalId}`, { retrievalId: outcome.retrievalId });
     await context.progress(100);
     return outcome;
+  }
+}
+
+/** The copies a moved file gave up, deleted once the grace after the move is over. Deleting a missing object is no error. */
+@Injectable()
+@HandlesJob(QUEUES.redundancy, JOBS.deleteGivenUpCopies)
+export class DeleteGivenUpCopiesJob implements JobHandler<GivenUpCopiesJobData> {
+  constructor(@Inject(STORAGE_PROVIDER_REGISTRY) private readonly providers: StorageProviderRegistry) {}
+
+  async handle(data: GivenUpCopiesJobData): Promise<{ deleted: number }> {
+    let deleted = 0;
+    for (const { providerId, key } of data.copies) {
+      // A provider removed from the deployment since: nothing this instance can delete.
+      if (!this.providers.has(providerId)) continue;
+      await this.providers.get(providerId).delete(key);
+      deleted++;
+    }
+    return { deleted };
   }
 }
 
