@@ -44,17 +44,15 @@ export class BullmqRelocationJobs implements RelocationJobs {
 
   async enqueueFile(data: RelocationJobData, from: StorageLocation): Promise<QueuedRelocation> {
     const jobId = relocationJobId(data.fileId, from);
+    // A move that ended (failed, cancelled, found nothing to do) without changing the file is kept
+    // for the status API, not as the file's move: asked again, the move runs again. Looked at before
+    // adding, so a job this call adds and a worker finishes at once is never taken for an old one.
+    const ended = await this.queue.getJob(jobId);
+    const endedState = await ended?.getState();
+    if (ended && (endedState === 'failed' || endedState === 'completed')) await ended.remove().catch(() => undefined);
     await this.queue.add(JOBS.relocateFile, data satisfies FileRelocationJobData, { jobId });
     // An id already taken keeps its job (add answers with this call's data, not the stored one's).
-    let stored = await this.queue.getJob(jobId);
-    const state = await stored?.getState();
-    if (stored && (state === 'failed' || state === 'completed')) {
-      // A move that ended (failed, cancelled, found nothing to do) without changing the file is kept
-      // for the status API, not as the file's move: asked again, the move runs again.
-      await stored.remove().catch(() => undefined);
-      await this.queue.add(JOBS.relocateFile, data satisfies FileRelocationJobData, { jobId });
-      stored = await this.queue.getJob(jobId);
-    }
+    const stored = await this.queue.getJob(jobId);
     const queued = (stored?.data ?? data) as RelocationJobData;
     return { jobId: `${QUEUES.redundancy}.${jobId}`, toProviderId: queued.toProviderId };
   }
