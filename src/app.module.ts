@@ -77,7 +77,7 @@ import { ThumbnailsController } from './api/files/thumbnails.controller';
 import { MEDIA_COMMAND_HANDLERS, MEDIA_QUERY_HANDLERS, ThumbnailOnUploadSubscriber } from './application/media';
 import { MEDIA_PROVIDERS } from './infrastructure/media/media.providers';
 import { ThumbnailsJob } from './infrastructure/media/thumbnails.job';
-import { RELOCATION_COMMAND_HANDLERS, RelocatedObjectCleanup } from './application/relocations';
+import { RELOCATION_COMMAND_HANDLERS, RELOCATION_SERVICES, RelocatedObjectCleanup } from './application/relocations';
 import { RELOCATION_PROVIDERS } from './infrastructure/relocation/relocation.providers';
 import { DeleteGivenUpCopiesJob, RelocateFileJob, RelocateProviderJob } from './infrastructure/relocation/relocation.jobs';
 
@@ -184,6 +184,7 @@ export class AppModule {
       ...MEDIA_COMMAND_HANDLERS,
       ...MEDIA_QUERY_HANDLERS,
       ...RELOCATION_PROVIDERS,
+      ...RELOCATION_SERVICES,
       ...RELOCATION_COMMAND_HANDLERS,
     ];
     const api: Provider[] = options.api

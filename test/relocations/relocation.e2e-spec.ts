@@ -1,6 +1,7 @@
 import { readdir, stat, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { Client } from 'pg';
+import sharp from 'sharp';
 import { glacierVaultEnv, QUICK_RETRIEVAL_POLLING, s3ArchiveEnv } from '../support/archive-env';
 import { api, download, uploadMultipart } from '../support/http-client';
 import { GlacierEmulator, startGlacierEmulator } from '../support/glacier-emulator';
@@ -134,6 +135,27 @@ describe('relocation: moving a file to another provider (e2e, real PostgreSQL, R
     } finally {
       live.close();
     }
+  });
+
+  it('takes the thumbnail and preview along off the provider the file left (checked, same ETag), and lets their old copies go after the grace', async () => {
+    const png = await sharp({ create: { width: 900, height: 600, channels: 3, background: { r: 20, g: 120, b: 200 } } }).png().toBuffer();
+    const up = await uploadMultipart(t.baseUrl, png, png.length, { token: token(), filename: 'photo.png', contentType: 'image/png', fields: { provider: 'local-fs' } });
+    expect(up.status).toBe(201);
+    const thumb = await until(async () => {
+      const res = await download(t.baseUrl, `/api/v1/files/${up.body.id}/thumbnail`, token());
+      return res.status === 200 ? res : undefined;
+    }, 'the thumbnail to be made', WAIT_MS);
+    const before = (await db.query<{ kind: string; provider_id: string; storage_key: string }>('select kind, provider_id, storage_key from file_renditions where file_id = $1 order by kind', [up.body.id])).rows;
+    expect(before.map((r) => r.provider_id)).toEqual(['local-fs', 'local-fs']);
+
+    const asked = await relocate(up.body.id, { provider: 'database' });
+    expect((await finished(asked.body.jobId)).result).toMatchObject({ status: 'relocated', toProviderId: 'database', renditions: 2 });
+    const after = (await db.query<{ provider_id: string }>('select provider_id from file_renditions where file_id = $1', [up.body.id])).rows;
+    expect(after.map((r) => r.provider_id)).toEqual(['database', 'database']);
+    const again = await download(t.baseUrl, `/api/v1/files/${up.body.id}/thumbnail`, token());
+    expect(again).toMatchObject({ status: 200, sha256: thumb.sha256 });
+    expect(again.headers.etag).toBe(thumb.headers.etag);
+    for (const r of before) await until(async () => !(await exists(localObject(r.storage_key))), `the old ${r.kind} to be removed`, WAIT_MS);
   });
 
   it('answers the same job when asked twice, 409 for another target while one move is queued, and 409 once the file is there', async () => {

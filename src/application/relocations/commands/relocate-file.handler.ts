@@ -1,4 +1,4 @@
-import { Inject, Logger } from '@nestjs/common';
+import { Inject, Logger, Optional } from '@nestjs/common';
 import { CommandBus, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { ConcurrentModificationError, File, FILE_REPOSITORY, FileRepository, StorageLocation, UploadStatus } from '../../../domain/file';
 import { isFasterTier, RETRIEVAL_REQUEST_REPOSITORY, RetrievalRequest, RetrievalRequestRepository, RetrievalStatus } from '../../../domain/retrieval';
@@ -6,6 +6,7 @@ import { ByteBody, RestoreNotReadyError, StorageProvider, WriteResult } from '..
 import { Role } from '../../../domain/user/role';
 import { CLOCK, Clock, RETRIEVAL_POLLS, RetrievalPolls, STORAGE_PROVIDER_REGISTRY, StorageProviderRegistry } from '../../ports';
 import { RequestRetrievalCommand } from '../../retrievals';
+import { RenditionFollower } from '../rendition-follower';
 import { RelocateFileCommand, RelocationOutcome } from './relocation.commands';
 
 /** How long a waiting move sleeps when the restore gives no time of its own (just asked, or ready by now). */
@@ -45,6 +46,8 @@ export class RelocateFileHandler implements ICommandHandler<RelocateFileCommand,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(RETRIEVAL_POLLS) private readonly polls: RetrievalPolls,
     private readonly commands: CommandBus,
+    /** Thumbnails follow the file off the provider it left (absent in unit tests: none move). */
+    @Optional() private readonly renditions?: RenditionFollower,
   ) {}
 
   async execute(command: RelocateFileCommand): Promise<RelocationOutcome> {
@@ -97,8 +100,14 @@ export class RelocateFileHandler implements ICommandHandler<RelocateFileCommand,
       return { status: 'skipped', reason: 'the file changed while it was copied (deleted or moved); it keeps what it has' };
     }
     if (restored) await this.retire(restored);
+    const renditions = this.renditions
+      ? await this.renditions.follow(fileId, file!.ownerId, source.providerId, toProviderId, run.signal).catch((error: Error) => {
+          this.logger.warn(`file ${fileId}: its renditions stay on ${source.providerId}: ${error.message}`);
+          return 0;
+        })
+      : 0;
     this.logger.log(`file ${fileId} moved from ${source.providerId} to ${toProviderId} (${size} bytes)`);
-    return { status: 'relocated', fromProviderId: source.providerId, toProviderId, bytes: size };
+    return { status: 'relocated', fromProviderId: source.providerId, toProviderId, bytes: size, renditions };
   }
 
   private whySkip(file: File | null, toProviderId: string): string | null {

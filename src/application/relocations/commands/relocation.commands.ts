@@ -36,7 +36,8 @@ export class RequestProviderRelocationCommand extends Command<{ jobId: string }>
 }
 
 export type RelocationOutcome =
-  | { status: 'relocated'; fromProviderId: string; toProviderId: string; bytes: number }
+  /** `renditions`: how many of its thumbnails and previews came along (see RenditionFollower). */
+  | { status: 'relocated'; fromProviderId: string; toProviderId: string; bytes: number; renditions: number }
   /** Nothing to do (any more): the file is gone, deleted, or already where it should be. */
   | { status: 'skipped'; reason: string }
   /** The bytes are in archive storage and their restore is not ready: run again at `retryAt`. */
