@@ -28,9 +28,11 @@ export interface RelocationJobs {
   enqueueFile(data: RelocationJobData, from: StorageLocation): Promise<QueuedRelocation>;
   /**
    * Deletes the copies a moved file gave up, `delayMs` from now (downloads begun from them finish
-   * first); once per `eventId`, retried until the provider answers.
+   * first); once per `eventId`, retried (then dead-lettered) while the provider fails. A job of the
+   * service's, not the owner's: they may neither cancel it (the copy would stay) nor read its errors
+   * (a provider's error can name the object, its storage key).
    */
-  deleteGivenUpCopies(eventId: string, ownerId: string, copies: readonly { providerId: string; key: string }[], delayMs: number): Promise<void>;
+  deleteGivenUpCopies(eventId: string, copies: readonly { providerId: string; key: string }[], delayMs: number): Promise<void>;
   /** A job that queues a move for every live file on `fromProviderId`. */
   enqueueProvider(data: { fromProviderId: string; toProviderId: string; tier: RetrievalTier; requestedBy: string }): Promise<string>;
 }

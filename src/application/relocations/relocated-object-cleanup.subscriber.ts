@@ -9,7 +9,7 @@ import { RELOCATION_JOBS, RELOCATION_SETTINGS, RelocationJobs, RelocationSetting
  * is relayed from the same commit), so a crash can leave an old copy behind but never a file whose
  * bytes are gone. The deletion waits `RELOCATION_OLD_COPY_GRACE_S`: a download that began from the
  * old copy (a database provider streams it chunk by chunk) finishes first. It is a job of its own,
- * keyed by the event, retried until the provider answers; a redelivered event does no harm.
+ * keyed by the event, retried (then dead-lettered) while the provider fails; a redelivered event does no harm.
  */
 @Injectable()
 export class RelocatedObjectCleanup implements DomainEventSubscriber {
@@ -22,8 +22,8 @@ export class RelocatedObjectCleanup implements DomainEventSubscriber {
   ) {}
 
   async handle(event: DomainEvent): Promise<void> {
-    const { ownerId, from } = (event as FileRelocated).payload;
+    const { from } = (event as FileRelocated).payload;
     if (from.length === 0) return;
-    await this.jobs.deleteGivenUpCopies(event.eventId ?? `${event.aggregateId}-${event.occurredAt}`, ownerId, from, this.settings.oldCopyGraceMs);
+    await this.jobs.deleteGivenUpCopies(event.eventId ?? `${event.aggregateId}-${event.occurredAt}`, from, this.settings.oldCopyGraceMs);
   }
 }

@@ -27,7 +27,7 @@ export class RenditionFollower {
     @Optional() @Inject(THUMBNAIL_SETTINGS) private readonly thumbnails?: ThumbnailSettings,
   ) {}
 
-  async follow(fileId: string, ownerId: string, leftProviderId: string, newProviderId: string, signal?: AbortSignal): Promise<number> {
+  async follow(fileId: string, leftProviderId: string, newProviderId: string, signal?: AbortSignal): Promise<number> {
     if (!this.renditions || !this.thumbnails) return 0;
     const left = (await this.renditions.findAll(fileId)).filter((r) => r.isReady && r.location!.providerId === leftProviderId);
     if (left.length === 0) return 0;
@@ -55,7 +55,7 @@ export class RenditionFollower {
       for (const r of moved) await dest.delete(r.location!.key).catch(() => undefined);
       throw error;
     }
-    await this.jobs.deleteGivenUpCopies(`renditions-${fileId}-${this.clock.now().getTime()}`, ownerId, givenUp, this.settings.oldCopyGraceMs);
+    await this.jobs.deleteGivenUpCopies(`renditions-${fileId}-${this.clock.now().getTime()}`, givenUp, this.settings.oldCopyGraceMs);
     return moved.length;
   }
 }

@@ -14,8 +14,8 @@ export interface ProviderRelocationJobData {
   requestedBy: string;
 }
 
+/** No ownerId: the job is the service's, out of the owner's sight (see RelocationJobs.deleteGivenUpCopies). */
 export interface GivenUpCopiesJobData {
-  ownerId: string;
   copies: { providerId: string; key: string }[];
 }
 
@@ -57,8 +57,8 @@ export class BullmqRelocationJobs implements RelocationJobs {
     return { jobId: `${QUEUES.redundancy}.${jobId}`, toProviderId: queued.toProviderId };
   }
 
-  async deleteGivenUpCopies(eventId: string, ownerId: string, copies: readonly { providerId: string; key: string }[], delayMs: number): Promise<void> {
-    await this.queue.add(JOBS.deleteGivenUpCopies, { ownerId, copies: [...copies] } satisfies GivenUpCopiesJobData, { jobId: `delete-copies-${eventId}`, delay: delayMs });
+  async deleteGivenUpCopies(eventId: string, copies: readonly { providerId: string; key: string }[], delayMs: number): Promise<void> {
+    await this.queue.add(JOBS.deleteGivenUpCopies, { copies: [...copies] } satisfies GivenUpCopiesJobData, { jobId: `delete-copies-${eventId}`, delay: delayMs });
   }
 
   async enqueueProvider(data: ProviderRelocationJobData): Promise<string> {

@@ -31,8 +31,9 @@ export class RelocationRestoreFailedError extends Error {
  * 3. the file is repointed in one save (with its FileRelocated event). A file changed meanwhile is
  *    reloaded and repointed if it still is where the copy came from; one deleted or moved meanwhile
  *    keeps what it has and the new copy is removed;
- * 4. the old copy is removed after the save, by the relocated-object cleanup (an event subscriber,
- *    retried until it succeeds), so no crash leaves the file pointing at bytes that are gone.
+ * 4. the old copy is removed RELOCATION_OLD_COPY_GRACE_S after the save, by the relocated-object
+ *    cleanup (an event subscriber queuing a delayed delete-given-up-copies job), so no crash
+ *    leaves the file pointing at bytes that are gone.
  * Idempotent: a file already on the target is skipped.
  */
 @CommandHandler(RelocateFileCommand)
@@ -101,7 +102,7 @@ export class RelocateFileHandler implements ICommandHandler<RelocateFileCommand,
     }
     if (restored) await this.retire(restored);
     const renditions = this.renditions
-      ? await this.renditions.follow(fileId, file!.ownerId, source.providerId, toProviderId, run.signal).catch((error: Error) => {
+      ? await this.renditions.follow(fileId, source.providerId, toProviderId, run.signal).catch((error: Error) => {
           this.logger.warn(`file ${fileId}: its renditions stay on ${source.providerId}: ${error.message}`);
           return 0;
         })

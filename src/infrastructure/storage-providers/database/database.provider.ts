@@ -293,6 +293,8 @@ class ChunkSink extends Writable {
           await oldest.done;
           // Sent and answered: node-postgres copied it into its message long ago.
           this.spare.push(oldest.buffer);
+          // Aborted meanwhile: the write is being rolled back; an insert queued now would run after it.
+          if (this.destroyed) return;
         }
         this.buffer = this.spare.pop() ?? Buffer.allocUnsafe(this.chunkSize);
       }
