@@ -1,5 +1,7 @@
 import { startPrivateRedis, PrivateRedis } from './support/private-redis';
+import { RedisLiveStreamLeases } from '../src/infrastructure/live/redis-live-stream-leases';
 import { startTestApp, TestApp } from './support/test-app';
+import { until } from './support/until';
 
 const PROBLEM = /^application\/problem\+json/;
 
@@ -42,4 +44,27 @@ describe('live events with Redis down (e2e, a private redis-server stopped and s
       await new Promise((r) => setTimeout(r, 200));
     }
   });
+
+  it('answers 503 within seconds when Redis stops answering mid-request, and gives back the slot it got too late', async () => {
+    const userId = '0196f000-0000-7000-8000-0000000f0002';
+    const leases = t.app.get(RedisLiveStreamLeases);
+    const real = leases.acquire.bind(leases);
+    let released = false;
+    // Redis "answers" only after the request gave up: the slot then taken must not be kept.
+    jest.spyOn(leases, 'acquire').mockImplementationOnce(async (id: string) => {
+      await new Promise((r) => setTimeout(r, 7_000));
+      const slot = await real(id);
+      if ('release' in slot) {
+        const release = slot.release;
+        return { release: async () => { released = true; await release(); } };
+      }
+      return slot;
+    });
+    const started = Date.now();
+    const res = await fetch(`${t.baseUrl}/api/v1/events?access_token=${t.tokenFor(userId)}`, { headers: { accept: 'text/event-stream' }, signal: AbortSignal.timeout(15_000) });
+    expect(res.status).toBe(503);
+    expect(res.headers.get('content-type')).toMatch(PROBLEM);
+    expect(Date.now() - started).toBeLessThan(6_500);
+    await until(async () => released, 'the late slot to be given back', 15_000);
+  }, 30_000);
 });

@@ -37,6 +37,29 @@ const problem = (status: number, code: string, title: string, detail: string, de
 const unavailable = () =>
   new ProblemException(503, 'live-events-unavailable', 'Service Unavailable', 'Live events cannot be delivered right now; reconnect shortly.', { headers: { 'Retry-After': '5' } });
 
+/** How long opening a stream may wait on Redis before it answers 503 (Redis gone mid-request). */
+const OPEN_TIMEOUT_MS = 5_000;
+
+/**
+ * `work`, or a rejection after OPEN_TIMEOUT_MS; what `work` brings later is given back with
+ * `giveBack`, so a slot or subscription taken after the answer went out is not held for nothing.
+ */
+function withinOpenTimeout<T>(work: Promise<T>, giveBack: (late: T) => unknown): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  let timedOut = false;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      timedOut = true;
+      reject(new Error(`Redis did not answer within ${OPEN_TIMEOUT_MS} ms`));
+    }, OPEN_TIMEOUT_MS);
+  });
+  work.then(
+    (late) => timedOut && Promise.resolve().then(() => giveBack(late)).catch(() => undefined),
+    () => undefined,
+  );
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+
 @ApiTags('events')
 @ApiBearerAuth()
 @ApiProblemResponses(401)
@@ -80,7 +103,7 @@ export class EventsController {
       cleanup();
     });
 
-    const slot = await this.leases.acquire(actor.userId).catch(() => {
+    const slot = await withinOpenTimeout(this.leases.acquire(actor.userId), (late) => 'release' in late && late.release()).catch(() => {
       throw unavailable();
     });
     if ('retryAfterSeconds' in slot) {
@@ -93,7 +116,7 @@ export class EventsController {
     // Subscribed (and the log read) before the 200 goes out, so a failure (Redis down) still answers as a problem.
     let stream: LiveStream;
     try {
-      stream = await this.hub.open(actor.userId, lastEventId);
+      stream = await withinOpenTimeout(this.hub.open(actor.userId, lastEventId), (late) => late.close());
     } catch {
       cleanup();
       throw unavailable();
