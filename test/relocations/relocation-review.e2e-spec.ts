@@ -2,13 +2,12 @@ import { createHash } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { Client } from 'pg';
-import { glacierVaultEnv, QUICK_RETRIEVAL_POLLING, s3ArchiveEnv } from '../support/archive-env';
+import { ArchiveStack, startArchiveStack } from '../support/archive-stack';
 import { api, download, uploadMultipart } from '../support/http-client';
 import { patternedBytes, patternedChunks } from '../support/patterned-bytes';
-import { GlacierEmulator, startGlacierEmulator } from '../support/glacier-emulator';
-import { LocalS3, startS3rver } from '../support/s3rver';
-import { S3Emulator, startS3Emulator } from '../support/s3-emulator';
-import { startTestApp, TestApp } from '../support/test-app';
+import { GlacierEmulator } from '../support/glacier-emulator';
+import { S3Emulator } from '../support/s3-emulator';
+import { TestApp } from '../support/test-app';
 import { until as untilWithin } from '../support/until';
 
 const BUCKET = 'flexstorage-relocation-review';
@@ -26,7 +25,7 @@ interface JobBody {
 
 /** Review findings on moving files between providers: a move that failed can be asked for again; a restore left behind by a crash does not strand the file. */
 describe('relocation review (e2e, real PostgreSQL, Redis, s3rver behind the archive emulator)', () => {
-  let s3: LocalS3;
+  let stack: ArchiveStack;
   let archive: S3Emulator;
   let vault: GlacierEmulator;
   let t: TestApp;
@@ -36,33 +35,18 @@ describe('relocation review (e2e, real PostgreSQL, Redis, s3rver behind the arch
   let seed = 900;
 
   beforeAll(async () => {
-    s3 = await startS3rver(BUCKET);
-    archive = await startS3Emulator({ upstream: s3.endpoint, accessKeyId: 'S3RVER', restoreDelayMs: { Expedited: 300, Standard: 500, Bulk: 10 * 60_000 }, restoredCopyMs: 10 * 60_000 });
-    // Job output outlives the archive it came from (as in Glacier), for 10 minutes here.
-    vault = await startGlacierEmulator({ accessKeyId: 'VAULTKEY', vaults: [VAULT], jobDelayMs: { Expedited: 300, Standard: 500, Bulk: 700 }, outputTtlMs: 10 * 60_000 });
-    t = await startTestApp({
-      STORAGE_PROVIDERS: 'local-fs,database,s3-flexible-retrieval,s3-deep-archive,glacier-vault',
-      ...glacierVaultEnv(VAULT, vault.endpoint),
-      ...s3ArchiveEnv('s3-flexible-retrieval', BUCKET, archive.endpoint),
-      STORAGE_FLEXIBLE_RETRIEVAL_PREFIX: 'flexible/',
-      ...s3ArchiveEnv('s3-deep-archive', BUCKET, archive.endpoint),
-      STORAGE_DEEP_ARCHIVE_PREFIX: 'deep/',
-      ...QUICK_RETRIEVAL_POLLING,
-      OUTBOX_RELAY_INTERVAL_MS: '100',
-      JOBS_REDUNDANCY_ATTEMPTS: '2',
-      RELOCATION_OLD_COPY_GRACE_S: '0',
-      JOBS_REDUNDANCY_BACKOFF_MS: '100',
+    stack = await startArchiveStack({
+      bucket: BUCKET,
+      vault: VAULT,
+      restoreDelayMs: { Expedited: 300, Standard: 500, Bulk: 10 * 60_000 },
+      // Job output outlives the archive it came from (as in Glacier), for 10 minutes here.
+      jobDelayMs: { Expedited: 300, Standard: 500, Bulk: 700 },
+      outputTtlMs: 10 * 60_000,
+      env: { JOBS_REDUNDANCY_ATTEMPTS: '2', JOBS_REDUNDANCY_BACKOFF_MS: '100', RELOCATION_OLD_COPY_GRACE_S: '0' },
     });
-    db = new Client({ connectionString: t.db.url });
-    await db.connect();
+    ({ archive, vault, t, db } = stack);
   });
-  afterAll(async () => {
-    await db?.end();
-    await t?.close();
-    await archive?.close();
-    await vault?.close();
-    await s3?.close();
-  });
+  afterAll(() => stack?.close());
 
   async function upload(size: number, provider: string) {
     const s = ++seed % 256;

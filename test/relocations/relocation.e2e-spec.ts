@@ -2,14 +2,13 @@ import { readdir, stat, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { Client } from 'pg';
 import sharp from 'sharp';
-import { glacierVaultEnv, QUICK_RETRIEVAL_POLLING, s3ArchiveEnv } from '../support/archive-env';
+import { ArchiveStack, startArchiveStack } from '../support/archive-stack';
 import { api, download, uploadMultipart } from '../support/http-client';
-import { GlacierEmulator, startGlacierEmulator } from '../support/glacier-emulator';
+import { GlacierEmulator } from '../support/glacier-emulator';
 import { patternedBytes, patternedChunks, patternedSha256 } from '../support/patterned-bytes';
-import { LocalS3, startS3rver } from '../support/s3rver';
-import { S3Emulator, startS3Emulator } from '../support/s3-emulator';
+import { S3Emulator } from '../support/s3-emulator';
 import { listen } from '../support/sse-client';
-import { startTestApp, TestApp } from '../support/test-app';
+import { TestApp } from '../support/test-app';
 import { until } from '../support/until';
 
 const MiB = 1024 * 1024;
@@ -30,7 +29,7 @@ interface JobBody {
 
 /** Moving files between providers in the running service: local disk, PostgreSQL, S3 archive classes, a legacy vault. */
 describe('relocation: moving a file to another provider (e2e, real PostgreSQL, Redis, s3rver, vault emulator)', () => {
-  let s3: LocalS3;
+  let stack: ArchiveStack;
   let archive: S3Emulator;
   let vault: GlacierEmulator;
   let t: TestApp;
@@ -42,33 +41,21 @@ describe('relocation: moving a file to another provider (e2e, real PostgreSQL, R
   let seed = 500;
 
   beforeAll(async () => {
-    s3 = await startS3rver(BUCKET);
-    archive = await startS3Emulator({ upstream: s3.endpoint, accessKeyId: 'S3RVER', restoreDelayMs: { Expedited: 400, Standard: 700, Bulk: 900 }, restoredCopyMs: 10 * 60_000 });
-    vault = await startGlacierEmulator({ accessKeyId: 'VAULTKEY', vaults: [VAULT], jobDelayMs: { Expedited: 300, Standard: 500, Bulk: 700 }, outputTtlMs: 60_000 });
-    t = await startTestApp({
-      STORAGE_PROVIDERS: 'local-fs,database,s3-flexible-retrieval,s3-deep-archive,glacier-vault',
-      ...s3ArchiveEnv('s3-flexible-retrieval', BUCKET, archive.endpoint),
-      STORAGE_FLEXIBLE_RETRIEVAL_PREFIX: 'flexible/',
-      ...s3ArchiveEnv('s3-deep-archive', BUCKET, archive.endpoint),
-      STORAGE_DEEP_ARCHIVE_PREFIX: 'deep/',
-      ...glacierVaultEnv(VAULT, vault.endpoint),
-      ...QUICK_RETRIEVAL_POLLING,
-      OUTBOX_RELAY_INTERVAL_MS: '100',
-      JOBS_REDUNDANCY_ATTEMPTS: '2',
-      // Old copies are kept a moment after a move (an hour by default) for downloads begun from them.
-      RELOCATION_OLD_COPY_GRACE_S: '3',
-      JOBS_REDUNDANCY_BACKOFF_MS: '100',
+    stack = await startArchiveStack({
+      bucket: BUCKET,
+      vault: VAULT,
+      restoreDelayMs: { Expedited: 400, Standard: 700, Bulk: 900 },
+      jobDelayMs: { Expedited: 300, Standard: 500, Bulk: 700 },
+      env: {
+        JOBS_REDUNDANCY_ATTEMPTS: '2',
+        JOBS_REDUNDANCY_BACKOFF_MS: '100',
+        // Old copies are kept a moment after a move (an hour by default) for downloads begun from them.
+        RELOCATION_OLD_COPY_GRACE_S: '3',
+      },
     });
-    db = new Client({ connectionString: t.db.url });
-    await db.connect();
+    ({ archive, vault, t, db } = stack);
   });
-  afterAll(async () => {
-    await db?.end();
-    await t?.close();
-    await archive?.close();
-    await vault?.close();
-    await s3?.close();
-  });
+  afterAll(() => stack?.close());
 
   async function upload(size: number, provider: string, user = alice) {
     const s = ++seed;

@@ -1,11 +1,10 @@
 import { Client } from 'pg';
-import { glacierVaultEnv, QUICK_RETRIEVAL_POLLING, s3ArchiveEnv } from '../support/archive-env';
+import { ArchiveStack, startArchiveStack } from '../support/archive-stack';
 import { api, download, uploadMultipart } from '../support/http-client';
-import { GlacierEmulator, startGlacierEmulator } from '../support/glacier-emulator';
+import { GlacierEmulator } from '../support/glacier-emulator';
 import { patternedChunks } from '../support/patterned-bytes';
-import { LocalS3, startS3rver } from '../support/s3rver';
-import { S3Emulator, startS3Emulator } from '../support/s3-emulator';
-import { startTestApp, TestApp } from '../support/test-app';
+import { S3Emulator } from '../support/s3-emulator';
+import { TestApp } from '../support/test-app';
 import { retrievalStatus, waitForRetrieval } from './retrieval-support';
 
 const BUCKET = 'flexstorage-upgrade';
@@ -14,7 +13,7 @@ const SLOW_MS = 10 * 60_000; // a Bulk restore that would outlast the test by fa
 
 /** Asking again with a faster tier speeds a running restore up where the provider can (S3), and nowhere else. */
 describe('retrieval tier upgrade (e2e: s3rver behind the archive emulator, vault emulator)', () => {
-  let s3: LocalS3;
+  let stack: ArchiveStack;
   let archive: S3Emulator;
   let vault: GlacierEmulator;
   let t: TestApp;
@@ -23,29 +22,16 @@ describe('retrieval tier upgrade (e2e: s3rver behind the archive emulator, vault
   let seed = 700;
 
   beforeAll(async () => {
-    s3 = await startS3rver(BUCKET);
-    archive = await startS3Emulator({ upstream: s3.endpoint, accessKeyId: 'S3RVER', restoreDelayMs: { Expedited: 300, Standard: 500, Bulk: SLOW_MS }, restoredCopyMs: 10 * 60_000 });
-    vault = await startGlacierEmulator({ accessKeyId: 'VAULTKEY', vaults: [VAULT], jobDelayMs: { Expedited: 300, Standard: 500, Bulk: SLOW_MS }, outputTtlMs: 60_000 });
-    t = await startTestApp({
-      STORAGE_PROVIDERS: 'local-fs,s3-flexible-retrieval,s3-deep-archive,glacier-vault',
-      ...s3ArchiveEnv('s3-flexible-retrieval', BUCKET, archive.endpoint),
-      STORAGE_FLEXIBLE_RETRIEVAL_PREFIX: 'flexible/',
-      ...s3ArchiveEnv('s3-deep-archive', BUCKET, archive.endpoint),
-      STORAGE_DEEP_ARCHIVE_PREFIX: 'deep/',
-      ...glacierVaultEnv(VAULT, vault.endpoint),
-      ...QUICK_RETRIEVAL_POLLING,
-      OUTBOX_RELAY_INTERVAL_MS: '100',
+    stack = await startArchiveStack({
+      bucket: BUCKET,
+      vault: VAULT,
+      restoreDelayMs: { Expedited: 300, Standard: 500, Bulk: SLOW_MS },
+      jobDelayMs: { Expedited: 300, Standard: 500, Bulk: SLOW_MS },
+      providers: 'local-fs,s3-flexible-retrieval,s3-deep-archive,glacier-vault',
     });
-    db = new Client({ connectionString: t.db.url });
-    await db.connect();
+    ({ archive, vault, t, db } = stack);
   });
-  afterAll(async () => {
-    await db?.end();
-    await t?.close();
-    await archive?.close();
-    await vault?.close();
-    await s3?.close();
-  });
+  afterAll(() => stack?.close());
 
   async function archived(provider: string) {
     const size = 200_000 + ++seed;
