@@ -178,15 +178,20 @@ export class File extends AggregateRoot {
     this.record(new FilePurged(this.id, { ownerId: this.ownerId, deletedAt: this.state.deletedAt.toISOString() }, now.toISOString()));
   }
 
+  /** Whether the bytes could move to `providerId`: the file is live and not there already (checked before a move is queued, and when it is made). */
+  assertCanMoveTo(providerId: string): void {
+    if (this.status !== UploadStatus.Completed && this.status !== UploadStatus.Archived) throw new FileNotRelocatableError(this.id, this.status);
+    if (this.primaryLocation().providerId === providerId) throw new RelocationNotNeededError(this.id, providerId);
+  }
+
   /**
    * The bytes now live at `to` (already written and checked against this file's SHA-256) instead
    * of where they were; answers the locations given up, whose objects the caller removes once this
    * is saved. A file in archive storage (`archived`) is archived afterwards, otherwise completed.
    */
   relocate(to: StorageLocation, archived: boolean, now: Date): StorageLocation[] {
-    if (this.status !== UploadStatus.Completed && this.status !== UploadStatus.Archived) throw new FileNotRelocatableError(this.id, this.status);
+    this.assertCanMoveTo(to.providerId);
     const from = this.state.locations.filter((l) => !l.equals(to));
-    if (this.primaryLocation().providerId === to.providerId) throw new RelocationNotNeededError(this.id, to.providerId);
     const target = archived ? UploadStatus.Archived : UploadStatus.Completed;
     if (target !== this.status) this.transition(target, now);
     this.state.locations = [to];

@@ -4,10 +4,8 @@ import {
   File,
   FILE_REPOSITORY,
   FileNotFoundError,
-  FileNotRelocatableError,
   FileRepository,
   RelocationInProgressError,
-  RelocationNotNeededError,
   UploadStatus,
 } from '../../../domain/file';
 import { InvalidRetrievalTierError } from '../../../domain/retrieval';
@@ -41,10 +39,9 @@ export class RequestRelocationHandler implements ICommandHandler<RequestRelocati
   async execute({ actor, fileId, toProviderId, tier }: RequestRelocationCommand): Promise<RelocationRequested> {
     const file = await loadAccessibleFile(this.files, actor, fileId);
     if (file.isDeleted) throw new FileNotFoundError(fileId);
-    if (file.status !== UploadStatus.Completed && file.status !== UploadStatus.Archived) throw new FileNotRelocatableError(file.id, file.status);
-    const from = file.primaryLocation().providerId;
     const target = this.providers.get(toProviderId); // UnknownStorageProviderError: 400
-    if (from === toProviderId) throw new RelocationNotNeededError(file.id, toProviderId);
+    file.assertCanMoveTo(toProviderId);
+    const from = file.primaryLocation().providerId;
     assertFits(file, target.capabilities.maxObjectSize, toProviderId);
 
     const source = this.providers.get(from);
