@@ -8,7 +8,7 @@ import { TUS_EXPOSED_HEADERS, TUS_REQUEST_HEADERS } from './api/uploads/tus-head
 import { tusMiddleware } from './api/uploads/tus.middleware';
 import { AppModule, AppModuleOptions } from './app.module';
 import { mountQueueDashboard } from './api/admin/queue-dashboard';
-import { liveEventsTokenFromQuery } from './api/live/events.controller';
+import { liveEventsTokenFromQuery } from './api/live-events/events.controller';
 import { Logger as PinoNestLogger } from 'nestjs-pino';
 import { httpMetrics } from './infrastructure/observability/http-metrics.middleware';
 import { Metrics } from './infrastructure/observability/metrics';

@@ -1,5 +1,5 @@
 import { startPrivateRedis, PrivateRedis } from './support/private-redis';
-import { RedisLiveStreamLeases } from '../src/infrastructure/live/redis-live-stream-leases';
+import { RedisLiveStreamLeases } from '../src/infrastructure/live-events/redis-live-stream-leases';
 import { startTestApp, TestApp } from './support/test-app';
 import { until } from './support/until';
 

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import Redis from 'ioredis';
 import { LIVE_EVENT_PUBLISHER, LiveEventPublisher } from '../src/application/ports';
 import { ManagedRedis } from '../src/infrastructure/jobs/redis.client';
-import { LiveEventHub, RedisLiveEventPublisher } from '../src/infrastructure/live/redis-live-events';
+import { LiveEventHub, RedisLiveEventPublisher } from '../src/infrastructure/live-events/redis-live-events';
 import { api, uploadMultipart } from './support/http-client';
 import { listen, SseMessage } from './support/sse-client';
 import { startTestApp, TestApp } from './support/test-app';

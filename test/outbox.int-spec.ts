@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { v7 as uuidv7 } from 'uuid';
 import { DomainEvent } from '../src/domain/shared';
-import { FileUploadCompleted } from '../src/domain/file';
+import { FileUploadCompleted } from '../src/domain/files';
 import { QUEUES } from '../src/infrastructure/jobs/queues';
 import { OutboxRelay } from '../src/infrastructure/outbox/outbox.relay';
 import { uploadMultipart } from './support/http-client';

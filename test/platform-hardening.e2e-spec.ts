@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
-import { LiveEventHub } from '../src/infrastructure/live/redis-live-events';
+import { LiveEventHub } from '../src/infrastructure/live-events/redis-live-events';
 import { api, uploadMultipart } from './support/http-client';
 import { startTestApp, TestApp } from './support/test-app';
 import { bullQueue, JobsApi, PROBLEM, sleep, sql, waitFor } from './jobs/job-support';

@@ -361,7 +361,7 @@ describe('Job platform (e2e, real PostgreSQL, Redis and BullMQ workers)', () => 
     it('lists every queue with its counts per state', async () => {
       const res = await jobs.queues();
       expect(res.status).toBe(200);
-      expect(res.body.map((q) => q.queue).sort()).toEqual(['diagnostics', 'domain-events', 'maintenance', 'media', 'redundancy', 'retrieval', 'webhooks']);
+      expect(res.body.map((q) => q.queue).sort()).toEqual(['diagnostics', 'domain-events', 'maintenance', 'media', 'relocation', 'retrieval', 'webhooks']);
       expect(QUEUE_NAMES.slice().sort()).toEqual(res.body.map((q) => q.queue).sort());
       for (const q of res.body) {
         expect(q.paused).toBe(false);
@@ -688,14 +688,13 @@ describe('Recurring jobs (e2e, several instances on one queue prefix)', () => {
 
   function expectOneSchedulerPerRecurringJob(t: TestApp, found: Awaited<ReturnType<typeof schedulesOf>>) {
     const registry = recurringJobs(t.config);
-    expect(registry.map((j) => j.id).sort()).toEqual(['outbox-relay', 'prune-webhook-deliveries', 'purge-deleted-files', 'quota-recount', 'redundancy-sweep', 'retrieval-sweep', 'upload-sweep']);
+    expect(registry.map((j) => j.id).sort()).toEqual(['outbox-relay', 'prune-webhook-deliveries', 'purge-deleted-files', 'quota-recount', 'retrieval-sweep', 'upload-sweep']);
     for (const [queue, { ids, pending }] of found) {
       expect(ids).toEqual(registry.filter((j) => j.queue === queue).map((j) => j.id).sort());
       for (const id of ids) expect(pending[id] ?? 0).toBeLessThanOrEqual(1);
     }
     // Daily jobs have their one next run waiting; none was added twice.
     expect(found.get('maintenance')!.pending['purge-deleted-files']).toBe(1);
-    expect(found.get('redundancy')!.pending['redundancy-sweep']).toBe(1);
   }
 
   it('schedules each recurring job once, with two instances started together and after a restart with a new schedule', async () => {
@@ -705,25 +704,26 @@ describe('Recurring jobs (e2e, several instances on one queue prefix)', () => {
       const found = await schedulesOf(a);
       expectOneSchedulerPerRecurringJob(a, found);
       expect(found.get('maintenance')!.pattern).toMatchObject({ 'outbox-relay': 200, 'purge-deleted-files': '0 3 * * *' });
-      expect(found.get('redundancy')!.pattern).toEqual({ 'redundancy-sweep': '30 3 * * *' });
     } finally {
       await Promise.all([a.close(), b.close()]);
     }
 
-    const restarted = await startTestApp({ ...env, SCHEDULE_REDUNDANCY_SWEEP: '15 4 * * *', SCHEDULE_PURGE_DELETED_FILES: '45 2 * * *' }, { database: db });
+    const restarted = await startTestApp({ ...env, SCHEDULE_QUOTA_RECOUNT: '20 * * * *', SCHEDULE_PURGE_DELETED_FILES: '45 2 * * *' }, { database: db });
     try {
       const found = await schedulesOf(restarted);
       expectOneSchedulerPerRecurringJob(restarted, found);
       expect(found.get('maintenance')!.pattern).toMatchObject({ 'purge-deleted-files': '45 2 * * *' });
-      expect(found.get('redundancy')!.pattern).toEqual({ 'redundancy-sweep': '15 4 * * *' });
+      expect(found.get('maintenance')!.pattern).toMatchObject({ 'quota-recount': '20 * * * *' });
       // The one pending run follows the new schedule.
-      const redundancy = bullQueue(restarted, 'redundancy');
+      const maintenance = bullQueue(restarted, 'maintenance');
       try {
-        const [next] = await redundancy.getJobs(['delayed'], 0, -1);
-        const at = new Date(next.timestamp + next.delay);
-        expect([at.getUTCHours(), at.getUTCMinutes()]).toEqual([4, 15]);
+        const delayed = await maintenance.getJobs(['delayed'], 0, -1);
+        const next = delayed.filter((j) => j.name === 'purge-deleted-files');
+        expect(next).toHaveLength(1);
+        const at = new Date(next[0].timestamp + next[0].delay);
+        expect([at.getUTCHours(), at.getUTCMinutes()]).toEqual([2, 45]);
       } finally {
-        await redundancy.close();
+        await maintenance.close();
       }
     } finally {
       await restarted.close();

@@ -2,7 +2,7 @@ import { DescribeJobCommand, GlacierClient, GlacierClientConfig, InitiateMultipa
 import { createHash } from 'node:crypto';
 import { readdir } from 'node:fs/promises';
 import * as path from 'node:path';
-import { ChecksumMismatchError, FileTooLargeError } from '../../src/domain/file';
+import { ChecksumMismatchError, FileTooLargeError } from '../../src/domain/files';
 import { ByteBody, RestoreNotReadyError, RestoreState, RetrievalTier, StorageProvider, StoredObjectNotFoundError, WriteOptions, WriteResult } from '../../src/domain/storage';
 import { loadConfig } from '../../src/infrastructure/config/app-config';
 import { glacierVaultProviderFactory } from '../../src/infrastructure/storage-providers/glacier-vault/glacier-vault.factory';

@@ -1,6 +1,6 @@
 import { createCipheriv, createHash } from 'node:crypto';
 import { memoryProbe } from '../support/memory-probe';
-import { ChecksumMismatchError, FileTooLargeError } from '../../src/domain/file';
+import { ChecksumMismatchError, FileTooLargeError } from '../../src/domain/files';
 import { DomainError } from '../../src/domain/shared';
 import { ByteBody, ByteRange, StorageProvider, StoredObjectNotFoundError, WriteOptions } from '../../src/domain/storage';
 

@@ -1,6 +1,6 @@
 import { PasswordHasher, RefreshTokenStore, RefreshTokenUse, SessionTokens, TokenIssuer } from '../../src/application/auth';
 import { Clock, IdGenerator } from '../../src/application/ports';
-import { Actor, Email, EmailAlreadyRegisteredError, User, UserRepository } from '../../src/domain/user';
+import { Actor, Email, EmailAlreadyRegisteredError, User, UserRepository } from '../../src/domain/auth';
 
 /**
  * In-memory stand-ins for the auth ports, for unit specs of the use cases. They keep the ports'

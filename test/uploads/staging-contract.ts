@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { AppendOptions, AppendResult, ChecksumAlgorithm, UploadStaging } from '../../src/application/ports';
 import { DomainError } from '../../src/domain/shared';
 import { ByteBody } from '../../src/domain/storage';
-import { ChunkChecksumMismatchError, UploadLengthExceededError } from '../../src/domain/upload-session';
+import { ChunkChecksumMismatchError, UploadLengthExceededError } from '../../src/domain/uploads';
 import { CheckpointPolicy } from '../../src/infrastructure/uploads/staging/staged-append';
 import { StagedBytesMissingError } from '../../src/infrastructure/uploads/staging/staged-bytes-missing.error';
 import { body, bytes, collect, sha256 } from '../storage-providers/provider-contract';

@@ -1,4 +1,4 @@
-import { WebhookSecret, WebhookUrl } from '../../src/domain/webhook';
+import { WebhookSecret, WebhookUrl } from '../../src/domain/webhooks';
 import { HttpWebhookSender } from '../../src/infrastructure/webhooks/http-webhook-sender';
 import { DnsWebhookTargets, HostResolver } from '../../src/infrastructure/webhooks/webhook-targets';
 import { WebhookReceiver } from './webhook-receiver';

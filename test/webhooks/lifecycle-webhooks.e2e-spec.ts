@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { STORAGE_PROVIDER_REGISTRY } from '../../src/application/ports';
-import { FILE_REPOSITORY, FileRepository } from '../../src/domain/file';
+import { FILE_REPOSITORY, FileRepository } from '../../src/domain/files';
 import { InMemoryStorageProviderRegistry } from '../../src/infrastructure/storage-providers/storage-provider.registry';
 import { QUICK_RETRIEVAL_POLLING, s3ArchiveEnv } from '../support/archive-env';
 import { api, uploadMultipart } from '../support/http-client';
@@ -10,7 +10,7 @@ import { S3Emulator, startS3Emulator } from '../support/s3-emulator';
 import { listen } from '../support/sse-client';
 import { startTestApp, TestApp } from '../support/test-app';
 import { until } from '../support/until';
-import { waitForRetrieval } from '../retrievals/retrieval-support';
+import { waitForRetrieval } from '../retrieval/retrieval-support';
 import { ReceivedDelivery, verifyFlexStorageSignature, WebhookReceiver } from './webhook-receiver';
 
 /**

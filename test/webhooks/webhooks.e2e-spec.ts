@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { v7 as uuidv7 } from 'uuid';
 import { WebhookEventSubscriber } from '../../src/application/webhooks';
-import { FileUploadCompleted } from '../../src/domain/file';
+import { FileUploadCompleted } from '../../src/domain/files';
 import { api, uploadMultipart } from '../support/http-client';
 import { startTestApp, TestApp } from '../support/test-app';
 import { until } from '../support/until';

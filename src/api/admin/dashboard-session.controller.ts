@@ -2,7 +2,7 @@ import { Controller, Delete, HttpCode, Post, Req, Res, UseGuards } from '@nestjs
 import { ApiBearerAuth, ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { assertAdmin } from '../../application/jobs';
-import { Actor } from '../../domain/user/role';
+import { Actor } from '../../domain/auth/role';
 import { DashboardSessions } from '../../infrastructure/auth/dashboard-session';
 import { CurrentActor } from '../auth/current-actor.decorator';
 import { JwtAuthGuard } from '../auth/jwt-auth.guard';

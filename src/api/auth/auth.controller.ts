@@ -3,7 +3,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import { ThrottlerGuard } from '@nestjs/throttler';
 import { ApiBearerAuth, ApiConflictResponse, ApiTooManyRequestsResponse, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { LoginCommand, RefreshTokensCommand, RegisterUserCommand, TokenPair } from '../../application/auth';
-import { Actor } from '../../domain/user';
+import { Actor } from '../../domain/auth';
 import { ActorResponse, LoginRequest, RefreshRequest, RegisterRequest, RegisterResponse, TokenPairResponse } from './auth.dto';
 import { CurrentActor } from './current-actor.decorator';
 import { JwtAuthGuard } from './jwt-auth.guard';

@@ -1,7 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsEmail, IsNotEmpty, IsString, MaxLength, MinLength } from 'class-validator';
-import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, Role } from '../../domain/user';
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, Role } from '../../domain/auth';
 
 const EMAIL_MAX_LENGTH = 254;
 // Phone keyboards like to append a space to an address; passwords are taken exactly as typed.

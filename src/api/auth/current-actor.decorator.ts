@@ -1,5 +1,5 @@
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
-import { Actor } from '../../domain/user/role';
+import { Actor } from '../../domain/auth/role';
 
 /** The authenticated caller, as the JWT strategy resolved it. */
 export const CurrentActor = createParamDecorator((_: unknown, ctx: ExecutionContext): Actor => {

@@ -1,7 +1,7 @@
 import { ExecutionContext, Injectable } from '@nestjs/common';
 import { AuthGuard } from '@nestjs/passport';
 import { PinoLogger } from 'nestjs-pino';
-import { Actor } from '../../domain/user/role';
+import { Actor } from '../../domain/auth/role';
 import type { Request } from 'express';
 import { ProblemException } from '../problem/problem-exception';
 

@@ -15,7 +15,7 @@ import {
   Min,
   ValidateIf,
 } from 'class-validator';
-import { FILE_CATEGORIES, UploadStatus } from '../../domain/file';
+import { FILE_CATEGORIES, UploadStatus } from '../../domain/files';
 
 export class FileResponse {
   @ApiProperty({ format: 'uuid' }) id!: string;

@@ -13,13 +13,13 @@ import {
   UploadFileCommand,
 } from '../../application/files';
 import { UPLOAD_POLICY, UploadPolicy } from '../../application/ports';
-import { FileTooLargeError } from '../../domain/file';
-import { Actor } from '../../domain/user/role';
+import { FileTooLargeError } from '../../domain/files';
+import { Actor } from '../../domain/auth/role';
 import { CurrentActor } from '../auth/current-actor.decorator';
 import { firstHeader } from '../http-header';
 import { JwtAuthGuard } from '../auth/jwt-auth.guard';
 import { sendContent } from './content-response';
-import { retrievalRequiredProblem } from '../retrievals/retrieval-required.problem';
+import { retrievalRequiredProblem } from '../retrieval/retrieval-required.problem';
 import { RetrievalRequiredError } from '../../domain/retrieval';
 import { FilePageResponse, FileResponse, ListFilesRequest, UpdateFileRequest, UploadFileForm, UploadResponse } from './file.dto';
 import { receiveMultipart } from './multipart-upload';

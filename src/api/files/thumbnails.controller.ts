@@ -5,7 +5,7 @@ import type { Request, Response } from 'express';
 import { pipeline } from 'node:stream/promises';
 import { GetThumbnailQuery } from '../../application/media';
 import { parseRenditionKind } from '../../domain/media';
-import { Actor } from '../../domain/user/role';
+import { Actor } from '../../domain/auth/role';
 import { CurrentActor } from '../auth/current-actor.decorator';
 import { matchesEtag } from './content-response';
 import { JwtAuthGuard } from '../auth/jwt-auth.guard';

@@ -1,4 +1,4 @@
-import { FileMetadataProps } from '../../domain/file';
+import { FileMetadataProps } from '../../domain/files';
 import { ProblemException } from '../problem/problem-exception';
 
 const KNOWN = ['name', 'mimeType', 'category', 'capturedAt', 'tags', 'entityType', 'entityId', 'description', 'provider', 'sha256'];

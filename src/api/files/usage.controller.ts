@@ -2,7 +2,7 @@ import { Controller, Get, UseGuards } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { GetStorageUsageQuery } from '../../application/files';
-import { Actor } from '../../domain/user/role';
+import { Actor } from '../../domain/auth/role';
 import { CurrentActor } from '../auth/current-actor.decorator';
 import { JwtAuthGuard } from '../auth/jwt-auth.guard';
 import { ApiProblemResponses } from '../problem/api-problem-responses';

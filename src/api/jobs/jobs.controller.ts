@@ -10,7 +10,7 @@ import {
   ResolveDeadLetterCommand,
   SetQueuePausedCommand,
 } from '../../application/jobs';
-import { Actor } from '../../domain/user/role';
+import { Actor } from '../../domain/auth/role';
 import { CurrentActor } from '../auth/current-actor.decorator';
 import { JwtAuthGuard } from '../auth/jwt-auth.guard';
 import { ApiProblemResponses } from '../problem/api-problem-responses';

@@ -1,6 +1,6 @@
 import { ChecksumAlgorithm, CHECKSUM_ALGORITHMS, ChunkChecksum } from '../../application/ports';
 import { RequestedConcat } from '../../application/uploads';
-import { UploadTargetProps } from '../../domain/upload-session';
+import { UploadTargetProps } from '../../domain/uploads';
 import { parseTags } from '../files/upload-fields';
 import { ProblemException } from '../problem/problem-exception';
 

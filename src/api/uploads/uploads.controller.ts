@@ -13,8 +13,8 @@ import {
   UploadOutcome,
   UploadView,
 } from '../../application/uploads';
-import { FileTooLargeError } from '../../domain/file';
-import { Actor } from '../../domain/user/role';
+import { FileTooLargeError } from '../../domain/files';
+import { Actor } from '../../domain/auth/role';
 import { CurrentActor } from '../auth/current-actor.decorator';
 import { JwtAuthGuard } from '../auth/jwt-auth.guard';
 import { firstHeader } from '../http-header';

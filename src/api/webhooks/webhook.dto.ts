@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsBoolean, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
-import { MAX_WEBHOOK_SECRET_LENGTH, MAX_WEBHOOK_URL_LENGTH, MIN_WEBHOOK_SECRET_LENGTH, WEBHOOK_EVENT_TYPES } from '../../domain/webhook';
+import { MAX_WEBHOOK_SECRET_LENGTH, MAX_WEBHOOK_URL_LENGTH, MIN_WEBHOOK_SECRET_LENGTH, WEBHOOK_EVENT_TYPES } from '../../domain/webhooks';
 
 // Shapes only; what a URL, an event type or a secret may be is the domain's rule (field errors alike).
 

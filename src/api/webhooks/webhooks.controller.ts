@@ -12,7 +12,7 @@ import {
   RotateWebhookSecretCommand,
   UpdateWebhookCommand,
 } from '../../application/webhooks';
-import { Actor } from '../../domain/user/role';
+import { Actor } from '../../domain/auth/role';
 import { CurrentActor } from '../auth/current-actor.decorator';
 import { JwtAuthGuard } from '../auth/jwt-auth.guard';
 import { ApiProblemResponses } from '../problem/api-problem-responses';

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { User } from '../../domain/user';
+import { User } from '../../domain/auth';
 import { CLOCK, Clock, ID_GENERATOR, IdGenerator } from '../ports';
 import { REFRESH_TOKEN_STORE, RefreshTokenStore, TOKEN_ISSUER, TokenIssuer } from './ports';
 

@@ -1,4 +1,4 @@
-import { User } from '../../domain/user';
+import { User } from '../../domain/auth';
 
 /** What clients see of an account. The password hash never leaves the server. */
 export interface UserView {

@@ -1,5 +1,5 @@
-import { File, FileNotFoundError, FileRepository } from '../../domain/file';
-import { Actor, isAdmin } from '../../domain/user/role';
+import { File, FileNotFoundError, FileRepository } from '../../domain/files';
+import { Actor, isAdmin } from '../../domain/auth/role';
 
 /**
  * Loads a file the actor may act on. Another user's file is reported as missing, not forbidden,

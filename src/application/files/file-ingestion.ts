@@ -11,7 +11,7 @@ import {
   FileType,
   StorageLocation,
   StorageQuotaExceededError,
-} from '../../domain/file';
+} from '../../domain/files';
 import { StorageProvider, WriteResult } from '../../domain/storage';
 import { CLOCK, Clock, ID_GENERATOR, IdGenerator, STORAGE_PROVIDER_REGISTRY, STORAGE_USAGE, StorageProviderRegistry, StorageUsage, UPLOAD_POLICY, UploadPolicy } from '../ports';
 import { toFileView } from './file-view';

@@ -1,4 +1,4 @@
-import { File } from '../../domain/file';
+import { File } from '../../domain/files';
 
 /** What clients see of a file. Storage keys stay inside the server. */
 export interface FileView {

@@ -1,5 +1,5 @@
 import { DomainError } from '../../domain/shared';
-import { Actor, isAdmin } from '../../domain/user/role';
+import { Actor, isAdmin } from '../../domain/auth/role';
 
 export class JobNotFoundError extends DomainError {
   readonly kind = 'not-found' as const;

@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { Command, CommandHandler, ICommandHandler, IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
-import { Actor, isAdmin } from '../../domain/user/role';
+import { Actor, isAdmin } from '../../domain/auth/role';
 import { DeadLetterView, JOB_INSPECTOR, JobInspector, JobPriority, JobView, QueueCounts } from '../ports';
 import { assertAdmin, JobNotFoundError } from './job.errors';
 

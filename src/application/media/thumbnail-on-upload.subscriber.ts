@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { FILE_REPOSITORY, FileRepository, FileUploadCompleted, UploadStatus } from '../../domain/file';
+import { FILE_REPOSITORY, FileRepository, FileUploadCompleted, UploadStatus } from '../../domain/files';
 import { DomainEvent } from '../../domain/shared';
 import { DomainEventSubscriber } from '../ports/domain-event-subscriber';
 import { IMAGE_RENDERER, ImageRenderer, MEDIA_JOBS, MediaJobs } from './ports';

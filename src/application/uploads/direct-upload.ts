@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { StartUploadProps, UPLOAD_SESSION_REPOSITORY, UploadSession, UploadSessionRepository } from '../../domain/upload-session';
+import { StartUploadProps, UPLOAD_SESSION_REPOSITORY, UploadSession, UploadSessionRepository } from '../../domain/uploads';
 import { FileIngestion } from '../files/file-ingestion';
 import { CLOCK, Clock, UPLOAD_SETTINGS, UploadSettings } from '../ports';
 import { ingestRequestFor } from './ingest-target';

@@ -1,4 +1,4 @@
-import { UploadTarget } from '../../domain/upload-session';
+import { UploadTarget } from '../../domain/uploads';
 import { IngestRequest } from '../files/file-ingestion';
 
 /** What an upload's target asks of the ingestion: the file's metadata, type, promised hash and provider. */

@@ -1,5 +1,5 @@
-import { UploadNotFoundError, UploadSession, UploadSessionRepository } from '../../domain/upload-session';
-import { Actor, isAdmin } from '../../domain/user/role';
+import { UploadNotFoundError, UploadSession, UploadSessionRepository } from '../../domain/uploads';
+import { Actor, isAdmin } from '../../domain/auth/role';
 
 /** Loads an upload the actor may act on; another user's upload is reported as missing. */
 export async function loadAccessibleUpload(sessions: UploadSessionRepository, actor: Actor, id: string): Promise<UploadSession> {

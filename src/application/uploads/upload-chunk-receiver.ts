@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ByteBody } from '../../domain/storage';
-import { UPLOAD_SESSION_REPOSITORY, UploadLengthExceededError, UploadSession, UploadSessionRepository } from '../../domain/upload-session';
+import { UPLOAD_SESSION_REPOSITORY, UploadLengthExceededError, UploadSession, UploadSessionRepository } from '../../domain/uploads';
 import { UploadFileResult } from '../files/commands/upload-file.command';
 import { CLOCK, ChunkChecksum, Clock, UPLOAD_STAGING, UploadStaging } from '../ports';
 import { UploadCompletion } from './upload-completion';

@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { ChecksumMismatchError, ConcurrentModificationError } from '../../domain/file';
+import { ChecksumMismatchError, ConcurrentModificationError } from '../../domain/files';
 import { DomainError } from '../../domain/shared';
 import { ByteBody, StorageProvider, WriteResult } from '../../domain/storage';
-import { UPLOAD_SESSION_REPOSITORY, UploadSession, UploadSessionRepository, invalidUpload } from '../../domain/upload-session';
+import { UPLOAD_SESSION_REPOSITORY, UploadSession, UploadSessionRepository, invalidUpload } from '../../domain/uploads';
 import { FileIngestion } from '../files/file-ingestion';
 import { UploadFileResult } from '../files/commands/upload-file.command';
 import { CLOCK, Clock, UPLOAD_STAGING, UploadStaging } from '../ports';

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DomainError } from '../../domain/shared';
-import { UPLOAD_SESSION_REPOSITORY, UploadSessionRepository } from '../../domain/upload-session';
+import { UPLOAD_SESSION_REPOSITORY, UploadSessionRepository } from '../../domain/uploads';
 import { UPLOAD_SETTINGS, UploadSettings } from '../ports';
 
 export class UploadQuotaExceededError extends DomainError {

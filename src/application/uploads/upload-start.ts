@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { StartUploadProps, UPLOAD_SESSION_REPOSITORY, UploadNotFoundError, UploadSession, UploadSessionRepository } from '../../domain/upload-session';
+import { StartUploadProps, UPLOAD_SESSION_REPOSITORY, UploadNotFoundError, UploadSession, UploadSessionRepository } from '../../domain/uploads';
 import { CLOCK, Clock, UPLOAD_LOCK, UPLOAD_STAGING, UploadLock, UploadStaging } from '../ports';
 import { UploadOutcome } from './commands/upload.commands';
 import { IncomingChunk, ReceivedChunk, UploadChunkReceiver } from './upload-chunk-receiver';

@@ -1,4 +1,4 @@
-import { UploadSession } from '../../domain/upload-session';
+import { UploadSession } from '../../domain/uploads';
 
 /** What the tus endpoint reports of an upload. */
 export interface UploadView {

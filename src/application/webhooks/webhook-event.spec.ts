@@ -1,8 +1,8 @@
-import { FileDeleted } from '../../domain/file';
+import { FileDeleted } from '../../domain/files';
 import { RetrievalCompleted, RetrievalFailed } from '../../domain/retrieval';
 import { DomainEvent } from '../../domain/shared';
-import { UploadSessionExpired } from '../../domain/upload-session';
-import { WEBHOOK_EVENT_TYPES } from '../../domain/webhook';
+import { UploadSessionExpired } from '../../domain/uploads';
+import { WEBHOOK_EVENT_TYPES } from '../../domain/webhooks';
 import { pingEvent, toWebhookEvent } from './webhook-event';
 import { WebhookEventSubscriber } from './webhook-event.subscriber';
 

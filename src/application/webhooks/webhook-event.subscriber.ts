@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DomainEvent } from '../../domain/shared';
-import { WEBHOOK_ENDPOINT_REPOSITORY, WEBHOOK_EVENT_TYPES, WebhookEndpointRepository } from '../../domain/webhook';
+import { WEBHOOK_ENDPOINT_REPOSITORY, WEBHOOK_EVENT_TYPES, WebhookEndpointRepository } from '../../domain/webhooks';
 import { DomainEventSubscriber } from '../ports';
 import { WEBHOOK_DISPATCH, WebhookDispatch } from './ports';
 import { toWebhookEvent } from './webhook-event';

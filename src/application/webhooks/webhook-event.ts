@@ -1,5 +1,5 @@
 import { DomainEvent } from '../../domain/shared';
-import { WEBHOOK_PING } from '../../domain/webhook';
+import { WEBHOOK_PING } from '../../domain/webhooks';
 import { WebhookEvent } from './ports';
 
 /** The aggregate id's name in `data`, by the event name's first part. */

@@ -1,5 +1,5 @@
-import { WebhookEndpoint, WebhookEndpointRepository, WebhookNotFoundError } from '../../domain/webhook';
-import { Actor } from '../../domain/user/role';
+import { WebhookEndpoint, WebhookEndpointRepository, WebhookNotFoundError } from '../../domain/webhooks';
+import { Actor } from '../../domain/auth/role';
 
 /** What the API shows of an endpoint: never its secret (that is shown once, at registration or rotation). */
 export interface WebhookView {

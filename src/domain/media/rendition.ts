@@ -1,4 +1,4 @@
-import { StorageLocation } from '../file/storage-location';
+import { StorageLocation } from '../files/storage-location';
 import { ValidationError } from '../shared';
 
 /** The smaller images made of an image file: a thumbnail for lists and grids, a preview for a viewer. */

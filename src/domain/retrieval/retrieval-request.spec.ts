@@ -1,5 +1,5 @@
 import { DomainError, InvalidStateTransitionError, ValidationError } from '../shared';
-import { StorageLocation } from '../file';
+import { StorageLocation } from '../files';
 import { isFasterTier, MAX_RESTORE_DAYS, RequestRetrievalProps, RetrievalRequest, RetrievalRequestState } from './retrieval-request';
 import { RetrievalStatus } from './retrieval-status';
 import { RetrievalCompleted, RetrievalExpired, RetrievalFailed, RetrievalRequested, RetrievalTierUpgraded } from './retrieval.events';

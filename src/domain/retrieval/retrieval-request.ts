@@ -1,5 +1,5 @@
 import { AggregateRoot, InvalidStateTransitionError, ValidationError } from '../shared';
-import { StorageLocation } from '../file';
+import { StorageLocation } from '../files';
 import { RetrievalTier } from '../storage';
 import { RetrievalCompleted, RetrievalExpired, RetrievalFailed, RetrievalRequested, RetrievalTierUpgraded } from './retrieval.events';
 import { RetrievalStatus } from './retrieval-status';

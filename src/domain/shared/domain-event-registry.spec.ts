@@ -1,4 +1,4 @@
-import { FILE_EVENTS, FileDeleted, FileUploadCompleted } from '../file/file.events';
+import { FILE_EVENTS, FileDeleted, FileUploadCompleted } from '../files/file.events';
 import { DomainEvent } from './domain-event';
 import { DomainEventRegistry } from './domain-event-registry';
 

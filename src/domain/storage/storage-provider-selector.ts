@@ -1,4 +1,4 @@
-import { FileCategory } from '../file/file-type';
+import { FileCategory } from '../files/file-type';
 import { StorageCapabilities } from './storage-provider';
 import { NoStorageProviderAvailableError, UnknownStorageProviderError } from './storage.errors';
 

@@ -1,6 +1,6 @@
 import { Provider } from '@nestjs/common';
 import { AUTH_APPLICATION_PROVIDERS, PASSWORD_HASHER, REFRESH_TOKEN_STORE, TOKEN_ISSUER } from '../../application/auth';
-import { USER_REPOSITORY } from '../../domain/user';
+import { USER_REPOSITORY } from '../../domain/auth';
 import { APP_CONFIG } from '../config/app-config';
 import { RUNTIME } from '../config/runtime';
 import { MikroRefreshTokenStore } from '../persistence/mikro-refresh-token.store';

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import jwt from 'jsonwebtoken';
 import { IssuedAccessToken, TokenIssuer } from '../../application/auth/ports';
-import { Actor } from '../../domain/user';
+import { Actor } from '../../domain/auth';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { RUNTIME, RuntimeSettings } from '../config/runtime';
 import { ACCESS_TOKEN_TYPE, OWN_ISSUER, OwnAccessTokenClaims } from './access-token.claims';

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import { JsonWebTokenError, JwtPayload } from 'jsonwebtoken';
 import { ExtractJwt, Strategy } from 'passport-jwt';
-import { Actor } from '../../domain/user';
+import { Actor } from '../../domain/auth';
 import { TRUSTED_ISSUERS, TrustedIssuers } from './trusted-issuers';
 
 export { OWN_ISSUER } from './access-token.claims';

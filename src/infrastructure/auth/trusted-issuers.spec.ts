@@ -1,6 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto';
 import jwt from 'jsonwebtoken';
-import { Role } from '../../domain/user';
+import { Role } from '../../domain/auth';
 import { AppConfig } from '../config/app-config';
 import { externalIssuer, ownIssuer, readClaim, rolesFrom, TrustedIssuers } from './trusted-issuers';
 

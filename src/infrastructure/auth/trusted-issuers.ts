@@ -1,7 +1,7 @@
 import { createPublicKey, createSecretKey, KeyObject } from 'node:crypto';
 import jwt, { Algorithm, JsonWebTokenError, JwtHeader, JwtPayload } from 'jsonwebtoken';
 import { JwksClient } from 'jwks-rsa';
-import { Actor, knownRoles, Role } from '../../domain/user';
+import { Actor, knownRoles, Role } from '../../domain/auth';
 import { AppConfig } from '../config/app-config';
 import { RuntimeSettings } from '../config/runtime';
 import { ACCESS_TOKEN_TYPE, OWN_ISSUER } from './access-token.claims';

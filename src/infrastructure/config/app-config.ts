@@ -1,7 +1,7 @@
 import * as path from 'node:path';
-import { DEFAULT_MAX_FILE_SIZE } from '../../domain/file';
+import { DEFAULT_MAX_FILE_SIZE } from '../../domain/files';
 import { SelectionRule } from '../../domain/storage';
-import { assertAcceptablePassword, Email } from '../../domain/user';
+import { assertAcceptablePassword, Email } from '../../domain/auth';
 import { parseSecretKeys, SecretKey } from './secret-keys';
 
 /**
@@ -185,7 +185,7 @@ const QUEUE_DEFAULTS: Record<string, Omit<QueueConfig, 'rateLimit'> & { rateLimi
   retrieval: { concurrency: 8, timeoutMs: 60_000, attempts: 1, backoffMs: 5_000 },
   media: { concurrency: 2, timeoutMs: 5 * 60_000, attempts: 3, backoffMs: 5_000 },
   webhooks: { concurrency: 16, timeoutMs: 30_000, attempts: 8, backoffMs: 10_000 },
-  redundancy: { concurrency: 2, timeoutMs: 60 * 60_000, attempts: 5, backoffMs: 30_000 },
+  relocation: { concurrency: 2, timeoutMs: 60 * 60_000, attempts: 5, backoffMs: 30_000 },
   diagnostics: { concurrency: 64, timeoutMs: 10 * 60_000, attempts: 3, backoffMs: 1_000 },
 };
 
@@ -435,7 +435,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       webhookDeliveryRetentionDays: int('WEBHOOK_DELIVERY_RETENTION_DAYS', 30, 0, 3650),
       schedules: {
         'purge-deleted-files': str('SCHEDULE_PURGE_DELETED_FILES') ?? '0 3 * * *',
-        'redundancy-sweep': str('SCHEDULE_REDUNDANCY_SWEEP') ?? '30 3 * * *',
         'quota-recount': str('SCHEDULE_QUOTA_RECOUNT') ?? '15 * * * *',
         'prune-webhook-deliveries': str('SCHEDULE_PRUNE_WEBHOOK_DELIVERIES') ?? '45 3 * * *',
       },

@@ -5,7 +5,7 @@ import { CommandBus, EventBus } from '@nestjs/cqrs';
 import { PurgeDeletedFilesCommand } from '../../application/files';
 import { WEBHOOK_DELIVERY_LOG, WebhookDeliveryLog } from '../../application/webhooks/ports';
 import { DOMAIN_EVENT_SUBSCRIBERS, DomainEventSubscriber, STORAGE_USAGE, StorageUsage } from '../../application/ports';
-import { CheckRetrievalCommand, SweepRetrievalsCommand } from '../../application/retrievals';
+import { CheckRetrievalCommand, SweepRetrievalsCommand } from '../../application/retrieval';
 import { SweepUploadsCommand } from '../../application/uploads';
 import { DomainEventRegistry } from '../../domain/shared';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
@@ -147,15 +147,6 @@ export class PruneWebhookDeliveriesJob implements JobHandler {
   }
 }
 
-/** Scheduled now so deployments keep one registry; redundancy policies come with a later issue. */
-@Injectable()
-@HandlesJob(QUEUES.redundancy, JOBS.redundancySweep)
-export class RedundancySweepJob implements JobHandler {
-  async handle(): Promise<{ checked: number }> {
-    return { checked: 0 };
-  }
-}
-
 @Injectable()
 @HandlesJob(QUEUES.retrieval, JOBS.retrievalCheck)
 export class RetrievalCheckJob implements JobHandler<{ retrievalId: string }> {
@@ -194,5 +185,5 @@ export class SleepJob implements JobHandler<{ ms: number; steps?: number; failTi
 }
 
 export const JOB_HANDLERS = [
-  DomainEventsJob, OutboxRelayJob, UploadSweepJob, RetrievalSweepJob, PurgeDeletedFilesJob, QuotaRecountJob, PruneWebhookDeliveriesJob, RedundancySweepJob, RetrievalCheckJob, NoopJob, SleepJob,
+  DomainEventsJob, OutboxRelayJob, UploadSweepJob, RetrievalSweepJob, PurgeDeletedFilesJob, QuotaRecountJob, PruneWebhookDeliveriesJob, RetrievalCheckJob, NoopJob, SleepJob,
 ];

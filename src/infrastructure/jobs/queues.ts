@@ -5,7 +5,7 @@ export const QUEUES = {
   retrieval: 'retrieval',
   media: 'media',
   webhooks: 'webhooks',
-  redundancy: 'redundancy',
+  relocation: 'relocation',
   /** Ops tools: no-op and sleep jobs to check that workers run (and for the jobs bench). */
   diagnostics: 'diagnostics',
 } as const;
@@ -23,7 +23,6 @@ export const JOBS = {
   purgeDeletedFiles: 'purge-deleted-files',
   quotaRecount: 'quota-recount',
   pruneWebhookDeliveries: 'prune-webhook-deliveries',
-  redundancySweep: 'redundancy-sweep',
   relocateFile: 'relocate-file',
   relocateProvider: 'relocate-provider',
   deleteGivenUpCopies: 'delete-given-up-copies',

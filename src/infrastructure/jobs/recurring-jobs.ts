@@ -22,7 +22,6 @@ export function recurringJobs(config: AppConfig): RecurringJob[] {
     { id: JOBS.purgeDeletedFiles, queue: QUEUES.maintenance, schedule: config.jobs.schedules[JOBS.purgeDeletedFiles] },
     { id: JOBS.quotaRecount, queue: QUEUES.maintenance, schedule: config.jobs.schedules[JOBS.quotaRecount] },
     { id: JOBS.pruneWebhookDeliveries, queue: QUEUES.maintenance, schedule: config.jobs.schedules[JOBS.pruneWebhookDeliveries] },
-    { id: JOBS.redundancySweep, queue: QUEUES.redundancy, schedule: config.jobs.schedules[JOBS.redundancySweep] },
   ];
 }
 

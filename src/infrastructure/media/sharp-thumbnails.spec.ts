@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import sharp from 'sharp';
-import { File, FileHash, FileMetadata, FileRepository, FileSize, FileType, StorageLocation } from '../../domain/file';
+import { File, FileHash, FileMetadata, FileRepository, FileSize, FileType, StorageLocation } from '../../domain/files';
 import { ImageUnreadableError, Rendition, RenditionKind, RenditionRepository } from '../../domain/media';
 import { ByteBody, ProviderCandidate, StorageCapabilities, StorageProvider, WriteOptions, WriteResult } from '../../domain/storage';
 import { SharpImageRenderer } from './sharp-image-renderer';

@@ -6,7 +6,7 @@ import {
   FileType,
   StorageLocation,
   UploadStatus,
-} from '../../domain/file';
+} from '../../domain/files';
 import { FileRecord } from './schemas/file.record';
 
 // Rows were validated when written; sizes are re-checked against no maximum, since the limit

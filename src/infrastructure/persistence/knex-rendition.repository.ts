@@ -1,6 +1,6 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
-import { StorageLocation } from '../../domain/file';
+import { StorageLocation } from '../../domain/files';
 import { Rendition, RenditionKind, RenditionRepository } from '../../domain/media';
 import { isUuid } from '../../domain/shared';
 

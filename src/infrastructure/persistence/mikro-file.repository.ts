@@ -1,7 +1,7 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
-import { ConcurrentModificationError, DuplicateActiveFileError, File, FileRepository, UploadStatus } from '../../domain/file';
+import { ConcurrentModificationError, DuplicateActiveFileError, File, FileRepository, UploadStatus } from '../../domain/files';
 import { OutboxWriter } from '../outbox/outbox.writer';
 import { FileMapper } from './file.mapper';
 import { FileRecord, FileSchema } from './schemas/file.record';

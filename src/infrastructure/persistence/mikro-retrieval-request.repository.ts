@@ -1,6 +1,6 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
-import { ConcurrentModificationError } from '../../domain/file';
+import { ConcurrentModificationError } from '../../domain/files';
 import { ActiveRetrievalExistsError, RetrievalRequest, RetrievalRequestRepository } from '../../domain/retrieval';
 import { isUuid } from '../../domain/shared';
 import { OutboxWriter } from '../outbox/outbox.writer';

@@ -1,7 +1,7 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
-import { ConcurrentModificationError, File } from '../../domain/file';
-import { UploadSession, UploadSessionRepository } from '../../domain/upload-session';
+import { ConcurrentModificationError, File } from '../../domain/files';
+import { UploadSession, UploadSessionRepository } from '../../domain/uploads';
 import { OutboxWriter } from '../outbox/outbox.writer';
 import { UploadSessionRecord, UploadSessionSchema } from './schemas/upload-session.record';
 import { UploadSessionMapper } from './upload-session.mapper';

@@ -1,7 +1,7 @@
 import { raw, UniqueConstraintViolationException } from '@mikro-orm/core';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
-import { Email, EmailAlreadyRegisteredError, User, UserRepository } from '../../domain/user';
+import { Email, EmailAlreadyRegisteredError, User, UserRepository } from '../../domain/auth';
 import { OutboxWriter } from '../outbox/outbox.writer';
 import { UserMapper } from './user.mapper';
 import { UserSchema } from './schemas/user.record';

@@ -1,7 +1,7 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import { isUuid } from '../../domain/shared';
-import { WebhookChangedConcurrentlyError, WebhookEndpoint, WebhookEndpointRepository } from '../../domain/webhook';
+import { WebhookChangedConcurrentlyError, WebhookEndpoint, WebhookEndpointRepository } from '../../domain/webhooks';
 import { SecretCipher } from './secret-cipher';
 import { WEBHOOK_ENDPOINT_COLUMNS, WebhookEndpointMapper, WebhookEndpointRow } from './webhook-endpoint.mapper';
 

@@ -1,4 +1,4 @@
-import { StorageLocation } from '../../domain/file';
+import { StorageLocation } from '../../domain/files';
 import { RetrievalRequest, RetrievalStatus } from '../../domain/retrieval';
 import { RetrievalTier } from '../../domain/storage';
 import { RetrievalRequestRecord } from './schemas/retrieval-request.record';

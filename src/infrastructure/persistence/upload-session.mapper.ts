@@ -1,4 +1,4 @@
-import { UploadConcat, UploadSession, UploadSessionStatus, UploadTarget } from '../../domain/upload-session';
+import { UploadConcat, UploadSession, UploadSessionStatus, UploadTarget } from '../../domain/uploads';
 import { UploadSessionRecord } from './schemas/upload-session.record';
 
 const num = (v: string | number): number => Number(v);

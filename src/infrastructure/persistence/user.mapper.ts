@@ -1,4 +1,4 @@
-import { Email, knownRoles, User } from '../../domain/user';
+import { Email, knownRoles, User } from '../../domain/auth';
 import { UserRecord } from './schemas/user.record';
 
 // users has no version column: a loaded user is simply "persisted" (version 1).

@@ -1,4 +1,4 @@
-import { WebhookEndpoint, WebhookEventTypes, WebhookSecret, WebhookUrl } from '../../domain/webhook';
+import { WebhookEndpoint, WebhookEventTypes, WebhookSecret, WebhookUrl } from '../../domain/webhooks';
 import { SecretCipher, SecretUnreadableError } from './secret-cipher';
 
 /** Row shape of `webhook_endpoints` (read with raw SQL: a text[] column and an insert under a per-owner lock). */

@@ -2,8 +2,8 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { createHash, randomUUID } from 'node:crypto';
-import { QueuedRelocation, RelocationJobData, RelocationJobs } from '../../application/relocations';
-import { StorageLocation } from '../../domain/file';
+import { QueuedRelocation, RelocationJobData, RelocationJobs } from '../../application/relocation';
+import { StorageLocation } from '../../domain/files';
 import { RetrievalTier } from '../../domain/storage';
 import { JOBS, QUEUES } from '../jobs/queues';
 
@@ -27,20 +27,20 @@ export interface FileRelocationJobData extends RelocationJobData {
 /**
  * The move of a file off one copy of its bytes: the copy (provider and key, hashed: keys are long
  * and BullMQ refuses ':' in custom ids) and not the file's version, which edits bump too. The
- * status API knows the job as `redundancy.<id>`.
+ * status API knows the job as `relocation.<id>`.
  */
 export const relocationJobId = (fileId: string, from: StorageLocation) =>
   `relocate-${fileId}-${createHash('sha256').update(`${from.providerId}\n${from.key}`).digest('hex').slice(0, 16)}`;
 
 /**
- * Moves run on the redundancy queue (copies between providers; long timeout, few at once). One job
+ * Moves run on the relocation queue (copies between providers; long timeout, few at once). One job
  * per file and source copy: a double click (or one after an edit) finds the queued or running job,
  * the file's next move (from the copy this one made) gets a job of its own, and one asked for after
  * a move that ended without moving the file (failed, cancelled) runs anew under the same id.
  */
 @Injectable()
 export class BullmqRelocationJobs implements RelocationJobs {
-  constructor(@InjectQueue(QUEUES.redundancy) private readonly queue: Queue) {}
+  constructor(@InjectQueue(QUEUES.relocation) private readonly queue: Queue) {}
 
   async enqueueFile(data: RelocationJobData, from: StorageLocation): Promise<QueuedRelocation> {
     const jobId = relocationJobId(data.fileId, from);
@@ -54,7 +54,7 @@ export class BullmqRelocationJobs implements RelocationJobs {
     // An id already taken keeps its job (add answers with this call's data, not the stored one's).
     const stored = await this.queue.getJob(jobId);
     const queued = (stored?.data ?? data) as RelocationJobData;
-    return { jobId: `${QUEUES.redundancy}.${jobId}`, toProviderId: queued.toProviderId };
+    return { jobId: `${QUEUES.relocation}.${jobId}`, toProviderId: queued.toProviderId };
   }
 
   async deleteGivenUpCopies(eventId: string, copies: readonly { providerId: string; key: string }[], delayMs: number): Promise<void> {
@@ -64,6 +64,6 @@ export class BullmqRelocationJobs implements RelocationJobs {
   async enqueueProvider(data: ProviderRelocationJobData): Promise<string> {
     const jobId = `relocate-provider-${randomUUID()}`;
     await this.queue.add(JOBS.relocateProvider, data, { jobId });
-    return `${QUEUES.redundancy}.${jobId}`;
+    return `${QUEUES.relocation}.${jobId}`;
   }
 }

@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { STORAGE_PROVIDER_REGISTRY, StorageProviderRegistry } from '../../application/ports';
 import { CommandBus } from '@nestjs/cqrs';
-import { RelocateFileCommand, RelocateProviderFilesCommand, RelocationOutcome, RelocationRestoreFailedError } from '../../application/relocations';
-import { ChecksumMismatchError } from '../../domain/file';
+import { RelocateFileCommand, RelocateProviderFilesCommand, RelocationOutcome, RelocationRestoreFailedError } from '../../application/relocation';
+import { ChecksumMismatchError } from '../../domain/files';
 import { HandlesJob, JobContext, JobDeferredError, JobHandler, PermanentJobError } from '../jobs/job-handler';
 import { JOBS, QUEUES } from '../jobs/queues';
 import { FileRelocationJobData, GivenUpCopiesJobData, ProviderRelocationJobData } from './bullmq-relocation-jobs';
@@ -14,7 +14,7 @@ import { FileRelocationJobData, GivenUpCopiesJobData, ProviderRelocationJobData 
  * provider outage) is retried with backoff.
  */
 @Injectable()
-@HandlesJob(QUEUES.redundancy, JOBS.relocateFile)
+@HandlesJob(QUEUES.relocation, JOBS.relocateFile)
 export class RelocateFileJob implements JobHandler<FileRelocationJobData> {
   constructor(private readonly commands: CommandBus) {}
 
@@ -37,7 +37,7 @@ export class RelocateFileJob implements JobHandler<FileRelocationJobData> {
 
 /** The copies a moved file gave up, deleted once the grace after the move is over. Deleting a missing object is no error. */
 @Injectable()
-@HandlesJob(QUEUES.redundancy, JOBS.deleteGivenUpCopies)
+@HandlesJob(QUEUES.relocation, JOBS.deleteGivenUpCopies)
 export class DeleteGivenUpCopiesJob implements JobHandler<GivenUpCopiesJobData> {
   constructor(@Inject(STORAGE_PROVIDER_REGISTRY) private readonly providers: StorageProviderRegistry) {}
 
@@ -55,7 +55,7 @@ export class DeleteGivenUpCopiesJob implements JobHandler<GivenUpCopiesJobData> 
 
 /** Queues a move for every live file on a provider. */
 @Injectable()
-@HandlesJob(QUEUES.redundancy, JOBS.relocateProvider)
+@HandlesJob(QUEUES.relocation, JOBS.relocateProvider)
 export class RelocateProviderJob implements JobHandler<ProviderRelocationJobData> {
   constructor(private readonly commands: CommandBus) {}
 

@@ -1,5 +1,5 @@
 import { Provider } from '@nestjs/common';
-import { RELOCATION_JOBS, RELOCATION_SETTINGS, RelocationSettings } from '../../application/relocations';
+import { RELOCATION_JOBS, RELOCATION_SETTINGS, RelocationSettings } from '../../application/relocation';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { BullmqRelocationJobs } from './bullmq-relocation-jobs';
 

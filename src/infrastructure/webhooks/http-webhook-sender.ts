@@ -2,7 +2,7 @@ import * as http from 'node:http';
 import * as https from 'node:https';
 import type { LookupFunction } from 'node:net';
 import { WebhookAttemptResult, WebhookSender, WebhookSendRequest } from '../../application/webhooks/ports';
-import { DeliveryVerdict, verdictForStatus, WebhookTargetNotAllowedError } from '../../domain/webhook';
+import { DeliveryVerdict, verdictForStatus, WebhookTargetNotAllowedError } from '../../domain/webhooks';
 import { DnsWebhookTargets, ResolvedAddress } from './webhook-targets';
 import { signatureHeader } from './webhook-signature';
 

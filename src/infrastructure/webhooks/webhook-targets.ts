@@ -2,7 +2,7 @@ import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import { WebhookTargets } from '../../application/webhooks/ports';
 import { DomainError, ValidationError } from '../../domain/shared';
-import { WebhookTargetNotAllowedError, WebhookUrl } from '../../domain/webhook';
+import { WebhookTargetNotAllowedError, WebhookUrl } from '../../domain/webhooks';
 import { forbiddenAddressReason } from './ip-address-policy';
 
 export interface ResolvedAddress {

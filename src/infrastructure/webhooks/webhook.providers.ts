@@ -9,7 +9,7 @@ import {
   WEBHOOK_TARGETS,
   WebhookSettings,
 } from '../../application/webhooks/ports';
-import { WEBHOOK_ENDPOINT_REPOSITORY } from '../../domain/webhook';
+import { WEBHOOK_ENDPOINT_REPOSITORY } from '../../domain/webhooks';
 import { AppConfig } from '../config/app-config';
 import { RUNTIME, RuntimeSettings } from '../config/runtime';
 import { MikroWebhookEndpointRepository } from '../persistence/mikro-webhook-endpoint.repository';

@@ -1,5 +1,5 @@
 import { authFakes } from '../../../../test/support/auth-fakes';
-import { Email, Role, User } from '../../../domain/user';
+import { Email, Role, User } from '../../../domain/auth';
 import { EnsureAdminCommand } from './ensure-admin.command';
 import { EnsureAdminHandler } from './ensure-admin.handler';
 

@@ -1,5 +1,5 @@
 import { authFakes } from '../../../../test/support/auth-fakes';
-import { Email, User } from '../../../domain/user';
+import { Email, User } from '../../../domain/auth';
 import { AuthenticationFailedError } from '../authentication-failed.error';
 import { LoginCommand } from './login.command';
 import { LoginHandler } from './login.handler';

@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { Email, User, USER_REPOSITORY, UserRepository } from '../../../domain/user';
+import { Email, User, USER_REPOSITORY, UserRepository } from '../../../domain/auth';
 import { ValidationError } from '../../../domain/shared';
 import { AuthenticationFailedError } from '../authentication-failed.error';
 import { PASSWORD_HASHER, PasswordHasher } from '../ports';

@@ -1,5 +1,5 @@
 import { authFakes } from '../../../../test/support/auth-fakes';
-import { Email, Role, User } from '../../../domain/user';
+import { Email, Role, User } from '../../../domain/auth';
 import { RefreshTokensCommand } from './refresh-tokens.command';
 import { RefreshTokensHandler } from './refresh-tokens.handler';
 

@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { USER_REPOSITORY, UserRepository } from '../../../domain/user';
+import { USER_REPOSITORY, UserRepository } from '../../../domain/auth';
 import { CLOCK, Clock } from '../../ports';
 import { AuthenticationFailedError } from '../authentication-failed.error';
 import { REFRESH_TOKEN_STORE, RefreshTokenStore } from '../ports';

@@ -1,5 +1,5 @@
 import { authFakes } from '../../../../test/support/auth-fakes';
-import { EmailAlreadyRegisteredError, Role } from '../../../domain/user';
+import { EmailAlreadyRegisteredError, Role } from '../../../domain/auth';
 import { ValidationError } from '../../../domain/shared';
 import { RegisterUserCommand } from './register-user.command';
 import { RegisterUserHandler } from './register-user.handler';

@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { assertAcceptablePassword, Email, EmailAlreadyRegisteredError, User, USER_REPOSITORY, UserRepository } from '../../../domain/user';
+import { assertAcceptablePassword, Email, EmailAlreadyRegisteredError, User, USER_REPOSITORY, UserRepository } from '../../../domain/auth';
 import { CLOCK, Clock, ID_GENERATOR, IdGenerator } from '../../ports';
 import { PASSWORD_HASHER, PasswordHasher } from '../ports';
 import { SessionTokens } from '../session-tokens';

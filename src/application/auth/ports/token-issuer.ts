@@ -1,4 +1,4 @@
-import { Actor } from '../../../domain/user';
+import { Actor } from '../../../domain/auth';
 
 export interface IssuedAccessToken {
   token: string;

@@ -1,6 +1,6 @@
 import { Command } from '@nestjs/cqrs';
-import { FileMetadataProps } from '../../../domain/file';
-import { Actor } from '../../../domain/user/role';
+import { FileMetadataProps } from '../../../domain/files';
+import { Actor } from '../../../domain/auth/role';
 import { FileView } from '../file-view';
 
 export class UpdateFileMetadataCommand extends Command<FileView> {

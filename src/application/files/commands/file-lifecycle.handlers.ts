@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { FILE_REPOSITORY, FileRepository } from '../../../domain/file';
+import { FILE_REPOSITORY, FileRepository } from '../../../domain/files';
 import { CLOCK, Clock } from '../../ports';
 import { loadAccessibleFile } from '../file-access';
 import { FileView, toFileView } from '../file-view';

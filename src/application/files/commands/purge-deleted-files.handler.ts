@@ -1,6 +1,6 @@
 import { Inject, Logger, Optional } from '@nestjs/common';
 import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { File, FILE_REPOSITORY, FileRepository } from '../../../domain/file';
+import { File, FILE_REPOSITORY, FileRepository } from '../../../domain/files';
 import { RENDITION_REPOSITORY, RenditionRepository } from '../../../domain/media';
 import { CLOCK, Clock, STORAGE_PROVIDER_REGISTRY, StorageProviderRegistry } from '../../ports';
 

@@ -1,7 +1,7 @@
 import { Command } from '@nestjs/cqrs';
-import { FileMetadataProps } from '../../../domain/file';
+import { FileMetadataProps } from '../../../domain/files';
 import { ByteBody } from '../../../domain/storage';
-import { Actor } from '../../../domain/user/role';
+import { Actor } from '../../../domain/auth/role';
 import { FileView } from '../file-view';
 
 export interface UploadFileResult {

@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { FileHash, FileMetadata, FileType } from '../../../domain/file';
+import { FileHash, FileMetadata, FileType } from '../../../domain/files';
 import { UPLOAD_POLICY, UploadPolicy } from '../../ports';
 import { FileIngestion } from '../file-ingestion';
 import { UploadFileCommand, UploadFileResult } from './upload-file.command';

@@ -1,6 +1,6 @@
 import { Query } from '@nestjs/cqrs';
 import { ByteBody, ByteRange } from '../../../domain/storage';
-import { Actor } from '../../../domain/user/role';
+import { Actor } from '../../../domain/auth/role';
 import { FileView } from '../file-view';
 import { FileListFilter, FilePage } from './file-read-model';
 

@@ -1,9 +1,9 @@
 import { Inject } from '@nestjs/common';
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
-import { File, FILE_REPOSITORY, FileNotFoundError, FileRepository, UploadStatus } from '../../../domain/file';
+import { File, FILE_REPOSITORY, FileNotFoundError, FileRepository, UploadStatus } from '../../../domain/files';
 import { RETRIEVAL_REQUEST_REPOSITORY, RetrievalRequestRepository, RetrievalRequiredError } from '../../../domain/retrieval';
 import { ByteBody, ByteRange, RestoreNotReadyError } from '../../../domain/storage';
-import { isAdmin } from '../../../domain/user/role';
+import { isAdmin } from '../../../domain/auth/role';
 import { CLOCK, Clock, RETRIEVAL_POLLS, RetrievalPolls, STORAGE_PROVIDER_REGISTRY, StorageProviderRegistry } from '../../ports';
 import { loadAccessibleFile } from '../file-access';
 import { FileView, toFileView } from '../file-view';

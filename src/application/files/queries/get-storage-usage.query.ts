@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
-import { Actor } from '../../../domain/user/role';
+import { Actor } from '../../../domain/auth/role';
 import { STORAGE_USAGE, StorageUsage, StorageUsageView, UPLOAD_POLICY, UploadPolicy } from '../../ports';
 
 export class GetStorageUsageQuery extends Query<StorageUsageView & { quotaBytes: number | null }> {

@@ -1,6 +1,6 @@
 import { Inject, Logger } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { File, FILE_REPOSITORY, FileRepository, StorageLocation, UploadStatus } from '../../../domain/file';
+import { File, FILE_REPOSITORY, FileRepository, StorageLocation, UploadStatus } from '../../../domain/files';
 import { ImageUnreadableError, Rendition, RENDITION_KINDS, RENDITION_MAX_DIMENSION, RENDITION_REPOSITORY, RenditionRepository } from '../../../domain/media';
 import { NoStorageProviderAvailableError, StorageProvider, WriteResult } from '../../../domain/storage';
 import { CLOCK, Clock, STORAGE_PROVIDER_REGISTRY, StorageProviderRegistry } from '../../ports';

@@ -1,9 +1,9 @@
 import { Inject } from '@nestjs/common';
 import { IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
-import { FILE_REPOSITORY, FileNotFoundError, FileRepository, UploadStatus } from '../../../domain/file';
+import { FILE_REPOSITORY, FileNotFoundError, FileRepository, UploadStatus } from '../../../domain/files';
 import { ImageUnreadableError, RENDITION_REPOSITORY, RenditionKind, RenditionRepository, ThumbnailNotAvailableError, ThumbnailNotReadyError } from '../../../domain/media';
 import { ByteBody } from '../../../domain/storage';
-import { Actor } from '../../../domain/user/role';
+import { Actor } from '../../../domain/auth/role';
 import { loadAccessibleFile } from '../../files/file-access';
 import { STORAGE_PROVIDER_REGISTRY, StorageProviderRegistry } from '../../ports';
 import { IMAGE_RENDERER, ImageRenderer } from '../ports';

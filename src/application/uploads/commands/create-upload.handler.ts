@@ -1,7 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { UnknownStorageProviderError } from '../../../domain/storage';
-import { StartUploadProps, UploadSession, UploadTarget } from '../../../domain/upload-session';
+import { StartUploadProps, UploadSession, UploadTarget } from '../../../domain/uploads';
 import { FileIngestion } from '../../files/file-ingestion';
 import { CLOCK, Clock, ID_GENERATOR, IdGenerator, UPLOAD_SETTINGS, UploadSettings } from '../../ports';
 import { DirectUpload } from '../direct-upload';

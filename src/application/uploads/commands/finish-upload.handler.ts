@@ -1,7 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { DomainError } from '../../../domain/shared';
-import { UPLOAD_SESSION_REPOSITORY, UploadSessionRepository } from '../../../domain/upload-session';
+import { UPLOAD_SESSION_REPOSITORY, UploadSessionRepository } from '../../../domain/uploads';
 import { CLOCK, Clock, UPLOAD_LOCK, UploadLock } from '../../ports';
 import { loadAccessibleUpload } from '../upload-access';
 import { UploadCompletion } from '../upload-completion';

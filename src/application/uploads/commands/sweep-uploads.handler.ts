@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { UPLOAD_SESSION_REPOSITORY, UploadSessionRepository } from '../../../domain/upload-session';
+import { UPLOAD_SESSION_REPOSITORY, UploadSessionRepository } from '../../../domain/uploads';
 import { CLOCK, Clock, UPLOAD_LOCK, UPLOAD_SETTINGS, UPLOAD_STAGING, UploadLock, UploadSettings, UploadStaging } from '../../ports';
 import { UploadCompletion } from '../upload-completion';
 import { SweepUploadsCommand } from './upload.commands';

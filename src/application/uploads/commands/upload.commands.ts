@@ -1,6 +1,6 @@
 import { Command } from '@nestjs/cqrs';
-import { UploadTargetProps } from '../../../domain/upload-session';
-import { Actor } from '../../../domain/user/role';
+import { UploadTargetProps } from '../../../domain/uploads';
+import { Actor } from '../../../domain/auth/role';
 import { UploadFileResult } from '../../files/commands/upload-file.command';
 import { IncomingChunk } from '../upload-chunk-receiver';
 import { UploadView } from '../upload-view';

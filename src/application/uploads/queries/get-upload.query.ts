@@ -1,7 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
-import { UPLOAD_SESSION_REPOSITORY, UploadSessionRepository } from '../../../domain/upload-session';
-import { Actor } from '../../../domain/user/role';
+import { UPLOAD_SESSION_REPOSITORY, UploadSessionRepository } from '../../../domain/uploads';
+import { Actor } from '../../../domain/auth/role';
 import { CLOCK, Clock } from '../../ports';
 import { loadAccessibleUpload } from '../upload-access';
 import { toUploadView, UploadView } from '../upload-view';

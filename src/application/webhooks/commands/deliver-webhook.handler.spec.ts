@@ -1,4 +1,4 @@
-import { WebhookEndpoint, WebhookEndpointRepository, WebhookEndpointState, WebhookEventTypes, WebhookSecret, WebhookUrl } from '../../../domain/webhook';
+import { WebhookEndpoint, WebhookEndpointRepository, WebhookEndpointState, WebhookEventTypes, WebhookSecret, WebhookUrl } from '../../../domain/webhooks';
 import { WebhookDeliveryLog, WebhookSender, WebhookSendRequest } from '../ports';
 import { DeliverWebhookHandler } from './deliver-webhook.handler';
 import { DeliverWebhookCommand } from './webhook.commands';

@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { WEBHOOK_ENDPOINT_REPOSITORY, WEBHOOK_PING, WebhookEndpoint, WebhookEndpointRepository, WebhookSecretUnreadableError } from '../../../domain/webhook';
+import { WEBHOOK_ENDPOINT_REPOSITORY, WEBHOOK_PING, WebhookEndpoint, WebhookEndpointRepository, WebhookSecretUnreadableError } from '../../../domain/webhooks';
 import { CLOCK, Clock, ID_GENERATOR, IdGenerator } from '../../ports';
 import { WEBHOOK_DELIVERY_LOG, WEBHOOK_SENDER, WebhookAttemptResult, WebhookDeliveryLog, WebhookEvent, WebhookSender } from '../ports';
 import { DeliverWebhookCommand, DeliveryOutcome } from './webhook.commands';

@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { WEBHOOK_ENDPOINT_REPOSITORY, WebhookEndpoint, WebhookEndpointRepository, WebhookNotFoundError } from '../../../domain/webhook';
+import { WEBHOOK_ENDPOINT_REPOSITORY, WebhookEndpoint, WebhookEndpointRepository, WebhookNotFoundError } from '../../../domain/webhooks';
 import { CLOCK, Clock, ID_GENERATOR, IdGenerator } from '../../ports';
 import { WEBHOOK_DISPATCH, WEBHOOK_SETTINGS, WEBHOOK_TARGETS, WebhookDispatch, WebhookSettings, WebhookTargets } from '../ports';
 import { pingEvent } from '../webhook-event';

@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { WEBHOOK_ENDPOINT_REPOSITORY, WebhookEndpoint, WebhookEndpointRepository, WebhookLimitReachedError, WebhookSecret } from '../../../domain/webhook';
+import { WEBHOOK_ENDPOINT_REPOSITORY, WebhookEndpoint, WebhookEndpointRepository, WebhookLimitReachedError, WebhookSecret } from '../../../domain/webhooks';
 import { CLOCK, Clock, ID_GENERATOR, IdGenerator } from '../../ports';
 import { WEBHOOK_SECRET_GENERATOR, WEBHOOK_SETTINGS, WEBHOOK_TARGETS, WebhookSecretGenerator, WebhookSettings, WebhookTargets } from '../ports';
 import { toWebhookView, WebhookView } from '../webhook-view';

@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { WEBHOOK_ENDPOINT_REPOSITORY, WebhookEndpointRepository, WebhookSecret } from '../../../domain/webhook';
+import { WEBHOOK_ENDPOINT_REPOSITORY, WebhookEndpointRepository, WebhookSecret } from '../../../domain/webhooks';
 import { CLOCK, Clock } from '../../ports';
 import { WEBHOOK_SECRET_GENERATOR, WEBHOOK_SETTINGS, WebhookSecretGenerator, WebhookSettings } from '../ports';
 import { loadOwnEndpoint, toWebhookView } from '../webhook-view';

@@ -1,5 +1,5 @@
 import { Command } from '@nestjs/cqrs';
-import { Actor } from '../../../domain/user/role';
+import { Actor } from '../../../domain/auth/role';
 import { WebhookEvent } from '../ports';
 import { WebhookView } from '../webhook-view';
 

@@ -1,4 +1,4 @@
-import { DeliveryVerdict, WebhookSecret, WebhookUrl } from '../../../domain/webhook';
+import { DeliveryVerdict, WebhookSecret, WebhookUrl } from '../../../domain/webhooks';
 import { WebhookEvent } from './webhook-dispatch';
 
 export interface WebhookSendRequest {

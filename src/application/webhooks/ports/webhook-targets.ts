@@ -1,4 +1,4 @@
-import { WebhookUrl } from '../../../domain/webhook';
+import { WebhookUrl } from '../../../domain/webhooks';
 
 /**
  * Port: whether a URL's host may receive deliveries at all. Throws WebhookTargetNotAllowedError

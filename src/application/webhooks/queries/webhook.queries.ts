@@ -1,7 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
-import { Actor } from '../../../domain/user/role';
-import { WEBHOOK_ENDPOINT_REPOSITORY, WebhookEndpointRepository } from '../../../domain/webhook';
+import { Actor } from '../../../domain/auth/role';
+import { WEBHOOK_ENDPOINT_REPOSITORY, WebhookEndpointRepository } from '../../../domain/webhooks';
 import { DeliveryAttemptPage, WEBHOOK_DELIVERY_LOG, WebhookDeliveryLog } from '../ports';
 import { loadOwnEndpoint, toWebhookView, WebhookView } from '../webhook-view';
 

@@ -1,5 +1,5 @@
 import { EntitySchema } from '@mikro-orm/core';
-import { UploadTargetProps } from '../../../domain/upload-session';
+import { UploadTargetProps } from '../../../domain/uploads';
 
 /** Row shape of `upload_sessions`; mapped to and from the UploadSession aggregate by upload-session.mapper.ts. */
 export class UploadSessionRecord {

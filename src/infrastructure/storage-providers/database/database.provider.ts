@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Client, escapeLiteral, Pool, PoolClient } from 'pg';
-import { ChecksumMismatchError, StorageLocation } from '../../../domain/file';
+import { ChecksumMismatchError, StorageLocation } from '../../../domain/files';
 import {
   ByteBody,
   ByteRange,

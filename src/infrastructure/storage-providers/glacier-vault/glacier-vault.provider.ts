@@ -3,7 +3,7 @@ import {
   GlacierClient, GlacierServiceException, InitiateJobCommand, InitiateMultipartUploadCommand, UploadArchiveCommand, UploadMultipartPartCommand,
 } from '@aws-sdk/client-glacier';
 import { createHash } from 'node:crypto';
-import { ChecksumMismatchError, StorageLocation } from '../../../domain/file';
+import { ChecksumMismatchError, StorageLocation } from '../../../domain/files';
 import {
   ArchiveRetrieval, ByteBody, ByteRange, ObjectHead, ProviderHealth, RestoreNotReadyError, RestoreState, RetrievalTier, StartedRestore,
   StorageCapabilities, StorageProvider, StoredObjectNotFoundError, WriteOptions, WriteResult,

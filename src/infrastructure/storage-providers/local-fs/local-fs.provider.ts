@@ -3,7 +3,7 @@ import { constants, createReadStream } from 'node:fs';
 import { access, link, mkdir, open, readdir, rename, stat, statfs, unlink } from 'node:fs/promises';
 import * as path from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { ChecksumMismatchError, StorageLocation } from '../../../domain/file';
+import { ChecksumMismatchError, StorageLocation } from '../../../domain/files';
 import {
   ByteBody,
   ByteRange,

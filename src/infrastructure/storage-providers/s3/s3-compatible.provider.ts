@@ -13,7 +13,7 @@ import { Upload } from '@aws-sdk/lib-storage';
 import { Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { ChecksumMismatchError, StorageLocation } from '../../../domain/file';
+import { ChecksumMismatchError, StorageLocation } from '../../../domain/files';
 import {
   ArchiveRetrieval,
   ByteBody,

@@ -1,5 +1,5 @@
 import { HeadObjectCommand, RestoreObjectCommand, S3Client, S3ServiceException, Tier } from '@aws-sdk/client-s3';
-import { StorageLocation } from '../../../domain/file';
+import { StorageLocation } from '../../../domain/files';
 import { ArchiveRetrieval, ByteBody, ByteRange, RestoreState, RetrievalTier, StartedRestore, StoredObjectNotFoundError } from '../../../domain/storage';
 
 const TIERS: Record<RetrievalTier, Tier> = { expedited: 'Expedited', standard: 'Standard', bulk: 'Bulk' };

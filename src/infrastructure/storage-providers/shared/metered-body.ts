@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { FileTooLargeError } from '../../../domain/file';
+import { FileTooLargeError } from '../../../domain/files';
 import { ByteBody } from '../../../domain/storage';
 
 export interface Meter {

@@ -1,7 +1,7 @@
 import { createHash, Hash, timingSafeEqual } from 'node:crypto';
 import { AppendOptions, AppendResult } from '../../../application/ports';
 import { ByteBody } from '../../../domain/storage';
-import { ChunkChecksumMismatchError, UploadLengthExceededError } from '../../../domain/upload-session';
+import { ChunkChecksumMismatchError, UploadLengthExceededError } from '../../../domain/uploads';
 import { HashChain } from './hash-chain';
 
 /** Where one append's bytes go; a staging store opens one per append. */
