@@ -8,7 +8,6 @@
  * peak RSS of the service while it moves the file, and the bare copy's RSS growth.
  */
 const path = require('node:path');
-const fs = require('node:fs');
 const { fork } = require('node:child_process');
 
 const ROOT = path.resolve(__dirname, '..');

@@ -14,7 +14,6 @@ const os = require('node:os');
 const path = require('node:path');
 const crypto = require('node:crypto');
 const { fork } = require('node:child_process');
-const { pipeline } = require('node:stream/promises');
 
 const MiB = 1024 * 1024;
 const BUCKET = 'bench';

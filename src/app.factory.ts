@@ -1,7 +1,6 @@
 import { INestApplication, Logger, RequestMethod } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
-import type { Server } from 'node:http';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { problemValidationPipe } from './api/problem/validation.pipe';
 import { TUS_EXPOSED_HEADERS, TUS_REQUEST_HEADERS } from './api/uploads/tus-headers';
@@ -23,7 +22,7 @@ export async function createHttpApp(options: AppModuleOptions): Promise<INestApp
   app.useLogger(app.get(PinoNestLogger));
   app.use(httpMetrics(app.get(Metrics)));
   app.disable('x-powered-by');
-  const server = app.getHttpServer() as Server;
+  const server = app.getHttpServer();
   // Node cuts any request after 5 minutes by default: a large upload over a phone network (or one
   // tus PATCH for a whole file) takes longer. What is cut instead is a connection idle this long.
   server.requestTimeout = 0;

@@ -95,7 +95,7 @@ describe('job platform, dashboard, live events, webhooks and purge under attack 
     it('a client reconnecting after one failed live subscription still receives its events', async () => {
       const id = user(2);
       const token = t.tokenFor(id);
-      const hub = t.app.get(LiveEventHub) as unknown as { connection(): unknown };
+      const hub = t.app.get<unknown, { connection(): unknown }>(LiveEventHub);
       const real = hub.connection.bind(hub) as () => { subscribe(c: string): Promise<unknown>; unsubscribe(c: string): Promise<unknown> };
       let failNext = true;
       jest.spyOn(hub, 'connection').mockImplementation(() => {
@@ -122,7 +122,7 @@ describe('job platform, dashboard, live events, webhooks and purge under attack 
 
     it('a client that leaves while its live subscription is being made leaves no listener behind', async () => {
       const id = user(3);
-      const hub = t.app.get(LiveEventHub) as unknown as { connection(): unknown; listeners: Map<string, Set<unknown>> };
+      const hub = t.app.get<unknown, { connection(): unknown; listeners: Map<string, Set<unknown>> }>(LiveEventHub);
       const real = hub.connection.bind(hub) as () => { subscribe(c: string): Promise<unknown>; unsubscribe(c: string): Promise<unknown> };
       // A slow SUBSCRIBE (Redis busy, or reconnecting: ioredis queues it).
       jest.spyOn(hub, 'connection').mockImplementation(() => {

@@ -19,8 +19,8 @@ async function startScenario(dataDir: string, closeMs: number): Promise<Scenario
     { env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let output = '';
-  child.stdout!.on('data', (chunk) => (output += chunk));
-  child.stderr!.on('data', (chunk) => (output += chunk));
+  child.stdout.on('data', (chunk) => (output += chunk));
+  child.stderr.on('data', (chunk) => (output += chunk));
   const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   for (let i = 0; i < 300 && !/ready redis:/.test(output); i++) await sleep(100);
   const url = /ready (redis:\S+)/.exec(output)?.[1];

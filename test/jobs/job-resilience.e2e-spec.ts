@@ -30,12 +30,12 @@ async function startWorker(env: Record<string, string>): Promise<ChildProcess> {
         resolve();
       }
     };
-    child.stdout!.on('data', seen);
-    child.stderr!.on('data', seen);
+    child.stdout.on('data', seen);
+    child.stderr.on('data', seen);
     child.once('exit', (code) => (clearTimeout(timer), reject(new Error(`worker exited (${code}):\n${output}`))));
   });
-  child.stdout!.resume();
-  child.stderr!.resume();
+  child.stdout.resume();
+  child.stderr.resume();
   return child;
 }
 

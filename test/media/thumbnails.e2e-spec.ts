@@ -91,10 +91,10 @@ describe('Thumbnails (e2e: real sharp, PostgreSQL, Redis and workers)', () => {
     expect(thumb.headers['cache-control']).toMatch(/^private/);
     expect(thumb.headers['x-content-type-options']).toBe('nosniff');
     expect(thumb.headers.etag).toBe(`"${thumb.sha256}"`);
-    const meta = await sharp(thumb.bytes!).metadata();
+    const meta = await sharp(thumb.bytes).metadata();
     expect(meta).toMatchObject({ format: 'webp', width: 192, height: 256 }); // 3000×4000 as shown, within 256
     // The white band was on the stored image's left; shown rotated 90° clockwise it is at the top.
-    const { data } = await sharp(thumb.bytes!).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+    const { data } = await sharp(thumb.bytes).removeAlpha().raw().toBuffer({ resolveWithObject: true });
     expect([data[0], data[1], data[2]].every((c) => c > 230)).toBe(true);
     const bottom = data.length - 3;
     expect(data[bottom]).toBeGreaterThan(150);
@@ -102,7 +102,7 @@ describe('Thumbnails (e2e: real sharp, PostgreSQL, Redis and workers)', () => {
 
     const preview = await thumbnail(id, '?size=preview');
     expect(preview.status).toBe(200);
-    expect(await sharp(preview.bytes!).metadata()).toMatchObject({ format: 'webp', width: 1080, height: 1440 });
+    expect(await sharp(preview.bytes).metadata()).toMatchObject({ format: 'webp', width: 1080, height: 1440 });
     expect(preview.sha256).not.toBe(thumb.sha256);
 
     const again = await thumbnail(id, '', alice, { 'if-none-match': thumb.headers.etag });
@@ -118,15 +118,15 @@ describe('Thumbnails (e2e: real sharp, PostgreSQL, Redis and workers)', () => {
     const [alphaId, tinyId] = await Promise.all([upload(images.alphaPng, 'glass.png', 'image/png'), upload(images.tinyPng, 'dot.png', 'image/png')]);
     const alpha = await settledThumbnail(alphaId);
     expect(alpha.status).toBe(200);
-    expect(await sharp(alpha.bytes!).metadata()).toMatchObject({ format: 'webp', width: 256, height: 192, hasAlpha: true });
-    const { data } = await sharp(alpha.bytes!).raw().toBuffer({ resolveWithObject: true });
+    expect(await sharp(alpha.bytes).metadata()).toMatchObject({ format: 'webp', width: 256, height: 192, hasAlpha: true });
+    const { data } = await sharp(alpha.bytes).raw().toBuffer({ resolveWithObject: true });
     expect(data[3]).toBeGreaterThan(80); // 0.4 × 255, give or take the lossy encoding
     expect(data[3]).toBeLessThan(125);
 
     for (const query of ['', '?size=thumb', '?size=preview']) {
       const tiny = await settledThumbnail(tinyId, query);
       expect(tiny.status).toBe(200);
-      expect(await sharp(tiny.bytes!).metadata()).toMatchObject({ format: 'webp', width: 10, height: 10 });
+      expect(await sharp(tiny.bytes).metadata()).toMatchObject({ format: 'webp', width: 10, height: 10 });
     }
   });
 

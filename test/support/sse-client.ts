@@ -18,7 +18,8 @@ export function listen(url: string, headers: Record<string, string> = {}) {
     const res = await fetch(url, { headers: { accept: 'text/event-stream', ...headers }, signal: controller.signal });
     status = res.status;
     if (res.status !== 200) return res;
-    (async () => {
+    // Reads the stream in the background (its end is `ended`); it catches its own errors.
+    void (async () => {
       const decoder = new TextDecoder();
       let buffer = '';
       try {

@@ -5,7 +5,7 @@ import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, Role } from '../../domain/aut
 
 const EMAIL_MAX_LENGTH = 254;
 // Phone keyboards like to append a space to an address; passwords are taken exactly as typed.
-const Trimmed = () => Transform(({ value }) => (typeof value === 'string' ? value.trim() : value));
+const Trimmed = () => Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value));
 
 export class RegisterRequest {
   @ApiProperty({ example: 'alice@example.com', maxLength: EMAIL_MAX_LENGTH })

@@ -63,8 +63,9 @@ export class UploadFileForm {
   @ApiProperty({ type: 'string', format: 'binary', description: 'The file. Last part: metadata fields go before it.' }) file!: unknown;
 }
 
+// Anything but a string or an array is left as it is, for @IsArray() to refuse (not made a tag "[object Object]").
 const toArray = ({ value }: { value: unknown }) =>
-  value === undefined ? undefined : (Array.isArray(value) ? value : String(value).split(',')).map((v) => String(v).trim()).filter(Boolean);
+  typeof value === 'string' || Array.isArray(value) ? (typeof value === 'string' ? value.split(',') : value).map((v) => String(v).trim()).filter(Boolean) : value;
 
 export class UpdateFileRequest {
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(1024) name?: string;

@@ -29,7 +29,7 @@ export class ThumbnailsController {
   @ApiResponse({ status: 422, description: '`image-unreadable`: the original could not be decoded (corrupt, or not what its type says).' })
   @ApiProblemResponses(400)
   async thumbnail(@CurrentActor() actor: Actor, @Param('id') id: string, @Query('size') size: unknown, @Req() req: Request, @Res() res: Response): Promise<void> {
-    const kind = parseRenditionKind(typeof size === 'string' ? size : size === undefined ? undefined : String(size));
+    const kind = parseRenditionKind(typeof size === 'string' ? size : size === undefined ? undefined : JSON.stringify(size));
     const content = await this.queries.execute(new GetThumbnailQuery(actor, id, kind));
     const etag = `"${content.sha256}"`;
     const headers = () => {

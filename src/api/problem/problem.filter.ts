@@ -1,5 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { inspect } from 'node:util';
 import { DomainError, DomainErrorKind } from '../../domain/shared';
 import { PROBLEM_CONTENT_TYPE, ProblemDetails, problemType } from './problem-details';
 import { ProblemException } from './problem-exception';
@@ -39,7 +40,7 @@ export class ProblemFilter implements ExceptionFilter {
     // Never the query string: it may hold a token (EventSource passes ?access_token=).
     const path = req.originalUrl?.split('?')[0];
     if (problem.status >= 500 && error instanceof DomainError) this.logger.warn(`${req.method} ${path}: ${error.message}`);
-    else if (problem.status >= 500) this.logger.error(`${req.method} ${path}: ${(error as Error)?.stack ?? error}`);
+    else if (problem.status >= 500) this.logger.error(`${req.method} ${path}: ${(error as Error)?.stack ?? inspect(error)}`);
 
     if (res.headersSent) {
       // A stream failed mid-body: the only honest signal left is to cut the connection.
@@ -87,7 +88,7 @@ export class ProblemFilter implements ExceptionFilter {
       // A failed health check (terminus) keeps its report of what is down.
       if (typeof body === 'object' && body && 'details' in body) {
         problem.detail = 'A dependency is down; see details.';
-        problem.details = (body as { details: unknown }).details;
+        problem.details = body.details;
       }
       return problem;
     }

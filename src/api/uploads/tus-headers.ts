@@ -57,7 +57,7 @@ export function formatUploadMetadata(pairs: Record<string, string | null>): stri
 /** What the known metadata keys say the finished file should be; unknown keys are kept as they are. */
 export function targetFromMetadata(pairs: Record<string, string | null>): UploadTargetProps {
   const pick = (...keys: string[]) => {
-    for (const k of keys) if (pairs[k] !== undefined && pairs[k] !== null && pairs[k] !== '') return pairs[k]!;
+    for (const k of keys) if (pairs[k] !== undefined && pairs[k] !== null && pairs[k] !== '') return pairs[k];
     return undefined;
   };
   const tags = pick('tags');

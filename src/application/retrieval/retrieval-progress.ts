@@ -38,6 +38,7 @@ export class RetrievalProgress {
     }
     const nextCheckInMs = await this.scheduleNext(request);
     if (failure instanceof StorageUnavailableError) return { nextCheckInMs, deferred: failure.message };
+    // eslint-disable-next-line @typescript-eslint/only-throw-error -- rethrows the error caught from step()
     if (failure) throw failure;
     return { nextCheckInMs };
   }

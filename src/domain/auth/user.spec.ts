@@ -41,7 +41,7 @@ describe('User', () => {
 
   it('does not share its roles with a snapshot', () => {
     const user = register();
-    (user.snapshot().roles as Role[]).push(Role.Admin);
+    user.snapshot().roles.push(Role.Admin);
     expect(user.roles).toEqual([Role.User]);
   });
 });

@@ -59,6 +59,7 @@ export class FileMetadata {
     const tags = [...new Set((props.tags ?? []).map((t) => t.trim()).filter((t) => t.length > 0))];
     if (tags.length > MAX_TAGS) fail('tags', `at most ${MAX_TAGS} tags`);
     for (const tag of tags) {
+      // eslint-disable-next-line no-control-regex -- control characters are what it refuses
       if (tag.length > MAX_TAG_LENGTH || /[\u0000-\u001f,]/.test(tag)) {
         fail('tags', `each tag is 1-${MAX_TAG_LENGTH} characters without commas or control characters`);
       }

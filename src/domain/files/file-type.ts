@@ -70,7 +70,7 @@ export class FileType {
         fieldErrors: [{ field: 'category', message: `must be one of ${FILE_CATEGORIES.join(', ')}` }],
       });
     }
-    return new FileType(essence, (category as FileCategory | undefined) ?? categoryOf(essence));
+    return new FileType(essence, category ?? categoryOf(essence));
   }
 
   /**

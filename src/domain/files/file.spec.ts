@@ -494,7 +494,7 @@ describe('File', () => {
   describe('snapshot', () => {
     it('is a copy: mutating its locations does not touch the file', () => {
       const file = completedFile();
-      (file.snapshot().locations as StorageLocation[]).push(COLD);
+      file.snapshot().locations.push(COLD);
       expect(file.locations).toEqual([HOT]);
     });
   });

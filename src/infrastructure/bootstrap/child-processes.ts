@@ -128,9 +128,9 @@ export interface EmbeddedService {
   /** Connection URL, credentials included: log it through redactUrl only. */
   readonly url: string;
   /** Clean shutdown, resolved once the process has exited. */
-  stop(): Promise<void>;
+  stop: () => Promise<void>;
   /** When this process must exit now: asks for a clean shutdown without waiting for it. */
-  kill(): void;
+  kill: () => void;
 }
 
 /** Node's own require, bypassing jest's module registry, which cannot load ES modules with require(). */

@@ -265,7 +265,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (rawRules !== undefined) {
     try {
       const parsed: unknown = JSON.parse(rawRules);
-      if (!Array.isArray(parsed) || parsed.some((r) => typeof r !== 'object' || r === null || typeof r.provider !== 'string')) {
+      if (!Array.isArray(parsed) || (parsed as unknown[]).some((r) => typeof r !== 'object' || r === null || !('provider' in r) || typeof r.provider !== 'string')) {
         throw new Error('an array of objects with a "provider"');
       }
       rules = parsed as SelectionRule[];

@@ -40,7 +40,7 @@ export class BullJobInspector implements JobInspector {
     for (let i = 0; ; i++) {
       const first = await this.load(ref);
       if (!first) return null;
-      const state = (await first.getState()) as JobView['state'];
+      const state = await first.getState();
       const job = (await this.load(ref)) ?? first;
       const finished = state === 'completed' || state === 'failed';
       if (finished === !!job.finishedOn || i >= 3) return this.view(job, state);

@@ -99,8 +99,8 @@ export class LiveEventHub implements OnApplicationShutdown {
       throw error;
     }
     return async () => {
-      set!.delete(listener);
-      if (set!.size === 0 && this.listeners.get(userId) === set) {
+      set.delete(listener);
+      if (set.size === 0 && this.listeners.get(userId) === set) {
         this.listeners.delete(userId);
         this.pending.delete(userId);
         await redis.unsubscribe(channel(this.config.queuePrefix, userId)).catch(() => undefined);

@@ -37,7 +37,7 @@ redis.call('PEXPIRE', KEYS[1], ARGV[1])
 `);
 
 /** A slot among the user's streams, or the refusal: the limit, and when a slot may free up (a dead stream's lease lapses). */
-export type LiveStreamSlot = { release(): Promise<void> } | { limit: number; retryAfterSeconds: number };
+export type LiveStreamSlot = { release: () => Promise<void> } | { limit: number; retryAfterSeconds: number };
 
 /**
  * How many live streams a user holds open, on all API instances together: a sorted set per user of

@@ -101,6 +101,7 @@ async function* readOutput(output: Sharp, stoppedBy: () => unknown, done: () => 
     for await (const chunk of output) yield chunk as Buffer;
   } catch (error) {
     const cause = stoppedBy();
+    // eslint-disable-next-line @typescript-eslint/only-throw-error -- rethrows the abort reason
     if (cause !== undefined) throw cause;
     throw new ImageUnreadableError(firstLine(error));
   } finally {

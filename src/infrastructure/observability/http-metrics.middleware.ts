@@ -16,7 +16,8 @@ export function httpMetrics(metrics: Metrics) {
     const readBefore = req.socket.bytesRead;
     const writtenBefore = req.socket.bytesWritten;
     res.once('close', () => {
-      const route = req.route?.path ? `${req.baseUrl}${req.route.path}` : 'unmatched';
+      const matched = (req.route as { path?: string } | undefined)?.path; // Express types req.route as any
+      const route = matched ? `${req.baseUrl}${matched}` : 'unmatched';
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       metrics.httpDuration.observe({ method: req.method, route, status: String(res.statusCode) }, seconds);
       const path = req.originalUrl.split('?')[0];

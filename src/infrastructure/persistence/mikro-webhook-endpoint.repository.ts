@@ -44,8 +44,8 @@ export class MikroWebhookEndpointRepository implements WebhookEndpointRepository
     // The owner's lock makes count-then-insert exact when two registrations race.
     const inserted = await this.em.getKnex().transaction(async (trx) => {
       await trx.raw('select pg_advisory_xact_lock(hashtextextended(?, 0))', [`webhook-endpoints:${endpoint.ownerId}`]);
-      const { rows } = await trx.raw('select count(*)::int as n from webhook_endpoints where owner_id = ?', [endpoint.ownerId]);
-      if ((rows as { n: number }[])[0].n >= maxPerOwner) return false;
+      const { rows } = await trx.raw<{ rows: { n: number }[] }>('select count(*)::int as n from webhook_endpoints where owner_id = ?', [endpoint.ownerId]);
+      if (rows[0].n >= maxPerOwner) return false;
       const values = this.mapper.toColumns(endpoint, 1);
       await trx.raw(`insert into webhook_endpoints (${COLUMNS}) values (${INSERT_VALUES})`, WEBHOOK_ENDPOINT_COLUMNS.map((c) => values[c]) as never[]);
       return true;
@@ -56,7 +56,7 @@ export class MikroWebhookEndpointRepository implements WebhookEndpointRepository
 
   async save(endpoint: WebhookEndpoint): Promise<void> {
     const v = this.mapper.toColumns(endpoint, endpoint.version + 1);
-    const { rowCount } = await this.em.getKnex().raw(
+    const { rowCount } = await this.em.getKnex().raw<{ rowCount: number | null }>(
       `update webhook_endpoints set url = ?, event_types = ${EVENT_TYPES}, secret = ?, previous_secret = ?, previous_secret_expires_at = ?, active = ?, updated_at = ?, version = ?
        where id = ? and version = ?`,
       [v.url, v.event_types, v.secret, v.previous_secret, v.previous_secret_expires_at, v.active, v.updated_at, v.version, v.id, endpoint.version] as never[],
@@ -67,12 +67,12 @@ export class MikroWebhookEndpointRepository implements WebhookEndpointRepository
 
   async delete(id: string): Promise<boolean> {
     if (!isUuid(id)) return false;
-    const { rowCount } = await this.em.getKnex().raw('delete from webhook_endpoints where id = ?', [id.toLowerCase()]);
+    const { rowCount } = await this.em.getKnex().raw<{ rowCount: number | null }>('delete from webhook_endpoints where id = ?', [id.toLowerCase()]);
     return rowCount === 1;
   }
 
   private async rows(sql: string, bindings: unknown[]): Promise<WebhookEndpointRow[]> {
-    const { rows } = await this.em.getKnex().raw(sql, bindings as never[]);
-    return rows as WebhookEndpointRow[];
+    const { rows } = await this.em.getKnex().raw<{ rows: WebhookEndpointRow[] }>(sql, bindings as never[]);
+    return rows;
   }
 }

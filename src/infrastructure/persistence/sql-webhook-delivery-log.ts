@@ -38,19 +38,19 @@ export class SqlWebhookDeliveryLog implements WebhookDeliveryLog {
     // The endpoint may have been deleted meanwhile (its rows with it): nothing to complete then.
     await this.em.getKnex().raw(
       'update webhook_deliveries set status = ?, response_status = ?, response_excerpt = ?, error = ?, duration_ms = ? where id = ?',
-      [r.status, r.responseStatus, r.responseExcerpt, r.error?.replace(/\u0000/g, '') ?? null, r.durationMs, id],
+      [r.status, r.responseStatus, r.responseExcerpt, r.error?.replaceAll('\u0000', '') ?? null, r.durationMs, id],
     );
   }
 
   async list(endpointId: string, limit: number, cursor?: string): Promise<DeliveryAttemptPage> {
     const after = cursor ? decodeCursor(cursor) : null;
-    const { rows } = await this.em.getKnex().raw(
+    const { rows } = await this.em.getKnex().raw<{ rows: Row[] }>(
       `select id, endpoint_id, event_id, event_type, attempt, status, response_status, response_excerpt, error, duration_ms, created_at
          from webhook_deliveries where endpoint_id = ? ${after ? 'and (created_at, id) < (?, ?)' : ''}
          order by created_at desc, id desc limit ?`,
       [endpointId, ...(after ?? []), limit + 1] as never[],
     );
-    const page = (rows as Row[]).slice(0, limit);
+    const page = rows.slice(0, limit);
     const last = page[page.length - 1];
     return { items: page.map(toView), nextCursor: rows.length > limit && last ? encodeCursor(new Date(last.created_at).toISOString(), last.id) : null };
   }

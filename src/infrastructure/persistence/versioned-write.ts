@@ -28,7 +28,7 @@ export async function writeVersioned(em: EntityManager, outbox: OutboxWriter, wr
   const bindings: unknown[] = [];
   writes.forEach((w, i) => {
     const guard = i === 0 ? '' : `exists (select 1 from w${i - 1})`;
-    const columns = Object.values(w.columnOf) as string[];
+    const columns = Object.values<string>(w.columnOf);
     const mutable = columns.filter((c) => c !== 'id' && c !== 'created_at');
     const sql = w.loadedVersion === 0
       ? `insert into ${w.table} (${columns.join(', ')})

@@ -48,20 +48,20 @@ export class WebhookSecretResealing implements OnApplicationBootstrap {
 
   async run(batchSize = 200): Promise<ResealingReport> {
     const knex = this.em.getKnex();
-    const erased = await knex.raw('update webhook_endpoints set previous_secret = null, previous_secret_expires_at = null where previous_secret_expires_at <= now()');
+    const erased = await knex.raw<{ rowCount: number | null }>('update webhook_endpoints set previous_secret = null, previous_secret_expires_at = null where previous_secret_expires_at <= now()');
     const report: ResealingReport = { resealed: 0, unreadable: 0, forgotten: erased.rowCount ?? 0 };
     const prefix = this.cipher.currentPrefix;
     for (let after = ''; ; ) {
-      const { rows } = await knex.raw(
+      const { rows } = await knex.raw<{ rows: StoredSecrets[] }>(
         `select id::text, secret, previous_secret from webhook_endpoints
          where id::text > ? and (not starts_with(secret, ?) or not starts_with(previous_secret, ?)) order by id::text limit ?`,
         [after, prefix, prefix, batchSize],
       );
-      for (const row of rows as StoredSecrets[]) {
+      for (const row of rows) {
         const resealed = this.reseal(row);
         if (!resealed) report.unreadable++;
         else {
-          const { rowCount } = await knex.raw(
+          const { rowCount } = await knex.raw<{ rowCount: number | null }>(
             'update webhook_endpoints set secret = ?, previous_secret = ? where id = ? and secret = ? and previous_secret is not distinct from ?',
             [resealed.secret, resealed.previous_secret, row.id, row.secret, row.previous_secret],
           );

@@ -57,7 +57,7 @@ export class InMemoryStorageProviderRegistry implements StorageProviderRegistry,
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await Promise.all(this.all().map((p) => p.close?.().catch((e: Error) => this.logger.warn(`Closing ${p.id}: ${e.message}`))));
+    await Promise.all(this.all().map((p) => p.close?.().catch((e: Error) => this.logger.warn(`Closing ${p.id}: ${e.message}`)) ?? Promise.resolve()));
   }
 
   /** Checks every provider now (for /health and for tests). */

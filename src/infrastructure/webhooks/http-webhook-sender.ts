@@ -82,7 +82,7 @@ export class HttpWebhookSender implements WebhookSender {
           resolve({
             status: response.statusCode ?? 0,
             // PostgreSQL text cannot hold NUL; the excerpt is for people reading the log.
-            excerpt: Buffer.concat(chunks).subarray(0, this.options.excerptBytes).toString('utf8').replace(/\u0000/g, ''),
+            excerpt: Buffer.concat(chunks).subarray(0, this.options.excerptBytes).toString('utf8').replaceAll('\u0000', ''),
             location: response.headers.location,
           });
         response.on('data', (chunk: Buffer) => {

@@ -81,9 +81,9 @@ export class RequestRetrievalHandler implements ICommandHandler<RequestRetrieval
     for (let attempt = 1; ; attempt++) {
       const running = request.status === RetrievalStatus.InProgress;
       if (!isFasterTier(tier, request.tier) || (request.status !== RetrievalStatus.Requested && !running)) return request;
-      const upgrade = provider.retrieval?.upgradeRestore;
-      if (!upgrade) return request;
-      if (running && !(await upgrade.call(provider.retrieval, request.location.key, request.restoreHandle ?? request.location.key, tier, request.days))) return request;
+      const retrieval = provider.retrieval;
+      if (!retrieval?.upgradeRestore) return request;
+      if (running && !(await retrieval.upgradeRestore(request.location.key, request.restoreHandle ?? request.location.key, tier, request.days))) return request;
       const now = this.clock.now();
       const firstCheckMs = this.settings.schedule.nextDelayMs(tier, 0);
       request.upgradeTier(tier, this.settings.schedule.estimatedReadyAt(tier, provider.capabilities.retrievalMinutes?.[tier], now), new Date(now.getTime() + firstCheckMs), now);

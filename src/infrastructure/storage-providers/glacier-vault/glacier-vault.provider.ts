@@ -60,7 +60,7 @@ export class GlacierVaultProvider implements StorageProvider {
       endpoint: config.endpoint,
       credentials: config.credentials,
       maxAttempts: 3,
-      bodyChecksumGenerator: async (request) => this.hashed.get(request.body) ?? smallBodyChecksums(request.body),
+      bodyChecksumGenerator: async ({ body }: { body?: unknown }) => (body instanceof Object && this.hashed.get(body)) || smallBodyChecksums(body),
     });
     this.retrieval = {
       startRestore: (key, tier) => this.startRestore(key, tier),

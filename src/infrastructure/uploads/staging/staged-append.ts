@@ -106,6 +106,7 @@ export async function stagedAppend(
   };
   const settleBackground = async () => {
     await background;
+    // eslint-disable-next-line @typescript-eslint/only-throw-error -- rethrows what the background write rejected with
     if (backgroundError) throw backgroundError;
   };
 
@@ -153,16 +154,19 @@ export async function stagedAppend(
       } else {
         await take(chunk);
       }
+      // eslint-disable-next-line @typescript-eslint/only-throw-error -- rethrows what the background write rejected with
       if (backgroundError) throw backgroundError;
       const due = start + written - checkpointedAt >= policy.bytes || Date.now() - lastSync >= policy.ms;
       if (!checksum && due) {
         await background; // never two checkpoints at once
+        // eslint-disable-next-line @typescript-eslint/only-throw-error -- rethrows what the background write rejected with
         if (backgroundError) throw backgroundError;
         await checkpoint(); // waits for the hand-over only, not for the fsync
       }
     }
     if (checksum && (interrupted || !sameDigest(checksum.digest(), options.checksum!.digest))) {
       // A checksummed chunk counts whole or not at all.
+      // eslint-disable-next-line @typescript-eslint/only-throw-error -- rethrows what interrupted the read
       throw interrupted ?? new ChunkChecksumMismatchError(options.checksum!.algorithm);
     }
     await settleBackground();
