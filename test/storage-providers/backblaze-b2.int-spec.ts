@@ -3,6 +3,7 @@ import { readdir } from 'node:fs/promises';
 import * as path from 'node:path';
 import { Readable } from 'node:stream';
 import { loadConfig } from '../../src/infrastructure/config/app-config';
+import { buildStorageProvider } from '../../src/infrastructure/storage-providers/provider-catalog';
 import { backblazeB2ProviderFactory } from '../../src/infrastructure/storage-providers/s3/s3-compatible.factories';
 import { S3CompatibleProvider } from '../../src/infrastructure/storage-providers/s3/s3-compatible.provider';
 import { LocalS3, startS3rver } from '../support/s3rver';
@@ -30,7 +31,7 @@ function b2Provider(endpoint: string, keyId = KEY_ID) {
     STORAGE_B2_APPLICATION_KEY: APP_KEY,
     STORAGE_B2_PREFIX: 'b2/',
   });
-  return backblazeB2ProviderFactory.create({ config, databaseUrl: '' }) as S3CompatibleProvider;
+  return buildStorageProvider(backblazeB2ProviderFactory, { config, databaseUrl: '' }) as S3CompatibleProvider;
 }
 
 describe('backblaze-b2 against a B2-mode S3 API (s3rver behind the project emulator)', () => {

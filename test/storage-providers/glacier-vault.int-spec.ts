@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { ChecksumMismatchError, FileTooLargeError } from '../../src/domain/files';
 import { ByteBody, RestoreNotReadyError, RestoreState, RetrievalTier, StorageProvider, StoredObjectNotFoundError, WriteOptions, WriteResult } from '../../src/domain/storage';
 import { loadConfig } from '../../src/infrastructure/config/app-config';
+import { buildStorageProvider } from '../../src/infrastructure/storage-providers/provider-catalog';
 import { glacierVaultProviderFactory } from '../../src/infrastructure/storage-providers/glacier-vault/glacier-vault.factory';
 import { GlacierEmulator, startGlacierEmulator } from '../support/glacier-emulator';
 import { body, bytes, collect, sha256 } from './provider-contract';
@@ -30,7 +31,7 @@ function vaultProvider(endpoint: string, env: Record<string, string> = {}): Stor
     STORAGE_GLACIER_SECRET_ACCESS_KEY: SECRET,
     ...env,
   });
-  return glacierVaultProviderFactory.create({ config, databaseUrl: '' }) as StorageProvider;
+  return buildStorageProvider(glacierVaultProviderFactory, { config, databaseUrl: '' }) as StorageProvider;
 }
 
 function rawClient(endpoint: string, config: GlacierClientConfig = {}): GlacierClient {

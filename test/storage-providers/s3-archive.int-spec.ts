@@ -2,6 +2,7 @@ import { PutObjectCommand, RestoreObjectCommand, S3Client } from '@aws-sdk/clien
 import { createHash } from 'node:crypto';
 import { ArchiveRetrieval, ByteBody, RestoreNotReadyError, RestoreState, RetrievalTier, StoredObjectNotFoundError, WriteOptions } from '../../src/domain/storage';
 import { loadConfig } from '../../src/infrastructure/config/app-config';
+import { buildStorageProvider } from '../../src/infrastructure/storage-providers/provider-catalog';
 import {
   s3DeepArchiveProviderFactory,
   s3FlexibleRetrievalProviderFactory,
@@ -39,7 +40,7 @@ function build(factory: StorageProviderFactory, endpoint: string, keyId = KEY_ID
     ...settings('STORAGE_DEEP_ARCHIVE_', 'deep/'),
     ...settings('STORAGE_FLEXIBLE_RETRIEVAL_', 'flexible/'),
   });
-  return factory.create({ config, databaseUrl: '' }) as S3CompatibleProvider;
+  return buildStorageProvider(factory, { config, databaseUrl: '' }) as S3CompatibleProvider;
 }
 
 function retrievalOf(provider: S3CompatibleProvider): ArchiveRetrieval {

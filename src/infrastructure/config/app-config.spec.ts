@@ -1,5 +1,7 @@
 import * as path from 'node:path';
 import { ConfigError, loadConfig, parseByteSize } from './app-config';
+import { BUILT_IN_PROVIDERS } from '../storage-providers/provider-catalog';
+import { StorageProviderFactory } from '../storage-providers/shared/provider-config';
 
 function problemsOf(env: NodeJS.ProcessEnv): string[] {
   try {
@@ -94,5 +96,41 @@ describe('loadConfig', () => {
         'LIVE_EVENTS_MAX_STREAMS_PER_USER must be an integer from 1 to 10000, got "-1"',
       ]);
     });
+  });
+});
+
+describe('storage provider sections', () => {
+  it('reports a provider section problem in the same message as every other one', () => {
+    const problems = problemsOf({ PORT: 'abc', STORAGE_PROVIDERS: 'local-fs,s3-standard', STORAGE_GLACIER_ACCESS_KEY_ID: 'AKIA' });
+    expect(problems).toEqual(expect.arrayContaining([
+      'PORT must be an integer from 0 to 65535, got "abc"',
+      'STORAGE_S3_BUCKET is required when STORAGE_PROVIDERS includes s3-standard',
+      'STORAGE_GLACIER_ACCESS_KEY_ID and STORAGE_GLACIER_SECRET_ACCESS_KEY must be set together',
+    ]));
+  });
+
+  it('lets a provider that is not built in bring its own section and its checks', () => {
+    const plugin: StorageProviderFactory<{ root?: string }> = {
+      id: 'acme-tape',
+      envPrefix: 'STORAGE_ACME_TAPE_',
+      readSettings: (section, { enabled }) => {
+        const root = section.string('ROOT');
+        if (enabled && !root) section.problem(`${section.name('ROOT')} is required`);
+        section.integer('DRIVES', 1, 1, 8);
+        return { root };
+      },
+      create: () => {
+        throw new Error('not built in this spec');
+      },
+    };
+    const env = { STORAGE_PROVIDERS: 'local-fs,acme-tape', STORAGE_ACME_TAPE_DRIVES: '9' };
+    expect(() => loadConfig(env, [...BUILT_IN_PROVIDERS, plugin])).toThrow(
+      'STORAGE_ACME_TAPE_ROOT is required\n  - STORAGE_ACME_TAPE_DRIVES must be an integer from 1 to 8, got "9"',
+    );
+    const config = loadConfig({ ...env, STORAGE_ACME_TAPE_ROOT: '/tape', STORAGE_ACME_TAPE_DRIVES: '2' }, [
+      ...BUILT_IN_PROVIDERS,
+      plugin,
+    ]);
+    expect(config.storage.providerSettings['acme-tape']).toEqual({ root: '/tape' });
   });
 });

@@ -1,7 +1,14 @@
 import { StorageProviderFactory } from '../shared/provider-config';
 import { DatabaseProvider } from './database.provider';
 
-export const databaseProviderFactory: StorageProviderFactory = {
+export interface DatabaseProviderSettings {
+  /** Connections of the database provider; each upload to it holds one for its duration. */
+  poolMax: number;
+}
+
+export const databaseProviderFactory: StorageProviderFactory<DatabaseProviderSettings> = {
   id: 'database',
-  create: ({ databaseUrl, config }) => new DatabaseProvider(databaseUrl, { poolMax: config.storage.databasePoolMax }),
+  envPrefix: 'STORAGE_DATABASE_',
+  readSettings: (section) => ({ poolMax: section.integer('POOL_MAX', 10, 1, 200) }),
+  create: ({ poolMax }, { databaseUrl }) => new DatabaseProvider(databaseUrl, { poolMax }),
 };

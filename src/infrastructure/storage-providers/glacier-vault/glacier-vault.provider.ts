@@ -8,7 +8,7 @@ import {
   ArchiveRetrieval, ByteBody, ByteRange, ObjectHead, ProviderHealth, RestoreNotReadyError, RestoreState, RetrievalTier, StartedRestore,
   StorageCapabilities, StorageProvider, StoredObjectNotFoundError, WriteOptions, WriteResult,
 } from '../../../domain/storage';
-import { GlacierVaultConfig } from '../../config/app-config';
+import { GlacierVaultConfig } from './glacier-vault.settings';
 import { meter } from '../shared/metered-body';
 import { combineTreeHash, TreeHash } from './tree-hash';
 

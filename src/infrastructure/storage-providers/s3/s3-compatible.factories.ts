@@ -1,7 +1,7 @@
 import { StorageCapabilities } from '../../../domain/storage';
-import { S3ProviderConfig } from '../../config/app-config';
 import { StorageProviderFactory } from '../shared/provider-config';
 import { S3CompatibleProvider } from './s3-compatible.provider';
+import { readS3Settings, S3ProviderConfig } from './s3-settings';
 
 const INSTANT: Omit<StorageCapabilities, 'maxObjectSize'> = {
   instantAccess: true,
@@ -12,18 +12,24 @@ const INSTANT: Omit<StorageCapabilities, 'maxObjectSize'> = {
   minimumStorageDays: 0,
 };
 
+type S3Factory = StorageProviderFactory<S3ProviderConfig | undefined>;
+
 function settings(id: string, s3: S3ProviderConfig | undefined, variable: string): S3ProviderConfig {
   if (!s3) throw new Error(`${id} needs ${variable}.`);
   return s3;
 }
 
+const AWS = { region: 'us-east-1' };
+
 /** `s3-standard`: objects in any S3-compatible bucket, instantly readable, ranged reads. */
-export const s3StandardProviderFactory: StorageProviderFactory = {
+export const s3StandardProviderFactory: S3Factory = {
   id: 's3-standard',
-  create: ({ config }) =>
+  envPrefix: 'STORAGE_S3_',
+  readSettings: (section, context) => readS3Settings('s3-standard', section, context, AWS),
+  create: (s3) =>
     new S3CompatibleProvider({
       id: 's3-standard',
-      ...settings('s3-standard', config.storage.s3, 'STORAGE_S3_BUCKET'),
+      ...settings('s3-standard', s3, 'STORAGE_S3_BUCKET'),
       capabilities: { ...INSTANT, maxObjectSize: 5 * 1024 ** 4 }, // S3's own limit (5 TiB)
     }),
 };
@@ -33,12 +39,20 @@ export const s3StandardProviderFactory: StorageProviderFactory = {
  * header is sent) and refuses the SDK's checksum headers, which the adapter only sends when an
  * operation requires them.
  */
-export const backblazeB2ProviderFactory: StorageProviderFactory = {
+export const backblazeB2ProviderFactory: S3Factory = {
   id: 'backblaze-b2',
-  create: ({ config }) =>
+  envPrefix: 'STORAGE_B2_',
+  // B2's S3 API lives at an endpoint per region; its keys are a key id and an application key.
+  readSettings: (section, context) =>
+    readS3Settings('backblaze-b2', section, context, {
+      region: 'us-west-004',
+      endpoint: (region) => `https://s3.${region}.backblazeb2.com`,
+      keyNames: ['KEY_ID', 'APPLICATION_KEY'],
+    }),
+  create: (b2) =>
     new S3CompatibleProvider({
       id: 'backblaze-b2',
-      ...settings('backblaze-b2', config.storage.b2, 'STORAGE_B2_BUCKET'),
+      ...settings('backblaze-b2', b2, 'STORAGE_B2_BUCKET'),
       capabilities: { ...INSTANT, maxObjectSize: 10 * 1000 ** 4 }, // B2's large-file limit (10 TB)
       objectTagging: false, // not in B2's S3 API: a computed SHA-256 is kept only in the database
     }),
@@ -54,24 +68,29 @@ const ARCHIVE = {
 } as const;
 
 /** `s3-deep-archive`: StorageClass DEEP_ARCHIVE; restores take about 12 h (standard) or 48 h (bulk). */
-export const s3DeepArchiveProviderFactory: StorageProviderFactory = {
+export const s3DeepArchiveProviderFactory: S3Factory = {
   id: 's3-deep-archive',
-  create: ({ config }) =>
+  // The archive classes are the same adapter with another storage class, and their own bucket settings.
+  envPrefix: 'STORAGE_DEEP_ARCHIVE_',
+  readSettings: (section, context) => readS3Settings('s3-deep-archive', section, context, AWS),
+  create: (deepArchive) =>
     new S3CompatibleProvider({
       id: 's3-deep-archive',
-      ...settings('s3-deep-archive', config.storage.deepArchive, 'STORAGE_DEEP_ARCHIVE_BUCKET'),
+      ...settings('s3-deep-archive', deepArchive, 'STORAGE_DEEP_ARCHIVE_BUCKET'),
       storageClass: 'DEEP_ARCHIVE',
       capabilities: { ...ARCHIVE, retrievalTiers: ['standard', 'bulk'], retrievalMinutes: { standard: 720, bulk: 2880 }, minimumStorageDays: 180 },
     }),
 };
 
 /** `s3-flexible-retrieval`: StorageClass GLACIER; restores take minutes (expedited) to 12 h (bulk). */
-export const s3FlexibleRetrievalProviderFactory: StorageProviderFactory = {
+export const s3FlexibleRetrievalProviderFactory: S3Factory = {
   id: 's3-flexible-retrieval',
-  create: ({ config }) =>
+  envPrefix: 'STORAGE_FLEXIBLE_RETRIEVAL_',
+  readSettings: (section, context) => readS3Settings('s3-flexible-retrieval', section, context, AWS),
+  create: (flexibleRetrieval) =>
     new S3CompatibleProvider({
       id: 's3-flexible-retrieval',
-      ...settings('s3-flexible-retrieval', config.storage.flexibleRetrieval, 'STORAGE_FLEXIBLE_RETRIEVAL_BUCKET'),
+      ...settings('s3-flexible-retrieval', flexibleRetrieval, 'STORAGE_FLEXIBLE_RETRIEVAL_BUCKET'),
       storageClass: 'GLACIER',
       capabilities: {
         ...ARCHIVE,
