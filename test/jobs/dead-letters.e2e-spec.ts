@@ -8,7 +8,10 @@ import { expectProblem } from '../support/problem';
 
 const BACKOFF_MS = 200;
 
-/** Failed attempts: retries with backoff, dead letters (kept, paged, retried, discarded), stalled and restarted workers. */
+/**
+ * Failed attempts: retries with backoff, dead letters (kept, paged, retried, discarded), stalled and restarted
+ * workers.
+ */
 describe('Retries and dead letters (e2e, real PostgreSQL, Redis and BullMQ workers)', () => {
   let t: TestApp;
   let jobs: JobsApi;

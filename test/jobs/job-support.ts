@@ -125,7 +125,9 @@ export async function sql<R = any>(t: TestApp, text: string, params: unknown[] =
 export const ms = (iso: string | null) => (iso ? Date.parse(iso) : NaN);
 
 /** The app, its job API as an admin, and the tokens of two users, alice and bob. */
-export async function startJobsApp(env: Record<string, string>): Promise<{ t: TestApp; jobs: JobsApi; alice: string; bob: string }> {
+export async function startJobsApp(
+  env: Record<string, string>,
+): Promise<{ t: TestApp; jobs: JobsApi; alice: string; bob: string }> {
   const t = await startTestApp(env);
   return { t, jobs: new JobsApi(t), alice: t.tokenFor('alice'), bob: t.tokenFor('bob') };
 }

@@ -5,7 +5,7 @@ import { uploadMultipart } from '../support/http-client';
 import { startTestApp, TestApp } from '../support/test-app';
 import { sleep, until } from '../support/until';
 
-/** A live subscription (GET /api/v1/events) whose SUBSCRIBE to Redis fails or is slow: what the client and the logs see. */
+/** A live subscription (GET /api/v1/events) whose Redis SUBSCRIBE fails or is slow: what the client and logs see. */
 describe('live events when the Redis subscription fails or is slow (e2e)', () => {
   let t: TestApp;
   const user = (n: number) => `0196f000-0000-7000-8000-${String(n).padStart(12, '0')}`;

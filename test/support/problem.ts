@@ -10,6 +10,8 @@ export interface ProblemReply {
   body?: unknown;
   /** The parsed body, where a client calls it so (the tus client). */
   json?: unknown;
+  /** The raw body, where a client keeps only bytes (download()). */
+  bytes?: Buffer;
 }
 
 export function contentTypeOf(headers: ProblemReply['headers']): string | undefined {
@@ -24,7 +26,8 @@ export function contentTypeOf(headers: ProblemReply['headers']): string | undefi
 export function expectProblem(reply: ProblemReply, status: number, code?: string): void {
   expect(reply.status).toBe(status);
   expect(contentTypeOf(reply.headers)).toMatch(PROBLEM_JSON);
-  expect(reply.body ?? reply.json).toMatchObject({
+  const body = reply.body ?? reply.json ?? (reply.bytes ? JSON.parse(reply.bytes.toString('utf8')) : undefined);
+  expect(body).toMatchObject({
     status,
     title: expect.any(String),
     detail: expect.any(String),

@@ -14,7 +14,7 @@ import {
   UUID,
 } from './tus-raw-client';
 
-/** Checksums of a tus upload: per chunk (Upload-Checksum), of the whole file (metadata sha256), and dedup by SHA-256. */
+/** Checksums of a tus upload: per chunk (Upload-Checksum), of the whole file (metadata sha256); dedup by SHA-256. */
 describe('tus checksums at /api/v1/uploads (e2e, real PostgreSQL and Redis)', () => {
   let t: TestApp;
   let c: TusClient;

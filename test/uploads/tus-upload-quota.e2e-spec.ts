@@ -8,7 +8,8 @@ describe('tus per-user upload quota (e2e)', () => {
   let t: TestApp;
   let c: TusClient;
   let close: () => Promise<void>;
-  beforeAll(async () => ({ t, c, close } = await startTusApp({ UPLOAD_MAX_ACTIVE: '2', UPLOAD_MAX_RESERVED: '1000' }, '9000')));
+  const limits = { UPLOAD_MAX_ACTIVE: '2', UPLOAD_MAX_RESERVED: '1000' };
+  beforeAll(async () => ({ t, c, close } = await startTusApp(limits, '9000')));
   afterAll(() => close?.());
 
   it('refuses a third unfinished upload (429) until one of them ends', async () => {
