@@ -2,10 +2,8 @@ import { Queue } from 'bullmq';
 import { Client } from 'pg';
 import { redisOptionsFromUrl } from '../../src/infrastructure/jobs/redis.client';
 import { api, JsonResponse } from '../support/http-client';
-import { TestApp } from '../support/test-app';
+import { startTestApp, TestApp } from '../support/test-app';
 import { until } from '../support/until';
-
-export const PROBLEM = /^application\/problem\+json/;
 
 export interface JobBody {
   id: string;
@@ -24,7 +22,8 @@ export interface JobBody {
   finishedAt: string | null;
 }
 
-export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+/** The shared timers (test/support/until.ts), where the jobs suites look for them. */
+export { sleep } from '../support/until';
 
 /** The shared poller (test/support/until.ts), by the name the jobs suites know it. */
 export const waitFor = until;
@@ -120,4 +119,15 @@ export async function sql<R = any>(t: TestApp, text: string, params: unknown[] =
   } finally {
     await client.end();
   }
+}
+
+/** A job timestamp (ISO or null) in epoch milliseconds; NaN for none. */
+export const ms = (iso: string | null) => (iso ? Date.parse(iso) : NaN);
+
+/** The app, its job API as an admin, and the tokens of two users, alice and bob. */
+export async function startJobsApp(
+  env: Record<string, string>,
+): Promise<{ t: TestApp; jobs: JobsApi; alice: string; bob: string }> {
+  const t = await startTestApp(env);
+  return { t, jobs: new JobsApi(t), alice: t.tokenFor('alice'), bob: t.tokenFor('bob') };
 }

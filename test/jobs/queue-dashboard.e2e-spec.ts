@@ -1,11 +1,18 @@
+import { existsSync } from 'node:fs';
 import { chromium, Browser } from 'playwright-core';
 import { api } from '../support/http-client';
 import { startTestApp, TestApp } from '../support/test-app';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+/** Debian's Chromium, as `.ci/run` installs it; CHROMIUM_PATH points elsewhere. */
+const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+const MISSING = existsSync(CHROMIUM) ? undefined : `${CHROMIUM} not found — apt-get install chromium`;
+// On CI a missing browser is a broken machine, not a reason to skip: the suite fails.
+if (MISSING && process.env.CI === 'true') throw new Error(`the queue dashboard suite needs Chromium: ${MISSING}`);
+if (MISSING) console.warn(`queue dashboard browser specs skipped: ${MISSING}`);
+const describeInBrowser = MISSING ? describe.skip : describe;
 
 /** bull-board at /admin/queues in a real headless Chromium: admins get in, nobody else does. */
-describe('queue dashboard (bull-board) in a real browser', () => {
+describeInBrowser(`queue dashboard (bull-board) in a real browser${MISSING ? ` (skipped: ${MISSING})` : ''}`, () => {
   let t: TestApp;
   let browser: Browser;
   const admin = () => t.tokenFor('0196f000-0000-7000-8000-0000000da001', ['admin']);
@@ -54,16 +61,5 @@ describe('queue dashboard (bull-board) in a real browser', () => {
     expect(new URL(page.url()).pathname).toBe('/admin/login');
     expect((await context.cookies()).some((c) => c.name === 'fs_dashboard')).toBe(false);
     await context.close();
-  });
-
-  it('answers the board\'s API 401 problem+json without a session, and with a forged or API-token cookie', async () => {
-    for (const cookie of [undefined, 'fs_dashboard=not-a-token', `fs_dashboard=${admin()}`]) {
-      const res = await api(t.baseUrl, 'GET', '/admin/queues/api/queues', undefined, undefined, cookie ? { cookie } : {});
-      expect(res.status).toBe(401);
-      expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
-      expect(res.body.type).toMatch(/dashboard-session-required$/);
-    }
-    expect((await api(t.baseUrl, 'POST', '/api/v1/admin/dashboard-session', user())).status).toBe(403);
-    expect((await api(t.baseUrl, 'POST', '/api/v1/admin/dashboard-session')).status).toBe(401);
   });
 });

@@ -1,15 +1,14 @@
 import { CommandBus } from '@nestjs/cqrs';
-import { createHash } from 'node:crypto';
 import sharp from 'sharp';
 import { Client } from 'pg';
 import { PurgeDeletedFilesCommand } from '../../src/application/files';
 import { STORAGE_PROVIDER_REGISTRY, StorageProviderRegistry } from '../../src/application/ports';
+import { sha256 } from '../support/hashing';
 import { api, download, uploadMultipart } from '../support/http-client';
 import { startTestApp, TestApp } from '../support/test-app';
-import { until } from '../support/until';
+import { sleep, until } from '../support/until';
+import { expectProblem } from '../support/problem';
 
-const PROBLEM = /^application\/problem\+json/;
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 const WAIT_MS = 15_000;
 
 /** Real images, made here: what phones and browsers upload, and what breaks decoders. */
@@ -78,8 +77,7 @@ describe('Thumbnails (e2e: real sharp, PostgreSQL, Redis and workers)', () => {
       }, 'the thumbnails job', WAIT_MS);
       expect(waiting).toMatchObject({ id: `media.thumbnails-${id}`, state: 'waiting', ownerId: 'alice' });
       const early = await thumbnail(id);
-      expect(early.status).toBe(404);
-      expect(early.headers['content-type']).toMatch(PROBLEM);
+      expectProblem(early, 404);
       expect(problemOf(early)).toMatchObject({ type: 'https://flexstorage.dev/problems/thumbnail-not-ready', status: 404 });
     } finally {
       await api(t.baseUrl, 'POST', '/api/v1/admin/queues/media/resume', admin);
@@ -133,8 +131,7 @@ describe('Thumbnails (e2e: real sharp, PostgreSQL, Redis and workers)', () => {
   it('answers 422 image-unreadable for a corrupt image; its job failed once, without retries, and is a dead letter', async () => {
     const id = await upload(images.corruptJpeg, 'broken.jpg', 'image/jpeg');
     const res = await settledThumbnail(id);
-    expect(res.status).toBe(422);
-    expect(res.headers['content-type']).toMatch(PROBLEM);
+    expectProblem(res, 422);
     expect(problemOf(res)).toMatchObject({ type: 'https://flexstorage.dev/problems/image-unreadable', title: 'Unprocessable Entity', status: 422, instance: `/api/v1/files/${id}/thumbnail` });
     expect(problemOf(res).detail).toMatch(/^The image could not be read: .*JPEG/);
     expect((await thumbnail(id, '?size=preview')).status).toBe(422);
@@ -160,8 +157,7 @@ describe('Thumbnails (e2e: real sharp, PostgreSQL, Redis and workers)', () => {
   it('answers 404 thumbnail-not-available for a file that is not an image, and enqueues nothing for it', async () => {
     const id = await upload(Buffer.from('just some words\n'), 'notes.txt', 'text/plain');
     const res = await thumbnail(id);
-    expect(res.status).toBe(404);
-    expect(res.headers['content-type']).toMatch(PROBLEM);
+    expectProblem(res, 404);
     expect(problemOf(res)).toMatchObject({ type: 'https://flexstorage.dev/problems/thumbnail-not-available', status: 404 });
     await sleep(500);
     expect((await job(id, admin)).status).toBe(404);
@@ -193,7 +189,7 @@ describe('Thumbnails (e2e: real sharp, PostgreSQL, Redis and workers)', () => {
       'select kind, provider_id, storage_key, sha256, width, height from file_renditions where file_id = $1 order by kind', [id],
     );
     expect(rows.map((r) => [r.kind, r.provider_id, r.width, r.height])).toEqual([['preview', 'database', 64, 48], ['thumb', 'database', 64, 48]]);
-    expect(rows.find((r) => r.kind === 'thumb')!.sha256).toBe(createHash('sha256').update(first.bytes!).digest('hex'));
+    expect(rows.find((r) => r.kind === 'thumb')!.sha256).toBe(sha256(first.bytes!));
 
     expect((await api(t.baseUrl, 'DELETE', `/api/v1/files/${id}`, alice)).status).toBe(204);
     expect((await thumbnail(id)).status).toBe(404); // a deleted file shows no thumbnail

@@ -10,11 +10,11 @@ import { S3Emulator } from '../support/s3-emulator';
 import { listen } from '../support/sse-client';
 import { TestApp } from '../support/test-app';
 import { until } from '../support/until';
+import { expectProblem } from '../support/problem';
 
 const MiB = 1024 * 1024;
 const BUCKET = 'flexstorage-relocation';
 const VAULT = 'flexstorage-relocation-vault';
-const PROBLEM = /^application\/problem\+json/;
 const WAIT_MS = 30_000;
 
 interface JobBody {
@@ -156,8 +156,7 @@ describe('relocation: moving a file to another provider (e2e, real PostgreSQL, R
       expect(second.status).toBe(202);
       expect(second.body.jobId).toBe(first.body.jobId);
       const other = await relocate(file.id, { provider: 's3-flexible-retrieval' });
-      expect(other.status).toBe(409);
-      expect(other.headers['content-type']).toMatch(PROBLEM);
+      expectProblem(other, 409);
       expect(other.body.type).toMatch(/relocation-in-progress$/);
       expect(other.body.detail).toContain('database');
     } finally {
@@ -264,8 +263,7 @@ describe('relocation: moving a file to another provider (e2e, real PostgreSQL, R
   it('answers 404 for another user\'s file and their job, 400 for an unknown provider or a tier the archive lacks, 409 for a deleted file', async () => {
     const mine = await upload(10_000, 'local-fs');
     const theirs = await relocate(mine.id, { provider: 'database' }, bob);
-    expect(theirs.status).toBe(404);
-    expect(theirs.headers['content-type']).toMatch(PROBLEM);
+    expectProblem(theirs, 404);
 
     const unknown = await relocate(mine.id, { provider: 'nowhere' });
     expect(unknown.status).toBe(400);

@@ -7,6 +7,7 @@ import { LocalS3, startS3rver } from '../support/s3rver';
 import { S3Emulator, startS3Emulator } from '../support/s3-emulator';
 import { startTestApp, TestApp } from '../support/test-app';
 import { waitForRetrieval } from './retrieval-support';
+import { expectProblem } from '../support/problem';
 
 const MiB = 1024 * 1024;
 const BUCKET = 'flexstorage-archive';
@@ -76,8 +77,7 @@ describe('archive storage and retrieval in the running service (S3 archive class
       expect(emulator().requests.some((r) => r.headers['x-amz-storage-class'] === (provider === 's3-deep-archive' ? 'DEEP_ARCHIVE' : 'GLACIER'))).toBe(true);
 
       const refused = await api(t.baseUrl, 'GET', `/api/v1/files/${file.id}/content`, token);
-      expect(refused.status).toBe(409);
-      expect(refused.headers['content-type']).toMatch(/application\/problem\+json/);
+      expectProblem(refused, 409);
       expect(refused.body).toMatchObject({ status: 409, title: 'Retrieval Required', requestRetrieval: { method: 'POST', href: `/api/v1/files/${file.id}/retrievals` } });
       expect(refused.body.type).toMatch(/retrieval-required$/);
       expect(refused.headers.link).toBe(`</api/v1/files/${file.id}/retrievals>; rel="retrieval"`);

@@ -1,11 +1,11 @@
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { readdir } from 'node:fs/promises';
 import * as path from 'node:path';
 import { Readable } from 'node:stream';
 import { loadConfig } from '../../src/infrastructure/config/app-config';
 import { buildStorageProvider } from '../../src/infrastructure/storage-providers/provider-catalog';
 import { backblazeB2ProviderFactory } from '../../src/infrastructure/storage-providers/s3/s3-compatible.factories';
 import { S3CompatibleProvider } from '../../src/infrastructure/storage-providers/s3/s3-compatible.provider';
+import { countFiles } from '../support/files-on-disk';
 import { LocalS3, startS3rver } from '../support/s3rver';
 import { S3Emulator, startS3Emulator } from '../support/s3-emulator';
 import { describeStorageProviderContract } from './provider-contract';
@@ -14,11 +14,6 @@ const BUCKET = 'flexstorage-b2';
 // s3rver knows one key pair; the emulator in front refuses every other key id, as B2 would.
 const KEY_ID = 'S3RVER';
 const APP_KEY = 'S3RVER';
-
-async function countObjects(dir: string): Promise<number> {
-  const entries = await readdir(dir, { recursive: true, withFileTypes: true }).catch(() => []);
-  return entries.filter((e) => e.isFile() && e.name.endsWith('._S3rver_object')).length;
-}
 
 /** The provider as `npm start` builds it from STORAGE_B2_* settings, pointed at the emulator. */
 function b2Provider(endpoint: string, keyId = KEY_ID) {
@@ -53,7 +48,9 @@ describe('backblaze-b2 against a B2-mode S3 API (s3rver behind the project emula
       return {
         provider,
         boundary: 8 * 1024 * 1024, // the adapter's part size
-        footprint: async () => ({ objects: await countObjects(path.join(s3.directory, BUCKET)) }),
+        footprint: async () => ({
+          objects: await countFiles(path.join(s3.directory, BUCKET), (n) => n.endsWith('._S3rver_object')),
+        }),
         close: () => provider.close(),
       };
     },

@@ -1,5 +1,4 @@
 import { DescribeJobCommand, GlacierClient, GlacierClientConfig, InitiateMultipartUploadCommand, UploadArchiveCommand } from '@aws-sdk/client-glacier';
-import { createHash } from 'node:crypto';
 import { readdir } from 'node:fs/promises';
 import * as path from 'node:path';
 import { ChecksumMismatchError, FileTooLargeError } from '../../src/domain/files';
@@ -8,7 +7,8 @@ import { loadConfig } from '../../src/infrastructure/config/app-config';
 import { buildStorageProvider } from '../../src/infrastructure/storage-providers/provider-catalog';
 import { glacierVaultProviderFactory } from '../../src/infrastructure/storage-providers/glacier-vault/glacier-vault.factory';
 import { GlacierEmulator, startGlacierEmulator } from '../support/glacier-emulator';
-import { body, bytes, collect, sha256 } from './provider-contract';
+import { sha256, sha256OfStream } from '../support/hashing';
+import { body, bytes, collect } from './provider-contract';
 import { memoryProbe } from '../support/memory-probe';
 
 const VAULT = 'flexstorage-legacy';
@@ -68,16 +68,6 @@ async function settled(provider: StorageProvider, key: string, handle: string, s
   }
 }
 
-async function digest(source: ByteBody): Promise<{ size: number; sha256: string }> {
-  const hash = createHash('sha256');
-  let size = 0;
-  for await (const piece of source) {
-    hash.update(piece);
-    size += piece.byteLength;
-  }
-  return { size, sha256: hash.digest('hex') };
-}
-
 async function failure(action: Promise<unknown>): Promise<Error> {
   return action.then(() => { throw new Error('expected a failure'); }, (e: Error) => e);
 }
@@ -112,7 +102,7 @@ describe('glacier-vault (legacy) against the project Glacier emulator', () => {
       expect(parts.map((r) => r.headers['content-range'])).toEqual([0, 1, 2, 3, 4, 5, 6, 7].map((i) => `bytes ${i * 8 * MiB}-${Math.min((i + 1) * 8 * MiB, size) - 1}/*`));
       expect(emulator.requests.find((r) => r.url.endsWith('/multipart-uploads'))?.headers['x-amz-part-size']).toBe(String(8 * MiB));
       expect(stored.size).toBe(size);
-      expect(stored.sha256).toBe((await digest(body(seed, size))).sha256);
+      expect(stored.sha256).toBe((await sha256OfStream(body(seed, size))).sha256);
       expect(stored.key).toMatch(/^[A-Za-z0-9_-]{138}$/);
       expect((await footprint(emulator)).uploads).toBe(0);
     });
@@ -137,7 +127,7 @@ describe('glacier-vault (legacy) against the project Glacier emulator', () => {
     });
 
     it('streams the job output back byte for byte', async () => {
-      expect(await digest(await provider.retrieval!.readRestored(stored.key, handle))).toEqual({ size, sha256: stored.sha256 });
+      expect(await sha256OfStream(await provider.retrieval!.readRestored(stored.key, handle))).toEqual({ size, sha256: stored.sha256 });
       await expect(provider.read(stored.key)).rejects.toBeInstanceOf(RestoreNotReadyError); // a job's output is not the object
     });
 
@@ -379,7 +369,7 @@ describe('glacier-vault when a job\'s output expires', () => {
     const { key } = await provider.write(body('expiring', 2 * MiB), OPTIONS);
     const { handle } = await provider.retrieval!.startRestore(key, 'expedited', 1);
     expect((await settled(provider, key, handle)).status.state).toBe('ready');
-    expect(await digest(await provider.retrieval!.readRestored(key, handle))).toEqual({ size: 2 * MiB, sha256: sha256(bytes('expiring', 0, 2 * MiB)) });
+    expect(await sha256OfStream(await provider.retrieval!.readRestored(key, handle))).toEqual({ size: 2 * MiB, sha256: sha256(bytes('expiring', 0, 2 * MiB)) });
     await new Promise((resolve) => setTimeout(resolve, 350));
     expect(await provider.retrieval!.restoreStatus(key, handle)).toEqual({ state: 'none' });
     await expect(provider.retrieval!.readRestored(key, handle)).rejects.toBeInstanceOf(RestoreNotReadyError);

@@ -3,12 +3,8 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { DomainError } from '../../src/domain/shared';
 import { LocalFsProvider } from '../../src/infrastructure/storage-providers/local-fs/local-fs.provider';
+import { countFiles } from '../support/files-on-disk';
 import { describeStorageProviderContract } from './provider-contract';
-
-async function countFiles(dir: string): Promise<number> {
-  const entries = await readdir(dir, { recursive: true, withFileTypes: true }).catch(() => []);
-  return entries.filter((e) => e.isFile()).length;
-}
 
 describeStorageProviderContract('local-fs', async () => {
   const root = await mkdtemp(path.join(tmpdir(), 'flexstorage-local-fs-'));

@@ -1,4 +1,5 @@
 import { createCipheriv, createHash } from 'node:crypto';
+import { sha256 } from '../support/hashing';
 import { memoryProbe } from '../support/memory-probe';
 import { ChecksumMismatchError, FileTooLargeError } from '../../src/domain/files';
 import { DomainError } from '../../src/domain/shared';
@@ -283,10 +284,6 @@ export async function collect(source: ByteBody): Promise<Buffer> {
   const pieces: Buffer[] = [];
   for await (const piece of source) pieces.push(Buffer.from(piece));
   return Buffer.concat(pieces);
-}
-
-export function sha256(data: Uint8Array): string {
-  return createHash('sha256').update(data).digest('hex');
 }
 
 function counterBlock(block: number): Buffer {

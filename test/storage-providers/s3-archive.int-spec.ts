@@ -1,5 +1,4 @@
 import { PutObjectCommand, RestoreObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { createHash } from 'node:crypto';
 import { ArchiveRetrieval, ByteBody, RestoreNotReadyError, RestoreState, RetrievalTier, StoredObjectNotFoundError, WriteOptions } from '../../src/domain/storage';
 import { loadConfig } from '../../src/infrastructure/config/app-config';
 import { buildStorageProvider } from '../../src/infrastructure/storage-providers/provider-catalog';
@@ -10,6 +9,7 @@ import {
 } from '../../src/infrastructure/storage-providers/s3/s3-compatible.factories';
 import { S3CompatibleProvider } from '../../src/infrastructure/storage-providers/s3/s3-compatible.provider';
 import { StorageProviderFactory } from '../../src/infrastructure/storage-providers/shared/provider-config';
+import { sha256OfStream } from '../support/hashing';
 import { LocalS3, startS3rver } from '../support/s3rver';
 import { S3Emulator, S3EmulatorOptions, startS3Emulator } from '../support/s3-emulator';
 import { until } from '../support/until';
@@ -46,16 +46,6 @@ function build(factory: StorageProviderFactory, endpoint: string, keyId = KEY_ID
 function retrievalOf(provider: S3CompatibleProvider): ArchiveRetrieval {
   if (!provider.retrieval) throw new Error(`${provider.id} offers no retrieval`);
   return provider.retrieval;
-}
-
-async function digest(source: ByteBody): Promise<{ size: number; sha256: string }> {
-  const hash = createHash('sha256');
-  let size = 0;
-  for await (const piece of source) {
-    hash.update(piece);
-    size += piece.byteLength;
-  }
-  return { size, sha256: hash.digest('hex') };
 }
 
 /** Polls until the restore reaches `state` (emulated restores take milliseconds, not hours). */
@@ -124,7 +114,7 @@ describe('S3 archive providers against s3rver behind the archive-emulating S3 la
       expect(created).toHaveLength(1);
       expect(created[0].headers['x-amz-storage-class']).toBe(storageClass);
       expect(aws.requests.filter((r) => r.method === 'PUT' && r.url.includes(key) && r.url.includes('partNumber='))).toHaveLength(Math.ceil(LARGE / PART));
-      expect(sha256).toBe((await digest(body(seed, LARGE))).sha256);
+      expect(sha256).toBe((await sha256OfStream(body(seed, LARGE))).sha256);
       expect(await archive.head(key)).toEqual({ size: LARGE, sha256 });
     });
 
@@ -153,7 +143,7 @@ describe('S3 archive providers against s3rver behind the archive-emulating S3 la
     });
 
     it('serves the restored copy byte for byte, whole and in ranges', async () => {
-      expect(await digest(await retrievalOf(archive).readRestored(key, key))).toEqual({ size: LARGE, sha256 });
+      expect(await sha256OfStream(await retrievalOf(archive).readRestored(key, key))).toEqual({ size: LARGE, sha256 });
       for (const range of [
         { start: 0, end: 0 },
         { start: PART - 1, end: PART }, // the last byte of a part and the first of the next
@@ -164,7 +154,7 @@ describe('S3 archive providers against s3rver behind the archive-emulating S3 la
         expect(read.equals(bytes(seed, range.start, range.end - range.start + 1))).toBe(true);
       }
       // The plain read works too while the copy lasts: nothing special is needed to stream it.
-      expect((await digest(await archive.read(key))).sha256).toBe(sha256);
+      expect((await sha256OfStream(await archive.read(key))).sha256).toBe(sha256);
     });
 
     it('answers ready at once when a restored copy exists (S3 answers 200 and extends it)', async () => {

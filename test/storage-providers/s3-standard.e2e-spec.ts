@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { api, download, sha256, uploadMultipart } from '../support/http-client';
+import { sha256 } from '../support/hashing';
+import { api, download, uploadMultipart } from '../support/http-client';
 import { startTestApp, TestApp } from '../support/test-app';
 import { tusUpload } from '../uploads/tus-support';
 import { LocalS3, startS3rver } from '../support/s3rver';

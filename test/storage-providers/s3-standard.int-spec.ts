@@ -1,6 +1,6 @@
-import { readdir } from 'node:fs/promises';
 import * as path from 'node:path';
 import { S3CompatibleProvider } from '../../src/infrastructure/storage-providers/s3/s3-compatible.provider';
+import { countFiles } from '../support/files-on-disk';
 import { startS3rver } from '../support/s3rver';
 import { describeStorageProviderContract } from './provider-contract';
 
@@ -13,11 +13,6 @@ const STANDARD = {
   deletion: 'immediate' as const,
   minimumStorageDays: 0,
 };
-
-async function countEntries(dir: string, match: (name: string) => boolean): Promise<number> {
-  const entries = await readdir(dir, { recursive: true, withFileTypes: true }).catch(() => []);
-  return entries.filter((e) => e.isFile() && match(e.name)).length;
-}
 
 describeStorageProviderContract(
   's3-standard (against s3rver)',
@@ -39,8 +34,8 @@ describeStorageProviderContract(
       boundary: 5 * 1024 * 1024,
       // Objects s3rver keeps (`._S3rver_object` files) and multipart parts in flight.
       footprint: async () => ({
-        objects: await countEntries(path.join(s3.directory, 'flexstorage-test'), (n) => n.endsWith('._S3rver_object')),
-        parts: await countEntries(s3.directory, (n) => /part/i.test(n)),
+        objects: await countFiles(path.join(s3.directory, 'flexstorage-test'), (n) => n.endsWith('._S3rver_object')),
+        parts: await countFiles(s3.directory, (n) => /part/i.test(n)),
       }),
       close: async () => {
         await provider.close();

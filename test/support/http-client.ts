@@ -140,10 +140,6 @@ export async function download(
   };
 }
 
-export function sha256(data: Buffer): string {
-  return createHash('sha256').update(data).digest('hex');
-}
-
 /** A quoted-string body: backslashes and quotes escaped, as a browser would send them. */
 function quote(value: string): string {
   return value.replace(/[\\"]/g, (c) => `\\${c}`);

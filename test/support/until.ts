@@ -14,3 +14,6 @@ export async function until<T>(probe: () => T | NotYet | Promise<T | NotYet>, wh
     await new Promise((r) => setTimeout(r, everyMs));
   }
 }
+
+/** Waits `ms` milliseconds: for what a test cannot poll for (that something does not happen). */
+export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { DatabaseStaging } from '../../src/infrastructure/uploads/staging/database.staging';
 import { CheckpointPolicy } from '../../src/infrastructure/uploads/staging/staged-append';
-import { bytes, collect, sha256 } from '../storage-providers/provider-contract';
+import { bytes, collect } from '../storage-providers/provider-contract';
+import { sha256 } from '../support/hashing';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
 import { chunksOf, describeUploadStagingContract } from './staging-contract';
 

@@ -5,7 +5,8 @@ import * as path from 'node:path';
 import { DomainError } from '../../src/domain/shared';
 import { LocalDiskStaging } from '../../src/infrastructure/uploads/staging/local-disk.staging';
 import { StagedBytesMissingError } from '../../src/infrastructure/uploads/staging/staged-bytes-missing.error';
-import { bytes, collect, sha256 } from '../storage-providers/provider-contract';
+import { bytes, collect } from '../storage-providers/provider-contract';
+import { sha256 } from '../support/hashing';
 import { chunksOf, describeUploadStagingContract } from './staging-contract';
 
 const policy = { bytes: 64 * 1024, ms: 3_600_000 };

@@ -3,13 +3,13 @@ import Redis from 'ioredis';
 import { UploadLockedError, UploadLockUnavailableError } from '../../src/application/uploads/upload-locked.error';
 import { redisOptionsFromUrl } from '../../src/infrastructure/jobs/redis.client';
 import { RedisUploadLock } from '../../src/infrastructure/uploads/redis-upload.lock';
+import { sleep } from '../support/until';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 /** Keys of this run only. */
 const keyPrefix = `flexstorage-test-${randomUUID()}`;
 const keyOf = (uploadId: string) => `${keyPrefix}:upload-lock:${uploadId}`;
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** A time limit to race against: it does not keep the worker alive once the test is done. */
 const timeout = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms).unref());
 

@@ -5,7 +5,8 @@ import { ByteBody } from '../../src/domain/storage';
 import { ChunkChecksumMismatchError, UploadLengthExceededError } from '../../src/domain/uploads';
 import { CheckpointPolicy } from '../../src/infrastructure/uploads/staging/staged-append';
 import { StagedBytesMissingError } from '../../src/infrastructure/uploads/staging/staged-bytes-missing.error';
-import { body, bytes, collect, sha256 } from '../storage-providers/provider-contract';
+import { body, bytes, collect } from '../storage-providers/provider-contract';
+import { digest, sha256 } from '../support/hashing';
 import { memoryProbe } from '../support/memory-probe';
 
 /** Real staging stores over one shared place (a directory, a database). */
@@ -58,10 +59,6 @@ function recorder(fail?: (offset: number, call: number) => Error | undefined) {
 
 function options(onDurable: AppendOptions['onDurable'], extra: Partial<AppendOptions> = {}): AppendOptions {
   return { maxBytes: Number.MAX_SAFE_INTEGER, onDurable, ...extra };
-}
-
-function digest(algorithm: ChecksumAlgorithm, data: Uint8Array): Buffer {
-  return createHash(algorithm).update(data).digest();
 }
 
 async function rejection(promise: Promise<unknown>): Promise<unknown> {

@@ -1,9 +1,10 @@
 import { createReadStream } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
+import { sha256 } from '../support/hashing';
 import { api, download } from '../support/http-client';
 import { startTestApp, TestApp } from '../support/test-app';
-import { randomFile, sha256, tusUpload } from './tus-support';
+import { randomFile, tusUpload } from './tus-support';
 
 const MiB = 1024 * 1024;
 

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import * as http from 'node:http';
+import { sha256 } from '../support/hashing';
 import { download } from '../support/http-client';
 import { startTestApp, TestApp } from '../support/test-app';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
-import { sha256 } from './tus-support';
 
 const MiB = 1024 * 1024;
 const USER = '0196f000-0000-7000-8000-0000000000e1';

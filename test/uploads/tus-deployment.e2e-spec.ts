@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
+import { sha256 } from '../support/hashing';
 import { download } from '../support/http-client';
 import { startTestApp, TestApp } from '../support/test-app';
-import { sha256 } from './tus-support';
 
 /** Behind a proxy: the URLs handed out, and uploads that outlast Node's default request timeout. */
 describe('tus behind a proxy (PUBLIC_URL)', () => {

@@ -2,9 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, rm } from 'node:fs/promises';
 import * as path from 'node:path';
 import { Client } from 'pg';
+import { sha256 } from '../support/hashing';
 import { download } from '../support/http-client';
 import { startTestApp, TestApp } from '../support/test-app';
-import { sha256 } from './tus-support';
 
 /**
  * Uploads left holding every byte without their file (the server died between the last

@@ -48,7 +48,3 @@ export async function randomFile(file: string, size: number): Promise<string> {
   await once(out, 'finish');
   return hash.digest('hex');
 }
-
-export function sha256(data: Buffer): string {
-  return createHash('sha256').update(data).digest('hex');
-}

@@ -9,7 +9,7 @@ import { LocalS3, startS3rver } from '../support/s3rver';
 import { S3Emulator, startS3Emulator } from '../support/s3-emulator';
 import { listen } from '../support/sse-client';
 import { startTestApp, TestApp } from '../support/test-app';
-import { until } from '../support/until';
+import { sleep, until } from '../support/until';
 import { waitForRetrieval } from '../retrieval/retrieval-support';
 import { ReceivedDelivery, verifyFlexStorageSignature, WebhookReceiver } from './webhook-receiver';
 
@@ -26,7 +26,6 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 // Generous: CI runs many suites at once on two cores.
 const WAIT_MS = 30_000;
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 describe('lifecycle webhooks: retrieval.ready, retrieval.failed and upload.expired, end to end (emulated S3 archive, BullMQ poller and sweep, a local HTTP receiver)', () => {
   let s3: LocalS3;

@@ -1,14 +1,13 @@
 import { Client } from 'pg';
 import { api } from '../support/http-client';
 import { startTestApp, TestApp } from '../support/test-app';
-import { until } from '../support/until';
+import { sleep, until } from '../support/until';
 import { ReceivedDelivery, verifyFlexStorageSignature, WebhookReceiver } from './webhook-receiver';
+import { PROBLEM_JSON } from '../support/problem';
 
-const PROBLEM = /^application\/problem\+json/;
 const ONE_SIGNATURE = /^v1=[0-9a-f]{64}$/;
 const TWO_SIGNATURES = /^v1=[0-9a-f]{64},v1=[0-9a-f]{64}$/;
 const GRACE_S = 2;
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** Whether `secret` verifies the delivery with only the `index`th of its signatures. */
 const verifiesWithSignature = (secret: string, d: ReceivedDelivery, index: number) =>
@@ -128,7 +127,7 @@ describe('Webhook secrets: rotation and unreadable secrets (e2e: real app, Postg
 
       const short = await rotate('bob', endpoint.id, { secret: 'too-short' });
       const registeredShort = await api(t.baseUrl, 'POST', '/api/v1/webhooks', token('bob'), { url: receiver.url('/bob2'), events: ['file.uploaded'], secret: 'too-short' });
-      expect([short.status, short.headers['content-type']]).toEqual([400, expect.stringMatching(PROBLEM)]);
+      expect([short.status, short.headers['content-type']]).toEqual([400, expect.stringMatching(PROBLEM_JSON)]);
       expect({ type: short.body.type, detail: short.body.detail, errors: short.body.errors }).toEqual({
         type: registeredShort.body.type,
         detail: registeredShort.body.detail,
@@ -149,7 +148,7 @@ describe('Webhook secrets: rotation and unreadable secrets (e2e: real app, Postg
       const carols = await register('carol', '/carol');
       for (const body of [undefined, { secret: 'mallory-chosen-secret-of-enough-length' }, { secret: 'x' }]) {
         const res = await rotate('mallory', carols.id, body);
-        expect([res.status, res.headers['content-type']]).toEqual([404, expect.stringMatching(PROBLEM)]);
+        expect([res.status, res.headers['content-type']]).toEqual([404, expect.stringMatching(PROBLEM_JSON)]);
         expect(JSON.stringify(res.body)).not.toContain('whsec_');
       }
       expect((await rotate('carol', 'not-a-uuid')).status).toBe(404);

@@ -5,12 +5,11 @@ import { WebhookEventSubscriber } from '../../src/application/webhooks';
 import { FileUploadCompleted } from '../../src/domain/files';
 import { api, uploadMultipart } from '../support/http-client';
 import { startTestApp, TestApp } from '../support/test-app';
-import { until } from '../support/until';
+import { sleep, until } from '../support/until';
 import { ReceivedDelivery, verifyFlexStorageSignature, WebhookReceiver } from './webhook-receiver';
+import { expectProblem, PROBLEM_JSON } from '../support/problem';
 
-const PROBLEM = /^application\/problem\+json/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 describe('Webhooks (e2e: real app, PostgreSQL, Redis and a local HTTP receiver)', () => {
   let t: TestApp;
@@ -263,7 +262,7 @@ describe('Webhooks (e2e: real app, PostgreSQL, Redis and a local HTTP receiver)'
         ['GET', base], ['GET', `${base}/deliveries`], ['PATCH', base, { active: false }], ['DELETE', base], ['POST', `${base}/ping`],
       ] as const) {
         const res = await api(t.baseUrl, method, path, bob, body);
-        expect([method, path, res.status, res.headers['content-type']]).toEqual([method, path, 404, expect.stringMatching(PROBLEM)]);
+        expect([method, path, res.status, res.headers['content-type']]).toEqual([method, path, 404, expect.stringMatching(PROBLEM_JSON)]);
       }
       expect((await api(t.baseUrl, 'GET', '/api/v1/webhooks/not-a-uuid', bob)).status).toBe(404);
       expect((await api(t.baseUrl, 'GET', '/api/v1/webhooks', bob)).body.map((w: any) => w.id)).toEqual([bobUploads.id]);
@@ -302,8 +301,7 @@ describe('Webhooks (e2e: real app, PostgreSQL, Redis and a local HTTP receiver)'
     it('refuses bad registrations with field errors', async () => {
       const post = (body: unknown) => api(t.baseUrl, 'POST', '/api/v1/webhooks', token('gina'), body);
       const ftp = await post({ url: 'ftp://example.com/hooks', events: ['file.uploaded'] });
-      expect(ftp.status).toBe(400);
-      expect(ftp.headers['content-type']).toMatch(PROBLEM);
+      expectProblem(ftp, 400);
       expect(ftp.body).toMatchObject({ type: 'https://flexstorage.dev/problems/invalid-webhook-url', errors: [{ field: 'url', message: 'must use https or http' }] });
       const unknown = await post({ url: receiver.url('/g'), events: ['file.uploaded', 'file.exploded'] });
       expect(unknown.body).toMatchObject({ status: 400, type: 'https://flexstorage.dev/problems/unknown-webhook-event-type', errors: [{ field: 'events' }] });
@@ -313,6 +311,15 @@ describe('Webhooks (e2e: real app, PostgreSQL, Redis and a local HTTP receiver)'
       expect(creds.body).toMatchObject({ status: 400, errors: [{ field: 'url', message: expect.stringMatching(/credentials/) }] });
       expect((await post({ url: receiver.url('/g') })).status).toBe(400);
       expect((await api(t.baseUrl, 'GET', '/api/v1/webhooks', token('gina'))).body).toEqual([]);
+    });
+
+    it('answers 400, not 500, to a delivery-log cursor whose id is not a uuid', async () => {
+      const token = t.tokenFor('0196f000-0000-7000-8000-000000000005');
+      const hook = await api(t.baseUrl, 'POST', '/api/v1/webhooks', token, { url: 'http://127.0.0.1:9/hook', events: ['file.uploaded'] });
+      expect(hook.status).toBe(201);
+      const cursor = Buffer.from(JSON.stringify(['2020-01-01T00:00:00.000Z', '-'.repeat(36)])).toString('base64url');
+      const res = await api(t.baseUrl, 'GET', `/api/v1/webhooks/${hook.body.id}/deliveries?cursor=${cursor}`, token);
+      expect(res.status).toBe(400);
     });
   });
 
@@ -341,8 +348,7 @@ describe('Webhooks (e2e: real app, PostgreSQL, Redis and a local HTTP receiver)'
       ['http://localhost:3000/hooks', 'resolves to'],
     ])('refuses %s (%s)', async (url, reason) => {
       const res = await post('mallory', url);
-      expect(res.status).toBe(400);
-      expect(res.headers['content-type']).toMatch(PROBLEM);
+      expectProblem(res, 400);
       expect(res.body).toMatchObject({ type: 'https://flexstorage.dev/problems/webhook-url-not-allowed', errors: [{ field: 'url' }] });
       expect(res.body.detail).toContain(reason);
     });

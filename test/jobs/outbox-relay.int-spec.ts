@@ -4,12 +4,12 @@ import { Queue } from 'bullmq';
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { v7 as uuidv7 } from 'uuid';
-import { DomainEvent } from '../src/domain/shared';
-import { FileUploadCompleted } from '../src/domain/files';
-import { QUEUES } from '../src/infrastructure/jobs/queues';
-import { OutboxRelay } from '../src/infrastructure/outbox/outbox.relay';
-import { uploadMultipart } from './support/http-client';
-import { startTestApp, TestApp } from './support/test-app';
+import { DomainEvent } from '../../src/domain/shared';
+import { FileUploadCompleted } from '../../src/domain/files';
+import { QUEUES } from '../../src/infrastructure/jobs/queues';
+import { OutboxRelay } from '../../src/infrastructure/outbox/outbox.relay';
+import { uploadMultipart } from '../support/http-client';
+import { startTestApp, TestApp } from '../support/test-app';
 
 async function waitFor(check: () => Promise<boolean> | boolean, timeoutMs = 20_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;

@@ -5,7 +5,7 @@ import { GlacierEmulator, startGlacierEmulator } from '../support/glacier-emulat
 import { patternedChunks } from '../support/patterned-bytes';
 import { startTestApp, TestApp } from '../support/test-app';
 
-const VAULT = 'flexstorage-upgrade-review-vault';
+const VAULT = 'flexstorage-slow-upgrade-vault';
 const INITIATE_DELAY_MS = 2_000;
 
 /** Forwards to `upstream`, holding back the answer to every InitiateJob (POST …/jobs) for `delayMs`: a slow vault. */
@@ -30,8 +30,8 @@ async function slowJobStarts(upstream: string, delayMs: number): Promise<{ endpo
   };
 }
 
-/** Review findings on retrieval tier upgrades. */
-describe('retrieval tier upgrade review (e2e: vault emulator behind a slow link)', () => {
+/** A faster tier asked for while a vault is still slow to start the first job: still one (billed) job. */
+describe('retrieval tier upgrade against a slow vault (e2e: vault emulator behind a slow link)', () => {
   let vault: GlacierEmulator;
   let slow: { endpoint: string; close(): Promise<void> };
   let t: TestApp;

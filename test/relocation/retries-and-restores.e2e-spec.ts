@@ -1,17 +1,17 @@
-import { createHash } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { Client } from 'pg';
 import { ArchiveStack, startArchiveStack } from '../support/archive-stack';
 import { api, download, uploadMultipart } from '../support/http-client';
-import { patternedBytes, patternedChunks } from '../support/patterned-bytes';
+import { patternedBytes, patternedChunks, patternedSha256 } from '../support/patterned-bytes';
 import { GlacierEmulator } from '../support/glacier-emulator';
 import { S3Emulator } from '../support/s3-emulator';
 import { TestApp } from '../support/test-app';
 import { until as untilWithin } from '../support/until';
+import { expectProblem } from '../support/problem';
 
-const BUCKET = 'flexstorage-relocation-review';
-const VAULT = 'flexstorage-relocation-review-vault';
+const BUCKET = 'flexstorage-relocation-retries';
+const VAULT = 'flexstorage-relocation-retries-vault';
 
 /** Restores, copies and deletes through the emulators: generous for a busy CI machine. */
 const until = <T>(probe: () => Promise<T | undefined | null | false>, what: string, timeoutMs = 60_000) => untilWithin(probe, what, timeoutMs, 100);
@@ -23,8 +23,11 @@ interface JobBody {
   failedReason: string | null;
 }
 
-/** Review findings on moving files between providers: a move that failed can be asked for again; a restore left behind by a crash does not strand the file. */
-describe('relocation review (e2e, real PostgreSQL, Redis, s3rver behind the archive emulator)', () => {
+/**
+ * Moving files between providers when a move failed (it can be asked for again), is still queued, or meets a restore
+ * under way or one left behind by a crash (which does not strand the file).
+ */
+describe('relocation retried, queued, and meeting restores (e2e, PostgreSQL, Redis, s3rver behind the emulator)', () => {
   let stack: ArchiveStack;
   let archive: S3Emulator;
   let vault: GlacierEmulator;
@@ -50,7 +53,7 @@ describe('relocation review (e2e, real PostgreSQL, Redis, s3rver behind the arch
 
   async function upload(size: number, provider: string) {
     const s = ++seed % 256;
-    const up = await uploadMultipart(t.baseUrl, patternedChunks(size, s), size, { token: token(), fields: { provider }, filename: `review-${seed}.bin` });
+    const up = await uploadMultipart(t.baseUrl, patternedChunks(size, s), size, { token: token(), fields: { provider }, filename: `move-${seed}.bin` });
     expect(up.status).toBe(201);
     expect(up.body.providerId).toBe(provider);
     return { ...(up.body as { id: string; sha256: string; size: number; status: string }), seed: s };
@@ -71,9 +74,7 @@ describe('relocation review (e2e, real PostgreSQL, Redis, s3rver behind the arch
     const got = await download(t.baseUrl, `/api/v1/files/${fileId}/content`, token());
     expect(got.status).toBe(200);
     expect(got.size).toBe(size);
-    const hash = createHash('sha256');
-    for (const chunk of patternedChunks(size, s)) hash.update(chunk);
-    expect(got.sha256).toBe(hash.digest('hex'));
+    expect(got.sha256).toBe(patternedSha256(size, s));
   }
 
   describe('a move that failed', () => {
@@ -127,8 +128,7 @@ describe('relocation review (e2e, real PostgreSQL, Redis, s3rver behind the arch
         expect(again.status).toBe(202);
         expect(again.body.jobId).toBe(first.body.jobId);
         const other = await relocate(file.id, { provider: 's3-deep-archive' });
-        expect(other.status).toBe(409);
-        expect(other.headers['content-type']).toMatch(/^application\/problem\+json/);
+        expectProblem(other, 409);
         expect(other.body.type).toMatch(/relocation-in-progress$/);
       } finally {
         await api(t.baseUrl, 'POST', '/api/v1/admin/queues/relocation/resume', admin());
@@ -188,8 +188,7 @@ describe('relocation review (e2e, real PostgreSQL, Redis, s3rver behind the arch
     it('is ended once a download finds it serves nothing, even while the old vault job output is still there', async () => {
       const file = await movedWithStaleRestore('glacier-vault', 's3-flexible-retrieval');
       const refused = await api(t.baseUrl, 'GET', `/api/v1/files/${file.id}/content`, token());
-      expect(refused.status).toBe(409);
-      expect(refused.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expectProblem(refused, 409);
       expect(refused.body.type).toMatch(/retrieval-required$/);
       expect(refused.body.retrieval?.id).not.toBe(file.staleId);
       await until(async () => (await api(t.baseUrl, 'GET', `/api/v1/retrievals/${file.staleId}`, token())).body.status === 'expired', 'the stale restore to be ended');

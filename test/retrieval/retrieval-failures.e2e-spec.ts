@@ -10,11 +10,12 @@ import { patternedChunks } from '../support/patterned-bytes';
 import { LocalS3, startS3rver } from '../support/s3rver';
 import { S3Emulator, startS3Emulator } from '../support/s3-emulator';
 import { startTestApp, TestApp } from '../support/test-app';
+import { sleep } from '../support/until';
 import { retrievalStatus, waitForRetrieval } from './retrieval-support';
+import { expectProblem, PROBLEM_JSON } from '../support/problem';
 
-const BUCKET = 'flexstorage-review';
-const VAULT = 'flexstorage-review';
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const BUCKET = 'flexstorage-retrieval-failures';
+const VAULT = 'flexstorage-retrieval-failures';
 
 describe('retrievals when things go wrong: S3 archive classes', () => {
   let s3: LocalS3;
@@ -65,7 +66,7 @@ describe('retrievals when things go wrong: S3 archive classes', () => {
     flexible.setAvailable(false);
     try {
       const res = await api(t.baseUrl, 'GET', `/api/v1/files/${file.id}/content`, token());
-      expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
+      expect(res.headers['content-type']).toMatch(PROBLEM_JSON);
       expect(res.status).toBe(503);
     } finally {
       flexible.setAvailable(true);
@@ -167,8 +168,7 @@ describe('retrievals when things go wrong: glacier-vault', () => {
     // The job output goes before the request's availableUntil (Glacier forgets early; here after 1.5 s).
     await sleep(OUTPUT_TTL_MS + 500);
     const refused = await api(t.baseUrl, 'GET', `/api/v1/files/${file.id}/content`, token(), undefined, { range: 'bytes=0-9' });
-    expect(refused.status).toBe(409);
-    expect(refused.headers['content-type']).toMatch(/application\/problem\+json/);
+    expectProblem(refused, 409);
     expect(refused.headers['content-disposition']).toBeUndefined(); // else a browser saves the problem as the file
     expect(refused.headers['content-range']).toBeUndefined();
     expect(refused.headers.etag).toBeUndefined();

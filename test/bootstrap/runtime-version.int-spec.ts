@@ -6,7 +6,7 @@ import * as path from 'node:path';
  * on npm scripts' PATH, so `npm test` never runs on whatever older Node a machine has installed.
  */
 describe('the runtime the suite runs on', () => {
-  const pkg = JSON.parse(readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8')) as {
+  const pkg = JSON.parse(readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')) as {
     engines: { node: string };
     devDependencies: Record<string, string>;
   };

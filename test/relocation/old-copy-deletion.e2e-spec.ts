@@ -9,7 +9,7 @@ import { until } from '../support/until';
  * (the live stream's event id names it) but must neither cancel it (the old copy would stay for
  * ever) nor read its failure (a provider's error names the object's path, its storage key).
  */
-describe('relocation extras (review): the old copy deletion is a system job (e2e, real PostgreSQL, Redis)', () => {
+describe("the deletion of a moved file's old copy is a system job (e2e, real PostgreSQL, Redis)", () => {
   let t: TestApp;
   let db: Client;
   const alice = '0196f000-0000-7000-8000-0000000c0e11';

@@ -1,9 +1,8 @@
-import { startPrivateRedis, PrivateRedis } from './support/private-redis';
-import { RedisLiveStreamLeases } from '../src/infrastructure/live-events/redis-live-stream-leases';
-import { startTestApp, TestApp } from './support/test-app';
-import { until } from './support/until';
-
-const PROBLEM = /^application\/problem\+json/;
+import { startPrivateRedis, PrivateRedis } from '../support/private-redis';
+import { RedisLiveStreamLeases } from '../../src/infrastructure/live-events/redis-live-stream-leases';
+import { startTestApp, TestApp } from '../support/test-app';
+import { until } from '../support/until';
+import { PROBLEM_JSON } from '../support/problem';
 
 /** Live events while Redis is away: a clear 503 at once, not a request held open until it returns. */
 describe('live events with Redis down (e2e, a private redis-server stopped and started)', () => {
@@ -27,7 +26,7 @@ describe('live events with Redis down (e2e, a private redis-server stopped and s
     const started = Date.now();
     const res = await fetch(url, { headers: { accept: 'text/event-stream' }, signal: AbortSignal.timeout(15_000) });
     expect(res.status).toBe(503);
-    expect(res.headers.get('content-type')).toMatch(PROBLEM);
+    expect(res.headers.get('content-type')).toMatch(PROBLEM_JSON);
     expect(res.headers.get('retry-after')).toMatch(/^\d+$/);
     expect(Date.now() - started).toBeLessThan(5_000);
 
@@ -63,7 +62,7 @@ describe('live events with Redis down (e2e, a private redis-server stopped and s
     const started = Date.now();
     const res = await fetch(`${t.baseUrl}/api/v1/events?access_token=${t.tokenFor(userId)}`, { headers: { accept: 'text/event-stream' }, signal: AbortSignal.timeout(15_000) });
     expect(res.status).toBe(503);
-    expect(res.headers.get('content-type')).toMatch(PROBLEM);
+    expect(res.headers.get('content-type')).toMatch(PROBLEM_JSON);
     expect(Date.now() - started).toBeLessThan(6_500);
     await until(async () => released, 'the late slot to be given back', 15_000);
   }, 30_000);

@@ -1,7 +1,7 @@
 import { Queue } from 'bullmq';
-import { api, uploadMultipart } from './support/http-client';
-import { startTestApp, TestApp } from './support/test-app';
-import { tusUpload } from './uploads/tus-support';
+import { api, uploadMultipart } from '../support/http-client';
+import { startTestApp, TestApp } from '../support/test-app';
+import { tusUpload } from '../uploads/tus-support';
 
 /** Per-user storage quota, and the recurring recount behind GET /usage. */
 describe('storage usage and quota', () => {

@@ -1,19 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import { readdir } from 'node:fs/promises';
 import * as http from 'node:http';
 import * as path from 'node:path';
 import jwt from 'jsonwebtoken';
 import { Client } from 'pg';
-import { OWN_ISSUER } from '../src/infrastructure/auth/jwt.strategy';
-import { download, uploadMultipart } from './support/http-client';
-import { freePort, serviceSandbox, ServiceSandbox, startService } from './support/service-process';
+import { OWN_ISSUER } from '../../src/infrastructure/auth/jwt.strategy';
+import { countFiles } from '../support/files-on-disk';
+import { download, uploadMultipart } from '../support/http-client';
+import { freePort, serviceSandbox, ServiceSandbox, startService } from '../support/service-process';
 
 const SECRET = 'crash-recovery-secret-0123456789abcdef0123456789';
-
-async function countFiles(dir: string): Promise<number> {
-  const entries = await readdir(dir, { recursive: true, withFileTypes: true }).catch(() => []);
-  return entries.filter((e) => e.isFile()).length;
-}
 
 describe('Crash recovery (kill -9 of the real service)', () => {
   let box: ServiceSandbox;

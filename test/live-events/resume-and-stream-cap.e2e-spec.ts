@@ -1,15 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import Redis from 'ioredis';
-import { LIVE_EVENT_PUBLISHER, LiveEventPublisher } from '../src/application/ports';
-import { ManagedRedis } from '../src/infrastructure/jobs/redis.client';
-import { LiveEventHub, RedisLiveEventPublisher } from '../src/infrastructure/live-events/redis-live-events';
-import { api, uploadMultipart } from './support/http-client';
-import { listen, SseMessage } from './support/sse-client';
-import { startTestApp, TestApp } from './support/test-app';
-import { until } from './support/until';
+import { LIVE_EVENT_PUBLISHER, LiveEventPublisher } from '../../src/application/ports';
+import { ManagedRedis } from '../../src/infrastructure/jobs/redis.client';
+import { LiveEventHub, RedisLiveEventPublisher } from '../../src/infrastructure/live-events/redis-live-events';
+import { api, uploadMultipart } from '../support/http-client';
+import { listen, SseMessage } from '../support/sse-client';
+import { startTestApp, TestApp } from '../support/test-app';
+import { sleep, until } from '../support/until';
+import { PROBLEM_JSON } from '../support/problem';
 
-const PROBLEM = /^application\/problem\+json/;
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 const WAIT_MS = 15_000;
 
 describe('live events: resuming with Last-Event-ID, and the per-user stream cap', () => {
@@ -242,7 +241,7 @@ describe('live events: resuming with Last-Event-ID, and the per-user stream cap'
       for (const query of ['&lastEventId=12-x', '&lastEventId=99999999999999999999999-0', '&lastEventId=nope']) {
         const res = await fetch(url(b, ivy, query), { headers: { accept: 'text/event-stream' } });
         expect(res.status).toBe(400);
-        expect(res.headers.get('content-type')).toMatch(PROBLEM);
+        expect(res.headers.get('content-type')).toMatch(PROBLEM_JSON);
         expect(await res.json()).toMatchObject({ type: 'https://flexstorage.dev/problems/invalid-last-event-id', title: 'Bad Request', status: 400, detail: expect.stringContaining('lastEventId') });
       }
       expect(await redis.zcard(leasesKey(ivy))).toBe(0); // refused before taking a slot
@@ -281,7 +280,7 @@ describe('live events: resuming with Last-Event-ID, and the per-user stream cap'
         for (const app of [a, b]) {
           const refused = await openStream(app, jack);
           expect(refused.res.status).toBe(429);
-          expect(refused.res.headers.get('content-type')).toMatch(PROBLEM);
+          expect(refused.res.headers.get('content-type')).toMatch(PROBLEM_JSON);
           expect(Number(refused.res.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
           expect(await refused.res.json()).toMatchObject({ type: 'https://flexstorage.dev/problems/too-many-live-streams', title: 'Too Many Requests', status: 429, detail: expect.stringContaining('3') });
         }
@@ -327,7 +326,7 @@ describe('live events: resuming with Last-Event-ID, and the per-user stream cap'
       jest.spyOn(b.app.get(LiveEventHub), 'open').mockRejectedValueOnce(new Error('Connection is closed.'));
       const failed = await openStream(b, lee);
       expect(failed.res.status).toBe(503);
-      expect(failed.res.headers.get('content-type')).toMatch(PROBLEM);
+      expect(failed.res.headers.get('content-type')).toMatch(PROBLEM_JSON);
       await until(async () => (await redis.zcard(leasesKey(lee))) === 0, 'the failed stream\'s slot to be given back', WAIT_MS);
     });
   });

@@ -1,6 +1,7 @@
-import { api, uploadMultipart } from './support/http-client';
-import { listen } from './support/sse-client';
-import { startTestApp, TestApp } from './support/test-app';
+import { api, uploadMultipart } from '../support/http-client';
+import { listen } from '../support/sse-client';
+import { startTestApp, TestApp } from '../support/test-app';
+import { PROBLEM_JSON } from '../support/problem';
 
 describe('live events (Server-Sent Events) across API instances', () => {
   let a: TestApp;
@@ -82,7 +83,7 @@ describe('live events (Server-Sent Events) across API instances', () => {
     for (const url of [`${b.baseUrl}/api/v1/events`, `${b.baseUrl}/api/v1/events?access_token=nope`]) {
       const res = await fetch(url);
       expect(res.status).toBe(401);
-      expect(res.headers.get('content-type')).toMatch(/application\/problem\+json/);
+      expect(res.headers.get('content-type')).toMatch(PROBLEM_JSON);
     }
   });
 
