@@ -37,7 +37,7 @@ export class GenerateThumbnailsHandler implements ICommandHandler<GenerateThumbn
     const previous = await this.renditions.findAll(file.id);
     if (RENDITION_KINDS.every((kind) => previous.some((r) => r.kind === kind && r.isReady))) return { skipped: 'already generated' };
 
-    if ((file.size?.bytes ?? 0) > this.renderer.maxSourceBytes) {
+    if (file.size.bytes > this.renderer.maxSourceBytes) {
       return this.fail(file, previous, new ImageUnreadableError(`larger than the ${this.renderer.maxSourceBytes} bytes thumbnails are made from`));
     }
     const target = await this.target(file);

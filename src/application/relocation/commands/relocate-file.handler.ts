@@ -77,15 +77,15 @@ export class RelocateFileHandler implements ICommandHandler<RelocateFileCommand,
       await this.polls.schedule(restored.id, 0, `vanished-${Math.floor(this.clock.now().getTime() / 60_000)}`).catch(() => undefined);
       return { status: 'waiting', retrievalId: restored.id, retryAt: new Date(this.clock.now().getTime() + WAIT_FALLBACK_MS) };
     }
-    const size = file!.size?.bytes ?? 0;
+    const size = file!.size.bytes;
     const written = await target.write(counted(body, size, run.progress), {
       maxBytes: size,
       contentType: file!.type.mimeType,
-      expectedSha256: file!.hash!.hex,
+      expectedSha256: file!.hash.hex,
       signal: run.signal,
     });
     // A provider (a plugin) that ignored expectedSha256 is not trusted with it.
-    if (written.sha256 !== file!.hash!.hex || written.size !== size) {
+    if (written.sha256 !== file!.hash.hex || written.size !== size) {
       await target.delete(written.key).catch(() => undefined);
       throw new Error(`the copy on ${toProviderId} does not match the file (SHA-256 ${written.sha256}, ${written.size} bytes); nothing was changed`);
     }

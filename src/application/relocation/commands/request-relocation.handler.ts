@@ -84,7 +84,7 @@ export class RequestProviderRelocationHandler implements ICommandHandler<Request
 }
 
 function assertFits(file: File, maxObjectSize: number | null, providerId: string): void {
-  const size = file.size?.bytes ?? 0;
+  const size = file.size.bytes;
   if (maxObjectSize !== null && size > maxObjectSize) {
     throw new ValidationError(`Provider ${providerId} holds objects of at most ${maxObjectSize} bytes; this file has ${size}.`, {
       code: 'provider-cannot-hold-file',
