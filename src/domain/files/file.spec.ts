@@ -383,6 +383,31 @@ describe('File', () => {
     });
   });
 
+  describe('the rules handlers ask about', () => {
+    it('says why it cannot move (deleted, or there already) and null when it can', () => {
+      expect(completedFile().whyCannotMoveTo('database')).toBeNull();
+      expect(newFile(COLD, true).whyCannotMoveTo('local')).toBeNull();
+      expect(completedFile().whyCannotMoveTo('local')).toBeInstanceOf(RelocationNotNeededError);
+      expect(fileIn(UploadStatus.Deleted).whyCannotMoveTo('database')).toBeInstanceOf(FileNotRelocatableError);
+      expect(() => fileIn(UploadStatus.Deleted).assertCanMoveTo('database')).toThrow(FileNotRelocatableError);
+    });
+
+    it('is at the location its bytes are, and no longer at one it moved away from', () => {
+      const file = completedFile();
+      expect(file.isAt(StorageLocation.of('local', HOT.key))).toBe(true);
+      expect(file.isAt(COLD)).toBe(false);
+      file.relocate(COLD, true, T1);
+      expect(file.isAt(HOT)).toBe(false);
+      expect(file.isAt(COLD)).toBe(true);
+    });
+
+    it('has readable content only while completed', () => {
+      expect(completedFile().hasReadableContent).toBe(true);
+      expect(newFile(COLD, true).hasReadableContent).toBe(false);
+      expect(fileIn(UploadStatus.Deleted).hasReadableContent).toBe(false);
+    });
+  });
+
   describe('ownership', () => {
     it('knows its owner', () => {
       const file = newFile();

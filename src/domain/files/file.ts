@@ -152,10 +152,32 @@ export class File extends AggregateRoot {
     this.record(new FilePurged(this.id, { ownerId: this.ownerId, deletedAt: this.state.deletedAt.toISOString() }, now.toISOString()));
   }
 
-  /** Whether the bytes could move to `providerId`: the file is live and not there already (checked before a move is queued, and when it is made). */
+  /**
+   * What stops the bytes moving to `providerId`, or null: the file must be live and not there
+   * already. Checked before a move is queued, by the move before it copies, and when it is made.
+   */
+  whyCannotMoveTo(providerId: string): FileNotRelocatableError | RelocationNotNeededError | null {
+    if (this.isDeleted) return new FileNotRelocatableError(this.id, this.status);
+    if (this.primaryLocation().providerId === providerId) return new RelocationNotNeededError(this.id, providerId);
+    return null;
+  }
+
   assertCanMoveTo(providerId: string): void {
-    if (this.status !== UploadStatus.Completed && this.status !== UploadStatus.Archived) throw new FileNotRelocatableError(this.id, this.status);
-    if (this.primaryLocation().providerId === providerId) throw new RelocationNotNeededError(this.id, providerId);
+    const reason = this.whyCannotMoveTo(providerId);
+    if (reason) throw reason;
+  }
+
+  /**
+   * Whether the file's bytes are (still) the ones at `location`: what a copy or a restore was made
+   * from is worth nothing to the file once it has moved on.
+   */
+  isAt(location: StorageLocation): boolean {
+    return this.state.locations[0]?.equals(location) ?? false;
+  }
+
+  /** Only a completed file's bytes read at once; archived ones need a restore first, deleted ones none. */
+  get hasReadableContent(): boolean {
+    return this.state.status === UploadStatus.Completed;
   }
 
   /**
@@ -182,7 +204,7 @@ export class File extends AggregateRoot {
 
   /** The location content is served from; only a completed file has readable content. */
   readableLocation(): StorageLocation {
-    if (this.status !== UploadStatus.Completed) throw new FileNotReadableError(this.id, this.status);
+    if (!this.hasReadableContent) throw new FileNotReadableError(this.id, this.status);
     return this.primaryLocation();
   }
 

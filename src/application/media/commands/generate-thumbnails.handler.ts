@@ -32,7 +32,7 @@ export class GenerateThumbnailsHandler implements ICommandHandler<GenerateThumbn
 
   async execute({ fileId, run }: GenerateThumbnailsCommand): Promise<ThumbnailsOutcome> {
     const file = await this.files.findById(fileId);
-    if (!file || file.status !== UploadStatus.Completed) return { skipped: file ? `file is ${file.status}` : 'file is gone' };
+    if (!file?.hasReadableContent) return { skipped: file ? `file is ${file.status}` : 'file is gone' };
     if (!this.renderer.canRead(file.type.mimeType)) return { skipped: `${file.type.mimeType} is not a readable image type` };
     const previous = await this.renditions.findAll(file.id);
     if (RENDITION_KINDS.every((kind) => previous.some((r) => r.kind === kind && r.isReady))) return { skipped: 'already generated' };

@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
-import { FILE_REPOSITORY, FileNotFoundError, FileRepository, UploadStatus } from '../../../domain/files';
+import { FILE_REPOSITORY, FileNotFoundError, FileRepository } from '../../../domain/files';
 import { ImageUnreadableError, RENDITION_REPOSITORY, RenditionKind, RenditionRepository, ThumbnailNotAvailableError, ThumbnailNotReadyError } from '../../../domain/media';
 import { ByteBody } from '../../../domain/storage';
 import { Actor } from '../../../domain/auth/role';
@@ -55,7 +55,7 @@ export class GetThumbnailHandler implements IQueryHandler<GetThumbnailQuery, Thu
     }
     if (rendition) throw new ImageUnreadableError(rendition.failureReason ?? 'unknown');
     if (!this.renderer.canRead(file.type.mimeType)) throw new ThumbnailNotAvailableError(file.id, `${file.type.mimeType} is not an image type thumbnails are made of`);
-    if (file.status !== UploadStatus.Completed) throw new ThumbnailNotAvailableError(file.id, `it is ${file.status}, its bytes cannot be read`);
+    if (!file.hasReadableContent) throw new ThumbnailNotAvailableError(file.id, `it is ${file.status}, its bytes cannot be read`);
     throw new ThumbnailNotReadyError(file.id);
   }
 }

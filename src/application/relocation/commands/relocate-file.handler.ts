@@ -112,10 +112,7 @@ export class RelocateFileHandler implements ICommandHandler<RelocateFileCommand,
   }
 
   private whySkip(file: File | null, toProviderId: string): string | null {
-    if (!file) return 'the file no longer exists';
-    if (file.status !== UploadStatus.Completed && file.status !== UploadStatus.Archived) return `the file is ${file.status}`;
-    if (file.primaryLocation().providerId === toProviderId) return `the file is on ${toProviderId} already`;
-    return null;
+    return file ? (file.whyCannotMoveTo(toProviderId)?.message ?? null) : 'the file no longer exists';
   }
 
   /** The ready restore of an archived file, or when to look again; asks for one when none is running (or the running one is slower). */
@@ -126,11 +123,11 @@ export class RelocateFileHandler implements ICommandHandler<RelocateFileCommand,
       if (waited?.status === RetrievalStatus.Failed) throw new RelocationRestoreFailedError(waited.id, waited.snapshot().failureReason);
     }
     let request = await this.retrievals.findCurrentForFile(fileId);
-    if (request?.canServe(now) && request.location.equals(file.primaryLocation())) return { status: 'ready', request };
+    if (request?.canServe(now) && file.isAt(request.location)) return { status: 'ready', request };
     // Asking (again) joins a running restore and speeds it up to this move's tier where it is slower;
     // one for where the file was before an earlier move (whose retirement a crash cut short) is no
     // use: asking again retires it and restores the file's own copy.
-    if (!request || !request.isActive(now) || !request.location.equals(file.primaryLocation()) || isFasterTier(tier, request.tier)) {
+    if (!request || !request.isActive(now) || !file.isAt(request.location) || isFasterTier(tier, request.tier)) {
       // On behalf of whoever asked for the move (checked then): the owner, or an admin's bulk move.
       const actor = { userId: requestedBy, roles: requestedBy === file.ownerId ? [Role.User] : [Role.Admin] };
       const { retrieval } = await this.commands.execute(new RequestRetrievalCommand(actor, fileId, tier));
@@ -147,7 +144,7 @@ export class RelocateFileHandler implements ICommandHandler<RelocateFileCommand,
     const location = StorageLocation.of(target.id, written.key);
     for (let attempt = 1; ; attempt++) {
       const file = await this.files.findById(fileId);
-      if (!file || this.whySkip(file, target.id) || !file.primaryLocation().equals(source)) return false;
+      if (!file || file.whyCannotMoveTo(target.id) || !file.isAt(source)) return false;
       file.relocate(location, target.capabilities.retrievalRequired, this.clock.now());
       try {
         await this.files.save(file);

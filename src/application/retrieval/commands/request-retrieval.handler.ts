@@ -110,7 +110,7 @@ export class RequestRetrievalHandler implements ICommandHandler<RequestRetrieval
     const existing = await this.retrievals.findCurrentForFile(file.id);
     if (!existing) return null;
     const now = this.clock.now();
-    const moved = !existing.location.equals(file.primaryLocation());
+    const moved = !file.isAt(existing.location);
     if (existing.isActive(now) && !moved) return existing;
     if (existing.status === RetrievalStatus.Ready) existing.expire(now);
     else if (existing.isActive(now)) existing.fail('the file moved to other storage; request it again', now);
