@@ -3,11 +3,14 @@ import { RequestRetrievalHandler } from './commands/request-retrieval.handler';
 import { SweepRetrievalsHandler } from './commands/sweep-retrievals.handler';
 import { GetRetrievalHandler } from './queries/get-retrieval.query';
 import { RetrievalProgress } from './retrieval-progress';
+import { RetrievalRequests } from './retrieval-requests';
 
 export * from './commands/retrieval.commands';
 export * from './queries/get-retrieval.query';
 export * from './retrieval-view';
 
-export const RETRIEVAL_SERVICES = [RetrievalProgress];
+export * from './retrieval-requests';
+
+export const RETRIEVAL_SERVICES = [RetrievalProgress, RetrievalRequests];
 export const RETRIEVAL_COMMAND_HANDLERS = [RequestRetrievalHandler, CheckRetrievalHandler, SweepRetrievalsHandler];
 export const RETRIEVAL_QUERY_HANDLERS = [GetRetrievalHandler];
