@@ -1,6 +1,6 @@
 import { File } from '../../domain/files';
 import { ByteBody, StorageProvider, WriteResult } from '../../domain/storage';
-import { RelocateFileCommand } from './commands/relocation.commands';
+import { RelocateFileCommand } from './commands/relocate-file.command';
 
 /**
  * Streams a file's bytes into `target`, which checks them against the file's SHA-256 as they go;

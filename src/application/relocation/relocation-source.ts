@@ -4,7 +4,7 @@ import { isFasterTier, RetrievalRequest, RetrievalRequestRepository, RetrievalSt
 import { ByteBody, RestoreNotReadyError } from '../../domain/storage';
 import { Clock, RetrievalPolls, StorageProviderRegistry } from '../ports';
 import { RetrievalRequests } from '../retrieval/retrieval-requests';
-import { RelocateFileCommand, RelocationOutcome } from './commands/relocation.commands';
+import { RelocateFileCommand, RelocationOutcome } from './commands/relocate-file.command';
 
 /** How long a waiting move sleeps when the restore gives no time of its own (just asked, or ready by now). */
 const WAIT_FALLBACK_MS = 5_000;

@@ -5,7 +5,7 @@ import { ByteBody, RestoreNotReadyError, StorageProvider } from '../../../domain
 import { RetrievalPolls, StorageProviderRegistry } from '../../ports';
 import { RetrievalRequests } from '../../retrieval/retrieval-requests';
 import { RelocateFileHandler } from './relocate-file.handler';
-import { RelocateFileCommand } from './relocation.commands';
+import { RelocateFileCommand } from './relocate-file.command';
 
 const BYTES = Buffer.from('the bytes being moved');
 const SHA = createHash('sha256').update(BYTES).digest('hex');

@@ -16,7 +16,7 @@ import { retryOnConflict } from '../../shared/retry-on-conflict';
 import { RenditionFollower } from '../rendition-follower';
 import { copyChecked } from '../relocation-copy';
 import { RelocationSource } from '../relocation-source';
-import { RelocateFileCommand, RelocationOutcome } from './relocation.commands';
+import { RelocateFileCommand, RelocationOutcome } from './relocate-file.command';
 
 export { RelocationRestoreFailedError } from '../relocation-source';
 

@@ -5,7 +5,7 @@ import { RetrievalNotNeededError } from '../../../domain/retrieval';
 import { loadAccessibleFile } from '../../files/file-access';
 import { RetrievalRequests } from '../retrieval-requests';
 import { toRetrievalView } from '../retrieval-view';
-import { RequestRetrievalCommand, RetrievalOutcome } from './retrieval.commands';
+import { RequestRetrievalCommand, RetrievalOutcome } from './request-retrieval.command';
 
 /** A user asks for their archived file's restore (or joins the one under way). */
 @CommandHandler(RequestRetrievalCommand)
