@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { v7 as uuidv7 } from 'uuid';
 import { DomainEvent } from '../../src/domain/shared';
-import { FileUploadCompleted } from '../../src/domain/files';
+import { FileUploaded } from '../../src/domain/files';
 import { QUEUES } from '../../src/infrastructure/jobs/queues';
 import { OutboxRelay } from '../../src/infrastructure/outbox/outbox.relay';
 import { uploadMultipart } from '../support/http-client';
@@ -50,14 +50,14 @@ describe('Outbox relay (real PostgreSQL, Redis and BullMQ workers)', () => {
       ids.push(up.body.id);
     }
     const expected = (await db.query('select id from outbox where aggregate_id = any($1::text[])', [ids])).rows.map((r) => r.id);
-    expect(expected).toHaveLength(30); // created, upload-started, uploaded
+    expect(expected).toHaveLength(10); // one file.uploaded per upload
     await waitFor(() => countOf(expected).size === expected.length);
     await new Promise((r) => setTimeout(r, 500));
     expect([...countOf(expected).values()].every((n) => n === 1)).toBe(true);
 
-    const completed = received.filter((e) => e instanceof FileUploadCompleted && ids.includes(e.aggregateId)) as FileUploadCompleted[];
+    const completed = received.filter((e) => e instanceof FileUploaded && ids.includes(e.aggregateId)) as FileUploaded[];
     expect(completed).toHaveLength(10);
-    expect(completed[0].payload).toMatchObject({ ownerId: 'outbox-user', size: 128 });
+    expect(completed[0].payload).toMatchObject({ ownerId: 'outbox-user', size: 128, archived: false });
     expect(completed[0].payload.sha256).toMatch(/^[0-9a-f]{64}$/);
   });
 

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { v7 as uuidv7 } from 'uuid';
 import { WebhookEventSubscriber } from '../../src/application/webhooks';
-import { FileUploadCompleted } from '../../src/domain/files';
+import { FileUploaded } from '../../src/domain/files';
 import { api, uploadMultipart } from '../support/http-client';
 import { startTestApp, TestApp } from '../support/test-app';
 import { sleep, until } from '../support/until';
@@ -86,7 +86,18 @@ describe('Webhooks (e2e: real app, PostgreSQL, Redis and a local HTTP receiver)'
         id: expect.stringMatching(UUID),
         type: 'file.uploaded',
         occurredAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
-        data: { fileId: file.id, ownerId: 'alice', size: 2048, sha256: file.sha256, mimeType: 'text/plain', category: 'document', providerId: 'local-fs' },
+        // The upload's one event says all of it: name and archived joined what file.uploaded always carried.
+        data: {
+          fileId: file.id,
+          ownerId: 'alice',
+          size: 2048,
+          sha256: file.sha256,
+          mimeType: 'text/plain',
+          category: 'document',
+          providerId: 'local-fs',
+          name: 'note.txt',
+          archived: false,
+        },
       });
       // The storage key stays inside.
       const { rows } = await db.query<{ locations: { key: string }[] }>('select locations from files where id = $1', [file.id]);
@@ -147,11 +158,11 @@ describe('Webhooks (e2e: real app, PostgreSQL, Redis and a local HTTP receiver)'
 
     it('queues nothing twice when a batch of events is delivered again (after a crash)', async () => {
       const subscriber = t.app.get(WebhookEventSubscriber);
-      const replay = new FileUploadCompleted(file.id, uploaded.body.data, uploaded.body.occurredAt);
+      const replay = new FileUploaded(file.id, uploaded.body.data, uploaded.body.occurredAt);
       replay.eventId = uploaded.body.id;
       await subscriber.handle(replay);
 
-      const fresh = new FileUploadCompleted(file.id, uploaded.body.data);
+      const fresh = new FileUploaded(file.id, uploaded.body.data);
       fresh.eventId = uuidv7();
       await subscriber.handle(fresh);
       await subscriber.handle(fresh);

@@ -11,6 +11,7 @@ import {
   FileType,
   StorageLocation,
   StorageQuotaExceededError,
+  StoredBytes,
 } from '../../domain/files';
 import { StorageProvider, WriteResult } from '../../domain/storage';
 import { CLOCK, Clock, ID_GENERATOR, IdGenerator, STORAGE_PROVIDER_REGISTRY, STORAGE_USAGE, StorageProviderRegistry, StorageUsage, UPLOAD_POLICY, UploadPolicy } from '../ports';
@@ -54,7 +55,6 @@ export class FileIngestion {
   ) {}
 
   async ingest(request: IngestRequest): Promise<UploadFileResult> {
-    const startedAt = this.clock.now();
     const used = await this.assertWithinQuota(request.ownerId, request.sizeHint ?? 0);
     const provider = await this.avoidBilledDuplicate(request, await this.chooseProvider(request));
     const stored = await request.store(provider);
@@ -64,12 +64,14 @@ export class FileIngestion {
       if (request.expectedSha256 && request.expectedSha256.hex !== stored.sha256) {
         throw new ChecksumMismatchError(request.expectedSha256.hex, stored.sha256);
       }
-      const file = await this.createFile(request, startedAt);
       // No lookup first: the save itself detects a live file with the same bytes (one round trip).
-      file.startUpload(StorageLocation.of(provider.id, stored.key), this.clock.now());
-      file.completeUpload(FileSize.of(stored.size, this.policy.maxFileSize), FileHash.sha256(stored.sha256), this.clock.now());
-      // Bytes in archive storage (Deep Archive, a vault) need a retrieval before they can be read.
-      if (provider.capabilities.retrievalRequired) file.markArchived(file.primaryLocation(), this.clock.now());
+      const file = await this.createFile(request, {
+        location: StorageLocation.of(provider.id, stored.key),
+        size: FileSize.of(stored.size, this.policy.maxFileSize),
+        hash: FileHash.sha256(stored.sha256),
+        // Bytes in archive storage (Deep Archive, a vault) need a retrieval before they can be read.
+        archived: provider.capabilities.retrievalRequired,
+      });
       await (request.persist ? request.persist(file) : this.files.save(file));
       return { file: toFileView(file), duplicate: false };
     } catch (error) {
@@ -98,14 +100,14 @@ export class FileIngestion {
   }
 
   /** The File, with trailing metadata merged in and validated like the rest. */
-  private async createFile(request: IngestRequest, now: Date): Promise<File> {
+  private async createFile(request: IngestRequest, bytes: StoredBytes): Promise<File> {
     let { metadata, type } = request;
     const trailing = await request.trailingMetadata;
     if (trailing) {
       metadata = metadata.with(trailing.metadata);
       type = type.withChanges(trailing);
     }
-    return File.create({ id: this.ids.next(), ownerId: request.ownerId, metadata, type, now });
+    return File.ingest({ id: this.ids.next(), ownerId: request.ownerId, metadata, type, ...bytes, now: this.clock.now() });
   }
 
   /**

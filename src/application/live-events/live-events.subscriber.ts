@@ -5,6 +5,7 @@ import { DomainEventSubscriber, LIVE_EVENT_PUBLISHER, LiveEventPublisher } from 
 // What users see live: their files, uploads and retrievals. Which aggregate id field each names.
 const LIVE: Record<string, string> = {
   'file.uploaded': 'fileId',
+  // No longer recorded (file.uploaded says `archived`); kept for outbox rows an older build wrote.
   'file.archived': 'fileId',
   'file.metadata-updated': 'fileId',
   'file.deleted': 'fileId',

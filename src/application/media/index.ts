@@ -1,10 +1,11 @@
 import { GenerateThumbnailsHandler } from './commands/generate-thumbnails.handler';
-import { GetThumbnailHandler } from './queries/get-thumbnail.query';
+import { GetThumbnailHandler } from './queries/get-thumbnail.handler';
 
 export * from './commands/generate-thumbnails.command';
 export { GenerateThumbnailsHandler } from './commands/generate-thumbnails.handler';
 export * from './ports';
 export * from './queries/get-thumbnail.query';
+export * from './queries/get-thumbnail.handler';
 export * from './rendition-provider';
 export * from './thumbnail-on-upload.subscriber';
 

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { FILE_REPOSITORY, FileRepository, FileUploadCompleted, UploadStatus } from '../../domain/files';
+import { FILE_REPOSITORY, FileRepository, FileUploaded } from '../../domain/files';
 import { DomainEvent } from '../../domain/shared';
 import { DomainEventSubscriber } from '../ports/domain-event-subscriber';
 import { IMAGE_RENDERER, ImageRenderer, MEDIA_JOBS, MediaJobs } from './ports';
@@ -12,7 +12,7 @@ import { IMAGE_RENDERER, ImageRenderer, MEDIA_JOBS, MediaJobs } from './ports';
 @Injectable()
 export class ThumbnailOnUploadSubscriber implements DomainEventSubscriber {
   readonly name = 'thumbnails';
-  readonly events = [FileUploadCompleted.eventName];
+  readonly events = [FileUploaded.eventName];
 
   constructor(
     @Inject(FILE_REPOSITORY) private readonly files: FileRepository,
@@ -21,11 +21,11 @@ export class ThumbnailOnUploadSubscriber implements DomainEventSubscriber {
   ) {}
 
   async handle(event: DomainEvent): Promise<void> {
-    const { mimeType } = (event as FileUploadCompleted).payload;
-    if (!this.renderer.canRead(mimeType)) return;
-    // The event is from the upload; the file may have moved on since (archived in the same save).
+    const { mimeType, archived } = (event as FileUploaded).payload;
+    if (archived || !this.renderer.canRead(mimeType)) return;
+    // The event is from the upload; the file may have moved on since (deleted, moved to archive storage).
     const file = await this.files.findById(event.aggregateId);
-    if (!file || file.status !== UploadStatus.Completed || !this.renderer.canRead(file.type.mimeType)) return;
+    if (!file?.hasReadableContent || !this.renderer.canRead(file.type.mimeType)) return;
     await this.jobs.enqueueThumbnails(file.id, file.ownerId);
   }
 }

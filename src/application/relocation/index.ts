@@ -1,9 +1,13 @@
 import { RelocateFileHandler } from './commands/relocate-file.handler';
 import { RelocateProviderFilesHandler } from './commands/relocate-provider-files.handler';
-import { RequestProviderRelocationHandler, RequestRelocationHandler } from './commands/request-relocation.handler';
+import { RequestProviderRelocationHandler } from './commands/request-provider-relocation.handler';
+import { RequestRelocationHandler } from './commands/request-relocation.handler';
 import { RenditionFollower } from './rendition-follower';
 
-export * from './commands/relocation.commands';
+export * from './commands/request-relocation.command';
+export * from './commands/request-provider-relocation.command';
+export * from './commands/relocate-file.command';
+export * from './commands/relocate-provider-files.command';
 export { RelocationRestoreFailedError } from './commands/relocate-file.handler';
 export * from './ports';
 export * from './relocated-object-cleanup.subscriber';

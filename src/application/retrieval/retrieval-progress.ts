@@ -50,10 +50,11 @@ export class RetrievalProgress {
     const retrieval = this.providers.has(providerId) ? this.providers.get(providerId).retrieval : undefined;
     const file = await this.files.findById(request.fileId);
     let failure: unknown;
-    if (!file || file.isDeleted || file.status !== UploadStatus.Archived || !request.location.equals(file.primaryLocation())) {
+    const archived = file?.status === UploadStatus.Archived;
+    if (!file || !archived || !file.isAt(request.location)) {
       // Nothing left to restore for (deleted, no longer archived, or moved since it was asked for
       // and its retirement cut short by a crash): stop before anything is billed.
-      const moved = !!file && !file.isDeleted && file.status === UploadStatus.Archived;
+      const moved = archived;
       if (request.status === RetrievalStatus.Ready) request.expire(now);
       else request.fail(moved ? 'the file moved to other storage; request it again' : 'the file was deleted or is no longer archived', now);
     } else if (request.status === RetrievalStatus.Ready) {

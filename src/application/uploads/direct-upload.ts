@@ -4,7 +4,7 @@ import { FileIngestion } from '../files/file-ingestion';
 import { CLOCK, Clock, UPLOAD_SETTINGS, UploadSettings } from '../ports';
 import { ingestRequestFor } from './ingest-target';
 import { IncomingChunk } from './upload-chunk-receiver';
-import { UploadOutcome } from './commands/upload.commands';
+import { UploadOutcome } from './commands/upload-outcome';
 import { toUploadView } from './upload-view';
 
 /**

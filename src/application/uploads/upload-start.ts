@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { StartUploadProps, UPLOAD_SESSION_REPOSITORY, UploadNotFoundError, UploadSession, UploadSessionRepository } from '../../domain/uploads';
 import { CLOCK, Clock, UPLOAD_LOCK, UPLOAD_STAGING, UploadLock, UploadStaging } from '../ports';
-import { UploadOutcome } from './commands/upload.commands';
+import { UploadOutcome } from './commands/upload-outcome';
 import { IncomingChunk, ReceivedChunk, UploadChunkReceiver } from './upload-chunk-receiver';
 import { UploadCompletion } from './upload-completion';
 import { toUploadView } from './upload-view';

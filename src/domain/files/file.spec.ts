@@ -6,17 +6,7 @@ import { FileMetadata } from './file-metadata';
 import { FileSize } from './file-size';
 import { FileType } from './file-type';
 import { FileNotReadableError, FileNotRelocatableError, RelocationNotNeededError } from './file.errors';
-import {
-  FileArchived,
-  FileCreated,
-  FileDeleted,
-  FileMetadataUpdated,
-  FileRelocated,
-  FileRestored,
-  FileUploadCompleted,
-  FileUploadFailed,
-  FileUploadStarted,
-} from './file.events';
+import { FileDeleted, FileMetadataUpdated, FileRelocated, FileRestored, FileUploaded } from './file.events';
 import { StorageLocation } from './storage-location';
 import { UploadStatus } from './upload-status';
 
@@ -28,30 +18,33 @@ const COLD = StorageLocation.of('s3-archive', 'files/0f1e2d3c');
 const HASH = FileHash.sha256(createHash('sha256').update('hello world').digest('hex'));
 const SIZE = FileSize.of(11);
 
-function newFile(): File {
-  return File.create({
+function newFile(at: StorageLocation = HOT, archived = false): File {
+  return File.ingest({
     id: 'file-1',
     ownerId: 'user-1',
     metadata: FileMetadata.of({ name: 'holiday.jpg', tags: ['beach'] }),
     type: FileType.of('image/jpeg'),
+    location: at,
+    size: SIZE,
+    hash: HASH,
+    archived,
     now: T0,
   });
 }
 
 /** A file as loaded from the repository, in any status, with no pending events. */
 function fileIn(status: UploadStatus, overrides: Partial<FileState> = {}): File {
-  const hasBytes = [UploadStatus.Completed, UploadStatus.Archived, UploadStatus.Deleted].includes(status);
   return File.reconstitute(
     {
       id: 'file-1',
       ownerId: 'user-1',
       metadata: FileMetadata.of({ name: 'holiday.jpg', tags: ['beach'] }),
       type: FileType.of('image/jpeg'),
-      size: hasBytes ? SIZE : null,
-      hash: hasBytes ? HASH : null,
+      size: SIZE,
+      hash: HASH,
       status,
       statusBeforeDelete: status === UploadStatus.Deleted ? UploadStatus.Completed : null,
-      locations: status === UploadStatus.Pending ? [] : [HOT],
+      locations: [HOT],
       createdAt: T0,
       updatedAt: T0,
       deletedAt: status === UploadStatus.Deleted ? T0 : null,
@@ -63,35 +56,53 @@ function fileIn(status: UploadStatus, overrides: Partial<FileState> = {}): File 
 
 function completedFile(): File {
   const file = newFile();
-  file.startUpload(HOT, T1);
-  file.completeUpload(SIZE, HASH, T1);
   file.pullEvents();
   return file;
 }
 
 describe('File', () => {
-  describe('create', () => {
-    it('starts pending, unsaved, without size, hash or locations', () => {
+  describe('ingest', () => {
+    it('is completed and unsaved, at its location, with its size and hash', () => {
       const file = newFile();
-      expect(file.status).toBe(UploadStatus.Pending);
+      expect(file.status).toBe(UploadStatus.Completed);
       expect(file.version).toBe(0);
-      expect(file.size).toBeNull();
-      expect(file.hash).toBeNull();
-      expect(file.locations).toEqual([]);
+      expect(file.size.bytes).toBe(11);
+      expect(file.hash.hex).toBe('b94d27b9934d3e08a52e52d7da7dabfac484efe37a5380ee9088f7ace2efcde9');
+      expect(file.locations).toEqual([HOT]);
+      expect(file.readableLocation()).toEqual(HOT);
       expect(file.createdAt).toBe(T0);
       expect(file.updatedAt).toBe(T0);
       expect(file.deletedAt).toBeNull();
     });
 
-    it('records FileCreated with the owner, name and type', () => {
+    it('records one FileUploaded that says everything about the upload: name, type, provider, size, hash', () => {
       const events = newFile().pullEvents();
       expect(events).toHaveLength(1);
       const [event] = events;
-      expect(event).toBeInstanceOf(FileCreated);
-      expect(event.eventName).toBe('file.created');
+      expect(event).toBeInstanceOf(FileUploaded);
+      expect(event.eventName).toBe('file.uploaded');
       expect(event.aggregateId).toBe('file-1');
       expect(event.occurredAt).toBe(T0.toISOString());
-      expect(event.payload).toEqual({ ownerId: 'user-1', name: 'holiday.jpg', mimeType: 'image/jpeg', category: 'image' });
+      expect(event.payload).toEqual({
+        ownerId: 'user-1',
+        name: 'holiday.jpg',
+        mimeType: 'image/jpeg',
+        category: 'image',
+        providerId: 'local',
+        size: 11,
+        sha256: 'b94d27b9934d3e08a52e52d7da7dabfac484efe37a5380ee9088f7ace2efcde9',
+        archived: false,
+      });
+    });
+
+    it('is archived when its bytes went to archive storage, and its one event says so', () => {
+      const file = newFile(COLD, true);
+      expect(file.status).toBe(UploadStatus.Archived);
+      expect(file.locations).toEqual([COLD]);
+      expect(() => file.readableLocation()).toThrow(FileNotReadableError);
+      const events = file.pullEvents();
+      expect(events).toHaveLength(1);
+      expect(events[0].payload).toMatchObject({ providerId: 's3-archive', archived: true });
     });
   });
 
@@ -114,97 +125,23 @@ describe('File', () => {
   describe('pullEvents', () => {
     it('returns the pending events once and then nothing', () => {
       const file = newFile();
-      file.startUpload(HOT, T1);
-      expect(file.pullEvents().map((e) => e.constructor)).toEqual([FileCreated, FileUploadStarted]);
+      expect(file.pullEvents().map((e) => e.constructor)).toEqual([FileUploaded]);
       expect(file.pullEvents()).toEqual([]);
       expect(file.peekEvents()).toEqual([]);
-    });
-  });
-
-  describe('upload', () => {
-    it('startUpload moves pending to uploading, sets the location and records FileUploadStarted', () => {
-      const file = newFile();
-      file.pullEvents();
-      file.startUpload(HOT, T1);
-      expect(file.status).toBe(UploadStatus.Uploading);
-      expect(file.locations).toEqual([HOT]);
-      expect(file.updatedAt).toBe(T1);
-      const [event] = file.pullEvents();
-      expect(event).toBeInstanceOf(FileUploadStarted);
-      expect(event.occurredAt).toBe(T1.toISOString());
-      expect(event.payload).toEqual({ ownerId: 'user-1', providerId: 'local' });
-    });
-
-    it('completeUpload sets size and hash and records FileUploadCompleted with the facts about the bytes', () => {
-      const file = newFile();
-      file.startUpload(HOT, T1);
-      file.pullEvents();
-      file.completeUpload(SIZE, HASH, T2);
-      expect(file.status).toBe(UploadStatus.Completed);
-      expect(file.size?.bytes).toBe(11);
-      expect(file.hash?.hex).toBe('b94d27b9934d3e08a52e52d7da7dabfac484efe37a5380ee9088f7ace2efcde9');
-      expect(file.updatedAt).toBe(T2);
-      const [event] = file.pullEvents();
-      expect(event).toBeInstanceOf(FileUploadCompleted);
-      expect(event.eventName).toBe('file.uploaded');
-      expect(event.occurredAt).toBe(T2.toISOString());
-      expect(event.payload).toEqual({
-        ownerId: 'user-1',
-        size: 11,
-        sha256: 'b94d27b9934d3e08a52e52d7da7dabfac484efe37a5380ee9088f7ace2efcde9',
-        mimeType: 'image/jpeg',
-        category: 'image',
-        providerId: 'local',
-      });
-    });
-
-    it('failUpload moves uploading to failed and records the reason', () => {
-      const file = newFile();
-      file.startUpload(HOT, T1);
-      file.pullEvents();
-      file.failUpload('client disconnected', T2);
-      expect(file.status).toBe(UploadStatus.Failed);
-      const [event] = file.pullEvents();
-      expect(event).toBeInstanceOf(FileUploadFailed);
-      expect(event.payload).toEqual({ ownerId: 'user-1', reason: 'client disconnected' });
-    });
-
-    it('markArchived puts the archive copy first and records FileArchived', () => {
-      const file = completedFile();
-      file.markArchived(COLD, T2);
-      expect(file.status).toBe(UploadStatus.Archived);
-      expect(file.locations).toEqual([COLD, HOT]);
-      const [event] = file.pullEvents();
-      expect(event).toBeInstanceOf(FileArchived);
-      expect(event.payload).toEqual({ ownerId: 'user-1', providerId: 's3-archive' });
-    });
-
-    it('leaves an uploading file without locations untouched when completing fails', () => {
-      const file = fileIn(UploadStatus.Uploading, { locations: [] });
-      expect(() => file.completeUpload(SIZE, HASH, T1)).toThrow(FileNotReadableError);
-      expect(file.status).toBe(UploadStatus.Uploading);
-      expect(file.size).toBeNull();
     });
   });
 
   describe('state transitions', () => {
     type Operation = { name: string; target: UploadStatus; run: (file: File) => void };
     const operations: Operation[] = [
-      { name: 'startUpload', target: UploadStatus.Uploading, run: (f) => f.startUpload(HOT, T1) },
-      { name: 'completeUpload', target: UploadStatus.Completed, run: (f) => f.completeUpload(SIZE, HASH, T1) },
-      { name: 'failUpload', target: UploadStatus.Failed, run: (f) => f.failUpload('boom', T1) },
-      { name: 'markArchived', target: UploadStatus.Archived, run: (f) => f.markArchived(COLD, T1) },
       { name: 'delete', target: UploadStatus.Deleted, run: (f) => f.delete(T1) },
       { name: 'restore', target: UploadStatus.Completed, run: (f) => f.restore(T1) },
     ];
     // Which operation each status accepts. Written out rather than derived, so the spec states the
-    // rules: e.g. only an upload in progress can complete, and archiving never undeletes a file.
+    // rules: a live file can be deleted, only a deleted one restored (moves: see relocate).
     const accepted: Record<UploadStatus, string[]> = {
-      [UploadStatus.Pending]: ['startUpload', 'failUpload', 'delete'],
-      [UploadStatus.Uploading]: ['completeUpload', 'failUpload'],
-      [UploadStatus.Completed]: ['markArchived', 'delete'],
+      [UploadStatus.Completed]: ['delete'],
       [UploadStatus.Archived]: ['delete'],
-      [UploadStatus.Failed]: ['delete'],
       [UploadStatus.Deleted]: ['restore'],
     };
     const cases = Object.values(UploadStatus).flatMap((from) =>
@@ -240,26 +177,6 @@ describe('File', () => {
         expect(file.peekEvents()).toHaveLength(1);
       },
     );
-
-    it('refuses a transition from completed to uploading', () => {
-      expect(() => fileIn(UploadStatus.Completed).startUpload(HOT, T1)).toThrow(
-        new InvalidStateTransitionError(UploadStatus.Completed, UploadStatus.Uploading),
-      );
-    });
-
-    it('refuses to complete an archived file again, keeping its size and hash', () => {
-      const file = fileIn(UploadStatus.Archived);
-      expect(() => file.completeUpload(FileSize.of(99), FileHash.sha256('0'.repeat(64)), T1)).toThrow(InvalidStateTransitionError);
-      expect(file.size?.bytes).toBe(11);
-      expect(file.hash?.equals(HASH)).toBe(true);
-    });
-
-    it('refuses to archive a deleted file, which would otherwise undelete it', () => {
-      const file = fileIn(UploadStatus.Deleted);
-      expect(() => file.markArchived(COLD, T1)).toThrow(InvalidStateTransitionError);
-      expect(file.isDeleted).toBe(true);
-      expect(file.deletedAt).toBe(T0);
-    });
   });
 
   describe('delete and restore', () => {
@@ -292,8 +209,7 @@ describe('File', () => {
     });
 
     it('restores a deleted archived file to archived', () => {
-      const file = completedFile();
-      file.markArchived(COLD, T1);
+      const file = newFile(COLD, true);
       file.delete(T1);
       file.restore(T2);
       expect(file.status).toBe(UploadStatus.Archived);
@@ -307,15 +223,7 @@ describe('File', () => {
       expect(file.status).toBe(UploadStatus.Completed);
     });
 
-    it('refuses to restore a file deleted before its upload finished', () => {
-      const file = newFile();
-      file.delete(T1);
-      expect(() => file.restore(T2)).toThrow(InvalidStateTransitionError);
-      expect(file.isDeleted).toBe(true);
-      expect(file.deletedAt).toBe(T1);
-    });
-
-    it.each([UploadStatus.Pending, UploadStatus.Uploading, UploadStatus.Completed, UploadStatus.Archived, UploadStatus.Failed])(
+    it.each([UploadStatus.Completed, UploadStatus.Archived])(
       'refuses to restore a %s file that is not deleted',
       (status) => {
         const file = fileIn(status);
@@ -392,14 +300,14 @@ describe('File', () => {
       const file = completedFile();
       file.updateMetadata({}, undefined, T2);
       expect(file.peekEvents()).toEqual([]);
-      expect(file.updatedAt).toBe(T1);
+      expect(file.updatedAt).toBe(T0);
     });
 
     it('records no event when every given value equals the current one', () => {
       const file = completedFile();
       file.updateMetadata({ name: ' holiday.jpg ', tags: ['beach', 'beach'] }, FileType.of('IMAGE/JPEG; q=1'), T2);
       expect(file.peekEvents()).toEqual([]);
-      expect(file.updatedAt).toBe(T1);
+      expect(file.updatedAt).toBe(T0);
     });
 
     it('leaves the metadata unchanged when the patch is invalid', () => {
@@ -409,14 +317,6 @@ describe('File', () => {
       expect(file.metadata.tags).toEqual(['beach']);
       expect(file.peekEvents()).toEqual([]);
     });
-
-    it('may edit a file whose upload has not finished', () => {
-      const file = newFile();
-      file.pullEvents();
-      file.updateMetadata({ description: 'later' }, undefined, T1);
-      expect(file.metadata.description).toBe('later');
-      expect(file.pullEvents()).toHaveLength(1);
-    });
   });
 
   describe('readableLocation', () => {
@@ -424,7 +324,7 @@ describe('File', () => {
       expect(completedFile().readableLocation()).toEqual(HOT);
     });
 
-    it.each([UploadStatus.Pending, UploadStatus.Uploading, UploadStatus.Archived, UploadStatus.Failed, UploadStatus.Deleted])(
+    it.each([UploadStatus.Archived, UploadStatus.Deleted])(
       'is refused for a %s file with FileNotReadableError',
       (status) => {
         const file = fileIn(status);
@@ -476,10 +376,35 @@ describe('File', () => {
       expect(file.pullEvents()).toEqual([]);
     });
 
-    it.each([UploadStatus.Pending, UploadStatus.Uploading, UploadStatus.Failed, UploadStatus.Deleted])('refuses to move a %s file', (status) => {
+    it.each([UploadStatus.Deleted])('refuses to move a %s file', (status) => {
       const file = fileIn(status);
       expect(() => file.relocate(WARM, false, T2)).toThrow(FileNotRelocatableError);
       expect(file.pullEvents()).toEqual([]);
+    });
+  });
+
+  describe('the rules handlers ask about', () => {
+    it('says why it cannot move (deleted, or there already) and null when it can', () => {
+      expect(completedFile().whyCannotMoveTo('database')).toBeNull();
+      expect(newFile(COLD, true).whyCannotMoveTo('local')).toBeNull();
+      expect(completedFile().whyCannotMoveTo('local')).toBeInstanceOf(RelocationNotNeededError);
+      expect(fileIn(UploadStatus.Deleted).whyCannotMoveTo('database')).toBeInstanceOf(FileNotRelocatableError);
+      expect(() => fileIn(UploadStatus.Deleted).assertCanMoveTo('database')).toThrow(FileNotRelocatableError);
+    });
+
+    it('is at the location its bytes are, and no longer at one it moved away from', () => {
+      const file = completedFile();
+      expect(file.isAt(StorageLocation.of('local', HOT.key))).toBe(true);
+      expect(file.isAt(COLD)).toBe(false);
+      file.relocate(COLD, true, T1);
+      expect(file.isAt(HOT)).toBe(false);
+      expect(file.isAt(COLD)).toBe(true);
+    });
+
+    it('has readable content only while completed', () => {
+      expect(completedFile().hasReadableContent).toBe(true);
+      expect(newFile(COLD, true).hasReadableContent).toBe(false);
+      expect(fileIn(UploadStatus.Deleted).hasReadableContent).toBe(false);
     });
   });
 

@@ -4,16 +4,12 @@ import { FileMetadata, FileMetadataProps } from './file-metadata';
 import { FileSize } from './file-size';
 import { FileType } from './file-type';
 import {
-  FileArchived,
-  FileCreated,
   FileDeleted,
   FileMetadataUpdated,
   FilePurged,
   FileRelocated,
   FileRestored,
-  FileUploadCompleted,
-  FileUploadFailed,
-  FileUploadStarted,
+  FileUploaded,
 } from './file.events';
 import { FileNotReadableError, FileNotRelocatableError, RelocationNotNeededError } from './file.errors';
 import { StorageLocation } from './storage-location';
@@ -24,8 +20,8 @@ export interface FileState {
   ownerId: string;
   metadata: FileMetadata;
   type: FileType;
-  size: FileSize | null;
-  hash: FileHash | null;
+  size: FileSize;
+  hash: FileHash;
   status: UploadStatus;
   /** The status a deleted file returns to on restore. */
   statusBeforeDelete: UploadStatus | null;
@@ -33,6 +29,14 @@ export interface FileState {
   createdAt: Date;
   updatedAt: Date;
   deletedAt: Date | null;
+}
+
+/** What a provider holds for a new file, checked: where, how much, its SHA-256, whether in archive storage. */
+export interface StoredBytes {
+  location: StorageLocation;
+  size: FileSize;
+  hash: FileHash;
+  archived: boolean;
 }
 
 /** A user's file: its metadata, the facts about its bytes, and where copies of them live. */
@@ -44,31 +48,43 @@ export class File extends AggregateRoot {
     super(state.id, version);
   }
 
-  static create(props: { id: string; ownerId: string; metadata: FileMetadata; type: FileType; now: Date }): File {
+  /**
+   * A file whose bytes are stored at `location` and checked (size, SHA-256): nothing of a file exists
+   * before that, so this is the only way one is made. Bytes in archive storage (`archived`: Deep
+   * Archive, a vault) need a retrieval before they can be read. Records FileUploaded, the upload's
+   * one event.
+   */
+  static ingest(props: { id: string; ownerId: string; metadata: FileMetadata; type: FileType; now: Date } & StoredBytes): File {
+    const { id, ownerId, metadata, type, location, size, hash, archived, now } = props;
+    const status = archived ? UploadStatus.Archived : UploadStatus.Completed;
     const file = new File(
       {
-        id: props.id,
-        ownerId: props.ownerId,
-        metadata: props.metadata,
-        type: props.type,
-        size: null,
-        hash: null,
-        status: UploadStatus.Pending,
+        id,
+        ownerId,
+        metadata,
+        type,
+        size,
+        hash,
+        status,
         statusBeforeDelete: null,
-        locations: [],
-        createdAt: props.now,
-        updatedAt: props.now,
+        locations: [location],
+        createdAt: now,
+        updatedAt: now,
         deletedAt: null,
       },
       0,
     );
-    file.record(
-      new FileCreated(
-        file.id,
-        { ownerId: props.ownerId, name: props.metadata.name, mimeType: props.type.mimeType, category: props.type.category },
-        props.now.toISOString(),
-      ),
-    );
+    const payload = {
+      ownerId,
+      name: metadata.name,
+      mimeType: type.mimeType,
+      category: type.category,
+      providerId: location.providerId,
+      size: size.bytes,
+      sha256: hash.hex,
+      archived,
+    };
+    file.record(new FileUploaded(id, payload, now.toISOString()));
     return file;
   }
 
@@ -79,8 +95,8 @@ export class File extends AggregateRoot {
   get ownerId(): string { return this.state.ownerId; }
   get metadata(): FileMetadata { return this.state.metadata; }
   get type(): FileType { return this.state.type; }
-  get size(): FileSize | null { return this.state.size; }
-  get hash(): FileHash | null { return this.state.hash; }
+  get size(): FileSize { return this.state.size; }
+  get hash(): FileHash { return this.state.hash; }
   get status(): UploadStatus { return this.state.status; }
   get statusBeforeDelete(): UploadStatus | null { return this.state.statusBeforeDelete; }
   get locations(): readonly StorageLocation[] { return this.state.locations; }
@@ -91,48 +107,6 @@ export class File extends AggregateRoot {
 
   isOwnedBy(userId: string): boolean {
     return this.state.ownerId === userId;
-  }
-
-  startUpload(location: StorageLocation, now: Date): void {
-    this.transition(UploadStatus.Uploading, now);
-    this.state.locations = [location];
-    this.record(new FileUploadStarted(this.id, { ownerId: this.ownerId, providerId: location.providerId }, now.toISOString()));
-  }
-
-  completeUpload(size: FileSize, hash: FileHash, now: Date): void {
-    // Archived→completed and deleted→completed are legal moves for other operations, not for this one.
-    this.guardSource([UploadStatus.Uploading], UploadStatus.Completed);
-    const providerId = this.primaryLocation().providerId;
-    this.transition(UploadStatus.Completed, now);
-    this.state.size = size;
-    this.state.hash = hash;
-    this.record(
-      new FileUploadCompleted(
-        this.id,
-        {
-          ownerId: this.ownerId,
-          size: size.bytes,
-          sha256: hash.hex,
-          mimeType: this.type.mimeType,
-          category: this.type.category,
-          providerId,
-        },
-        now.toISOString(),
-      ),
-    );
-  }
-
-  failUpload(reason: string, now: Date): void {
-    this.transition(UploadStatus.Failed, now);
-    this.record(new FileUploadFailed(this.id, { ownerId: this.ownerId, reason }, now.toISOString()));
-  }
-
-  markArchived(location: StorageLocation, now: Date): void {
-    // Deleted→archived is how restore returns an archived file; archiving must not undelete one.
-    this.guardSource([UploadStatus.Completed], UploadStatus.Archived);
-    this.transition(UploadStatus.Archived, now);
-    this.state.locations = [location, ...this.state.locations.filter((l) => !l.equals(location))];
-    this.record(new FileArchived(this.id, { ownerId: this.ownerId, providerId: location.providerId }, now.toISOString()));
   }
 
   updateMetadata(patch: Partial<FileMetadataProps>, type: FileType | undefined, now: Date): void {
@@ -178,10 +152,32 @@ export class File extends AggregateRoot {
     this.record(new FilePurged(this.id, { ownerId: this.ownerId, deletedAt: this.state.deletedAt.toISOString() }, now.toISOString()));
   }
 
-  /** Whether the bytes could move to `providerId`: the file is live and not there already (checked before a move is queued, and when it is made). */
+  /**
+   * What stops the bytes moving to `providerId`, or null: the file must be live and not there
+   * already. Checked before a move is queued, by the move before it copies, and when it is made.
+   */
+  whyCannotMoveTo(providerId: string): FileNotRelocatableError | RelocationNotNeededError | null {
+    if (this.isDeleted) return new FileNotRelocatableError(this.id, this.status);
+    if (this.primaryLocation().providerId === providerId) return new RelocationNotNeededError(this.id, providerId);
+    return null;
+  }
+
   assertCanMoveTo(providerId: string): void {
-    if (this.status !== UploadStatus.Completed && this.status !== UploadStatus.Archived) throw new FileNotRelocatableError(this.id, this.status);
-    if (this.primaryLocation().providerId === providerId) throw new RelocationNotNeededError(this.id, providerId);
+    const reason = this.whyCannotMoveTo(providerId);
+    if (reason) throw reason;
+  }
+
+  /**
+   * Whether the file's bytes are (still) the ones at `location`: what a copy or a restore was made
+   * from is worth nothing to the file once it has moved on.
+   */
+  isAt(location: StorageLocation): boolean {
+    return this.state.locations[0]?.equals(location) ?? false;
+  }
+
+  /** Only a completed file's bytes read at once; archived ones need a restore first, deleted ones none. */
+  get hasReadableContent(): boolean {
+    return this.state.status === UploadStatus.Completed;
   }
 
   /**
@@ -208,7 +204,7 @@ export class File extends AggregateRoot {
 
   /** The location content is served from; only a completed file has readable content. */
   readableLocation(): StorageLocation {
-    if (this.status !== UploadStatus.Completed) throw new FileNotReadableError(this.id, this.status);
+    if (!this.hasReadableContent) throw new FileNotReadableError(this.id, this.status);
     return this.primaryLocation();
   }
 
@@ -220,10 +216,6 @@ export class File extends AggregateRoot {
 
   snapshot(): Readonly<FileState> {
     return { ...this.state, locations: [...this.state.locations] };
-  }
-
-  private guardSource(from: readonly UploadStatus[], to: UploadStatus): void {
-    if (!from.includes(this.state.status)) throw new InvalidStateTransitionError(this.state.status, to);
   }
 
   private transition(to: UploadStatus, now: Date): void {

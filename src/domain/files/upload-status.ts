@@ -1,20 +1,20 @@
 import { InvalidStateTransitionError } from '../shared';
 
+/**
+ * Where a file stands. A file exists only once its bytes are stored and checked (File.ingest), so
+ * there is no pending, uploading or failed file: an upload in progress is an UploadSession, or a
+ * request still streaming; one that fails leaves no row.
+ */
 export enum UploadStatus {
-  Pending = 'pending',
-  Uploading = 'uploading',
   Completed = 'completed',
   Archived = 'archived',
-  Failed = 'failed',
   Deleted = 'deleted',
 }
 
 const ALLOWED: Record<UploadStatus, readonly UploadStatus[]> = {
-  [UploadStatus.Pending]: [UploadStatus.Uploading, UploadStatus.Failed, UploadStatus.Deleted],
-  [UploadStatus.Uploading]: [UploadStatus.Completed, UploadStatus.Failed],
+  // Moves between instant and archive storage (File.relocate).
   [UploadStatus.Completed]: [UploadStatus.Archived, UploadStatus.Deleted],
   [UploadStatus.Archived]: [UploadStatus.Completed, UploadStatus.Deleted],
-  [UploadStatus.Failed]: [UploadStatus.Deleted],
   // Restore returns a file to the state it was deleted from.
   [UploadStatus.Deleted]: [UploadStatus.Completed, UploadStatus.Archived],
 };

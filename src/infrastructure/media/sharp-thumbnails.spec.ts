@@ -65,9 +65,17 @@ function setUp(options: { failingTarget?: boolean } = {}) {
   const addFile = (providerId: string, bytes: Buffer, mimeType = 'image/png') => {
     const key = `original-${files.size}`;
     providers.get(providerId)!.objects.set(key, bytes);
-    const file = File.create({ id: `0193a000-0000-7000-8000-00000000000${files.size}`, ownerId: 'alice', metadata: FileMetadata.of({ name: 'a.png' }), type: FileType.of(mimeType), now: NOW });
-    file.startUpload(StorageLocation.of(providerId, key), NOW);
-    file.completeUpload(FileSize.of(bytes.length), FileHash.sha256(createHash('sha256').update(bytes).digest('hex')), NOW);
+    const file = File.ingest({
+      id: `0193a000-0000-7000-8000-00000000000${files.size}`,
+      ownerId: 'alice',
+      metadata: FileMetadata.of({ name: 'a.png' }),
+      type: FileType.of(mimeType),
+      location: StorageLocation.of(providerId, key),
+      size: FileSize.of(bytes.length),
+      hash: FileHash.sha256(createHash('sha256').update(bytes).digest('hex')),
+      archived: false,
+      now: NOW,
+    });
     files.set(file.id, file);
     return file;
   };

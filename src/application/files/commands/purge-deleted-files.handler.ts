@@ -1,21 +1,11 @@
 import { Inject, Logger, Optional } from '@nestjs/common';
-import { Command, CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { File, FILE_REPOSITORY, FileRepository } from '../../../domain/files';
 import { RENDITION_REPOSITORY, RenditionRepository } from '../../../domain/media';
 import { CLOCK, Clock, STORAGE_PROVIDER_REGISTRY, StorageProviderRegistry } from '../../ports';
+import { PurgeDeletedFilesCommand } from './purge-deleted-files.command';
 
 const MAX_BATCHES_PER_RUN = 1_000;
-
-export class PurgeDeletedFilesCommand extends Command<{ purged: number; bytesLeft: number }> {
-  constructor(
-    readonly retentionMs: number,
-    readonly batchSize = 200,
-    /** Checked between files: a stopped run leaves the rest for the next one. */
-    readonly signal?: AbortSignal,
-  ) {
-    super();
-  }
-}
 
 /**
  * The trash is emptied after its retention period: the row goes first (with its events, in one

@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
-import { CommandBus } from '@nestjs/cqrs';
 import { ConcurrentModificationError, File, FileHash, FileMetadata, FileRepository, FileSize, FileType, StorageLocation, UploadStatus } from '../../../domain/files';
 import { RetrievalRequest, RetrievalRequestRepository } from '../../../domain/retrieval';
 import { ByteBody, RestoreNotReadyError, StorageProvider } from '../../../domain/storage';
 import { RetrievalPolls, StorageProviderRegistry } from '../../ports';
+import { RetrievalRequests } from '../../retrieval/retrieval-requests';
 import { RelocateFileHandler } from './relocate-file.handler';
-import { RelocateFileCommand } from './relocation.commands';
+import { RelocateFileCommand } from './relocate-file.command';
 
 const BYTES = Buffer.from('the bytes being moved');
 const SHA = createHash('sha256').update(BYTES).digest('hex');
@@ -65,7 +65,7 @@ describe('RelocateFileHandler', () => {
         throw new ConcurrentModificationError(file.id); // an edit lands before every save
       },
     } as unknown as FileRepository;
-    const handler = new RelocateFileHandler(files, {} as RetrievalRequestRepository, registry, { now: () => NOW }, {} as RetrievalPolls, {} as CommandBus);
+    const handler = new RelocateFileHandler(files, {} as RetrievalRequestRepository, registry, { now: () => NOW }, {} as RetrievalPolls, {} as RetrievalRequests);
 
     await expect(handler.execute(new RelocateFileCommand('file-1', 'cold', 'standard', 'alice'))).rejects.toBeInstanceOf(ConcurrentModificationError);
     expect(saves).toBeGreaterThan(1);
@@ -93,7 +93,7 @@ describe('RelocateFileHandler', () => {
     const polls = { schedule: async (id: string, delay: number) => void scheduled.push([id, delay]) } as unknown as RetrievalPolls;
     const retrievals = { findCurrentForFile: async () => restore, findById: async () => restore } as unknown as RetrievalRequestRepository;
     const files = { findById: async () => file } as unknown as FileRepository;
-    const handler = new RelocateFileHandler(files, retrievals, registry, { now: () => NOW }, polls, {} as CommandBus);
+    const handler = new RelocateFileHandler(files, retrievals, registry, { now: () => NOW }, polls, {} as RetrievalRequests);
 
     const outcome = await handler.execute(new RelocateFileCommand('file-1', 'hot', 'standard', 'alice'));
     expect(outcome).toMatchObject({ status: 'waiting', retrievalId: 'retrieval-1' });

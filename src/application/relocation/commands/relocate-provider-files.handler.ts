@@ -2,7 +2,7 @@ import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { FILE_REPOSITORY, FileRepository } from '../../../domain/files';
 import { RELOCATION_JOBS, RelocationJobs } from '../ports';
-import { RelocateProviderFilesCommand } from './relocation.commands';
+import { RelocateProviderFilesCommand } from './relocate-provider-files.command';
 
 /**
  * Queues one move per live file on a provider, page by page in id order. Running it again queues

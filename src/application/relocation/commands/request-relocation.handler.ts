@@ -1,27 +1,19 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import {
-  File,
-  FILE_REPOSITORY,
-  FileNotFoundError,
-  FileRepository,
-  RelocationInProgressError,
-  UploadStatus,
+File,
+FILE_REPOSITORY,
+FileNotFoundError,
+FileRepository,
+RelocationInProgressError,
+UploadStatus,
 } from '../../../domain/files';
-import { InvalidRetrievalTierError } from '../../../domain/retrieval';
 import { ValidationError } from '../../../domain/shared';
-import { RetrievalTier, StorageProvider } from '../../../domain/storage';
-import { STORAGE_PROVIDER_REGISTRY, StorageProviderRegistry } from '../../ports';
 import { loadAccessibleFile } from '../../files/file-access';
-import { assertAdmin } from '../../jobs/job.errors';
+import { STORAGE_PROVIDER_REGISTRY, StorageProviderRegistry } from '../../ports';
 import { RELOCATION_JOBS, RelocationJobs } from '../ports';
-import { RelocationRequested, RequestProviderRelocationCommand, RequestRelocationCommand } from './relocation.commands';
-
-/** The tier a restore for a move uses when none is asked for: the provider's standard one, else its first. */
-function tierFor(offered: readonly RetrievalTier[], asked: RetrievalTier | undefined, providerId: string): RetrievalTier {
-  if (asked && !offered.includes(asked)) throw new InvalidRetrievalTierError(asked, offered, providerId);
-  return asked ?? (offered.includes('standard') ? 'standard' : offered[0]);
-}
+import { RelocationRequested, RequestRelocationCommand } from './request-relocation.command';
+import { tierFor } from './restore-tier';
 
 /**
  * Checks that the move can be made (the file is the actor's and live, the target exists, holds
@@ -56,35 +48,8 @@ export class RequestRelocationHandler implements ICommandHandler<RequestRelocati
   }
 }
 
-@CommandHandler(RequestProviderRelocationCommand)
-export class RequestProviderRelocationHandler implements ICommandHandler<RequestProviderRelocationCommand, { jobId: string }> {
-  constructor(
-    @Inject(STORAGE_PROVIDER_REGISTRY) private readonly providers: StorageProviderRegistry,
-    @Inject(RELOCATION_JOBS) private readonly jobs: RelocationJobs,
-  ) {}
-
-  async execute({ actor, fromProviderId, toProviderId, tier }: RequestProviderRelocationCommand): Promise<{ jobId: string }> {
-    assertAdmin(actor);
-    const source = this.known(fromProviderId, 'from');
-    this.known(toProviderId, 'to');
-    if (fromProviderId === toProviderId) {
-      throw new ValidationError('Files cannot move to the provider they are on.', { code: 'same-provider', fieldErrors: [{ field: 'to', message: 'must differ from "from"' }] });
-    }
-    // Archived files on the source need a restore first; files already restored are copied as they are.
-    const offered = source.retrieval ? source.capabilities.retrievalTiers : [];
-    const chosen = offered.length ? tierFor(offered, tier, fromProviderId) : (tier ?? 'standard');
-    return { jobId: await this.jobs.enqueueProvider({ fromProviderId, toProviderId, tier: chosen, requestedBy: actor.userId }) };
-  }
-
-  /** The provider, or a 400 that names the field it came from. */
-  private known(id: string, field: 'from' | 'to'): StorageProvider {
-    if (this.providers.has(id)) return this.providers.get(id);
-    throw new ValidationError(`There is no storage provider "${id}".`, { code: 'unknown-storage-provider', fieldErrors: [{ field, message: 'unknown provider' }] });
-  }
-}
-
 function assertFits(file: File, maxObjectSize: number | null, providerId: string): void {
-  const size = file.size?.bytes ?? 0;
+  const size = file.size.bytes;
   if (maxObjectSize !== null && size > maxObjectSize) {
     throw new ValidationError(`Provider ${providerId} holds objects of at most ${maxObjectSize} bytes; this file has ${size}.`, {
       code: 'provider-cannot-hold-file',

@@ -2,7 +2,7 @@ import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { RETRIEVAL_REQUEST_REPOSITORY, RetrievalRequestRepository } from '../../../domain/retrieval';
 import { RetrievalProgress } from '../retrieval-progress';
-import { CheckRetrievalCommand } from './retrieval.commands';
+import { CheckRetrievalCommand } from './check-retrieval.command';
 
 /** The poller's job: one look at one restore (a provider outage is recorded and the next look scheduled). */
 @CommandHandler(CheckRetrievalCommand)

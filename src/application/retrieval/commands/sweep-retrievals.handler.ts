@@ -2,7 +2,7 @@ import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { RETRIEVAL_REQUEST_REPOSITORY, RetrievalRequestRepository } from '../../../domain/retrieval';
 import { CLOCK, Clock, RETRIEVAL_POLLS, RETRIEVAL_SETTINGS, RetrievalPolls, RetrievalSettings } from '../../ports';
-import { SweepRetrievalsCommand } from './retrieval.commands';
+import { SweepRetrievalsCommand } from './sweep-retrievals.command';
 
 
 @CommandHandler(SweepRetrievalsCommand)

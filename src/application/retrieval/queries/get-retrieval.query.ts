@@ -1,8 +1,6 @@
-import { Inject } from '@nestjs/common';
-import { IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
-import { RETRIEVAL_REQUEST_REPOSITORY, RetrievalNotFoundError, RetrievalRequestRepository } from '../../../domain/retrieval';
-import { Actor, isAdmin } from '../../../domain/auth/role';
-import { RetrievalView, toRetrievalView } from '../retrieval-view';
+import { Query } from '@nestjs/cqrs';
+import { Actor } from '../../../domain/auth/role';
+import { RetrievalView } from '../retrieval-view';
 
 export class GetRetrievalQuery extends Query<RetrievalView> {
   constructor(
@@ -10,17 +8,5 @@ export class GetRetrievalQuery extends Query<RetrievalView> {
     readonly retrievalId: string,
   ) {
     super();
-  }
-}
-
-@QueryHandler(GetRetrievalQuery)
-export class GetRetrievalHandler implements IQueryHandler<GetRetrievalQuery, RetrievalView> {
-  constructor(@Inject(RETRIEVAL_REQUEST_REPOSITORY) private readonly retrievals: RetrievalRequestRepository) {}
-
-  async execute({ actor, retrievalId }: GetRetrievalQuery): Promise<RetrievalView> {
-    const request = await this.retrievals.findById(retrievalId);
-    // Another user's request answers "not found", as their files do.
-    if (!request || !(request.ownerId === actor.userId || isAdmin(actor))) throw new RetrievalNotFoundError(retrievalId);
-    return toRetrievalView(request);
   }
 }

@@ -6,7 +6,8 @@ import { loadAccessibleUpload } from '../upload-access';
 import { UploadChunkReceiver } from '../upload-chunk-receiver';
 import { UploadQuota } from '../upload-quota';
 import { toUploadView } from '../upload-view';
-import { AppendUploadChunkCommand, UploadOutcome } from './upload.commands';
+import { AppendUploadChunkCommand } from './append-upload-chunk.command';
+import { UploadOutcome } from './upload-outcome';
 
 /** tus PATCH, under the upload's lock: one writer per upload across every API instance. */
 @CommandHandler(AppendUploadChunkCommand)

@@ -7,7 +7,8 @@ import { CLOCK, Clock, ID_GENERATOR, IdGenerator, UPLOAD_SETTINGS, UploadSetting
 import { DirectUpload } from '../direct-upload';
 import { UploadQuota } from '../upload-quota';
 import { UploadStart } from '../upload-start';
-import { CreateUploadCommand, UploadOutcome } from './upload.commands';
+import { CreateUploadCommand } from './create-upload.command';
+import { UploadOutcome } from './upload-outcome';
 
 /**
  * tus creation: what the upload becomes is validated before any byte is read; then a whole small

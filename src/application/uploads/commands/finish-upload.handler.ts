@@ -6,7 +6,8 @@ import { CLOCK, Clock, UPLOAD_LOCK, UploadLock } from '../../ports';
 import { loadAccessibleUpload } from '../upload-access';
 import { UploadCompletion } from '../upload-completion';
 import { toUploadView } from '../upload-view';
-import { FinishUploadCommand, UploadOutcome } from './upload.commands';
+import { FinishUploadCommand } from './finish-upload.command';
+import { UploadOutcome } from './upload-outcome';
 
 export class CompletionPendingError extends DomainError {
   readonly kind = 'unavailable' as const;

@@ -3,7 +3,7 @@ import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { UPLOAD_SESSION_REPOSITORY, UploadSessionRepository } from '../../../domain/uploads';
 import { CLOCK, Clock, UPLOAD_LOCK, UPLOAD_SETTINGS, UPLOAD_STAGING, UploadLock, UploadSettings, UploadStaging } from '../../ports';
 import { UploadCompletion } from '../upload-completion';
-import { SweepUploadsCommand } from './upload.commands';
+import { SweepUploadsCommand } from './sweep-uploads.command';
 
 // An upload with all bytes but no file for this long lost its completion (a crash, a provider error).
 const STRANDED_AFTER_MS = 60_000;

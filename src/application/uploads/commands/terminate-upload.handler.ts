@@ -3,7 +3,7 @@ import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { UPLOAD_SESSION_REPOSITORY, UploadSessionRepository } from '../../../domain/uploads';
 import { CLOCK, Clock, UPLOAD_LOCK, UPLOAD_STAGING, UploadLock, UploadStaging } from '../../ports';
 import { loadAccessibleUpload } from '../upload-access';
-import { TerminateUploadCommand } from './upload.commands';
+import { TerminateUploadCommand } from './terminate-upload.command';
 
 @CommandHandler(TerminateUploadCommand)
 export class TerminateUploadHandler implements ICommandHandler<TerminateUploadCommand, void> {

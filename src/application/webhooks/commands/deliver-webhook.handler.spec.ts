@@ -1,7 +1,7 @@
 import { WebhookEndpoint, WebhookEndpointRepository, WebhookEndpointState, WebhookEventTypes, WebhookSecret, WebhookUrl } from '../../../domain/webhooks';
 import { WebhookDeliveryLog, WebhookSender, WebhookSendRequest } from '../ports';
 import { DeliverWebhookHandler } from './deliver-webhook.handler';
-import { DeliverWebhookCommand } from './webhook.commands';
+import { DeliverWebhookCommand } from './deliver-webhook.command';
 
 const now = new Date('2026-01-01T00:00:00Z');
 const event = { id: '0196a3c1-0000-7000-8000-000000000001', type: 'ping', occurredAt: now.toISOString(), data: {} };

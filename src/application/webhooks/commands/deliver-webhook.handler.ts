@@ -3,7 +3,7 @@ import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { WEBHOOK_ENDPOINT_REPOSITORY, WEBHOOK_PING, WebhookEndpoint, WebhookEndpointRepository, WebhookSecretUnreadableError } from '../../../domain/webhooks';
 import { CLOCK, Clock, ID_GENERATOR, IdGenerator } from '../../ports';
 import { WEBHOOK_DELIVERY_LOG, WEBHOOK_SENDER, WebhookAttemptResult, WebhookDeliveryLog, WebhookEvent, WebhookSender } from '../ports';
-import { DeliverWebhookCommand, DeliveryOutcome } from './webhook.commands';
+import { DeliverWebhookCommand, DeliveryOutcome } from './deliver-webhook.command';
 
 /**
  * One attempt: the endpoint is loaded afresh (a retry goes to its current URL, and stops if it was

@@ -4,7 +4,7 @@ import { WEBHOOK_ENDPOINT_REPOSITORY, WebhookEndpoint, WebhookEndpointRepository
 import { CLOCK, Clock, ID_GENERATOR, IdGenerator } from '../../ports';
 import { WEBHOOK_SECRET_GENERATOR, WEBHOOK_SETTINGS, WEBHOOK_TARGETS, WebhookSecretGenerator, WebhookSettings, WebhookTargets } from '../ports';
 import { toWebhookView, WebhookView } from '../webhook-view';
-import { RegisterWebhookCommand } from './webhook.commands';
+import { RegisterWebhookCommand } from './register-webhook.command';
 
 @CommandHandler(RegisterWebhookCommand)
 export class RegisterWebhookHandler implements ICommandHandler<RegisterWebhookCommand> {

@@ -4,7 +4,7 @@ import { WEBHOOK_ENDPOINT_REPOSITORY, WebhookEndpointRepository, WebhookSecret }
 import { CLOCK, Clock } from '../../ports';
 import { WEBHOOK_SECRET_GENERATOR, WEBHOOK_SETTINGS, WebhookSecretGenerator, WebhookSettings } from '../ports';
 import { loadOwnEndpoint, toWebhookView } from '../webhook-view';
-import { RotatedWebhookSecret, RotateWebhookSecretCommand } from './webhook.commands';
+import { RotatedWebhookSecret, RotateWebhookSecretCommand } from './rotate-webhook-secret.command';
 
 /** Replaces the caller's endpoint's signing secret; the old one keeps signing for the grace period. */
 @CommandHandler(RotateWebhookSecretCommand)

@@ -3,32 +3,10 @@ import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { File, FILE_REPOSITORY, FileNotFoundError, FileRepository, UploadStatus } from '../../../domain/files';
 import { RETRIEVAL_REQUEST_REPOSITORY, RetrievalRequestRepository, RetrievalRequiredError } from '../../../domain/retrieval';
 import { ByteBody, ByteRange, RestoreNotReadyError } from '../../../domain/storage';
-import { isAdmin } from '../../../domain/auth/role';
 import { CLOCK, Clock, RETRIEVAL_POLLS, RetrievalPolls, STORAGE_PROVIDER_REGISTRY, StorageProviderRegistry } from '../../ports';
 import { loadAccessibleFile } from '../file-access';
-import { FileView, toFileView } from '../file-view';
-import { FILE_READ_MODEL, FilePage, FileReadModel } from './file-read-model';
-import { FileContent, GetFileContentQuery, GetFileQuery, ListFilesQuery } from './file.queries';
-
-@QueryHandler(GetFileQuery)
-export class GetFileHandler implements IQueryHandler<GetFileQuery, FileView> {
-  constructor(@Inject(FILE_REPOSITORY) private readonly files: FileRepository) {}
-
-  async execute({ actor, fileId }: GetFileQuery): Promise<FileView> {
-    return toFileView(await loadAccessibleFile(this.files, actor, fileId));
-  }
-}
-
-@QueryHandler(ListFilesQuery)
-export class ListFilesHandler implements IQueryHandler<ListFilesQuery, FilePage> {
-  constructor(@Inject(FILE_READ_MODEL) private readonly readModel: FileReadModel) {}
-
-  async execute({ actor, filter, limit, cursor }: ListFilesQuery): Promise<FilePage> {
-    const { allOwners, ...rest } = filter;
-    const ownerId = allOwners && isAdmin(actor) ? null : actor.userId;
-    return this.readModel.list({ ...rest, ownerId }, limit, cursor);
-  }
-}
+import { toFileView } from '../file-view';
+import { FileContent, GetFileContentQuery } from './get-file-content.query';
 
 @QueryHandler(GetFileContentQuery)
 export class GetFileContentHandler implements IQueryHandler<GetFileContentQuery, FileContent> {

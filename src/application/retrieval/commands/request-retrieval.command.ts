@@ -1,6 +1,6 @@
 import { Command } from '@nestjs/cqrs';
-import { RetrievalTier } from '../../../domain/storage';
 import { Actor } from '../../../domain/auth/role';
+import { RetrievalTier } from '../../../domain/storage';
 import { RetrievalView } from '../retrieval-view';
 
 export interface RetrievalOutcome {
@@ -18,20 +18,6 @@ export class RequestRetrievalCommand extends Command<RetrievalOutcome> {
     /** Days the restored copy stays readable; the deployment's default when undefined. */
     readonly days?: number,
   ) {
-    super();
-  }
-}
-
-/** One poll of a restore: start it if it never started, ask the provider, move the request on. */
-export class CheckRetrievalCommand extends Command<{ status: string; nextCheckInMs: number | null; deferred?: string }> {
-  constructor(readonly retrievalId: string) {
-    super();
-  }
-}
-
-/** Re-schedules checks that are overdue: a poll lost with Redis, or a copy's expiry check that never ran. */
-export class SweepRetrievalsCommand extends Command<{ rescheduled: number }> {
-  constructor(readonly batchSize = 100) {
     super();
   }
 }
