@@ -21,7 +21,6 @@ import { buildUploadStaging } from './infrastructure/uploads/staging/upload-stag
 import { HealthController } from './api/health/health.controller';
 import { ProblemFilter } from './api/problem/problem.filter';
 import { FILE_EVENTS, FILE_REPOSITORY } from './domain/files';
-import { DomainEventRegistry } from './domain/shared';
 import { StorageProviderSelector } from './domain/storage';
 import { USER_EVENTS } from './domain/auth';
 import { APP_CONFIG, AppConfig } from './infrastructure/config/app-config';
@@ -44,11 +43,21 @@ import { RETRIEVAL_EVENTS, RETRIEVAL_REQUEST_REPOSITORY, RetrievalSchedule } fro
 import { RETRIEVAL_POLLS, RETRIEVAL_SETTINGS, RetrievalSettings } from './application/ports';
 import { BullJobInspector } from './infrastructure/jobs/bull-job-inspector';
 import { DeadLetters } from './infrastructure/jobs/dead-letters';
-import { JOB_HANDLERS } from './infrastructure/jobs/job-handlers';
+import { NoopJob } from './infrastructure/jobs/diagnostics/noop.job';
+import { SleepJob } from './infrastructure/jobs/diagnostics/sleep.job';
+import { DomainEventsJob } from './infrastructure/outbox/jobs/domain-events.job';
+import { OutboxRelayJob } from './infrastructure/outbox/jobs/outbox-relay.job';
+import { UploadSweepJob } from './infrastructure/uploads/jobs/upload-sweep.job';
+import { RetrievalSweepJob } from './infrastructure/retrieval/jobs/retrieval-sweep.job';
+import { RetrievalCheckJob } from './infrastructure/retrieval/jobs/retrieval-check.job';
+import { PurgeDeletedFilesJob } from './infrastructure/files/jobs/purge-deleted-files.job';
+import { QuotaRecountJob } from './infrastructure/files/jobs/quota-recount.job';
+import { PruneWebhookDeliveriesJob } from './infrastructure/webhooks/jobs/prune-webhook-deliveries.job';
+import { DomainEventCatalog, domainEventContribution } from './infrastructure/outbox/domain-event-catalog';
 import { JobRunner } from './infrastructure/jobs/job-runner';
 import { RecurringJobs } from './infrastructure/jobs/recurring-jobs';
 import { JOB_COMMAND_HANDLERS, JOB_QUERY_HANDLERS } from './application/jobs';
-import { DOMAIN_EVENT_SUBSCRIBERS, DomainEventSubscriber, JOB_INSPECTOR, STORAGE_USAGE } from './application/ports';
+import { DomainEventSubscriber, JOB_INSPECTOR, STORAGE_USAGE } from './application/ports';
 import { JobsAdminController, JobsController } from './api/jobs/jobs.controller';
 import { DashboardSessionController } from './api/admin/dashboard-session.controller';
 import { DashboardSessions } from './infrastructure/auth/dashboard-session';
@@ -71,15 +80,17 @@ import { InMemoryStorageProviderRegistry } from './infrastructure/storage-provid
 import { SystemClock, UuidV7Generator } from './infrastructure/system/system-clock';
 import { WebhooksController } from './api/webhooks/webhooks.controller';
 import { WebhookEventSubscriber } from './application/webhooks';
-import { WebhookDeliveryJob } from './infrastructure/webhooks/webhook-delivery.job';
+import { WebhookDeliveryJob } from './infrastructure/webhooks/jobs/webhook-delivery.job';
 import { webhookProviders } from './infrastructure/webhooks/webhook.providers';
 import { ThumbnailsController } from './api/files/thumbnails.controller';
 import { MEDIA_COMMAND_HANDLERS, MEDIA_QUERY_HANDLERS, ThumbnailOnUploadSubscriber } from './application/media';
 import { MEDIA_PROVIDERS } from './infrastructure/media/media.providers';
-import { ThumbnailsJob } from './infrastructure/media/thumbnails.job';
+import { ThumbnailsJob } from './infrastructure/media/jobs/thumbnails.job';
 import { RELOCATION_COMMAND_HANDLERS, RELOCATION_SERVICES, RelocatedObjectCleanup } from './application/relocation';
 import { RELOCATION_PROVIDERS } from './infrastructure/relocation/relocation.providers';
-import { DeleteGivenUpCopiesJob, RelocateFileJob, RelocateProviderJob } from './infrastructure/relocation/relocation.jobs';
+import { DeleteGivenUpCopiesJob } from './infrastructure/relocation/jobs/delete-given-up-copies.job';
+import { RelocateFileJob } from './infrastructure/relocation/jobs/relocate-file.job';
+import { RelocateProviderJob } from './infrastructure/relocation/jobs/relocate-provider.job';
 
 export interface AppModuleOptions {
   config: AppConfig;
@@ -123,7 +134,8 @@ export class AppModule {
           selector: new StorageProviderSelector(config.storage.rules, config.storage.defaultProvider),
         } satisfies UploadPolicy,
       },
-      { provide: DomainEventRegistry, useValue: new DomainEventRegistry([...FILE_EVENTS, ...USER_EVENTS, ...UPLOAD_SESSION_EVENTS, ...RETRIEVAL_EVENTS]) },
+      DomainEventCatalog,
+      ...domainEventContribution([...FILE_EVENTS, ...USER_EVENTS, ...UPLOAD_SESSION_EVENTS, ...RETRIEVAL_EVENTS], EVENT_SUBSCRIBER_CLASSES),
       { provide: UPLOAD_SESSION_REPOSITORY, useClass: MikroUploadSessionRepository },
       { provide: UPLOAD_STAGING, useFactory: () => buildUploadStaging(config, runtime.databaseUrl) },
       {
@@ -175,8 +187,6 @@ export class AppModule {
       { provide: LIVE_EVENT_PUBLISHER, useClass: RedisLiveEventPublisher },
       { provide: JOB_INSPECTOR, useClass: BullJobInspector },
       // Reliable reactions to domain events (one job per subscriber and event); features add theirs here.
-      { provide: DOMAIN_EVENT_SUBSCRIBERS, useFactory: (...subscribers: DomainEventSubscriber[]) => subscribers, inject: [...EVENT_SUBSCRIBER_CLASSES] },
-      ...EVENT_SUBSCRIBER_CLASSES,
       ...JOB_COMMAND_HANDLERS,
       ...JOB_QUERY_HANDLERS,
       ...webhookProviders(config),
@@ -190,7 +200,7 @@ export class AppModule {
     const api: Provider[] = options.api
       ? [...AUTH_PROVIDERS, DashboardSessions, LiveEventHub, RedisLiveStreamLeases, { provide: APP_FILTER, useClass: ProblemFilter }, { provide: HTTP_SETTINGS, useValue: { publicUrl: config.publicUrl } satisfies HttpSettings }]
       : [];
-    const workers: Provider[] = options.workers ? [...JOB_HANDLERS, WebhookDeliveryJob, ThumbnailsJob, RelocateFileJob, RelocateProviderJob, DeleteGivenUpCopiesJob, JobRunner, RecurringJobs] : [];
+    const workers: Provider[] = options.workers ? [DomainEventsJob, OutboxRelayJob, UploadSweepJob, RetrievalSweepJob, PurgeDeletedFilesJob, QuotaRecountJob, PruneWebhookDeliveriesJob, RetrievalCheckJob, NoopJob, SleepJob, WebhookDeliveryJob, ThumbnailsJob, RelocateFileJob, RelocateProviderJob, DeleteGivenUpCopiesJob, JobRunner, RecurringJobs] : [];
 
     return {
       module: AppModule,

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { getEventListeners } from 'node:events';
 import { stat } from 'node:fs/promises';
 import * as path from 'node:path';
-import { SleepJob } from '../../src/infrastructure/jobs/job-handlers';
+import { SleepJob } from '../../src/infrastructure/jobs/diagnostics/sleep.job';
 import { recurringJobs } from '../../src/infrastructure/jobs/recurring-jobs';
 import { QUEUE_NAMES } from '../../src/infrastructure/jobs/queues';
 import { redisOptionsFromUrl } from '../../src/infrastructure/jobs/redis.client';
