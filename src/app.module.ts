@@ -56,7 +56,7 @@ import { PruneWebhookDeliveriesJob } from './infrastructure/webhooks/jobs/prune-
 import { DomainEventCatalog, domainEventContribution } from './infrastructure/outbox/domain-event-catalog';
 import { JobRunner } from './infrastructure/jobs/job-runner';
 import { RecurringJobs } from './infrastructure/jobs/recurring-jobs';
-import { JOB_COMMAND_HANDLERS, JOB_QUERY_HANDLERS } from './application/jobs';
+import { JobAdministration } from './application/jobs';
 import { DomainEventSubscriber, JOB_INSPECTOR, STORAGE_USAGE } from './application/ports';
 import { JobsAdminController, JobsController } from './api/jobs/jobs.controller';
 import { DashboardSessionController } from './api/admin/dashboard-session.controller';
@@ -187,8 +187,7 @@ export class AppModule {
       { provide: LIVE_EVENT_PUBLISHER, useClass: RedisLiveEventPublisher },
       { provide: JOB_INSPECTOR, useClass: BullJobInspector },
       // Reliable reactions to domain events (one job per subscriber and event); features add theirs here.
-      ...JOB_COMMAND_HANDLERS,
-      ...JOB_QUERY_HANDLERS,
+      JobAdministration,
       ...webhookProviders(config),
       ...MEDIA_PROVIDERS,
       ...MEDIA_COMMAND_HANDLERS,
