@@ -18,7 +18,7 @@ import { UPLOAD_SESSION_EVENTS, UPLOAD_SESSION_REPOSITORY } from './domain/uploa
 import { MikroUploadSessionRepository } from './infrastructure/persistence/mikro-upload-session.repository';
 import { RedisUploadLock } from './infrastructure/uploads/redis-upload.lock';
 import { buildUploadStaging } from './infrastructure/uploads/staging/upload-staging.factory';
-import { HealthController } from './api/health/health.controller';
+import { HealthController } from './api/ops/health.controller';
 import { ProblemFilter } from './api/problem/problem.filter';
 import { FILE_EVENTS, FILE_REPOSITORY } from './domain/files';
 import { StorageProviderSelector } from './domain/storage';
@@ -59,16 +59,16 @@ import { RecurringJobs } from './infrastructure/jobs/recurring-jobs';
 import { JobAdministration } from './application/jobs';
 import { DomainEventSubscriber, JOB_INSPECTOR, STORAGE_USAGE } from './application/ports';
 import { JobsAdminController, JobsController } from './api/jobs/jobs.controller';
-import { DashboardSessionController } from './api/admin/dashboard-session.controller';
+import { DashboardSessionController } from './api/ops/dashboard-session.controller';
 import { DashboardSessions } from './infrastructure/auth/dashboard-session';
 import { LoggerModule } from 'nestjs-pino';
-import { MetricsController } from './api/health/metrics.controller';
+import { MetricsController } from './api/ops/metrics.controller';
 import { loggingParams } from './infrastructure/observability/logging';
 import { Metrics } from './infrastructure/observability/metrics';
 import { QueueMetrics } from './infrastructure/observability/queue-metrics';
 import { QueueHealthCheck } from './infrastructure/jobs/queue-health';
 import { EventsController } from './api/live-events/events.controller';
-import { LiveEventsSubscriber } from './application/live-events/live-events.subscriber';
+import { LIVE_EVENT_STREAMS, LIVE_STREAM_LEASES, LiveEventsSubscriber } from './application/live-events';
 import { LiveEventHub, RedisLiveEventPublisher } from './infrastructure/live-events/redis-live-events';
 import { RedisLiveStreamLeases } from './infrastructure/live-events/redis-live-stream-leases';
 import { LIVE_EVENT_PUBLISHER } from './application/ports';
@@ -197,7 +197,7 @@ export class AppModule {
       ...RELOCATION_COMMAND_HANDLERS,
     ];
     const api: Provider[] = options.api
-      ? [...AUTH_PROVIDERS, DashboardSessions, LiveEventHub, RedisLiveStreamLeases, { provide: APP_FILTER, useClass: ProblemFilter }, { provide: HTTP_SETTINGS, useValue: { publicUrl: config.publicUrl } satisfies HttpSettings }]
+      ? [...AUTH_PROVIDERS, DashboardSessions, LiveEventHub, RedisLiveStreamLeases, { provide: LIVE_EVENT_STREAMS, useExisting: LiveEventHub }, { provide: LIVE_STREAM_LEASES, useExisting: RedisLiveStreamLeases }, { provide: APP_FILTER, useClass: ProblemFilter }, { provide: HTTP_SETTINGS, useValue: { publicUrl: config.publicUrl } satisfies HttpSettings }]
       : [];
     const workers: Provider[] = options.workers ? [DomainEventsJob, OutboxRelayJob, UploadSweepJob, RetrievalSweepJob, PurgeDeletedFilesJob, QuotaRecountJob, PruneWebhookDeliveriesJob, RetrievalCheckJob, NoopJob, SleepJob, WebhookDeliveryJob, ThumbnailsJob, RelocateFileJob, RelocateProviderJob, DeleteGivenUpCopiesJob, JobRunner, RecurringJobs] : [];
 
