@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ThumbnailsController } from '../api/files/thumbnails.controller';
-import { MEDIA_COMMAND_HANDLERS, MEDIA_JOBS, MEDIA_QUERY_HANDLERS } from '../application/media';
+import { MEDIA_COMMAND_HANDLERS, MEDIA_JOBS, MEDIA_QUERY_HANDLERS, THUMBNAIL_SETTINGS } from '../application/media';
 import { ThumbnailOnUploadSubscriber } from '../application/media';
 import { RENDITION_REPOSITORY } from '../domain/media';
 import { ThumbnailsJob } from '../infrastructure/media/jobs/thumbnails.job';
@@ -16,7 +16,8 @@ export class MediaModule {
       controllers: [ThumbnailsController],
       jobs: [ThumbnailsJob],
       subscribers: [ThumbnailOnUploadSubscriber],
-      exports: [RENDITION_REPOSITORY, MEDIA_JOBS],
+      // Relocation moves renditions along with their file, where THUMBNAIL_SETTINGS says they go.
+      exports: [RENDITION_REPOSITORY, MEDIA_JOBS, THUMBNAIL_SETTINGS],
     });
   }
 }
