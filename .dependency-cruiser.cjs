@@ -1,6 +1,8 @@
 /**
  * The layer rule, checked on every `npm test`: domain is pure TypeScript, application sees only
- * domain and its own ports, infrastructure never reaches into api, nothing reaches into main.
+ * domain and its own ports, infrastructure never reaches into api, the api reaches infrastructure
+ * only from its ops corner, and the feature modules (src/modules) compose every layer while no
+ * layer depends on them.
  */
 module.exports = {
   forbidden: [
@@ -31,6 +33,20 @@ module.exports = {
       severity: 'error',
       from: { path: '^src/(domain|application)/' },
       to: { path: '^src/(infrastructure|api)/' },
+    },
+    {
+      name: 'api-not-into-infrastructure',
+      comment: 'Controllers use application ports; only src/api/ops (health, metrics, queue dashboard) sees adapters.',
+      severity: 'error',
+      from: { path: '^src/api/', pathNot: '^src/api/ops/' },
+      to: { path: '^src/infrastructure/' },
+    },
+    {
+      name: 'layers-not-into-modules',
+      comment: 'src/modules composes the layers; a layer that imported a module would depend on the whole app.',
+      severity: 'error',
+      from: { path: '^src/(domain|application|infrastructure|api)/' },
+      to: { path: '^src/modules/' },
     },
     {
       name: 'no-circular',

@@ -6,7 +6,7 @@ import { problemValidationPipe } from './api/problem/validation.pipe';
 import { TUS_EXPOSED_HEADERS, TUS_REQUEST_HEADERS } from './api/uploads/tus-headers';
 import { tusMiddleware } from './api/uploads/tus.middleware';
 import { AppModule, AppModuleOptions } from './app.module';
-import { mountQueueDashboard } from './api/admin/queue-dashboard';
+import { mountQueueDashboard } from './api/ops/queue-dashboard';
 import { liveEventsTokenFromQuery } from './api/live-events/events.controller';
 import { Logger as PinoNestLogger } from 'nestjs-pino';
 import { httpMetrics } from './infrastructure/observability/http-metrics.middleware';

@@ -1,226 +1,53 @@
-import { MikroOrmModule } from '@mikro-orm/nestjs';
-import { BullModule } from '@nestjs/bullmq';
-import { DynamicModule, Module, Provider, Type } from '@nestjs/common';
-import { APP_FILTER, DiscoveryModule } from '@nestjs/core';
+import { DynamicModule, Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
-import { PassportModule } from '@nestjs/passport';
-import { TerminusModule } from '@nestjs/terminus';
-import { ThrottlerModule } from '@nestjs/throttler';
-import { FILE_COMMAND_HANDLERS, FILE_QUERY_HANDLERS, FILE_READ_MODEL } from './application/files';
-import { CLOCK, ID_GENERATOR, STORAGE_PROVIDER_REGISTRY, UPLOAD_POLICY, UploadPolicy } from './application/ports';
-import { AuthController } from './api/auth/auth.controller';
-import { FilesController } from './api/files/files.controller';
-import { UploadsController } from './api/uploads/uploads.controller';
-import { HTTP_SETTINGS, HttpSettings } from './api/http-settings';
-import { UPLOAD_COMMAND_HANDLERS, UPLOAD_QUERY_HANDLERS, UPLOAD_SERVICES } from './application/uploads';
-import { UPLOAD_LOCK, UPLOAD_SETTINGS, UPLOAD_STAGING, UploadSettings } from './application/ports';
-import { UPLOAD_SESSION_EVENTS, UPLOAD_SESSION_REPOSITORY } from './domain/uploads';
-import { MikroUploadSessionRepository } from './infrastructure/persistence/mikro-upload-session.repository';
-import { RedisUploadLock } from './infrastructure/uploads/redis-upload.lock';
-import { buildUploadStaging } from './infrastructure/uploads/staging/upload-staging.factory';
-import { HealthController } from './api/health/health.controller';
-import { ProblemFilter } from './api/problem/problem.filter';
-import { FILE_EVENTS, FILE_REPOSITORY } from './domain/files';
-import { DomainEventRegistry } from './domain/shared';
-import { StorageProviderSelector } from './domain/storage';
-import { USER_EVENTS } from './domain/auth';
-import { APP_CONFIG, AppConfig } from './infrastructure/config/app-config';
-import { RUNTIME, RuntimeSettings } from './infrastructure/config/runtime';
-import { AUTH_PROVIDERS } from './infrastructure/auth/auth.providers';
-import { DEAD_LETTER_QUEUE, QUEUE_NAMES } from './infrastructure/jobs/queues';
-import { ManagedRedis, REDIS_CLIENT, redisOptionsFromUrl } from './infrastructure/jobs/redis.client';
-import { OutboxKick } from './infrastructure/outbox/outbox-kick';
-import { OutboxNotifier } from './infrastructure/outbox/outbox.notifier';
-import { OutboxRelay } from './infrastructure/outbox/outbox.relay';
-import { OutboxWriter } from './infrastructure/outbox/outbox.writer';
-import { buildOrmOptions } from './infrastructure/persistence/mikro-orm.options';
-import { MikroFileRepository } from './infrastructure/persistence/mikro-file.repository';
-import { MikroRetrievalRequestRepository } from './infrastructure/persistence/mikro-retrieval-request.repository';
-import { BullmqRetrievalPolls } from './infrastructure/retrieval/bullmq-retrieval-polls';
-import { RetrievalsController } from './api/retrieval/retrievals.controller';
-import { RelocationsController } from './api/relocation/relocations.controller';
-import { RETRIEVAL_COMMAND_HANDLERS, RETRIEVAL_QUERY_HANDLERS, RETRIEVAL_SERVICES } from './application/retrieval';
-import { RETRIEVAL_EVENTS, RETRIEVAL_REQUEST_REPOSITORY, RetrievalSchedule } from './domain/retrieval';
-import { RETRIEVAL_POLLS, RETRIEVAL_SETTINGS, RetrievalSettings } from './application/ports';
-import { BullJobInspector } from './infrastructure/jobs/bull-job-inspector';
-import { DeadLetters } from './infrastructure/jobs/dead-letters';
-import { JOB_HANDLERS } from './infrastructure/jobs/job-handlers';
-import { JobRunner } from './infrastructure/jobs/job-runner';
-import { RecurringJobs } from './infrastructure/jobs/recurring-jobs';
-import { JOB_COMMAND_HANDLERS, JOB_QUERY_HANDLERS } from './application/jobs';
-import { DOMAIN_EVENT_SUBSCRIBERS, DomainEventSubscriber, JOB_INSPECTOR, STORAGE_USAGE } from './application/ports';
-import { JobsAdminController, JobsController } from './api/jobs/jobs.controller';
-import { DashboardSessionController } from './api/admin/dashboard-session.controller';
-import { DashboardSessions } from './infrastructure/auth/dashboard-session';
-import { LoggerModule } from 'nestjs-pino';
-import { MetricsController } from './api/health/metrics.controller';
-import { loggingParams } from './infrastructure/observability/logging';
-import { Metrics } from './infrastructure/observability/metrics';
-import { QueueMetrics } from './infrastructure/observability/queue-metrics';
-import { QueueHealthCheck } from './infrastructure/jobs/queue-health';
-import { EventsController } from './api/live-events/events.controller';
-import { LiveEventsSubscriber } from './application/live-events/live-events.subscriber';
-import { LiveEventHub, RedisLiveEventPublisher } from './infrastructure/live-events/redis-live-events';
-import { RedisLiveStreamLeases } from './infrastructure/live-events/redis-live-stream-leases';
-import { LIVE_EVENT_PUBLISHER } from './application/ports';
-import { SqlStorageUsage } from './infrastructure/persistence/sql-storage-usage';
-import { UsageController } from './api/files/usage.controller';
-import { SqlFileReadModel } from './infrastructure/persistence/sql-file-read-model';
-import { buildStorageProviders } from './infrastructure/storage-providers/provider-catalog';
-import { InMemoryStorageProviderRegistry } from './infrastructure/storage-providers/storage-provider.registry';
-import { SystemClock, UuidV7Generator } from './infrastructure/system/system-clock';
-import { WebhooksController } from './api/webhooks/webhooks.controller';
-import { WebhookEventSubscriber } from './application/webhooks';
-import { WebhookDeliveryJob } from './infrastructure/webhooks/webhook-delivery.job';
-import { webhookProviders } from './infrastructure/webhooks/webhook.providers';
-import { ThumbnailsController } from './api/files/thumbnails.controller';
-import { MEDIA_COMMAND_HANDLERS, MEDIA_QUERY_HANDLERS, ThumbnailOnUploadSubscriber } from './application/media';
-import { MEDIA_PROVIDERS } from './infrastructure/media/media.providers';
-import { ThumbnailsJob } from './infrastructure/media/thumbnails.job';
-import { RELOCATION_COMMAND_HANDLERS, RELOCATION_SERVICES, RelocatedObjectCleanup } from './application/relocation';
-import { RELOCATION_PROVIDERS } from './infrastructure/relocation/relocation.providers';
-import { DeleteGivenUpCopiesJob, RelocateFileJob, RelocateProviderJob } from './infrastructure/relocation/relocation.jobs';
+import { AuthModule } from './modules/auth.module';
+import { ModuleOptions } from './modules/feature-module';
+import { FilesModule } from './modules/files.module';
+import { JobsModule } from './modules/jobs.module';
+import { LiveEventsModule } from './modules/live-events.module';
+import { MediaModule } from './modules/media.module';
+import { OpsModule } from './modules/ops.module';
+import { PersistenceModule } from './modules/persistence.module';
+import { PlatformModule } from './modules/platform.module';
+import { QueuesModule } from './modules/queues.module';
+import { RelocationModule } from './modules/relocation.module';
+import { RetrievalModule } from './modules/retrieval.module';
+import { StorageModule } from './modules/storage.module';
+import { UploadsModule } from './modules/uploads.module';
+import { WebhooksModule } from './modules/webhooks.module';
 
-export interface AppModuleOptions {
-  config: AppConfig;
-  runtime: RuntimeSettings;
-  /** Serve HTTP (controllers). */
-  api: boolean;
-  /** Run BullMQ processors and recurring jobs. */
-  workers: boolean;
-}
+export type AppModuleOptions = ModuleOptions;
+
+/** The shared platform first, then the features; their controllers are routed in this order. */
+const MODULES = [
+  PlatformModule,
+  PersistenceModule,
+  QueuesModule,
+  StorageModule,
+  AuthModule,
+  FilesModule,
+  MediaModule,
+  UploadsModule,
+  RetrievalModule,
+  RelocationModule,
+  WebhooksModule,
+  JobsModule,
+  OpsModule,
+  LiveEventsModule,
+];
 
 /**
  * The composition root. `npm start` builds it with api and workers, `start:worker` with workers
- * only, so the two scale separately.
+ * only, so the two scale separately; each module takes the switch and keeps its controllers to
+ * the API and its jobs to the workers.
  */
-/** Classes implementing DomainEventSubscriber (thumbnails, webhooks, live events add theirs). */
-const EVENT_SUBSCRIBER_CLASSES: Type<DomainEventSubscriber>[] = [WebhookEventSubscriber, ThumbnailOnUploadSubscriber, LiveEventsSubscriber, RelocatedObjectCleanup];
-
 @Module({})
 export class AppModule {
   static register(options: AppModuleOptions): DynamicModule {
-    const { config, runtime } = options;
-    const core: Provider[] = [
-      { provide: APP_CONFIG, useValue: config },
-      { provide: Metrics, useValue: new Metrics() },
-      QueueMetrics,
-      { provide: RUNTIME, useValue: runtime },
-      { provide: CLOCK, useClass: SystemClock },
-      { provide: ID_GENERATOR, useClass: UuidV7Generator },
-      MikroFileRepository,
-      { provide: FILE_REPOSITORY, useExisting: MikroFileRepository },
-      { provide: FILE_READ_MODEL, useClass: SqlFileReadModel },
-      {
-        provide: STORAGE_PROVIDER_REGISTRY,
-        useFactory: async () => new InMemoryStorageProviderRegistry(await buildStorageProviders({ config, databaseUrl: runtime.databaseUrl })),
-      },
-      {
-        provide: UPLOAD_POLICY,
-        useValue: {
-          maxFileSize: config.maxFileSize,
-          storageQuotaBytes: config.storageQuotaBytes,
-          selector: new StorageProviderSelector(config.storage.rules, config.storage.defaultProvider),
-        } satisfies UploadPolicy,
-      },
-      { provide: DomainEventRegistry, useValue: new DomainEventRegistry([...FILE_EVENTS, ...USER_EVENTS, ...UPLOAD_SESSION_EVENTS, ...RETRIEVAL_EVENTS]) },
-      { provide: UPLOAD_SESSION_REPOSITORY, useClass: MikroUploadSessionRepository },
-      { provide: UPLOAD_STAGING, useFactory: () => buildUploadStaging(config, runtime.databaseUrl) },
-      {
-        provide: UPLOAD_LOCK,
-        useFactory: () => new RedisUploadLock(redisOptionsFromUrl(runtime.redisUrl), { keyPrefix: config.queuePrefix, ttlMs: config.uploads.lockTtlMs }),
-      },
-      {
-        provide: UPLOAD_SETTINGS,
-        useValue: {
-          maxSize: config.uploads.maxSize,
-          ttlMs: config.uploads.ttlSeconds * 1000,
-          maxActivePerUser: config.uploads.maxActivePerUser,
-          maxReservedBytesPerUser: config.uploads.maxReservedBytesPerUser,
-          directMaxBytes: config.uploads.directMaxBytes,
-          endedRetentionMs: config.uploads.retentionSeconds * 1000,
-        } satisfies UploadSettings,
-      },
-      {
-        provide: REDIS_CLIENT,
-        useFactory: () => new ManagedRedis(redisOptionsFromUrl(runtime.redisUrl)),
-      },
-      { provide: RETRIEVAL_REQUEST_REPOSITORY, useClass: MikroRetrievalRequestRepository },
-      { provide: RETRIEVAL_POLLS, useClass: BullmqRetrievalPolls },
-      {
-        provide: RETRIEVAL_SETTINGS,
-        useValue: {
-          defaultDays: config.retrieval.defaultDays,
-          schedule: new RetrievalSchedule({ pollMs: config.retrieval.pollMs, giveUpFactor: config.retrieval.giveUpFactor }),
-          // Late by two sweep periods means lost (a check runs in seconds; checks are claimed, so a
-          // sweep that re-schedules a slow one costs a status request at most).
-          overdueAfterMs: 2 * config.retrieval.sweepIntervalMs,
-        } satisfies RetrievalSettings,
-      },
-      OutboxNotifier,
-      OutboxWriter,
-      OutboxRelay,
-      OutboxKick,
-      ...FILE_COMMAND_HANDLERS,
-      ...FILE_QUERY_HANDLERS,
-      ...UPLOAD_SERVICES,
-      ...UPLOAD_COMMAND_HANDLERS,
-      ...UPLOAD_QUERY_HANDLERS,
-      ...RETRIEVAL_SERVICES,
-      ...RETRIEVAL_COMMAND_HANDLERS,
-      ...RETRIEVAL_QUERY_HANDLERS,
-      DeadLetters,
-      QueueHealthCheck,
-      { provide: STORAGE_USAGE, useClass: SqlStorageUsage },
-      { provide: LIVE_EVENT_PUBLISHER, useClass: RedisLiveEventPublisher },
-      { provide: JOB_INSPECTOR, useClass: BullJobInspector },
-      // Reliable reactions to domain events (one job per subscriber and event); features add theirs here.
-      { provide: DOMAIN_EVENT_SUBSCRIBERS, useFactory: (...subscribers: DomainEventSubscriber[]) => subscribers, inject: [...EVENT_SUBSCRIBER_CLASSES] },
-      ...EVENT_SUBSCRIBER_CLASSES,
-      ...JOB_COMMAND_HANDLERS,
-      ...JOB_QUERY_HANDLERS,
-      ...webhookProviders(config),
-      ...MEDIA_PROVIDERS,
-      ...MEDIA_COMMAND_HANDLERS,
-      ...MEDIA_QUERY_HANDLERS,
-      ...RELOCATION_PROVIDERS,
-      ...RELOCATION_SERVICES,
-      ...RELOCATION_COMMAND_HANDLERS,
-    ];
-    const api: Provider[] = options.api
-      ? [...AUTH_PROVIDERS, DashboardSessions, LiveEventHub, RedisLiveStreamLeases, { provide: APP_FILTER, useClass: ProblemFilter }, { provide: HTTP_SETTINGS, useValue: { publicUrl: config.publicUrl } satisfies HttpSettings }]
-      : [];
-    const workers: Provider[] = options.workers ? [...JOB_HANDLERS, WebhookDeliveryJob, ThumbnailsJob, RelocateFileJob, RelocateProviderJob, DeleteGivenUpCopiesJob, JobRunner, RecurringJobs] : [];
-
-    return {
-      module: AppModule,
-      imports: [
-        // Repositories fork the EntityManager per call, so no per-request context (and no async-hooks cost).
-        MikroOrmModule.forRoot({ ...buildOrmOptions(runtime.databaseUrl), registerRequestContext: false }),
-        LoggerModule.forRoot(loggingParams(config)),
-        CqrsModule.forRoot(),
-        BullModule.forRoot({ connection: redisOptionsFromUrl(runtime.redisUrl), prefix: config.queuePrefix }),
-        // Each queue's retry policy: exponential backoff, jittered to 50–100 % of each delay; finished jobs kept a while for the status API.
-        BullModule.registerQueue(
-          ...QUEUE_NAMES.map((name) => ({
-            name,
-            defaultJobOptions: {
-              attempts: config.jobs.queues[name].attempts,
-              backoff: { type: 'exponential', delay: config.jobs.queues[name].backoffMs, jitter: 0.5 },
-              removeOnComplete: { age: 86_400, count: 10_000 },
-              removeOnFail: { age: 7 * 86_400 },
-            },
-          })),
-          { name: DEAD_LETTER_QUEUE },
-        ),
-        DiscoveryModule,
-        PassportModule,
-        // In-process counters: with several API instances each enforces the limit on its own.
-        ThrottlerModule.forRoot([{ name: 'default', ttl: config.authRateLimit.windowSeconds * 1000, limit: config.authRateLimit.limit }]),
-        TerminusModule,
-      ],
-      controllers: options.api ? [AuthController, FilesController, ThumbnailsController, UploadsController, RetrievalsController, RelocationsController, WebhooksController, JobsController, JobsAdminController, DashboardSessionController, EventsController, UsageController, HealthController, MetricsController] : [],
-      providers: [...core, ...api, ...workers],
-    };
+    // Global modules run their lifecycle hooks in the order they are imported, and CQRS registers
+    // its handlers on bootstrap: first, so that a feature's own bootstrap (the admin account, the
+    // job workers) finds them.
+    const features = MODULES.map((module) => module.register(options));
+    return { module: AppModule, imports: [CqrsModule.forRoot(), ...features] };
   }
 }

@@ -1,15 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
-import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import {
-  CancelJobCommand,
-  EnqueueDiagnosticJobCommand,
-  GetJobQuery,
-  ListDeadLettersQuery,
-  ListQueuesQuery,
-  ResolveDeadLetterCommand,
-  SetQueuePausedCommand,
-} from '../../application/jobs';
+import { JobAdministration } from '../../application/jobs';
 import { Actor } from '../../domain/auth/role';
 import { CurrentActor } from '../auth/current-actor.decorator';
 import { JwtAuthGuard } from '../auth/jwt-auth.guard';
@@ -22,17 +13,14 @@ import { CancelJobResponse, DeadLetterPageResponse, DiagnosticJobRequest, JobRes
 @UseGuards(JwtAuthGuard)
 @Controller('jobs')
 export class JobsController {
-  constructor(
-    private readonly commands: CommandBus,
-    private readonly queries: QueryBus,
-  ) {}
+  constructor(private readonly jobs: JobAdministration) {}
 
   @Get(':id')
   @ApiOperation({ summary: 'A background job: state, progress, attempts, result or failure (yours; admins: all)' })
   @ApiOkResponse({ type: JobResponse })
   @ApiProblemResponses(404)
   get(@CurrentActor() actor: Actor, @Param('id') id: string) {
-    return this.queries.execute(new GetJobQuery(actor, id));
+    return this.jobs.get(actor, id);
   }
 
   @Delete(':id')
@@ -40,7 +28,7 @@ export class JobsController {
   @ApiOkResponse({ type: CancelJobResponse })
   @ApiProblemResponses(404)
   cancel(@CurrentActor() actor: Actor, @Param('id') id: string) {
-    return this.commands.execute(new CancelJobCommand(actor, id));
+    return this.jobs.cancel(actor, id);
   }
 }
 
@@ -50,16 +38,13 @@ export class JobsController {
 @UseGuards(JwtAuthGuard)
 @Controller('admin')
 export class JobsAdminController {
-  constructor(
-    private readonly commands: CommandBus,
-    private readonly queries: QueryBus,
-  ) {}
+  constructor(private readonly jobs: JobAdministration) {}
 
   @Get('queues')
   @ApiOperation({ summary: 'Every queue with its job counts per state, and whether it is paused' })
   @ApiOkResponse({ type: [QueueCountsResponse] })
   queues(@CurrentActor() actor: Actor) {
-    return this.queries.execute(new ListQueuesQuery(actor));
+    return this.jobs.queues(actor);
   }
 
   @Post('queues/:name/pause')
@@ -68,7 +53,7 @@ export class JobsAdminController {
   @ApiOkResponse({ type: QueueCountsResponse })
   @ApiProblemResponses(404)
   pause(@CurrentActor() actor: Actor, @Param('name') name: string) {
-    return this.commands.execute(new SetQueuePausedCommand(actor, name, true));
+    return this.jobs.setPaused(actor, name, true);
   }
 
   @Post('queues/:name/resume')
@@ -77,14 +62,14 @@ export class JobsAdminController {
   @ApiOkResponse({ type: QueueCountsResponse })
   @ApiProblemResponses(404)
   resume(@CurrentActor() actor: Actor, @Param('name') name: string) {
-    return this.commands.execute(new SetQueuePausedCommand(actor, name, false));
+    return this.jobs.setPaused(actor, name, false);
   }
 
   @Get('dead-letters')
   @ApiOperation({ summary: 'Jobs that failed their last attempt, with the reason' })
   @ApiOkResponse({ type: DeadLetterPageResponse })
   deadLetters(@CurrentActor() actor: Actor, @Query() q: ListDeadLettersRequest) {
-    return this.queries.execute(new ListDeadLettersQuery(actor, q.limit ?? 50, q.offset ?? 0));
+    return this.jobs.deadLetters(actor, q.limit ?? 50, q.offset ?? 0);
   }
 
   @Post('dead-letters/:id/retry')
@@ -92,7 +77,7 @@ export class JobsAdminController {
   @ApiOperation({ summary: 'Run a dead-lettered job again on its queue (attempts start anew)' })
   @ApiProblemResponses(404)
   retry(@CurrentActor() actor: Actor, @Param('id') id: string) {
-    return this.commands.execute(new ResolveDeadLetterCommand(actor, id, 'retry'));
+    return this.jobs.retryDeadLetter(actor, id);
   }
 
   @Delete('dead-letters/:id')
@@ -100,7 +85,7 @@ export class JobsAdminController {
   @ApiOperation({ summary: 'Discard a dead letter' })
   @ApiProblemResponses(404)
   async discard(@CurrentActor() actor: Actor, @Param('id') id: string): Promise<void> {
-    await this.commands.execute(new ResolveDeadLetterCommand(actor, id, 'discard'));
+    await this.jobs.discardDeadLetter(actor, id);
   }
 
   @Post('jobs')
@@ -108,6 +93,6 @@ export class JobsAdminController {
   @ApiCreatedResponse({ type: JobResponse })
   diagnostic(@CurrentActor() actor: Actor, @Body() body: DiagnosticJobRequest) {
     const { name, priority, ...data } = body;
-    return this.commands.execute(new EnqueueDiagnosticJobCommand(actor, name, data, priority));
+    return this.jobs.enqueueDiagnostic(actor, name, data, priority);
   }
 }

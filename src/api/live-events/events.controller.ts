@@ -1,10 +1,10 @@
-import { Controller, Get, Req, Res, UseGuards } from '@nestjs/common';
+import { Controller, Get, Inject, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { NextFunction, Request, Response } from 'express';
 import jwt from 'jsonwebtoken';
 import { Actor } from '../../domain/auth/role';
-import { LiveEventHub, LiveStream } from '../../infrastructure/live-events/redis-live-events';
-import { RedisLiveStreamLeases } from '../../infrastructure/live-events/redis-live-stream-leases';
+import { LIVE_EVENT_STREAMS, LIVE_STREAM_LEASES } from '../../application/live-events';
+import { LiveEventStreams, LiveStream, LiveStreamLeases } from '../../application/live-events';
 import { CurrentActor } from '../auth/current-actor.decorator';
 import { JwtAuthGuard } from '../auth/jwt-auth.guard';
 import { ApiProblemResponses } from '../problem/api-problem-responses';
@@ -67,8 +67,8 @@ function withinOpenTimeout<T>(work: Promise<T>, giveBack: (late: T) => unknown):
 @Controller('events')
 export class EventsController {
   constructor(
-    private readonly hub: LiveEventHub,
-    private readonly leases: RedisLiveStreamLeases,
+    @Inject(LIVE_EVENT_STREAMS) private readonly hub: LiveEventStreams,
+    @Inject(LIVE_STREAM_LEASES) private readonly leases: LiveStreamLeases,
   ) {}
 
   @Get()

@@ -1,6 +1,5 @@
 import type { Request } from 'express';
-import { LiveMessage } from '../../infrastructure/live-events/live-event-feed';
-import { parseLiveEventId } from '../../infrastructure/live-events/live-event-id';
+import { LiveMessage, parseLiveEventId } from '../../application/live-events';
 import { ProblemException } from '../problem/problem-exception';
 
 /** A live message on the wire (`interrupted` has none: the stream ends instead). */

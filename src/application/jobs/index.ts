@@ -1,2 +1,2 @@
 export * from './job.errors';
-export * from './job.handlers';
+export * from './job-administration';

@@ -14,4 +14,3 @@ export interface DomainEventSubscriber {
   readonly events: readonly string[];
   handle(event: DomainEvent): Promise<void>;
 }
-export const DOMAIN_EVENT_SUBSCRIBERS = Symbol('DomainEventSubscribers');

@@ -6,6 +6,9 @@ import { DeadLetterView, JobInspector, JobPriority, JobView, QueueCounts } from 
 import { DomainError } from '../../domain/shared';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { DeadLetterData, DeadLetters } from './dead-letters';
+import { NOOP_JOB } from './diagnostics/noop.job';
+import { SLEEP_JOB } from './diagnostics/sleep.job';
+import { EnqueuesJobs } from './job-handler';
 import { cancelChannel } from './job-runner';
 import { JOB_PRIORITY, QUEUE_NAMES, QueueName } from './queues';
 import { REDIS_CLIENT, ManagedRedis } from './redis.client';
@@ -21,7 +24,9 @@ export class UnknownQueueError extends DomainError {
 const STATES = ['waiting', 'delayed', 'prioritized', 'active', 'completed', 'failed', 'paused', 'waiting-children'] as const;
 
 /** The JobInspector port over BullMQ's queues; a job's ref is `<queue>.<job id>`. */
+// Its enqueue is for the diagnostics endpoint (noop and sleep only); dead letters go back as they came.
 @Injectable()
+@EnqueuesJobs(NOOP_JOB, SLEEP_JOB)
 export class BullJobInspector implements JobInspector {
   private readonly queues: Map<QueueName, Queue>;
 

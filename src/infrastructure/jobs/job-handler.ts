@@ -20,16 +20,26 @@ export interface JobHandler<D = unknown> {
   handle(data: D, context: JobContext): Promise<unknown>;
 }
 
-export const JOB_HANDLER = Symbol('JobHandler');
-
-export interface JobHandlerMeta {
+/** A kind of job: declared once beside its feature, used by whoever enqueues it and by its handler. */
+export interface JobDeclaration {
   queue: QueueName;
   /** The job name, or '*' for every job of the queue (domain-events jobs are named after their first event). */
   name: string;
 }
 
+export const declareJob = <Q extends QueueName, N extends string>(queue: Q, name: N) => ({ queue, name }) as const;
+
+export const JOB_HANDLER = Symbol('JobHandler');
+export const JOB_ENQUEUER = Symbol('JobEnqueuer');
+
 /** Marks a provider as the handler of a job; JobRunner finds it and fails the start if a job has none. */
-export const HandlesJob = (queue: QueueName, name: string): ClassDecorator => SetMetadata(JOB_HANDLER, { queue, name } satisfies JobHandlerMeta);
+export const HandlesJob = (job: JobDeclaration): ClassDecorator => SetMetadata(JOB_HANDLER, job);
+
+/**
+ * Marks a provider as one that adds these jobs to their queues: JobRunner requires a handler for
+ * each, so a job nobody would ever run fails the start instead of piling up.
+ */
+export const EnqueuesJobs = (...jobs: JobDeclaration[]): ClassDecorator => SetMetadata(JOB_ENQUEUER, jobs);
 
 /** A failure that retrying cannot mend (a corrupt image, an unknown job): dead-lettered at once. */
 export class PermanentJobError extends Error {

@@ -5,30 +5,29 @@ import Redis from 'ioredis';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { RUNTIME, RuntimeSettings } from '../config/runtime';
 import { DeadLetters } from './dead-letters';
-import { JOB_HANDLER, JobDeferredError, JobHandler, JobHandlerMeta, PermanentJobError } from './job-handler';
-import { JOBS, QUEUES, QueueName } from './queues';
+import { JOB_ENQUEUER, JOB_HANDLER, JobDeclaration, JobDeferredError, JobHandler } from './job-handler';
+import { PermanentJobError } from './job-handler';
+import { QueueName } from './queues';
+import { RecurringJob, recurringJobs } from './recurring-jobs';
 import { redisOptionsFromUrl } from './redis.client';
 import { PinoLogger } from 'nestjs-pino';
 import { Metrics } from '../observability/metrics';
 
-/** Every job the service enqueues, by queue: the start fails if one has no handler. */
-export const REQUIRED_JOBS: readonly (readonly [QueueName, string])[] = [
-  [QUEUES.domainEvents, '*'],
-  [QUEUES.maintenance, JOBS.outboxRelay],
-  [QUEUES.maintenance, JOBS.uploadSweep],
-  [QUEUES.maintenance, JOBS.retrievalSweep],
-  [QUEUES.maintenance, JOBS.purgeDeletedFiles],
-  [QUEUES.maintenance, JOBS.quotaRecount],
-  [QUEUES.maintenance, JOBS.pruneWebhookDeliveries],
-  [QUEUES.relocation, JOBS.relocateFile],
-  [QUEUES.relocation, JOBS.relocateProvider],
-  [QUEUES.relocation, JOBS.deleteGivenUpCopies],
-  [QUEUES.retrieval, JOBS.retrievalCheck],
-  [QUEUES.webhooks, JOBS.webhookDelivery],
-  [QUEUES.media, JOBS.thumbnails],
-  [QUEUES.diagnostics, JOBS.noop],
-  [QUEUES.diagnostics, JOBS.sleep],
-];
+/**
+ * The jobs that must have a handler: whatever a provider declares it enqueues (@EnqueuesJobs) and
+ * whatever is scheduled. Derived, so a new job or schedule cannot be left off by hand.
+ */
+export function requiredJobs(enqueued: readonly JobDeclaration[], scheduled: readonly RecurringJob[]) {
+  const all = [...enqueued, ...scheduled.map(({ queue, id }) => ({ queue, name: id }))];
+  return [...new Map(all.map((job) => [`${job.queue}/${job.name}`, job])).values()];
+}
+
+type HandlersByQueue = ReadonlyMap<QueueName, ReadonlyMap<string, unknown>>;
+
+/** The jobs of `required` that no handler takes (a '*' handler takes every job of its queue). */
+export function unhandledJobs(required: readonly JobDeclaration[], handlers: HandlersByQueue) {
+  return required.filter(({ queue, name }) => !(handlers.get(queue)?.has(name) || handlers.get(queue)?.has('*')));
+}
 
 export class JobCancelledError extends Error {
   constructor() {
@@ -80,8 +79,10 @@ export class JobRunner implements OnApplicationBootstrap, OnApplicationShutdown 
 
   async onApplicationBootstrap(): Promise<void> {
     const handlers = this.findHandlers();
-    const missing = REQUIRED_JOBS.filter(([queue, name]) => !handlers.get(queue)?.has(name));
-    if (missing.length) throw new Error(`No handler for job(s): ${missing.map(([q, n]) => `${q}/${n}`).join(', ')}`);
+    const missing = unhandledJobs(requiredJobs(this.findEnqueued(), recurringJobs(this.config)), handlers);
+    if (missing.length) {
+      throw new Error(`No handler for job(s): ${missing.map((j) => `${j.queue}/${j.name}`).join(', ')}`);
+    }
 
     this.subscriber = new Redis(redisOptionsFromUrl(this.runtime.redisUrl));
     await this.subscriber.subscribe(cancelChannel(this.config.queuePrefix));
@@ -190,7 +191,7 @@ export class JobRunner implements OnApplicationBootstrap, OnApplicationShutdown 
   private findHandlers(): Map<QueueName, Map<string, JobHandler>> {
     const found = new Map<QueueName, Map<string, JobHandler>>();
     for (const wrapper of this.discovery.getProviders()) {
-      const meta = wrapper.metatype && this.reflector.get<JobHandlerMeta | undefined>(JOB_HANDLER, wrapper.metatype);
+      const meta = wrapper.metatype && this.reflector.get<JobDeclaration | undefined>(JOB_HANDLER, wrapper.metatype);
       if (!meta || !wrapper.instance) continue;
       const byName = found.get(meta.queue) ?? new Map<string, JobHandler>();
       if (byName.has(meta.name)) throw new Error(`Two handlers for job ${meta.queue}/${meta.name}`);
@@ -198,5 +199,11 @@ export class JobRunner implements OnApplicationBootstrap, OnApplicationShutdown 
       found.set(meta.queue, byName);
     }
     return found;
+  }
+
+  private findEnqueued(): JobDeclaration[] {
+    return this.discovery.getProviders().flatMap(({ metatype }) => {
+      return (metatype && this.reflector.get<JobDeclaration[] | undefined>(JOB_ENQUEUER, metatype)) || [];
+    });
   }
 }

@@ -3,8 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { Queue } from 'bullmq';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
-import { REQUIRED_JOBS } from './job-runner';
-import { QueueName } from './queues';
+import { QUEUE_NAMES, QueueName } from './queues';
 
 export interface QueueHealth {
   healthy: boolean;
@@ -27,11 +26,10 @@ export class QueueHealthCheck {
   ) {}
 
   async check(): Promise<QueueHealth> {
-    const names = [...new Set(REQUIRED_JOBS.map(([queue]) => queue))];
     const result: QueueHealth = { healthy: true, queues: {}, problems: [], warnings: [] };
     const now = Date.now();
     await Promise.all(
-      names.map(async (name: QueueName) => {
+      QUEUE_NAMES.map(async (name: QueueName) => {
         const queue = this.moduleRef.get<Queue>(getQueueToken(name), { strict: false });
         const [workers, counts, active] = await Promise.all([queue.getWorkersCount(), queue.getJobCounts('waiting', 'active'), queue.getActive(0, 99)]);
         const limit = this.config.jobs.queues[name].timeoutMs + this.config.jobs.lockDurationMs + 60_000;

@@ -3,7 +3,14 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/comm
 import { ModuleRef } from '@nestjs/core';
 import { Queue, RepeatOptions } from 'bullmq';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
-import { JOBS, QUEUES, QueueName } from './queues';
+import { PURGE_DELETED_FILES_JOB } from '../files/jobs/purge-deleted-files.job';
+import { QUOTA_RECOUNT_JOB } from '../files/jobs/quota-recount.job';
+import { OUTBOX_RELAY_JOB } from '../outbox/jobs/outbox-relay.job';
+import { RETRIEVAL_SWEEP_JOB } from '../retrieval/jobs/retrieval-sweep.job';
+import { UPLOAD_SWEEP_JOB } from '../uploads/jobs/upload-sweep.job';
+import { PRUNE_WEBHOOK_DELIVERIES_JOB } from '../webhooks/jobs/prune-webhook-deliveries.job';
+import { JobDeclaration } from './job-handler';
+import { QUEUES, QueueName } from './queues';
 
 export interface RecurringJob {
   /** Scheduler id: upserted by id, so restarts and extra workers never add a second schedule. */
@@ -15,15 +22,20 @@ export interface RecurringJob {
 
 /** The one registry of recurring jobs, with their schedules from configuration. */
 export function recurringJobs(config: AppConfig): RecurringJob[] {
+  const every = (job: JobDeclaration, ms: number) => recurring(job, `every:${ms}`);
+  const configured = (job: JobDeclaration) => recurring(job, config.jobs.schedules[job.name]);
   return [
-    { id: JOBS.outboxRelay, queue: QUEUES.maintenance, schedule: `every:${config.outboxRelayIntervalMs}` },
-    { id: JOBS.uploadSweep, queue: QUEUES.maintenance, schedule: `every:${config.uploads.sweepIntervalMs}` },
-    { id: JOBS.retrievalSweep, queue: QUEUES.maintenance, schedule: `every:${config.retrieval.sweepIntervalMs}` },
-    { id: JOBS.purgeDeletedFiles, queue: QUEUES.maintenance, schedule: config.jobs.schedules[JOBS.purgeDeletedFiles] },
-    { id: JOBS.quotaRecount, queue: QUEUES.maintenance, schedule: config.jobs.schedules[JOBS.quotaRecount] },
-    { id: JOBS.pruneWebhookDeliveries, queue: QUEUES.maintenance, schedule: config.jobs.schedules[JOBS.pruneWebhookDeliveries] },
+    every(OUTBOX_RELAY_JOB, config.outboxRelayIntervalMs),
+    every(UPLOAD_SWEEP_JOB, config.uploads.sweepIntervalMs),
+    every(RETRIEVAL_SWEEP_JOB, config.retrieval.sweepIntervalMs),
+    configured(PURGE_DELETED_FILES_JOB),
+    configured(QUOTA_RECOUNT_JOB),
+    configured(PRUNE_WEBHOOK_DELIVERIES_JOB),
   ];
 }
+
+/** A scheduler's id is its job's name: the job it adds is named so, and so found by its handler. */
+const recurring = ({ queue, name }: JobDeclaration, schedule: string): RecurringJob => ({ id: name, queue, schedule });
 
 export function repeatOf(schedule: string): RepeatOptions {
   const every = /^every:(\d+)$/.exec(schedule);

@@ -1,4 +1,5 @@
-import { LiveEventFeed, LiveLogEntry, LiveMessage } from './live-event-feed';
+import { LiveLogEntry, LiveMessage } from '../../application/live-events';
+import { LiveEventFeed } from './live-event-feed';
 
 const entry = (streamId: string): LiveLogEntry => ({ streamId, event: { id: `event-${streamId}`, type: 'file.uploaded', occurredAt: '2026-01-01T00:00:00.000Z', data: {} } });
 

@@ -1,25 +1,10 @@
-import { LiveEvent } from '../../application/ports';
-import { canResumeFrom, compareLiveEventIds, LiveLogBounds } from './live-event-id';
-
-/** A live event as kept in the user's log and announced on their channel: `streamId` is its SSE id. */
-export interface LiveLogEntry {
-  streamId: string;
-  event: LiveEvent;
-}
+import { canResumeFrom, compareLiveEventIds, LiveLogBounds } from '../../application/live-events';
+import { LiveLogEntry, LiveMessage } from '../../application/live-events';
 
 /** The user's log as read once the live subscription stands: its bounds and what came after the client's Last-Event-ID. */
 export interface LiveLogSnapshot extends LiveLogBounds {
   after: LiveLogEntry[];
 }
-
-export type LiveMessage =
-  | ({ kind: 'event' } & LiveLogEntry)
-  /** Where a new stream starts (no data: it only sets the client's last event id). */
-  | { kind: 'position'; streamId: string }
-  /** The client's Last-Event-ID is older than the log: it must re-read what it shows; the stream goes on from `streamId`. */
-  | { kind: 'reset'; streamId: string }
-  /** Live events may have been lost here (the Redis subscription dropped): end the stream so the client resumes. */
-  | { kind: 'interrupted' };
 
 /**
  * One connection's events, gap- and duplicate-free across the seam between the replayed log and

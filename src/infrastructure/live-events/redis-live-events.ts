@@ -4,7 +4,8 @@ import { LiveEvent, LiveEventPublisher } from '../../application/ports';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { RUNTIME, RuntimeSettings } from '../config/runtime';
 import { ManagedRedis, REDIS_CLIENT, redisOptionsFromUrl } from '../jobs/redis.client';
-import { LiveEventFeed, LiveLogEntry, LiveMessage } from './live-event-feed';
+import { LiveEventStreams, LiveLogEntry, LiveStream } from '../../application/live-events';
+import { LiveEventFeed } from './live-event-feed';
 import { appendToLiveLog, liveChannel as channel, LiveLogSettings, readLiveLog } from './redis-live-log';
 
 const liveLogSettings = (config: AppConfig): LiveLogSettings => ({
@@ -29,12 +30,6 @@ export class RedisLiveEventPublisher implements LiveEventPublisher {
   }
 }
 
-/** One open stream of the user's events: `start` once the response is ready to carry them, `close` when it ends. */
-export interface LiveStream {
-  start(send: (message: LiveMessage) => void): void;
-  close(): Promise<void>;
-}
-
 interface Listener {
   receive: (entry: LiveLogEntry) => void;
   interrupted?: () => void;
@@ -46,7 +41,7 @@ interface Listener {
  * leave ends it).
  */
 @Injectable()
-export class LiveEventHub implements OnApplicationShutdown {
+export class LiveEventHub implements LiveEventStreams, OnApplicationShutdown {
   private readonly logger = new Logger('LiveEvents');
   private subscriber?: Redis;
   private readonly listeners = new Map<string, Set<Listener>>();

@@ -1,7 +1,8 @@
 import type Redis from 'ioredis';
 import { LiveEvent } from '../../application/ports';
 import { RedisScript } from '../jobs/redis-script';
-import { LiveLogEntry, LiveLogSnapshot } from './live-event-feed';
+import { LiveLogEntry } from '../../application/live-events';
+import { LiveLogSnapshot } from './live-event-feed';
 
 export const liveChannel = (prefix: string, userId: string) => `${prefix}:live:${userId}`;
 const logKey = (prefix: string, userId: string) => `${prefix}:live-log:${userId}`;

@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
+import { LiveStreamLeases, LiveStreamSlot } from '../../application/live-events';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { ManagedRedis, REDIS_CLIENT } from '../jobs/redis.client';
 import { RedisScript } from '../jobs/redis-script';
@@ -36,16 +37,13 @@ for i = 2, #ARGV do redis.call('ZADD', KEYS[1], now, ARGV[i]) end
 redis.call('PEXPIRE', KEYS[1], ARGV[1])
 `);
 
-/** A slot among the user's streams, or the refusal: the limit, and when a slot may free up (a dead stream's lease lapses). */
-export type LiveStreamSlot = { release: () => Promise<void> } | { limit: number; retryAfterSeconds: number };
-
 /**
  * How many live streams a user holds open, on all API instances together: a sorted set per user of
  * stream ids scored by their last renewal. A stream closed cleanly leaves at once; one whose
  * instance died without closing it stops counting when its lease lapses.
  */
 @Injectable()
-export class RedisLiveStreamLeases implements OnApplicationShutdown {
+export class RedisLiveStreamLeases implements LiveStreamLeases, OnApplicationShutdown {
   private readonly logger = new Logger('LiveEvents');
   /** Stream ids held here, by their user's key. */
   private readonly held = new Map<string, Set<string>>();

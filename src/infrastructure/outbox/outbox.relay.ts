@@ -3,6 +3,7 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { v7 as uuidv7 } from 'uuid';
+import { EnqueuesJobs, declareJob } from '../jobs/job-handler';
 import { QUEUES } from '../jobs/queues';
 
 interface PendingRow {
@@ -28,6 +29,9 @@ export interface RelayedBatchData {
   events: RelayedEventData[];
 }
 
+/** Every job of the domain-events queue: relayed batches (named after their first event) and subscriber jobs. */
+export const DOMAIN_EVENTS_JOB = declareJob(QUEUES.domainEvents, '*');
+
 const MAX_COMMITS = 200;
 const DAY = 86_400;
 
@@ -41,6 +45,7 @@ const DAY = 86_400;
  * is delivered exactly once, and a busy outbox costs one job per batch, not one per event.
  */
 @Injectable()
+@EnqueuesJobs(DOMAIN_EVENTS_JOB)
 export class OutboxRelay {
   private readonly logger = new Logger(OutboxRelay.name);
 

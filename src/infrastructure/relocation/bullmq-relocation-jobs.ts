@@ -4,25 +4,11 @@ import { Queue } from 'bullmq';
 import { createHash, randomUUID } from 'node:crypto';
 import { QueuedRelocation, RelocationJobData, RelocationJobs } from '../../application/relocation';
 import { StorageLocation } from '../../domain/files';
-import { RetrievalTier } from '../../domain/storage';
-import { JOBS, QUEUES } from '../jobs/queues';
-
-export interface ProviderRelocationJobData {
-  fromProviderId: string;
-  toProviderId: string;
-  tier: RetrievalTier;
-  requestedBy: string;
-}
-
-/** No ownerId: the job is the service's, out of the owner's sight (see RelocationJobs.deleteGivenUpCopies). */
-export interface GivenUpCopiesJobData {
-  copies: { providerId: string; key: string }[];
-}
-
-export interface FileRelocationJobData extends RelocationJobData {
-  /** Set by the job while it waits for a restore, so a failed restore ends the move. */
-  retrievalId?: string;
-}
+import { EnqueuesJobs } from '../jobs/job-handler';
+import { QUEUES } from '../jobs/queues';
+import { DELETE_GIVEN_UP_COPIES_JOB, GivenUpCopiesJobData } from './jobs/delete-given-up-copies.job';
+import { FileRelocationJobData, RELOCATE_FILE_JOB } from './jobs/relocate-file.job';
+import { ProviderRelocationJobData, RELOCATE_PROVIDER_JOB } from './jobs/relocate-provider.job';
 
 /**
  * The move of a file off one copy of its bytes: the copy (provider and key, hashed: keys are long
@@ -39,6 +25,7 @@ export const relocationJobId = (fileId: string, from: StorageLocation) =>
  * a move that ended without moving the file (failed, cancelled) runs anew under the same id.
  */
 @Injectable()
+@EnqueuesJobs(RELOCATE_FILE_JOB, RELOCATE_PROVIDER_JOB, DELETE_GIVEN_UP_COPIES_JOB)
 export class BullmqRelocationJobs implements RelocationJobs {
   constructor(@InjectQueue(QUEUES.relocation) private readonly queue: Queue) {}
 
@@ -50,7 +37,7 @@ export class BullmqRelocationJobs implements RelocationJobs {
     const ended = await this.queue.getJob(jobId);
     const endedState = await ended?.getState();
     if (ended && (endedState === 'failed' || endedState === 'completed')) await ended.remove().catch(() => undefined);
-    await this.queue.add(JOBS.relocateFile, data satisfies FileRelocationJobData, { jobId });
+    await this.queue.add(RELOCATE_FILE_JOB.name, data satisfies FileRelocationJobData, { jobId });
     // An id already taken keeps its job (add answers with this call's data, not the stored one's).
     const stored = await this.queue.getJob(jobId);
     const queued = (stored?.data ?? data) as RelocationJobData;
@@ -58,12 +45,13 @@ export class BullmqRelocationJobs implements RelocationJobs {
   }
 
   async deleteGivenUpCopies(eventId: string, copies: readonly { providerId: string; key: string }[], delayMs: number): Promise<void> {
-    await this.queue.add(JOBS.deleteGivenUpCopies, { copies: [...copies] } satisfies GivenUpCopiesJobData, { jobId: `delete-copies-${eventId}`, delay: delayMs });
+    const data: GivenUpCopiesJobData = { copies: [...copies] };
+    await this.queue.add(DELETE_GIVEN_UP_COPIES_JOB.name, data, { jobId: `delete-copies-${eventId}`, delay: delayMs });
   }
 
   async enqueueProvider(data: ProviderRelocationJobData): Promise<string> {
     const jobId = `relocate-provider-${randomUUID()}`;
-    await this.queue.add(JOBS.relocateProvider, data, { jobId });
+    await this.queue.add(RELOCATE_PROVIDER_JOB.name, data, { jobId });
     return `${QUEUES.relocation}.${jobId}`;
   }
 }

@@ -21,7 +21,7 @@ import { HttpWebhookSender } from './http-webhook-sender';
 import { DnsWebhookTargets } from './webhook-targets';
 import { RandomWebhookSecrets } from './webhook-signature';
 
-/** Everything webhooks need but the subscriber, the delivery job and the controller (listed in the app module). */
+/** Everything webhooks need but the subscriber, the jobs and the controller (listed in modules/webhooks.module.ts). */
 export function webhookProviders(config: AppConfig): Provider[] {
   const targets = new DnsWebhookTargets({ allowPrivateNetworks: config.webhooks.allowPrivateNetworks });
   return [

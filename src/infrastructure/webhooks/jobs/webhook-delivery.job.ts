@@ -1,9 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { DeliverWebhookCommand, DeliveryOutcome } from '../../application/webhooks';
-import { WebhookDelivery } from '../../application/webhooks/ports';
-import { HandlesJob, JobContext, JobHandler, PermanentJobError } from '../jobs/job-handler';
-import { JOBS, QUEUES } from '../jobs/queues';
+import { DeliverWebhookCommand, DeliveryOutcome } from '../../../application/webhooks';
+import { WebhookDelivery } from '../../../application/webhooks/ports';
+import { HandlesJob, JobContext, declareJob, JobHandler, PermanentJobError } from '../../jobs/job-handler';
+import { QUEUES } from '../../jobs/queues';
+
+/** Enqueued by BullmqWebhookDispatch, one per endpoint and event. */
+export const WEBHOOK_DELIVERY_JOB = declareJob(QUEUES.webhooks, 'webhook-delivery');
 
 export class WebhookDeliveryFailedError extends Error {
   constructor(message: string) {
@@ -18,7 +21,7 @@ export class WebhookDeliveryFailedError extends Error {
  * other than 408/429) is dead-lettered at once.
  */
 @Injectable()
-@HandlesJob(QUEUES.webhooks, JOBS.webhookDelivery)
+@HandlesJob(WEBHOOK_DELIVERY_JOB)
 export class WebhookDeliveryJob implements JobHandler<WebhookDelivery> {
   constructor(private readonly commands: CommandBus) {}
 

@@ -1,0 +1,3 @@
+export * from './live-event-id';
+export * from './live-event-streams';
+export * from './live-events.subscriber';
