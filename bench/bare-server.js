@@ -95,7 +95,10 @@ function fail(req, res, status, message) {
 function upload(req, res) {
   const type = req.headers['content-type'] || '';
   if (!/^multipart\/form-data/i.test(type)) {
-    store(req).then((r) => sendJson(res, 201, r), (e) => fail(req, res, 500, e.message));
+    store(req).then(
+      (r) => sendJson(res, 201, r),
+      (e) => fail(req, res, 500, e.message),
+    );
     return;
   }
   let parser;
@@ -116,7 +119,10 @@ function upload(req, res) {
   parser.on('error', (e) => fail(req, res, 400, e.message));
   parser.on('close', () => {
     if (!stored) return fail(req, res, 400, 'no part named "file"');
-    stored.then((r) => sendJson(res, 201, r), (e) => fail(req, res, 500, e.message));
+    stored.then(
+      (r) => sendJson(res, 201, r),
+      (e) => fail(req, res, 500, e.message),
+    );
   });
   req.pipe(parser);
 }

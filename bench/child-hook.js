@@ -35,7 +35,9 @@ if (typeof process.send === 'function') {
           session = new inspector.Session();
           session.connect();
           await post('Profiler.enable');
-          await post('Profiler.setSamplingInterval', { interval: Number(process.env.BENCH_PROFILE_INTERVAL_US || 500) });
+          await post('Profiler.setSamplingInterval', {
+            interval: Number(process.env.BENCH_PROFILE_INTERVAL_US || 500),
+          });
         }
         await post('Profiler.start');
       } else if (msg.cmd === 'profile-stop') {

@@ -60,9 +60,13 @@ async function main() {
 
   console.log(`SHA-256 over ${sizeMiB} MiB in 1 MiB chunks (${os.cpus()[0]?.model.trim()})`);
   console.log(`  Node crypto (OpenSSL)                 ${node.toFixed(0).padStart(6)} MiB/s`);
-  console.log(`  hash-wasm, state saved every 64 MiB   ${wasm.toFixed(0).padStart(6)} MiB/s   (${(wasm / node).toFixed(2)}× Node; state ${stateBytes} bytes)`);
-  console.log(`  re-read staged file + Node crypto     ${(sizeMiB / warm).toFixed(0).padStart(6)} MiB/s warm, ${cold ? (sizeMiB / cold).toFixed(0) : '—'} MiB/s cold` +
-    `   (${warm.toFixed(2)} s${cold ? ` / ${cold.toFixed(2)} s` : ''} added to completion)`);
+  console.log(
+    `  hash-wasm, state saved every 64 MiB   ${wasm.toFixed(0).padStart(6)} MiB/s   (${(wasm / node).toFixed(2)}× Node; state ${stateBytes} bytes)`,
+  );
+  console.log(
+    `  re-read staged file + Node crypto     ${(sizeMiB / warm).toFixed(0).padStart(6)} MiB/s warm, ${cold ? (sizeMiB / cold).toFixed(0) : '—'} MiB/s cold` +
+      `   (${warm.toFixed(2)} s${cold ? ` / ${cold.toFixed(2)} s` : ''} added to completion)`,
+  );
 }
 
 main().catch((e) => {

@@ -21,7 +21,8 @@ process.on('disconnect', () => worker.close().then(() => process.exit(0)));
 async function drain(queue, count, t0) {
   for (;;) {
     const c = await queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'failed');
-    if (c.waiting + c.active + c.delayed + c.prioritized === 0) return { seconds: (performance.now() - t0) / 1000, failed: c.failed };
+    if (c.waiting + c.active + c.delayed + c.prioritized === 0)
+      return { seconds: (performance.now() - t0) / 1000, failed: c.failed };
     await new Promise((r) => setTimeout(r, 20));
   }
 }
@@ -30,19 +31,35 @@ async function pushAndDrain(queue, name, count) {
   const t0 = performance.now();
   for (let i = 0; i < count; i += 1000) {
     const n = Math.min(1000, count - i);
-    await queue.addBulk(Array.from({ length: n }, (_, k) => ({ name, data: { i: i + k }, opts: { removeOnComplete: true, removeOnFail: 1000 } })));
+    await queue.addBulk(
+      Array.from({ length: n }, (_, k) => ({
+        name,
+        data: { i: i + k },
+        opts: { removeOnComplete: true, removeOnFail: 1000 },
+      })),
+    );
   }
   const enqueued = (performance.now() - t0) / 1000;
   return { enqueued, ...(await drain(queue, count, t0)) };
 }
 
-async function runJobsBench({ redisUrl, queuePrefix, count = Number(process.env.BENCH_JOBS ?? 20_000), concurrency = 64, log = console.log }) {
+async function runJobsBench({
+  redisUrl,
+  queuePrefix,
+  count = Number(process.env.BENCH_JOBS ?? 20_000),
+  concurrency = 64,
+  log = console.log,
+}) {
   const { Queue } = require('bullmq');
   const u = new URL(redisUrl);
   const connection = { host: u.hostname, port: Number(u.port || 6379), maxRetriesPerRequest: null };
   const flexQueue = new Queue('diagnostics', { connection, prefix: queuePrefix });
   const bareQueue = new Queue('bare-noop', { connection, prefix: queuePrefix });
-  const bare = fork('-e', [BARE_WORKER, redisUrl, queuePrefix, 'bare-noop', String(concurrency)], { execArgv: [], cwd: path.join(__dirname, '..'), stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  const bare = fork('-e', [BARE_WORKER, redisUrl, queuePrefix, 'bare-noop', String(concurrency)], {
+    execArgv: [],
+    cwd: path.join(__dirname, '..'),
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  });
   await new Promise((resolve, reject) => {
     bare.once('message', resolve);
     bare.once('exit', (code) => reject(new Error(`bare worker exited (${code})`)));
@@ -57,7 +74,9 @@ async function runJobsBench({ redisUrl, queuePrefix, count = Number(process.env.
       results.bare.push(await pushAndDrain(bareQueue, 'noop', count));
       const f = results.flex[run];
       const b = results.bare[run];
-      log(`  run ${run + 1}: FlexStorage ${(count / f.seconds).toFixed(0)} jobs/s (enqueue ${f.enqueued.toFixed(2)} s, failed ${f.failed}), bare BullMQ ${(count / b.seconds).toFixed(0)} jobs/s`);
+      log(
+        `  run ${run + 1}: FlexStorage ${(count / f.seconds).toFixed(0)} jobs/s (enqueue ${f.enqueued.toFixed(2)} s, failed ${f.failed}), bare BullMQ ${(count / b.seconds).toFixed(0)} jobs/s`,
+      );
     }
   } finally {
     bare.disconnect();

@@ -20,9 +20,26 @@ function where(url) {
     const rest = url.slice(nm + 'node_modules/'.length).split('/');
     return rest[0].startsWith('@') ? `${rest[0]}/${rest[1]}` : rest[0];
   }
-  if (url.startsWith('node:')) return 'node:' + url.slice(5).split('/').slice(0, 2).join('/').replace(/^internal\//, 'internal/');
+  if (url.startsWith('node:'))
+    return (
+      'node:' +
+      url
+        .slice(5)
+        .split('/')
+        .slice(0, 2)
+        .join('/')
+        .replace(/^internal\//, 'internal/')
+    );
   const dist = url.indexOf('/dist/');
-  if (dist >= 0) return 'app:' + url.slice(dist + 1).split('/').slice(0, 3).join('/');
+  if (dist >= 0)
+    return (
+      'app:' +
+      url
+        .slice(dist + 1)
+        .split('/')
+        .slice(0, 3)
+        .join('/')
+    );
   const bench = url.indexOf('/bench/');
   if (bench >= 0) return 'bench:' + url.slice(bench + 1);
   return url.replace(/^file:\/\//, '');
@@ -71,7 +88,8 @@ function summarise(profile, topN = 15) {
     }
     const k = keyOf(node);
     self.set(k, (self.get(k) || 0) + us);
-    const g = name === '(garbage collector)' ? 'gc' : name === '(program)' ? 'native (program)' : where(node.callFrame.url);
+    const g =
+      name === '(garbage collector)' ? 'gc' : name === '(program)' ? 'native (program)' : where(node.callFrame.url);
     groups.set(g, (groups.get(g) || 0) + us);
     const seen = new Set();
     for (let id = node.id; id !== undefined; id = parent.get(id)) {
@@ -89,7 +107,12 @@ function summarise(profile, topN = 15) {
       .slice(0, topN)
       .map(([k, us]) => {
         const [fn, url, line] = k.split('\u0000');
-        return { function: fn, where: url ? `${shortUrl(url)}:${Number(line) + 1}` : '', ms: +(us / 1000).toFixed(1), pctBusy: +((100 * us) / (busy || 1)).toFixed(1) };
+        return {
+          function: fn,
+          where: url ? `${shortUrl(url)}:${Number(line) + 1}` : '',
+          ms: +(us / 1000).toFixed(1),
+          pctBusy: +((100 * us) / (busy || 1)).toFixed(1),
+        };
       });
   return {
     wallMs: +(all / 1000).toFixed(1),
@@ -109,11 +132,18 @@ function formatSummary(title, s) {
   const lpad = (v, n) => String(v).padStart(n);
   const lines = [`${title}: main thread ${s.wallMs} ms sampled, ${s.busyMs} ms busy, ${s.idleMs} ms idle`];
   lines.push('  self time (busy %)   function                          location');
-  for (const r of s.topSelf) lines.push(`  ${lpad(r.ms.toFixed(1), 9)} ms ${lpad(r.pctBusy.toFixed(1), 5)}%   ${pad(r.function.slice(0, 32), 33)} ${r.where}`);
+  for (const r of s.topSelf)
+    lines.push(
+      `  ${lpad(r.ms.toFixed(1), 9)} ms ${lpad(r.pctBusy.toFixed(1), 5)}%   ${pad(r.function.slice(0, 32), 33)} ${r.where}`,
+    );
   lines.push('  self time by package/area');
-  for (const r of s.byPackage) lines.push(`  ${lpad(r.ms.toFixed(1), 9)} ms ${lpad(r.pctBusy.toFixed(1), 5)}%   ${r.group}`);
+  for (const r of s.byPackage)
+    lines.push(`  ${lpad(r.ms.toFixed(1), 9)} ms ${lpad(r.pctBusy.toFixed(1), 5)}%   ${r.group}`);
   lines.push('  inclusive time (busy %)');
-  for (const r of s.topTotal) lines.push(`  ${lpad(r.ms.toFixed(1), 9)} ms ${lpad(r.pctBusy.toFixed(1), 5)}%   ${pad(r.function.slice(0, 32), 33)} ${r.where}`);
+  for (const r of s.topTotal)
+    lines.push(
+      `  ${lpad(r.ms.toFixed(1), 9)} ms ${lpad(r.pctBusy.toFixed(1), 5)}%   ${pad(r.function.slice(0, 32), 33)} ${r.where}`,
+    );
   return lines.join('\n');
 }
 

@@ -44,7 +44,10 @@ const rss = () => Number(/VmRSS:\\s+(\\d+)/.exec(fs.readFileSync('/proc/self/sta
 
 function bareCopy({ root, dbUrl, file, size, sha256 }) {
   return new Promise((resolve, reject) => {
-    const child = fork('-e', [BARE_COPY, root, dbUrl, file, String(size), sha256], { execArgv: ['--expose-gc'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const child = fork('-e', [BARE_COPY, root, dbUrl, file, String(size), sha256], {
+      execArgv: ['--expose-gc'],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
     child.once('message', (m) => {
       resolve(m);
       child.kill();
@@ -68,7 +71,13 @@ async function runRelocationBench(h, { flex, input, dbUrl, tmp, runs, log }) {
   const bareRuns = [];
   for (let run = 1; run <= runs; run++) {
     // Another owner per run: the same bytes again would be a duplicate of the first upload.
-    const bare = await bareCopy({ root: path.join(tmp, 'relocation-bare'), dbUrl, file: input.file, size: input.size, sha256: input.sha256 });
+    const bare = await bareCopy({
+      root: path.join(tmp, 'relocation-bare'),
+      dbUrl,
+      file: input.file,
+      size: input.size,
+      sha256: input.sha256,
+    });
     const auth = h.token(`bench-relocation-${run}`);
     const up = await h.uploadFromDisk(flex, input.file, input.size, auth);
     if (up.status !== 201) throw new Error(`upload for relocation: HTTP ${up.status} ${up.text}`);
@@ -86,8 +95,18 @@ async function runRelocationBench(h, { flex, input, dbUrl, tmp, runs, log }) {
     const m = meter.stop();
     const idle = h.memory(flex.pid).rss;
     const inJob = (new Date(job.finishedAt) - new Date(job.startedAt)) / 1000;
-    flexRuns.push({ inJobSeconds: inJob, seconds: m.wallSeconds, peakRssMB: m.peakRssMB, cpuSeconds: m.cpuSeconds, bytes: job.result.bytes });
-    await h.request(flex, { method: 'DELETE', path: `/api/v1/files/${up.json.id}`, headers: { Authorization: `Bearer ${auth}` } });
+    flexRuns.push({
+      inJobSeconds: inJob,
+      seconds: m.wallSeconds,
+      peakRssMB: m.peakRssMB,
+      cpuSeconds: m.cpuSeconds,
+      bytes: job.result.bytes,
+    });
+    await h.request(flex, {
+      method: 'DELETE',
+      path: `/api/v1/files/${up.json.id}`,
+      headers: { Authorization: `Bearer ${auth}` },
+    });
 
     bareRuns.push(bare);
     log(

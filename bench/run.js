@@ -240,7 +240,14 @@ function request(server, { method = 'GET', path: p, headers = {}, body, agent, s
   return new Promise((resolve, reject) => {
     const t0 = now();
     const req = http.request(
-      { host: '127.0.0.1', port: server.port, method, path: p, agent: agent ?? false, headers: { ...server.authHeaders, ...headers } },
+      {
+        host: '127.0.0.1',
+        port: server.port,
+        method,
+        path: p,
+        agent: agent ?? false,
+        headers: { ...server.authHeaders, ...headers },
+      },
       (res) => {
         const chunks = [];
         let bytes = 0;
@@ -353,7 +360,7 @@ async function generateInput(file, bytes) {
   const zeros = Buffer.alloc(4 * MiB);
   const fh = await fsp.open(file, 'w');
   try {
-    for (let left = bytes; left > 0; ) {
+    for (let left = bytes; left > 0;) {
       const n = Math.min(left, zeros.length);
       const chunk = cipher.update(n === zeros.length ? zeros : zeros.subarray(0, n));
       hash.update(chunk);
@@ -377,13 +384,26 @@ function startServer({ name, script, env, logFile, nodeFlags = [] }) {
   const out = fs.openSync(logFile, 'a');
   // --expose-gc only lets the memory snapshot run a full GC first, so retained heap is told apart
   // from garbage not yet collected; the servers never call gc() themselves.
-  const child = spawn(process.execPath, [...nodeFlags, '--expose-gc', '-r', path.join(__dirname, 'child-hook.js'), script], {
-    cwd: ROOT,
-    env,
-    stdio: ['ignore', out, out, 'ipc'],
-  });
+  const child = spawn(
+    process.execPath,
+    [...nodeFlags, '--expose-gc', '-r', path.join(__dirname, 'child-hook.js'), script],
+    {
+      cwd: ROOT,
+      env,
+      stdio: ['ignore', out, out, 'ipc'],
+    },
+  );
   fs.closeSync(out);
-  const server = { name, child, pid: child.pid, port: Number(env.PORT), logFile, exited: null, seq: 0, acks: new Map() };
+  const server = {
+    name,
+    child,
+    pid: child.pid,
+    port: Number(env.PORT),
+    logFile,
+    exited: null,
+    seq: 0,
+    acks: new Map(),
+  };
   child.on('exit', (code, signal) => {
     server.exited = { code, signal };
   });
@@ -419,7 +439,8 @@ async function waitHealthy(server, timeoutMs = 90_000) {
   const deadline = Date.now() + timeoutMs;
   let last = '';
   while (Date.now() < deadline) {
-    if (server.exited) throw new Error(`${server.name} exited (${JSON.stringify(server.exited)}) during start:\n${logTail(server)}`);
+    if (server.exited)
+      throw new Error(`${server.name} exited (${JSON.stringify(server.exited)}) during start:\n${logTail(server)}`);
     try {
       const res = await request(server, { path: '/health' });
       if (res.status === 200) return;
@@ -438,7 +459,11 @@ function control(server, msg) {
     const onExit = () => {
       clearTimeout(t);
       server.acks.delete(seq);
-      reject(new Error(`${server.name} exited (${JSON.stringify(server.exited)}) before answering ${msg.cmd}:\n${logTail(server)}`));
+      reject(
+        new Error(
+          `${server.name} exited (${JSON.stringify(server.exited)}) before answering ${msg.cmd}:\n${logTail(server)}`,
+        ),
+      );
     };
     const t = setTimeout(() => {
       server.child.off('exit', onExit);
@@ -497,8 +522,10 @@ async function memorySnapshot(server, gc) {
 
 function formatMemory(label, snap) {
   const f = (x) => x.toFixed(0).padStart(4);
-  return `  ${label.padEnd(30)} RSS ${f(snap.rssMB)} = anon ${f(snap.rssAnonMB)} + file ${f(snap.rssFileMB)};  ` +
-    `V8 heap used ${f(snap.heapUsedMB)} / total ${f(snap.heapTotalMB)}, external ${f(snap.externalMB)} (buffers ${f(snap.arrayBuffersMB)})`;
+  return (
+    `  ${label.padEnd(30)} RSS ${f(snap.rssMB)} = anon ${f(snap.rssAnonMB)} + file ${f(snap.rssFileMB)};  ` +
+    `V8 heap used ${f(snap.heapUsedMB)} / total ${f(snap.heapTotalMB)}, external ${f(snap.externalMB)} (buffers ${f(snap.arrayBuffersMB)})`
+  );
 }
 
 function assertAlive(server) {
@@ -529,11 +556,21 @@ async function largeUploads(servers, input) {
       if (res.status !== 201) throw new Error(`${s.name} large upload: HTTP ${res.status} ${res.text.slice(0, 500)}`);
       const sha = res.json && res.json.sha256;
       if (sha !== input.sha256) throw new Error(`${s.name} large upload: sha256 ${sha} ≠ ${input.sha256}`);
-      if (res.json.size !== input.size) throw new Error(`${s.name} large upload: size ${res.json.size} ≠ ${input.size}`);
-      const r = { run, seconds: res.seconds, mbps: input.size / MB / res.seconds, id: s.idOf(res.json), owner, ...usage };
+      if (res.json.size !== input.size)
+        throw new Error(`${s.name} large upload: size ${res.json.size} ≠ ${input.size}`);
+      const r = {
+        run,
+        seconds: res.seconds,
+        mbps: input.size / MB / res.seconds,
+        id: s.idOf(res.json),
+        owner,
+        ...usage,
+      };
       results[s.key].push(r);
-      log(`  upload   ${s.label.padEnd(11)} run ${run}: ${r.mbps.toFixed(1).padStart(7)} MB/s  ${r.seconds.toFixed(2)} s  ` +
-        `server CPU ${r.cpuSeconds.toFixed(2)} s  peak RSS ${r.peakRssMB.toFixed(0)} MB  sha256 ok`);
+      log(
+        `  upload   ${s.label.padEnd(11)} run ${run}: ${r.mbps.toFixed(1).padStart(7)} MB/s  ${r.seconds.toFixed(2)} s  ` +
+          `server CPU ${r.cpuSeconds.toFixed(2)} s  peak RSS ${r.peakRssMB.toFixed(0)} MB  sha256 ok`,
+      );
     }
   }
   return results;
@@ -554,11 +591,14 @@ async function largeDownloads(servers, input, ids) {
       } finally {
         usage = meter.stop();
       }
-      if (res.status !== 200 || res.bytes !== input.size) throw new Error(`${s.name} download: HTTP ${res.status}, ${res.bytes} bytes`);
+      if (res.status !== 200 || res.bytes !== input.size)
+        throw new Error(`${s.name} download: HTTP ${res.status}, ${res.bytes} bytes`);
       const r = { run, seconds: res.seconds, mbps: input.size / MB / res.seconds, ...usage };
       results[s.key].push(r);
-      log(`  download ${s.label.padEnd(11)} run ${run}: ${r.mbps.toFixed(1).padStart(7)} MB/s  ${r.seconds.toFixed(2)} s  ` +
-        `server CPU ${r.cpuSeconds.toFixed(2)} s  peak RSS ${r.peakRssMB.toFixed(0)} MB`);
+      log(
+        `  download ${s.label.padEnd(11)} run ${run}: ${r.mbps.toFixed(1).padStart(7)} MB/s  ${r.seconds.toFixed(2)} s  ` +
+          `server CPU ${r.cpuSeconds.toFixed(2)} s  peak RSS ${r.peakRssMB.toFixed(0)} MB`,
+      );
     }
   }
   // One untimed download per server with the client hashing, so hashing never limits the timed runs.
@@ -566,7 +606,8 @@ async function largeDownloads(servers, input, ids) {
     const hash = crypto.createHash('sha256');
     const res = await request(s, { path: s.downloadPath(ids[s.key]), sink: (c) => hash.update(c) });
     const sha = hash.digest('hex');
-    if (res.status !== 200 || sha !== input.sha256) throw new Error(`${s.name} download verification: HTTP ${res.status}, sha256 ${sha}`);
+    if (res.status !== 200 || sha !== input.sha256)
+      throw new Error(`${s.name} download verification: HTTP ${res.status}, sha256 ${sha}`);
     log(`  download ${s.label.padEnd(11)} verified: ${res.bytes} bytes, sha256 ok`);
   }
   return results;
@@ -587,7 +628,8 @@ async function smallUploads(server, count, sizeBytes, label) {
       const i = next++;
       const res = await uploadBuffer(server, payloads[i], tok, agent);
       latencies[i] = res.seconds;
-      if (res.status !== 201) throw new Error(`${server.name} small upload #${i}: HTTP ${res.status} ${res.text.slice(0, 500)}`);
+      if (res.status !== 201)
+        throw new Error(`${server.name} small upload #${i}: HTTP ${res.status} ${res.text.slice(0, 500)}`);
       const expected = crypto.createHash('sha256').update(payloads[i]).digest('hex');
       if (res.json.sha256 !== expected) throw new Error(`${server.name} small upload #${i}: sha256 mismatch`);
     }
@@ -612,8 +654,10 @@ async function smallUploads(server, count, sizeBytes, label) {
     ...usage,
   };
   if (label) {
-    log(`  small    ${server.label.padEnd(11)}: ${r.perSecond.toFixed(0).padStart(6)} uploads/s  p50 ${r.p50ms.toFixed(1)} ms  ` +
-      `p99 ${r.p99ms.toFixed(1)} ms  server CPU ${r.cpuSeconds.toFixed(2)} s  peak RSS ${r.peakRssMB.toFixed(0)} MB`);
+    log(
+      `  small    ${server.label.padEnd(11)}: ${r.perSecond.toFixed(0).padStart(6)} uploads/s  p50 ${r.p50ms.toFixed(1)} ms  ` +
+        `p99 ${r.p99ms.toFixed(1)} ms  server CPU ${r.cpuSeconds.toFixed(2)} s  peak RSS ${r.peakRssMB.toFixed(0)} MB`,
+    );
   }
   return r;
 }
@@ -657,9 +701,21 @@ function summarise(servers, up, down, small, input) {
     smallP99: f.smallP99ms / b.smallP99ms,
   };
   const targets = [
-    { name: `large upload ≥ ${TARGETS.largeUploadRatio}× baseline`, value: ratios.upload, pass: ratios.upload >= TARGETS.largeUploadRatio },
-    { name: `FlexStorage peak RSS < ${TARGETS.maxRssMB} MB`, value: f.largePeakRssMB, pass: f.largePeakRssMB < TARGETS.maxRssMB },
-    { name: `small uploads ≥ ${TARGETS.smallUploadRatio}× baseline`, value: ratios.smallThroughput, pass: ratios.smallThroughput >= TARGETS.smallUploadRatio },
+    {
+      name: `large upload ≥ ${TARGETS.largeUploadRatio}× baseline`,
+      value: ratios.upload,
+      pass: ratios.upload >= TARGETS.largeUploadRatio,
+    },
+    {
+      name: `FlexStorage peak RSS < ${TARGETS.maxRssMB} MB`,
+      value: f.largePeakRssMB,
+      pass: f.largePeakRssMB < TARGETS.maxRssMB,
+    },
+    {
+      name: `small uploads ≥ ${TARGETS.smallUploadRatio}× baseline`,
+      value: ratios.smallThroughput,
+      pass: ratios.smallThroughput >= TARGETS.smallUploadRatio,
+    },
   ];
   return { servers: s, ratios, targets };
 }
@@ -668,7 +724,8 @@ function table(summary, input, idle) {
   const { servers: s, ratios: r } = summary;
   const f = s.flex;
   const b = s.bare;
-  const sizeLabel = input.size >= GiB ? `${(input.size / GiB).toFixed(input.size % GiB ? 2 : 0)} GiB` : `${input.size / MiB} MiB`;
+  const sizeLabel =
+    input.size >= GiB ? `${(input.size / GiB).toFixed(input.size % GiB ? 2 : 0)} GiB` : `${input.size / MiB} MiB`;
   const rows = [
     [`Large upload ${sizeLabel}, median of ${opts.runs} (MB/s)`, f.uploadMBps, b.uploadMBps, r.upload, 1],
     [`Large download ${sizeLabel}, median of ${opts.runs} (MB/s)`, f.downloadMBps, b.downloadMBps, r.download, 1],
@@ -676,17 +733,35 @@ function table(summary, input, idle) {
     ['Server CPU, download (s/GiB)', f.downloadCpuSecPerGiB, b.downloadCpuSecPerGiB, r.downloadCpu, 2],
     ['Server RSS idle, after start (MB)', idle.flex, idle.bare, idle.flex / idle.bare, 0],
     ['Server peak RSS, large files (MB)', f.largePeakRssMB, b.largePeakRssMB, r.largeRss, 0],
-    [`Small uploads ${opts.smallCount}×${opts.smallKiB} KiB, c=${opts.concurrency} (uploads/s)`, f.smallPerSecond, b.smallPerSecond, r.smallThroughput, 0],
+    [
+      `Small uploads ${opts.smallCount}×${opts.smallKiB} KiB, c=${opts.concurrency} (uploads/s)`,
+      f.smallPerSecond,
+      b.smallPerSecond,
+      r.smallThroughput,
+      0,
+    ],
     ['Small upload latency p50 (ms)', f.smallP50ms, b.smallP50ms, r.smallP50, 1],
     ['Small upload latency p99 (ms)', f.smallP99ms, b.smallP99ms, r.smallP99, 1],
-    ['Server CPU per small upload (ms)', f.smallCpuMsPerUpload, b.smallCpuMsPerUpload, f.smallCpuMsPerUpload / b.smallCpuMsPerUpload, 2],
+    [
+      'Server CPU per small upload (ms)',
+      f.smallCpuMsPerUpload,
+      b.smallCpuMsPerUpload,
+      f.smallCpuMsPerUpload / b.smallCpuMsPerUpload,
+      2,
+    ],
     ['Server peak RSS, small files (MB)', f.smallPeakRssMB, b.smallPeakRssMB, f.smallPeakRssMB / b.smallPeakRssMB, 0],
   ];
   const w = [52, 13, 13, 11];
   const line = '─'.repeat(w.reduce((a, x) => a + x + 1, 0));
-  const out = [line, `${'Measure'.padEnd(w[0])} ${'FlexStorage'.padStart(w[1])} ${'Baseline'.padStart(w[2])} ${'Flex/Base'.padStart(w[3])}`, line];
+  const out = [
+    line,
+    `${'Measure'.padEnd(w[0])} ${'FlexStorage'.padStart(w[1])} ${'Baseline'.padStart(w[2])} ${'Flex/Base'.padStart(w[3])}`,
+    line,
+  ];
   for (const [name, fv, bv, ratio, d] of rows) {
-    out.push(`${name.padEnd(w[0])} ${fv.toFixed(d).padStart(w[1])} ${bv.toFixed(d).padStart(w[2])} ${(ratio.toFixed(2) + '×').padStart(w[3])}`);
+    out.push(
+      `${name.padEnd(w[0])} ${fv.toFixed(d).padStart(w[1])} ${bv.toFixed(d).padStart(w[2])} ${(ratio.toFixed(2) + '×').padStart(w[3])}`,
+    );
   }
   out.push(line);
   out.push('Targets');
@@ -707,15 +782,20 @@ function table(summary, input, idle) {
 
 async function main() {
   const distMain = path.join(ROOT, 'dist', 'main.js');
-  if (!fs.existsSync(distMain)) throw new Error('dist/main.js is missing: run `npm run build` (npm run bench does it for you)');
+  if (!fs.existsSync(distMain))
+    throw new Error('dist/main.js is missing: run `npm run build` (npm run bench does it for you)');
   const started = new Date();
   const loadAtStart = os.loadavg();
   const tmp = await fsp.mkdtemp(path.join(os.tmpdir(), 'flexstorage-bench-'));
   if (!opts.keep) cleanups.push(() => fsp.rm(tmp, { recursive: true, force: true }));
   log(`FlexStorage bench — ${started.toISOString()}`);
-  log(`  node ${process.version}, ${os.cpus().length} CPU (${os.cpus()[0]?.model.trim()}), ${(os.totalmem() / GiB).toFixed(0)} GiB RAM, temp ${tmp}`);
-  log(`  large file ${opts.sizeMiB} MiB × ${opts.runs} runs; small ${opts.smallCount} × ${opts.smallKiB} KiB, concurrency ${opts.concurrency}, warm-up ${opts.warmup}` +
-    (opts.profile ? '; CPU PROFILING ON (figures are skewed by the profiler)' : ''));
+  log(
+    `  node ${process.version}, ${os.cpus().length} CPU (${os.cpus()[0]?.model.trim()}), ${(os.totalmem() / GiB).toFixed(0)} GiB RAM, temp ${tmp}`,
+  );
+  log(
+    `  large file ${opts.sizeMiB} MiB × ${opts.runs} runs; small ${opts.smallCount} × ${opts.smallKiB} KiB, concurrency ${opts.concurrency}, warm-up ${opts.warmup}` +
+      (opts.profile ? '; CPU PROFILING ON (figures are skewed by the profiler)' : ''),
+  );
 
   const db = await createDatabase();
   const queuePrefix = `fsbench-${crypto.randomBytes(4).toString('hex')}`;
@@ -727,7 +807,8 @@ async function main() {
   const tGen = now();
   // The jobs and S3 cases bring their own inputs.
   const sha256 = opts.only === 'jobs' || opts.only === 's3' ? '' : await generateInput(inputFile, size);
-  if (sha256) log(`  generated ${inputFile} (${size} bytes, sha256 ${sha256.slice(0, 16)}…) in ${(now() - tGen).toFixed(1)} s`);
+  if (sha256)
+    log(`  generated ${inputFile} (${size} bytes, sha256 ${sha256.slice(0, 16)}…) in ${(now() - tGen).toFixed(1)} s`);
   const input = { file: inputFile, size, sha256 };
 
   const [flexPort, barePort] = await Promise.all([freePort(), freePort()]);
@@ -755,7 +836,16 @@ async function main() {
         script: path.join(ROOT, 'dist', 'worker.js'),
         nodeFlags: startScriptNodeFlags(),
         logFile: path.join(tmp, 'flexstorage-worker.log'),
-        env: { ...baseEnv, DATABASE_URL: db.url, REDIS_URL: opts.redisUrl, DATA_DIR: path.join(tmp, 'flex-data'), JWT_SECRET, QUEUE_PREFIX: queuePrefix, LOG_LEVEL: 'warn', PORT: '0' },
+        env: {
+          ...baseEnv,
+          DATABASE_URL: db.url,
+          REDIS_URL: opts.redisUrl,
+          DATA_DIR: path.join(tmp, 'flex-data'),
+          JWT_SECRET,
+          QUEUE_PREFIX: queuePrefix,
+          LOG_LEVEL: 'warn',
+          PORT: '0',
+        },
       })
     : undefined;
   Object.assign(flex, {
@@ -783,7 +873,9 @@ async function main() {
   const servers = [flex, bare];
   const tStart = now();
   await Promise.all(servers.map((s) => waitHealthy(s)));
-  log(`  servers healthy in ${(now() - tStart).toFixed(1)} s: FlexStorage pid ${flex.pid} :${flex.port}, baseline pid ${bare.pid} :${bare.port}`);
+  log(
+    `  servers healthy in ${(now() - tStart).toFixed(1)} s: FlexStorage pid ${flex.pid} :${flex.port}, baseline pid ${bare.pid} :${bare.port}`,
+  );
   const mem = { idle: {}, afterLarge: {}, afterSmall: {}, end: {} };
   for (const s of servers) mem.idle[s.key] = await memorySnapshot(s, true);
   const idle = Object.fromEntries(servers.map((s) => [s.key, { rss: mem.idle[s.key].rssMB }]));
@@ -807,7 +899,10 @@ async function main() {
     for (const s of servers) mem.afterLarge[s.key] = await memorySnapshot(s, false);
     log('\nSmall files');
     const workerCpu0 = worker ? cpuSeconds(worker.pid) : 0;
-    for (const s of servers) small[s.key] = await profiled([s], 'small-upload', () => smallUploads(s, opts.smallCount, opts.smallKiB * 1024, true));
+    for (const s of servers)
+      small[s.key] = await profiled([s], 'small-upload', () =>
+        smallUploads(s, opts.smallCount, opts.smallKiB * 1024, true),
+      );
     if (worker) {
       // The worker relays and publishes the events of these uploads; give it a moment to finish.
       await new Promise((r) => setTimeout(r, 1500));
@@ -821,7 +916,22 @@ async function main() {
 
   let tusSummary;
   if (opts.only ? opts.only === 'tus' : opts.tus) {
-    const helpers = { settleDisk, request, token, ResourceMeter, log, now, percentile, median, assertAlive, freePort, startServer, waitHealthy, stopServer, memory };
+    const helpers = {
+      settleDisk,
+      request,
+      token,
+      ResourceMeter,
+      log,
+      now,
+      percentile,
+      median,
+      assertAlive,
+      freePort,
+      startServer,
+      waitHealthy,
+      stopServer,
+      memory,
+    };
     tusSummary = await profiled(servers, 'tus', () => runTusBench(helpers, { flex, bare, input, opts, tmp }));
     report = [report, tusTable(tusSummary, input, opts)].filter(Boolean).join('\n');
     summary.targets.push(...tusSummary.targets);
@@ -836,7 +946,9 @@ async function main() {
   if (opts.only ? opts.only === 'relocation' : opts.relocation) {
     log('\nRelocation');
     const helpers = { request, token, uploadFromDisk, settleDisk, ResourceMeter, memory, median };
-    const relocation = await profiled([flex], 'relocation', () => require('./relocation').runRelocationBench(helpers, { flex, input, dbUrl: db.url, tmp, runs: opts.runs, log }));
+    const relocation = await profiled([flex], 'relocation', () =>
+      require('./relocation').runRelocationBench(helpers, { flex, input, dbUrl: db.url, tmp, runs: opts.runs, log }),
+    );
     report += relocation.report;
     summary.targets.push(...relocation.targets);
   }
@@ -845,13 +957,22 @@ async function main() {
     report += (await require('./s3-provider').runS3Bench({ log })).report;
   }
   log(`\n${report}`);
-  log('Memory (MB) — RSS from /proc (file = mapped node binary and libraries), V8 from process.memoryUsage(); idle and end after a full GC');
-  for (const [phase, label] of [['idle', 'idle after start'], ['afterLarge', 'after large files'], ['afterSmall', 'after small files'], ['end', 'at the end, after a full GC']]) {
+  log(
+    'Memory (MB) — RSS from /proc (file = mapped node binary and libraries), V8 from process.memoryUsage(); idle and end after a full GC',
+  );
+  for (const [phase, label] of [
+    ['idle', 'idle after start'],
+    ['afterLarge', 'after large files'],
+    ['afterSmall', 'after small files'],
+    ['end', 'at the end, after a full GC'],
+  ]) {
     for (const s of servers) if (mem[phase][s.key]) log(formatMemory(`${s.label}, ${label}`, mem[phase][s.key]));
   }
   const load = os.loadavg();
-  log(`Load average at start ${loadAtStart.map((x) => x.toFixed(2)).join(' ')}, at end ${load.map((x) => x.toFixed(2)).join(' ')}` +
-    (loadAtStart[0] > 0.7 ? '  (the machine was busy before the bench started: figures may be noisy)' : ''));
+  log(
+    `Load average at start ${loadAtStart.map((x) => x.toFixed(2)).join(' ')}, at end ${load.map((x) => x.toFixed(2)).join(' ')}` +
+      (loadAtStart[0] > 0.7 ? '  (the machine was busy before the bench started: figures may be noisy)' : ''),
+  );
 
   let profileSummaries;
   if (opts.profile) {
@@ -877,7 +998,11 @@ async function main() {
       gitCommit: gitCommit(),
     },
     options: { ...opts, pgAdminUrl: undefined, redisUrl: undefined },
-    units: { throughput: 'MB/s (10^6 bytes)', memory: 'MB (MiB, as /proc reports kB=KiB)', cpu: 'seconds of utime+stime, all threads' },
+    units: {
+      throughput: 'MB/s (10^6 bytes)',
+      memory: 'MB (MiB, as /proc reports kB=KiB)',
+      cpu: 'seconds of utime+stime, all threads',
+    },
     targets: TARGETS,
     input: { bytes: size, sha256 },
     loadAverage: { start: loadAtStart, end: os.loadavg() },
@@ -902,10 +1027,16 @@ async function warmUp(server) {
   const owner = `bench-warmup-${crypto.randomUUID()}`;
   const tok = token(owner);
   const res = await uploadBuffer(server, crypto.randomBytes(4 * MiB), tok);
-  if (res.status !== 201) throw new Error(`${server.name} warm-up upload: HTTP ${res.status} ${res.text.slice(0, 500)}`);
+  if (res.status !== 201)
+    throw new Error(`${server.name} warm-up upload: HTTP ${res.status} ${res.text.slice(0, 500)}`);
   for (let i = 0; i < 3; i++) {
-    const d = await request(server, { path: server.downloadPath(server.idOf(res.json)), headers: { Authorization: `Bearer ${tok}` }, sink: () => {} });
-    if (d.status !== 200 || d.bytes !== 4 * MiB) throw new Error(`${server.name} warm-up download: HTTP ${d.status}, ${d.bytes} bytes`);
+    const d = await request(server, {
+      path: server.downloadPath(server.idOf(res.json)),
+      headers: { Authorization: `Bearer ${tok}` },
+      sink: () => {},
+    });
+    if (d.status !== 200 || d.bytes !== 4 * MiB)
+      throw new Error(`${server.name} warm-up download: HTTP ${d.status}, ${d.bytes} bytes`);
   }
 }
 

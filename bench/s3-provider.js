@@ -27,7 +27,11 @@ process.on('disconnect', () => process.exit(0));
 
 async function startS3rver() {
   const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-s3rver-'));
-  const child = fork('-e', [SERVER, directory], { execArgv: [], stdio: ['ignore', 'ignore', 'inherit', 'ipc'], cwd: path.join(__dirname, '..') });
+  const child = fork('-e', [SERVER, directory], {
+    execArgv: [],
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    cwd: path.join(__dirname, '..'),
+  });
   const port = await new Promise((resolve, reject) => {
     child.once('message', (m) => resolve(m.port));
     child.once('exit', (code) => reject(new Error(`s3rver exited (${code})`)));
@@ -56,17 +60,41 @@ function makeInput(sizeMiB) {
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-async function runS3Bench({ sizeMiB = Number(process.env.BENCH_S3_MB ?? 256), runs = Number(process.env.BENCH_S3_RUNS ?? 3), log = console.log } = {}) {
+async function runS3Bench({
+  sizeMiB = Number(process.env.BENCH_S3_MB ?? 256),
+  runs = Number(process.env.BENCH_S3_RUNS ?? 3),
+  log = console.log,
+} = {}) {
   const { S3Client, GetObjectCommand, DeleteObjectCommand } = require('@aws-sdk/client-s3');
   const { Upload } = require('@aws-sdk/lib-storage');
   const { S3CompatibleProvider } = require('../dist/infrastructure/storage-providers/s3/s3-compatible.provider');
   const s3 = await startS3rver();
   const input = makeInput(sizeMiB);
-  const common = { region: 'us-east-1', endpoint: s3.endpoint, forcePathStyle: true, credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } };
-  const client = new S3Client({ ...common, requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' });
+  const common = {
+    region: 'us-east-1',
+    endpoint: s3.endpoint,
+    forcePathStyle: true,
+    credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+  };
+  const client = new S3Client({
+    ...common,
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+  });
   const provider = new S3CompatibleProvider({
-    id: 's3-standard', bucket: BUCKET, ...common, keyPrefix: 'adapter/',
-    capabilities: { instantAccess: true, rangeReads: true, retrievalRequired: false, retrievalTiers: [], maxObjectSize: null, deletion: 'immediate', minimumStorageDays: 0 },
+    id: 's3-standard',
+    bucket: BUCKET,
+    ...common,
+    keyPrefix: 'adapter/',
+    capabilities: {
+      instantAccess: true,
+      rangeReads: true,
+      retrievalRequired: false,
+      retrievalTiers: [],
+      maxObjectSize: null,
+      deletion: 'immediate',
+      minimumStorageDays: 0,
+    },
   });
   const timed = async (fn) => {
     const t0 = process.hrtime.bigint();
@@ -80,33 +108,57 @@ async function runS3Bench({ sizeMiB = Number(process.env.BENCH_S3_MB ?? 256), ru
       clearInterval(sampler);
     }
     const cpu = process.cpuUsage(cpu0);
-    return { seconds: Number(process.hrtime.bigint() - t0) / 1e9, cpuSeconds: (cpu.user + cpu.system) / 1e6, rssGrowthMB: (peak - rss0) / 1e6 };
+    return {
+      seconds: Number(process.hrtime.bigint() - t0) / 1e9,
+      cpuSeconds: (cpu.user + cpu.system) / 1e6,
+      rssGrowthMB: (peak - rss0) / 1e6,
+    };
   };
   const results = { bareUp: [], adapterUp: [], bareDown: [], adapterDown: [] };
   try {
     log(`S3 adapter vs bare SDK: ${sizeMiB} MiB, ${runs} alternating runs against s3rver (${s3.endpoint})`);
     for (let run = 0; run < runs; run++) {
       const bareKey = `bare/${run}-${crypto.randomUUID()}`;
-      results.bareUp.push(await timed(async () => {
-        const upload = new Upload({ client, params: { Bucket: BUCKET, Key: bareKey, Body: fs.createReadStream(input.file, { highWaterMark: MiB }) }, partSize: 8 * MiB, queueSize: 2 });
-        await upload.done();
-      }));
+      results.bareUp.push(
+        await timed(async () => {
+          const upload = new Upload({
+            client,
+            params: { Bucket: BUCKET, Key: bareKey, Body: fs.createReadStream(input.file, { highWaterMark: MiB }) },
+            partSize: 8 * MiB,
+            queueSize: 2,
+          });
+          await upload.done();
+        }),
+      );
       let written;
-      results.adapterUp.push(await timed(async () => {
-        written = await provider.write(fs.createReadStream(input.file, { highWaterMark: MiB }), { maxBytes: Number.MAX_SAFE_INTEGER, contentType: 'application/octet-stream' });
-      }));
-      results.bareDown.push(await timed(async () => {
-        const res = await client.send(new GetObjectCommand({ Bucket: BUCKET, Key: bareKey }));
-        for await (const _ of res.Body) { /* read to the end */ }
-      }));
-      results.adapterDown.push(await timed(async () => {
-        const hash = crypto.createHash('sha256');
-        for await (const chunk of await provider.read(written.key)) hash.update(chunk);
-        if (hash.digest('hex') !== written.sha256) throw new Error('adapter download does not match');
-      }));
+      results.adapterUp.push(
+        await timed(async () => {
+          written = await provider.write(fs.createReadStream(input.file, { highWaterMark: MiB }), {
+            maxBytes: Number.MAX_SAFE_INTEGER,
+            contentType: 'application/octet-stream',
+          });
+        }),
+      );
+      results.bareDown.push(
+        await timed(async () => {
+          const res = await client.send(new GetObjectCommand({ Bucket: BUCKET, Key: bareKey }));
+          for await (const _ of res.Body) {
+            /* read to the end */
+          }
+        }),
+      );
+      results.adapterDown.push(
+        await timed(async () => {
+          const hash = crypto.createHash('sha256');
+          for await (const chunk of await provider.read(written.key)) hash.update(chunk);
+          if (hash.digest('hex') !== written.sha256) throw new Error('adapter download does not match');
+        }),
+      );
       await client.send(new DeleteObjectCommand({ Bucket: BUCKET, Key: bareKey }));
       await provider.delete(written.key);
-      log(`  run ${run + 1}: up ${(input.size / MiB / results.bareUp[run].seconds).toFixed(0)} vs ${(input.size / MiB / results.adapterUp[run].seconds).toFixed(0)} MiB/s, down ${(input.size / MiB / results.bareDown[run].seconds).toFixed(0)} vs ${(input.size / MiB / results.adapterDown[run].seconds).toFixed(0)} MiB/s (bare vs adapter)`);
+      log(
+        `  run ${run + 1}: up ${(input.size / MiB / results.bareUp[run].seconds).toFixed(0)} vs ${(input.size / MiB / results.adapterUp[run].seconds).toFixed(0)} MiB/s, down ${(input.size / MiB / results.bareDown[run].seconds).toFixed(0)} vs ${(input.size / MiB / results.adapterDown[run].seconds).toFixed(0)} MiB/s (bare vs adapter)`,
+      );
     }
   } finally {
     client.destroy();
@@ -134,8 +186,11 @@ async function runS3Bench({ sizeMiB = Number(process.env.BENCH_S3_MB ?? 256), ru
 module.exports = { runS3Bench };
 
 if (require.main === module) {
-  runS3Bench().then(({ report }) => console.log(report), (error) => {
-    console.error(error);
-    process.exit(1);
-  });
+  runS3Bench().then(
+    ({ report }) => console.log(report),
+    (error) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
 }

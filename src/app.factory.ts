@@ -18,7 +18,10 @@ export const HTTP_IDLE_TIMEOUT_MS = 120_000;
 
 /** Builds the HTTP application exactly as `npm start` runs it; tests use the same function. */
 export async function createHttpApp(options: AppModuleOptions): Promise<INestApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.register(options), { bufferLogs: true, bodyParser: true });
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.register(options), {
+    bufferLogs: true,
+    bodyParser: true,
+  });
   app.useLogger(app.get(PinoNestLogger));
   app.use(httpMetrics(app.get(Metrics)));
   app.disable('x-powered-by');
@@ -45,7 +48,12 @@ export async function createHttpApp(options: AppModuleOptions): Promise<INestApp
       maxAge: 86_400,
     });
   }
-  app.setGlobalPrefix(API_PREFIX, { exclude: [{ path: 'health', method: RequestMethod.GET }, { path: 'metrics', method: RequestMethod.GET }] });
+  app.setGlobalPrefix(API_PREFIX, {
+    exclude: [
+      { path: 'health', method: RequestMethod.GET },
+      { path: 'metrics', method: RequestMethod.GET },
+    ],
+  });
   mountQueueDashboard(app);
   app.useGlobalPipes(problemValidationPipe());
   app.enableShutdownHooks();
@@ -59,12 +67,18 @@ export async function createHttpApp(options: AppModuleOptions): Promise<INestApp
       .addBearerAuth()
       .build(),
   );
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json', swaggerOptions: { persistAuthorization: true } });
+  SwaggerModule.setup('docs', app, document, {
+    jsonDocumentUrl: 'docs-json',
+    swaggerOptions: { persistAuthorization: true },
+  });
   return app;
 }
 
 export async function createWorkerApp(options: AppModuleOptions): Promise<INestApplication> {
-  const app = await NestFactory.createApplicationContext(AppModule.register({ ...options, api: false, workers: true }), { bufferLogs: true });
+  const app = await NestFactory.createApplicationContext(
+    AppModule.register({ ...options, api: false, workers: true }),
+    { bufferLogs: true },
+  );
   app.useLogger(app.get(PinoNestLogger));
   app.enableShutdownHooks();
   new Logger('Worker').log('Workers started');

@@ -18,7 +18,9 @@ async function main(): Promise<void> {
   if (applied.length) new Logger('Bootstrap').log(`Applied migrations: ${applied.join(', ')}`);
   const app = await shutdown.adopt(() => createHttpApp({ config, runtime, api: true, workers: config.runWorkers }));
   await app.listen(config.port, config.host);
-  new Logger('Bootstrap').log(`FlexStorage listening on http://${config.host}:${config.port} (API /api/v1, docs /docs)`);
+  new Logger('Bootstrap').log(
+    `FlexStorage listening on http://${config.host}:${config.port} (API /api/v1, docs /docs)`,
+  );
 }
 
 main().catch(async (error) => {

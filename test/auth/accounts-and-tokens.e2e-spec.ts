@@ -21,15 +21,33 @@ describe('Auth API (e2e, real PostgreSQL and Redis)', () => {
 
       expect(reply.status).toBe(201);
       expect(reply.headers.get('cache-control')).toBe('no-store');
-      expect(reply.body.user).toEqual({ id: expect.any(String), email: 'alice@example.com', roles: ['user'], createdAt: expect.any(String) });
-      expect(reply.body).toMatchObject({ tokenType: 'Bearer', expiresIn: 900, accessToken: expect.any(String), refreshToken: expect.any(String) });
-      const [row] = await query(t.runtime.databaseUrl, 'select email, password_hash, roles from users where id = $1', [reply.body.user.id]);
+      expect(reply.body.user).toEqual({
+        id: expect.any(String),
+        email: 'alice@example.com',
+        roles: ['user'],
+        createdAt: expect.any(String),
+      });
+      expect(reply.body).toMatchObject({
+        tokenType: 'Bearer',
+        expiresIn: 900,
+        accessToken: expect.any(String),
+        refreshToken: expect.any(String),
+      });
+      const [row] = await query(t.runtime.databaseUrl, 'select email, password_hash, roles from users where id = $1', [
+        reply.body.user.id,
+      ]);
       expect(row.email).toBe('alice@example.com');
       expect(row.password_hash).toMatch(/^\$argon2id\$/);
       expect(row.password_hash).not.toContain(PASSWORD);
       expect(row.roles).toEqual(['user']);
-      const events = await query(t.runtime.databaseUrl, 'select event_name, payload from outbox where aggregate_id = $1', [reply.body.user.id]);
-      expect(events).toEqual([{ event_name: 'user.registered', payload: { email: 'alice@example.com', roles: ['user'] } }]);
+      const events = await query(
+        t.runtime.databaseUrl,
+        'select event_name, payload from outbox where aggregate_id = $1',
+        [reply.body.user.id],
+      );
+      expect(events).toEqual([
+        { event_name: 'user.registered', payload: { email: 'alice@example.com', roles: ['user'] } },
+      ]);
 
       const me = await auth.me(reply.body.accessToken);
       expect(me.status).toBe(200);
@@ -56,10 +74,14 @@ describe('Auth API (e2e, real PostgreSQL and Redis)', () => {
     });
 
     it('never grants admin: asking for roles is refused and creates no account', async () => {
-      const reply = await call(t.baseUrl, 'POST', '/api/v1/auth/register', { body: { email: 'mallory@example.com', password: PASSWORD, roles: ['admin'] } });
+      const reply = await call(t.baseUrl, 'POST', '/api/v1/auth/register', {
+        body: { email: 'mallory@example.com', password: PASSWORD, roles: ['admin'] },
+      });
       expectProblem(reply, 400, 'validation-failed');
       expect(reply.body.errors).toEqual([{ field: 'roles', message: expect.any(String) }]);
-      expect(await query(t.runtime.databaseUrl, `select 1 from users where email = 'mallory@example.com'`)).toHaveLength(0);
+      expect(
+        await query(t.runtime.databaseUrl, `select 1 from users where email = 'mallory@example.com'`),
+      ).toHaveLength(0);
     });
   });
 
@@ -73,7 +95,10 @@ describe('Auth API (e2e, real PostgreSQL and Redis)', () => {
       expect(Object.keys(reply.body).sort()).toEqual(['accessToken', 'expiresIn', 'refreshToken', 'tokenType']);
       expect(reply.body).toMatchObject({ tokenType: 'Bearer', expiresIn: 900 });
 
-      const claims = jwt.verify(reply.body.accessToken, TEST_JWT_SECRET, { algorithms: ['HS256'], issuer: 'flexstorage' }) as jwt.JwtPayload;
+      const claims = jwt.verify(reply.body.accessToken, TEST_JWT_SECRET, {
+        algorithms: ['HS256'],
+        issuer: 'flexstorage',
+      }) as jwt.JwtPayload;
       expect(claims).toMatchObject({ roles: ['user'], typ: 'access' });
       expect(claims.exp! - claims.iat!).toBe(900);
       expect((await auth.me(reply.body.accessToken)).body.userId).toBe(claims.sub);
@@ -106,13 +131,17 @@ describe('Auth API (e2e, real PostgreSQL and Redis)', () => {
       expect(reply.body.refreshToken).not.toBe(first.refreshToken);
       expect(reply.body.accessToken).not.toBe(first.accessToken);
       expect((await auth.me(reply.body.accessToken)).status).toBe(200);
-      const rows = await query(t.runtime.databaseUrl, 'select token_hash, family_id, revoked_at from refresh_tokens where token_hash = any($1)', [
-        [sha256(first.refreshToken), sha256(reply.body.refreshToken)],
-      ]);
+      const rows = await query(
+        t.runtime.databaseUrl,
+        'select token_hash, family_id, revoked_at from refresh_tokens where token_hash = any($1)',
+        [[sha256(first.refreshToken), sha256(reply.body.refreshToken)]],
+      );
       const byHash = new Map(rows.map((r) => [r.token_hash, r]));
       expect(byHash.get(sha256(first.refreshToken))!.revoked_at).not.toBeNull();
       expect(byHash.get(sha256(reply.body.refreshToken))!.revoked_at).toBeNull();
-      expect(byHash.get(sha256(first.refreshToken))!.family_id).toBe(byHash.get(sha256(reply.body.refreshToken))!.family_id);
+      expect(byHash.get(sha256(first.refreshToken))!.family_id).toBe(
+        byHash.get(sha256(reply.body.refreshToken))!.family_id,
+      );
     });
 
     it('keeps only the SHA-256 of refresh tokens', async () => {
@@ -131,9 +160,11 @@ describe('Auth API (e2e, real PostgreSQL and Redis)', () => {
 
       expectProblem(replay, 401, 'refresh-token-reused');
       expectProblem(await auth.refresh(third.refreshToken), 401, 'refresh-token-reused');
-      const family = await query(t.runtime.databaseUrl, 'select revoked_at from refresh_tokens where family_id = (select family_id from refresh_tokens where token_hash = $1)', [
-        sha256(first.refreshToken),
-      ]);
+      const family = await query(
+        t.runtime.databaseUrl,
+        'select revoked_at from refresh_tokens where family_id = (select family_id from refresh_tokens where token_hash = $1)',
+        [sha256(first.refreshToken)],
+      );
       expect(family.length).toBe(3);
       expect(family.every((r) => r.revoked_at !== null)).toBe(true);
       // Another sign-in of the same user is a different family and carries on.
@@ -147,7 +178,11 @@ describe('Auth API (e2e, real PostgreSQL and Redis)', () => {
 
     it('refuses an unknown and an expired refresh token', async () => {
       expectProblem(await auth.refresh('made-up-token'), 401, 'invalid-refresh-token');
-      await query(t.runtime.databaseUrl, `update refresh_tokens set expires_at = now() - interval '1 second' where token_hash = $1`, [sha256(first.refreshToken)]);
+      await query(
+        t.runtime.databaseUrl,
+        `update refresh_tokens set expires_at = now() - interval '1 second' where token_hash = $1`,
+        [sha256(first.refreshToken)],
+      );
       expectProblem(await auth.refresh(first.refreshToken), 401, 'refresh-token-expired');
     });
 
@@ -175,10 +210,19 @@ describe('Auth API (e2e, real PostgreSQL and Redis)', () => {
     });
 
     it('refuses tokens signed with another secret, by an unknown issuer, of another type or without expiry', async () => {
-      const other = jwt.sign({ sub: 'dave', roles: ['admin'], typ: 'access' }, 'another-secret-that-is-also-long-enough-0123456789', { issuer: 'flexstorage', expiresIn: 600 });
+      const other = jwt.sign(
+        { sub: 'dave', roles: ['admin'], typ: 'access' },
+        'another-secret-that-is-also-long-enough-0123456789',
+        { issuer: 'flexstorage', expiresIn: 600 },
+      );
       const foreignIssuer = t.tokenFor('dave', ['user'], { issuer: 'someone-else' });
-      const notAccess = jwt.sign({ sub: 'dave', roles: ['user'], typ: 'refresh' }, TEST_JWT_SECRET, { issuer: 'flexstorage', expiresIn: 600 });
-      const neverExpires = jwt.sign({ sub: 'dave', roles: ['user'], typ: 'access' }, TEST_JWT_SECRET, { issuer: 'flexstorage' });
+      const notAccess = jwt.sign({ sub: 'dave', roles: ['user'], typ: 'refresh' }, TEST_JWT_SECRET, {
+        issuer: 'flexstorage',
+        expiresIn: 600,
+      });
+      const neverExpires = jwt.sign({ sub: 'dave', roles: ['user'], typ: 'access' }, TEST_JWT_SECRET, {
+        issuer: 'flexstorage',
+      });
       const unsigned = `${b64url({ alg: 'none', typ: 'JWT' })}.${b64url({ sub: 'dave', iss: 'flexstorage', typ: 'access', exp: nowSeconds() + 600 })}.`;
       for (const token of [other, foreignIssuer, notAccess, neverExpires, unsigned, 'garbage']) {
         expectProblem(await auth.me(token), 401, 'invalid-token');

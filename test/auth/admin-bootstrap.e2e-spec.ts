@@ -19,7 +19,13 @@ describe('Admin bootstrap (e2e)', () => {
 
   /** The same database served by a second instance, as after a restart with a new configuration. */
   async function restartWith(env: Record<string, string>): Promise<INestApplication> {
-    const config = loadConfig({ ...env, DATA_DIR: t.dataDir, JWT_SECRET: TEST_JWT_SECRET, QUEUE_PREFIX: t.config.queuePrefix, LOG_LEVEL: 'error' });
+    const config = loadConfig({
+      ...env,
+      DATA_DIR: t.dataDir,
+      JWT_SECRET: TEST_JWT_SECRET,
+      QUEUE_PREFIX: t.config.queuePrefix,
+      LOG_LEVEL: 'error',
+    });
     const app = await createHttpApp({ config, runtime: t.runtime, api: true, workers: false });
     await app.init();
     return app;
@@ -47,7 +53,10 @@ describe('Admin bootstrap (e2e)', () => {
       expect((await auth.refresh(early.body.refreshToken)).status).toBe(401);
       const login = await auth.login('boss@example.com', 'the real boss password');
       expect(login.status).toBe(200);
-      expect((await auth.me(login.body.accessToken)).body).toEqual({ userId: early.body.user.id, roles: ['user', 'admin'] });
+      expect((await auth.me(login.body.accessToken)).body).toEqual({
+        userId: early.body.user.id,
+        roles: ['user', 'admin'],
+      });
     } finally {
       await restarted.close();
     }

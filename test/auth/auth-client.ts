@@ -10,11 +10,20 @@ export interface Reply {
   body: any;
 }
 
-export async function call(baseUrl: string, method: string, path: string, options: { body?: unknown; token?: string } = {}): Promise<Reply> {
+export async function call(
+  baseUrl: string,
+  method: string,
+  path: string,
+  options: { body?: unknown; token?: string } = {},
+): Promise<Reply> {
   const headers: Record<string, string> = {};
   if (options.body !== undefined) headers['content-type'] = 'application/json';
   if (options.token !== undefined) headers.authorization = `Bearer ${options.token}`;
-  const res = await fetch(baseUrl + path, { method, headers, body: options.body === undefined ? undefined : JSON.stringify(options.body) });
+  const res = await fetch(baseUrl + path, {
+    method,
+    headers,
+    body: options.body === undefined ? undefined : JSON.stringify(options.body),
+  });
   const text = await res.text();
   return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) : undefined };
 }
@@ -22,8 +31,10 @@ export async function call(baseUrl: string, method: string, path: string, option
 /** The auth endpoints and the bearer check of one running app. */
 export function client(t: { baseUrl: string }) {
   return {
-    register: (email: string, password = PASSWORD) => call(t.baseUrl, 'POST', '/api/v1/auth/register', { body: { email, password } }),
-    login: (email: string, password = PASSWORD) => call(t.baseUrl, 'POST', '/api/v1/auth/login', { body: { email, password } }),
+    register: (email: string, password = PASSWORD) =>
+      call(t.baseUrl, 'POST', '/api/v1/auth/register', { body: { email, password } }),
+    login: (email: string, password = PASSWORD) =>
+      call(t.baseUrl, 'POST', '/api/v1/auth/login', { body: { email, password } }),
     refresh: (refreshToken: string) => call(t.baseUrl, 'POST', '/api/v1/auth/refresh', { body: { refreshToken } }),
     me: (token?: string) => call(t.baseUrl, 'GET', '/api/v1/auth/me', { token }),
     files: (token: string) => call(t.baseUrl, 'GET', '/api/v1/files', { token }),

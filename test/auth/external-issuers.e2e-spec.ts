@@ -2,7 +2,6 @@ import { createHmac, generateKeyPairSync, KeyObject } from 'node:crypto';
 import { createServer, Server } from 'node:http';
 import jwt from 'jsonwebtoken';
 import { AddressInfo } from 'node:net';
-import { sha256 } from '../support/hashing';
 import { expectProblem } from '../support/problem';
 import { startTestApp, TestApp } from '../support/test-app';
 import { b64url, client, nowSeconds } from './auth-client';
@@ -18,7 +17,12 @@ describe('External issuer with a shared secret (HS256)', () => {
 
   beforeAll(async () => {
     t = await startTestApp(
-      { JWT_EXTERNAL_ISSUER: ISSUER, JWT_EXTERNAL_SECRET: SECRET, JWT_EXTERNAL_AUDIENCE: 'flexstorage-api', JWT_EXTERNAL_ROLES_CLAIM: 'realm_access.roles' },
+      {
+        JWT_EXTERNAL_ISSUER: ISSUER,
+        JWT_EXTERNAL_SECRET: SECRET,
+        JWT_EXTERNAL_AUDIENCE: 'flexstorage-api',
+        JWT_EXTERNAL_ROLES_CLAIM: 'realm_access.roles',
+      },
       { workers: false },
     );
     auth = client(t);
@@ -66,7 +70,10 @@ describe('External issuer with a public key (RS256)', () => {
 
   beforeAll(async () => {
     // As it would come from an env file: one line with literal \n.
-    t = await startTestApp({ JWT_EXTERNAL_ISSUER: ISSUER, JWT_EXTERNAL_PUBLIC_KEY: publicPem.replace(/\n/g, '\\n') }, { workers: false });
+    t = await startTestApp(
+      { JWT_EXTERNAL_ISSUER: ISSUER, JWT_EXTERNAL_PUBLIC_KEY: publicPem.replace(/\n/g, '\\n') },
+      { workers: false },
+    );
     auth = client(t);
   });
   afterAll(() => t?.close());
@@ -82,7 +89,11 @@ describe('External issuer with a public key (RS256)', () => {
     const header = b64url({ alg: 'HS256', typ: 'JWT' });
     const payload = b64url({ sub: 'mallory', roles: ['admin'], iss: ISSUER, exp: nowSeconds() + 300 });
     const confused = `${header}.${payload}.${createHmac('sha256', publicPem).update(`${header}.${payload}`).digest('base64url')}`;
-    for (const token of [sign({ sub: 'x' }, stranger), sign({ sub: 'x' }, privateKey, { issuer: 'https://login.example.net' }), confused]) {
+    for (const token of [
+      sign({ sub: 'x' }, stranger),
+      sign({ sub: 'x' }, privateKey, { issuer: 'https://login.example.net' }),
+      confused,
+    ]) {
       expectProblem(await auth.me(token), 401, 'invalid-token');
     }
   });
@@ -94,11 +105,14 @@ describe('External issuer with a JWKS endpoint (ES256)', () => {
   let jwks: Server;
   let t: TestApp;
   let auth: ReturnType<typeof client>;
-  const sign = (claims: object, keyid = 'key-1') => jwt.sign(claims, privateKey, { algorithm: 'ES256', issuer: ISSUER, expiresIn: 300, keyid });
+  const sign = (claims: object, keyid = 'key-1') =>
+    jwt.sign(claims, privateKey, { algorithm: 'ES256', issuer: ISSUER, expiresIn: 300, keyid });
 
   beforeAll(async () => {
     const keys = [{ ...publicKey.export({ format: 'jwk' }), kid: 'key-1', use: 'sig', alg: 'ES256' }];
-    jwks = createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys })));
+    jwks = createServer((_req, res) =>
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys })),
+    );
     await new Promise<void>((resolve) => jwks.listen(0, '127.0.0.1', resolve));
     const uri = `http://127.0.0.1:${(jwks.address() as AddressInfo).port}/.well-known/jwks.json`;
     t = await startTestApp({ JWT_EXTERNAL_ISSUER: ISSUER, JWT_EXTERNAL_JWKS_URI: uri }, { workers: false });
@@ -110,7 +124,10 @@ describe('External issuer with a JWKS endpoint (ES256)', () => {
   });
 
   it('verifies tokens with the key the JWKS names by kid', async () => {
-    expect((await auth.me(sign({ sub: 'google-oauth2|7' }))).body).toEqual({ userId: 'google-oauth2|7', roles: ['user'] });
+    expect((await auth.me(sign({ sub: 'google-oauth2|7' }))).body).toEqual({
+      userId: 'google-oauth2|7',
+      roles: ['user'],
+    });
   });
 
   it('refuses a token whose kid the JWKS does not have', async () => {

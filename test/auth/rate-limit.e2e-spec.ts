@@ -1,6 +1,5 @@
 import { PROBLEM_JSON } from '../support/problem';
 import { startTestApp, TestApp } from '../support/test-app';
-import { client } from './auth-client';
 
 /** The limit on auth attempts per client. */
 describe('Auth rate limit (e2e)', () => {
@@ -24,7 +23,9 @@ describe('Auth rate limit (e2e)', () => {
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
     expect(((await limited.json()) as { status: number }).status).toBe(429);
     // File routes are not counted against the auth limit.
-    const files = await fetch(`${t.baseUrl}/api/v1/files`, { headers: { authorization: `Bearer ${t.tokenFor('someone')}` } });
+    const files = await fetch(`${t.baseUrl}/api/v1/files`, {
+      headers: { authorization: `Bearer ${t.tokenFor('someone')}` },
+    });
     expect(files.status).toBe(200);
   });
 });

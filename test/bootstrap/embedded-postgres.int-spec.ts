@@ -42,7 +42,10 @@ describe('embedded PostgreSQL', () => {
 
     const applied = await migrateDatabase(postgres.url);
     expect(applied.length).toBeGreaterThan(0);
-    const tables = await query<{ table_name: string }>(postgres.url, "select table_name from information_schema.tables where table_schema = 'public'");
+    const tables = await query<{ table_name: string }>(
+      postgres.url,
+      "select table_name from information_schema.tables where table_schema = 'public'",
+    );
     expect(tables.map((t) => t.table_name)).toEqual(expect.arrayContaining(['files', 'outbox']));
     await query(postgres.url, "create table kept (note text); insert into kept values ('survives a restart')");
   });

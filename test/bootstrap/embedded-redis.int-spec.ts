@@ -67,7 +67,22 @@ describe('probing for Redis', () => {
 
   it('tells a password-protected Redis apart from no Redis at all', async () => {
     const port = await findFreePort('127.0.0.1', 57379);
-    server = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--requirepass', 'not-for-us', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+    server = spawn(
+      'redis-server',
+      [
+        '--port',
+        String(port),
+        '--bind',
+        '127.0.0.1',
+        '--requirepass',
+        'not-for-us',
+        '--save',
+        '',
+        '--appendonly',
+        'no',
+      ],
+      { stdio: 'ignore' },
+    );
     await once(server, 'spawn');
     for (let i = 0; i < 50 && !(await canConnect({ host: '127.0.0.1', port })); i++) await sleep(100);
     expect(await askRedis({ host: '127.0.0.1', port })).toBe('auth-required');

@@ -15,7 +15,13 @@ interface Scenario {
 async function startScenario(dataDir: string, closeMs: number): Promise<Scenario> {
   const child = spawn(
     process.execPath,
-    ['-r', path.join(__dirname, 'support/register-swc.js'), path.join(__dirname, 'support/shutdown-scenario.ts'), dataDir, String(closeMs)],
+    [
+      '-r',
+      path.join(__dirname, 'support/register-swc.js'),
+      path.join(__dirname, 'support/shutdown-scenario.ts'),
+      dataDir,
+      String(closeMs),
+    ],
     { env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let output = '';

@@ -30,17 +30,33 @@ describe('resolveRuntime', () => {
   afterEach(() => data.remove());
 
   it('tells a worker with no database anywhere to start the API first or set DATABASE_URL', async () => {
-    const attempt = resolveRuntime(loadConfig({ DATA_DIR: data.dir }), { role: 'worker', shutdown, env: NOTHING_LOCAL });
+    const attempt = resolveRuntime(loadConfig({ DATA_DIR: data.dir }), {
+      role: 'worker',
+      shutdown,
+      env: NOTHING_LOCAL,
+    });
     await expect(attempt).rejects.toThrow(BootstrapError);
-    await expect(attempt).rejects.toThrow(/No PostgreSQL for the worker: DATABASE_URL is unset, nothing answers on 127\.0\.0\.1:1.*npm start.*set DATABASE_URL/s);
+    await expect(attempt).rejects.toThrow(
+      /No PostgreSQL for the worker: DATABASE_URL is unset, nothing answers on 127\.0\.0\.1:1.*npm start.*set DATABASE_URL/s,
+    );
   });
 
   it('gives a worker the PostgreSQL and Redis that the API running on the same DATA_DIR recorded', async () => {
     const { server, port } = await listening();
     try {
-      const recorded = { databaseUrl: `postgres://postgres:pw@127.0.0.1:${port}/flexstorage`, redisUrl: `redis://127.0.0.1:${port}` };
-      await writeFile(path.join(data.dir, 'runtime.json'), JSON.stringify({ pid: process.ppid, startedAt: new Date().toISOString(), ...recorded }));
-      const runtime = await resolveRuntime(loadConfig({ DATA_DIR: data.dir }), { role: 'worker', shutdown, env: NOTHING_LOCAL });
+      const recorded = {
+        databaseUrl: `postgres://postgres:pw@127.0.0.1:${port}/flexstorage`,
+        redisUrl: `redis://127.0.0.1:${port}`,
+      };
+      await writeFile(
+        path.join(data.dir, 'runtime.json'),
+        JSON.stringify({ pid: process.ppid, startedAt: new Date().toISOString(), ...recorded }),
+      );
+      const runtime = await resolveRuntime(loadConfig({ DATA_DIR: data.dir }), {
+        role: 'worker',
+        shutdown,
+        env: NOTHING_LOCAL,
+      });
       expect(runtime).toMatchObject(recorded);
     } finally {
       server.close();
@@ -50,8 +66,15 @@ describe('resolveRuntime', () => {
   it('ignores a runtime.json left behind by an API that is no longer running', async () => {
     const { server, port } = await listening();
     try {
-      await writeFile(path.join(data.dir, 'runtime.json'), JSON.stringify({ pid: 999_999, startedAt: '', databaseUrl: `postgres://127.0.0.1:${port}/x` }));
-      const attempt = resolveRuntime(loadConfig({ DATA_DIR: data.dir }), { role: 'worker', shutdown, env: NOTHING_LOCAL });
+      await writeFile(
+        path.join(data.dir, 'runtime.json'),
+        JSON.stringify({ pid: 999_999, startedAt: '', databaseUrl: `postgres://127.0.0.1:${port}/x` }),
+      );
+      const attempt = resolveRuntime(loadConfig({ DATA_DIR: data.dir }), {
+        role: 'worker',
+        shutdown,
+        env: NOTHING_LOCAL,
+      });
       await expect(attempt).rejects.toThrow(/No PostgreSQL for the worker/);
     } finally {
       server.close();
@@ -61,7 +84,10 @@ describe('resolveRuntime', () => {
   it('lets the API record what it found in runtime.json (mode 0600), and remove it when it stops', async () => {
     const steps: ShutdownStep[] = [];
     jest.spyOn(shutdown, 'add').mockImplementation((step) => void steps.push(step));
-    const config = loadConfig({ DATA_DIR: data.dir, DATABASE_URL: 'postgres://someone:secret@db.example:5432/flexstorage' });
+    const config = loadConfig({
+      DATA_DIR: data.dir,
+      DATABASE_URL: 'postgres://someone:secret@db.example:5432/flexstorage',
+    });
     const env = { FLEXSTORAGE_LOCAL_REDIS: `${MACHINE_REDIS.hostname}:${MACHINE_REDIS.port || 6379}` };
 
     const runtime = await resolveRuntime(config, { role: 'api', shutdown, env });
@@ -77,8 +103,17 @@ describe('resolveRuntime', () => {
   it('generates the webhook secret key once outside production, keeps it in DATA_DIR (0600) for every process, and refuses a mangled one', async () => {
     const { server, port } = await listening();
     try {
-      await writeFile(path.join(data.dir, 'runtime.json'), JSON.stringify({ pid: process.ppid, startedAt: '', databaseUrl: `postgres://127.0.0.1:${port}/x`, redisUrl: `redis://127.0.0.1:${port}` }));
-      const resolve = (env: Record<string, string> = {}) => resolveRuntime(loadConfig({ DATA_DIR: data.dir, ...env }), { role: 'worker', shutdown, env: NOTHING_LOCAL });
+      await writeFile(
+        path.join(data.dir, 'runtime.json'),
+        JSON.stringify({
+          pid: process.ppid,
+          startedAt: '',
+          databaseUrl: `postgres://127.0.0.1:${port}/x`,
+          redisUrl: `redis://127.0.0.1:${port}`,
+        }),
+      );
+      const resolve = (env: Record<string, string> = {}) =>
+        resolveRuntime(loadConfig({ DATA_DIR: data.dir, ...env }), { role: 'worker', shutdown, env: NOTHING_LOCAL });
       const first = await resolve();
       expect(first.webhookSecretKeys).toEqual([{ id: 'local', key: expect.any(Buffer) }]);
       expect(first.webhookSecretKeys[0].key).toHaveLength(32);
@@ -91,14 +126,20 @@ describe('resolveRuntime', () => {
 
       await writeFile(file, 'local:c2hvcnQ=');
       await expect(resolve()).rejects.toThrow(BootstrapError);
-      await expect(resolve()).rejects.toThrow(/webhook-secret-keys: key "local" must be 32 bytes in base64.*Mend the file, or set WEBHOOK_SECRET_KEYS/);
+      await expect(resolve()).rejects.toThrow(
+        /webhook-secret-keys: key "local" must be 32 bytes in base64.*Mend the file, or set WEBHOOK_SECRET_KEYS/,
+      );
     } finally {
       server.close();
     }
   });
 
   it('refuses a probe override that is not host:port', async () => {
-    const attempt = resolveRuntime(loadConfig({ DATA_DIR: data.dir }), { role: 'worker', shutdown, env: { FLEXSTORAGE_LOCAL_PG: 'localhost' } });
+    const attempt = resolveRuntime(loadConfig({ DATA_DIR: data.dir }), {
+      role: 'worker',
+      shutdown,
+      env: { FLEXSTORAGE_LOCAL_PG: 'localhost' },
+    });
     await expect(attempt).rejects.toThrow('FLEXSTORAGE_LOCAL_PG must be host:port or off, got "localhost"');
   });
 });

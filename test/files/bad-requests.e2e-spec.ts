@@ -50,14 +50,22 @@ describe('Files API: bad requests (e2e, real PostgreSQL and Redis)', () => {
     it('400 for multipart without a file part, with two files, or cut short', async () => {
       const form = new FormData();
       form.append('name', 'x');
-      const noFile = await fetch(`${t.baseUrl}/api/v1/files`, { method: 'POST', headers: { authorization: `Bearer ${alice}` }, body: form });
+      const noFile = await fetch(`${t.baseUrl}/api/v1/files`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${alice}` },
+        body: form,
+      });
       expect(noFile.status).toBe(400);
       expect(((await noFile.json()) as { type: string }).type).toMatch(/malformed-multipart$/);
 
       const two = new FormData();
       two.append('file', new Blob([randomBytes(10)]), 'a');
       two.append('file', new Blob([randomBytes(10)]), 'b');
-      const twoFiles = await fetch(`${t.baseUrl}/api/v1/files`, { method: 'POST', headers: { authorization: `Bearer ${alice}` }, body: two });
+      const twoFiles = await fetch(`${t.baseUrl}/api/v1/files`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${alice}` },
+        body: two,
+      });
       expect(twoFiles.status).toBe(400);
 
       const broken = await fetch(`${t.baseUrl}/api/v1/files`, {
@@ -84,18 +92,30 @@ describe('Files API: bad requests (e2e, real PostgreSQL and Redis)', () => {
       // Control characters never get past the multipart header parser; the name rule is the second fence.
       const bell = await uploadMultipart(t.baseUrl, randomBytes(10), 10, { token: alice, filename: 'bell\u0007.txt' });
       expect(bell.status).toBe(400);
-      const named = await uploadMultipart(t.baseUrl, randomBytes(10), 10, { token: alice, fields: { name: 'tab\tname' } });
+      const named = await uploadMultipart(t.baseUrl, randomBytes(10), 10, {
+        token: alice,
+        fields: { name: 'tab\tname' },
+      });
       expect(named.status).toBe(400);
       expect(named.body.type).toMatch(/invalid-file-name$/);
-      const noSuchProvider = await uploadMultipart(t.baseUrl, randomBytes(10), 10, { token: alice, fields: { provider: 'nope' } });
+      const noSuchProvider = await uploadMultipart(t.baseUrl, randomBytes(10), 10, {
+        token: alice,
+        fields: { provider: 'nope' },
+      });
       expect(noSuchProvider.status).toBe(400);
       expect(noSuchProvider.body.type).toMatch(/unknown-storage-provider$/);
       const unknown = await uploadMultipart(t.baseUrl, randomBytes(10), 10, { token: alice, fields: { owner: 'bob' } });
       expect(unknown.status).toBe(400);
-      const badDate = await uploadMultipart(t.baseUrl, randomBytes(10), 10, { token: alice, fields: { capturedAt: 'soon' } });
+      const badDate = await uploadMultipart(t.baseUrl, randomBytes(10), 10, {
+        token: alice,
+        fields: { capturedAt: 'soon' },
+      });
       expect(badDate.status).toBe(400);
       expect(badDate.body.errors[0].field).toBe('capturedAt');
-      const badType = await uploadMultipart(t.baseUrl, randomBytes(10), 10, { token: alice, fields: { mimeType: 'not a type' } });
+      const badType = await uploadMultipart(t.baseUrl, randomBytes(10), 10, {
+        token: alice,
+        fields: { mimeType: 'not a type' },
+      });
       expect(badType.status).toBe(400);
       expect(badType.body.type).toMatch(/invalid-mime-type$/);
     });

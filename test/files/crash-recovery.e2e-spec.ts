@@ -18,7 +18,10 @@ describe('Crash recovery (kill -9 of the real service)', () => {
   afterAll(async () => box?.cleanup());
 
   it('keeps every acknowledged upload byte-exact and nothing of the one cut off by the crash', async () => {
-    const token = jwt.sign({ sub: 'crash-user', roles: ['user'], typ: 'access' }, SECRET, { issuer: OWN_ISSUER, expiresIn: 600 });
+    const token = jwt.sign({ sub: 'crash-user', roles: ['user'], typ: 'access' }, SECRET, {
+      issuer: OWN_ISSUER,
+      expiresIn: 600,
+    });
     const port = await freePort();
     const first = await startService(box.env, port);
     box.children.push(first);
@@ -31,15 +34,22 @@ describe('Crash recovery (kill -9 of the real service)', () => {
     // Start a large upload, and kill the server while its bytes are still arriving.
     const size = 200 * 1024 * 1024;
     const boundary = 'crash-boundary';
-    const head = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="cut.bin"\r\n\r\n`);
+    const head = Buffer.from(
+      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="cut.bin"\r\n\r\n`,
+    );
     const req = http.request(`${base}/api/v1/files`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': `multipart/form-data; boundary=${boundary}`, 'content-length': String(head.length + size + 100) },
+      headers: {
+        authorization: `Bearer ${token}`,
+        'content-type': `multipart/form-data; boundary=${boundary}`,
+        'content-length': String(head.length + size + 100),
+      },
     });
     req.on('error', () => undefined);
     req.write(head);
     const chunk = randomBytes(1024 * 1024);
-    for (let i = 0; i < 20; i++) await new Promise<void>((r) => (req.write(chunk) ? r() : req.once('drain', () => r())));
+    for (let i = 0; i < 20; i++)
+      await new Promise<void>((r) => (req.write(chunk) ? r() : req.once('drain', () => r())));
     await new Promise((r) => setTimeout(r, 300));
     expect(await countFiles(path.join(box.dataDir, 'files', 'tmp'))).toBe(1); // the half-written temp file
     first.kill('SIGKILL');

@@ -17,9 +17,22 @@ describe('Files API: metadata and listing (e2e, real PostgreSQL and Redis)', () 
   describe('metadata and listing', () => {
     it('edits metadata and validates it', async () => {
       const { body } = await uploadMultipart(t.baseUrl, randomBytes(100), 100, { token: alice, filename: 'x.bin' });
-      const ok = await api(t.baseUrl, 'PATCH', `/api/v1/files/${body.id}`, alice, { name: 'renamed.pdf', mimeType: 'application/pdf', tags: ['a'], entityType: 'order', entityId: '42' });
+      const ok = await api(t.baseUrl, 'PATCH', `/api/v1/files/${body.id}`, alice, {
+        name: 'renamed.pdf',
+        mimeType: 'application/pdf',
+        tags: ['a'],
+        entityType: 'order',
+        entityId: '42',
+      });
       expect(ok.status).toBe(200);
-      expect(ok.body).toMatchObject({ name: 'renamed.pdf', mimeType: 'application/pdf', category: 'document', tags: ['a'], entityType: 'order', entityId: '42' });
+      expect(ok.body).toMatchObject({
+        name: 'renamed.pdf',
+        mimeType: 'application/pdf',
+        category: 'document',
+        tags: ['a'],
+        entityType: 'order',
+        entityId: '42',
+      });
 
       const traversal = await api(t.baseUrl, 'PATCH', `/api/v1/files/${body.id}`, alice, { name: '../../etc/passwd' });
       expect(traversal.status).toBe(400);
@@ -36,7 +49,9 @@ describe('Files API: metadata and listing (e2e, real PostgreSQL and Redis)', () 
       expect(badJson.status).toBe(400);
       expect(badJson.headers.get('content-type')).toMatch(PROBLEM_JSON);
 
-      const huge = await api(t.baseUrl, 'PATCH', `/api/v1/files/${body.id}`, alice, { description: 'x'.repeat(2 * 1024 * 1024) });
+      const huge = await api(t.baseUrl, 'PATCH', `/api/v1/files/${body.id}`, alice, {
+        description: 'x'.repeat(2 * 1024 * 1024),
+      });
       expectProblem(huge, 413);
       expect(huge.body.type).toMatch(/body-too-large$/);
     });
@@ -56,9 +71,10 @@ describe('Files API: metadata and listing (e2e, real PostgreSQL and Redis)', () 
       const seen: string[] = [];
       let cursor: string | null = null;
       do {
-        const page: { body: { items: { id: string }[]; nextCursor: string | null } } = await api<{ items: { id: string }[]; nextCursor: string | null }>(
-          t.baseUrl, 'GET', `/api/v1/files?limit=2${cursor ? `&cursor=${cursor}` : ''}`, bearer,
-        );
+        const page: { body: { items: { id: string }[]; nextCursor: string | null } } = await api<{
+          items: { id: string }[];
+          nextCursor: string | null;
+        }>(t.baseUrl, 'GET', `/api/v1/files?limit=2${cursor ? `&cursor=${cursor}` : ''}`, bearer);
         expect(page.body.items.length).toBeLessThanOrEqual(2);
         seen.push(...page.body.items.map((f) => f.id));
         cursor = page.body.nextCursor;
@@ -73,7 +89,12 @@ describe('Files API: metadata and listing (e2e, real PostgreSQL and Redis)', () 
       expect(byType.body.items).toHaveLength(3);
       const byName = await api(t.baseUrl, 'GET', '/api/v1/files?name=DOC-3', bearer);
       expect(byName.body.items.map((f: { name: string }) => f.name)).toEqual(['doc-3.png']);
-      const future = await api(t.baseUrl, 'GET', `/api/v1/files?createdFrom=${new Date(Date.now() + 60_000).toISOString()}`, bearer);
+      const future = await api(
+        t.baseUrl,
+        'GET',
+        `/api/v1/files?createdFrom=${new Date(Date.now() + 60_000).toISOString()}`,
+        bearer,
+      );
       expect(future.body.items).toHaveLength(0);
       const wildcard = await api(t.baseUrl, 'GET', '/api/v1/files?name=%25', bearer);
       expect(wildcard.body.items).toHaveLength(0);

@@ -21,7 +21,8 @@ describe('Files API: ownership, soft delete and restore (e2e, real PostgreSQL an
     let aliceFile: string;
     beforeAll(async () => {
       const data = randomBytes(500);
-      aliceFile = (await uploadMultipart(t.baseUrl, data, data.length, { token: alice, filename: 'private.txt' })).body.id;
+      aliceFile = (await uploadMultipart(t.baseUrl, data, data.length, { token: alice, filename: 'private.txt' })).body
+        .id;
       // Bob has files of his own, so an admin's list shows both owners.
       const bobs = randomBytes(500);
       const bobsUpload = await uploadMultipart(t.baseUrl, bobs, bobs.length, { token: bob, filename: 'bob.txt' });
@@ -35,7 +36,13 @@ describe('Files API: ownership, soft delete and restore (e2e, real PostgreSQL an
       ['DELETE', ''],
       ['POST', '/restore'],
     ])("answers 404 to another user's %s %s", async (method, suffix) => {
-      const res = await api(t.baseUrl, method, `/api/v1/files/${aliceFile}${suffix}`, bob, method === 'PATCH' ? { name: 'x' } : undefined);
+      const res = await api(
+        t.baseUrl,
+        method,
+        `/api/v1/files/${aliceFile}${suffix}`,
+        bob,
+        method === 'PATCH' ? { name: 'x' } : undefined,
+      );
       expectProblem(res, 404);
       const still = await api(t.baseUrl, 'GET', `/api/v1/files/${aliceFile}`, alice);
       expect(still.body).toMatchObject({ status: 'completed', name: 'private.txt' });
@@ -64,7 +71,9 @@ describe('Files API: ownership, soft delete and restore (e2e, real PostgreSQL an
       expect(listed.body.items.map((f: { id: string }) => f.id)).not.toContain(body.id);
       const trash = await api(t.baseUrl, 'GET', '/api/v1/files?status=deleted', alice);
       expect(trash.body.items.map((f: { id: string }) => f.id)).toContain(body.id);
-      expect((await api(t.baseUrl, 'GET', `/api/v1/files/${body.id}`, alice)).body).toMatchObject({ status: 'deleted' });
+      expect((await api(t.baseUrl, 'GET', `/api/v1/files/${body.id}`, alice)).body).toMatchObject({
+        status: 'deleted',
+      });
       expect((await api(t.baseUrl, 'GET', `/api/v1/files/${body.id}/content`, alice)).status).toBe(404);
 
       const restored = await api(t.baseUrl, 'POST', `/api/v1/files/${body.id}/restore`, alice);

@@ -22,7 +22,10 @@ describe('storage usage and quota', () => {
     expect(first.status).toBe(201);
     expect(await usage()).toMatchObject({ files: 1, bytes: 6000 });
 
-    const refused = await uploadMultipart(t.baseUrl, Buffer.alloc(6000, 2), 6000, { token: token(), filename: 'b.bin' });
+    const refused = await uploadMultipart(t.baseUrl, Buffer.alloc(6000, 2), 6000, {
+      token: token(),
+      filename: 'b.bin',
+    });
     expect(refused.status).toBe(413);
     expect(refused.body).toMatchObject({ status: 413, quotaBytes: 10_000, usedBytes: 6000 });
     expect(refused.body.type).toMatch(/storage-quota-exceeded$/);
@@ -30,7 +33,13 @@ describe('storage usage and quota', () => {
     expect(listed.body.items).toHaveLength(1);
 
     // Resumable uploads end up in the same check: the file that would pass the quota is not made.
-    await expect(tusUpload(Buffer.alloc(5000, 3), { endpoint: `${t.baseUrl}/api/v1/uploads`, token: token(), metadata: { filename: 'c.bin' } })).rejects.toThrow(/413/);
+    await expect(
+      tusUpload(Buffer.alloc(5000, 3), {
+        endpoint: `${t.baseUrl}/api/v1/uploads`,
+        token: token(),
+        metadata: { filename: 'c.bin' },
+      }),
+    ).rejects.toThrow(/413/);
 
     expect((await api(t.baseUrl, 'DELETE', `/api/v1/files/${first.body.id}`, token())).status).toBe(204);
     const deadline = Date.now() + 10_000;
@@ -42,7 +51,9 @@ describe('storage usage and quota', () => {
     }
     expect(now).toMatchObject({ files: 0, bytes: 0, trashFiles: 1, trashBytes: 6000 });
     expect(new Date(now.recountedAt).getTime()).toBeGreaterThan(Date.now() - 10_000);
-    expect((await uploadMultipart(t.baseUrl, Buffer.alloc(6000, 4), 6000, { token: token(), filename: 'd.bin' })).status).toBe(201);
+    expect(
+      (await uploadMultipart(t.baseUrl, Buffer.alloc(6000, 4), 6000, { token: token(), filename: 'd.bin' })).status,
+    ).toBe(201);
   });
 
   it('schedules the recount once in the recurring registry', async () => {

@@ -61,13 +61,19 @@ describe('Files API: upload and download (e2e, real PostgreSQL and Redis)', () =
       expect(got.headers['content-type']).toBe('image/jpeg');
       expect(got.headers['content-disposition']).toBe('attachment; filename="holiday photo.jpg"');
 
-      const cached = await download(t.baseUrl, `/api/v1/files/${up.body.id}/content`, alice, { 'if-none-match': `"${sha256(data)}"` });
+      const cached = await download(t.baseUrl, `/api/v1/files/${up.body.id}/content`, alice, {
+        'if-none-match': `"${sha256(data)}"`,
+      });
       expect(cached.status).toBe(304);
       expect(cached.size).toBe(0);
     });
 
     it('accepts an empty file', async () => {
-      const up = await uploadMultipart(t.baseUrl, Buffer.alloc(0), 0, { token: alice, filename: 'empty.txt', contentType: 'text/plain' });
+      const up = await uploadMultipart(t.baseUrl, Buffer.alloc(0), 0, {
+        token: alice,
+        filename: 'empty.txt',
+        contentType: 'text/plain',
+      });
       expect(up.status).toBe(201);
       expect(up.body).toMatchObject({ size: 0, sha256: sha256(Buffer.alloc(0)), category: 'document' });
       const got = await download(t.baseUrl, `/api/v1/files/${up.body.id}/content`, alice);
@@ -77,7 +83,11 @@ describe('Files API: upload and download (e2e, real PostgreSQL and Redis)', () =
     it('round-trips a file larger than 100 MB byte for byte through each provider', async () => {
       for (const provider of ['local-fs', 'database']) {
         const size = 101 * 1024 * 1024 + 7;
-        const up = await uploadMultipart(t.baseUrl, bigStream(size), size, { token: alice, filename: `big-${provider}.bin`, fields: { provider } });
+        const up = await uploadMultipart(t.baseUrl, bigStream(size), size, {
+          token: alice,
+          filename: `big-${provider}.bin`,
+          fields: { provider },
+        });
         expect(up.status).toBe(201);
         expect(up.body).toMatchObject({ size, sha256: up.sentSha256, providerId: provider });
         const got = await download(t.baseUrl, `/api/v1/files/${up.body.id}/content`, alice);
@@ -117,7 +127,11 @@ describe('Files API: upload and download (e2e, real PostgreSQL and Redis)', () =
 
     it('applies metadata fields sent after the file part', async () => {
       const data = randomBytes(1000);
-      const up = await uploadMultipart(t.baseUrl, data, data.length, { token: alice, filename: 'late.bin', lateFields: { tags: 'late', description: 'after' } });
+      const up = await uploadMultipart(t.baseUrl, data, data.length, {
+        token: alice,
+        filename: 'late.bin',
+        lateFields: { tags: 'late', description: 'after' },
+      });
       expect(up.status).toBe(201);
       expect(up.body).toMatchObject({ tags: ['late'], description: 'after' });
     });
@@ -126,7 +140,11 @@ describe('Files API: upload and download (e2e, real PostgreSQL and Redis)', () =
       const objects = await countFiles(objectsDir());
       const before = (await api(t.baseUrl, 'GET', '/api/v1/files?limit=200', alice)).body.items.length;
       const data = randomBytes(5000);
-      const res = await uploadMultipart(t.baseUrl, data, data.length, { token: alice, filename: 'late-bad.bin', lateFields: { category: 'bogus' } });
+      const res = await uploadMultipart(t.baseUrl, data, data.length, {
+        token: alice,
+        filename: 'late-bad.bin',
+        lateFields: { category: 'bogus' },
+      });
       expect(res.status).toBe(400);
       expect(res.body.type).toMatch(/invalid-category$/);
       expect(await countFiles(objectsDir())).toBe(objects);
@@ -141,10 +159,26 @@ describe('Files API: upload and download (e2e, real PostgreSQL and Redis)', () =
         token: alice,
         filename: 'hello.txt',
         contentType: 'text/plain',
-        fields: { name: '', mimeType: '', category: '', capturedAt: '', sha256: '', provider: '', entityType: '', entityId: '', description: '' },
+        fields: {
+          name: '',
+          mimeType: '',
+          category: '',
+          capturedAt: '',
+          sha256: '',
+          provider: '',
+          entityType: '',
+          entityId: '',
+          description: '',
+        },
       });
       expect(res.status).toBe(201);
-      expect(res.body).toMatchObject({ name: 'hello.txt', mimeType: 'text/plain', category: 'document', capturedAt: null, description: null });
+      expect(res.body).toMatchObject({
+        name: 'hello.txt',
+        mimeType: 'text/plain',
+        category: 'document',
+        capturedAt: null,
+        description: null,
+      });
     });
   });
 
@@ -167,7 +201,9 @@ describe('Files API: upload and download (e2e, real PostgreSQL and Redis)', () =
       const data = randomBytes(200_000);
       const objects = await countFiles(objectsDir());
       const results = await Promise.all(
-        Array.from({ length: 6 }, (_, i) => uploadMultipart(t.baseUrl, data, data.length, { token: t.tokenFor('racer'), filename: `race-${i}.bin` })),
+        Array.from({ length: 6 }, (_, i) =>
+          uploadMultipart(t.baseUrl, data, data.length, { token: t.tokenFor('racer'), filename: `race-${i}.bin` }),
+        ),
       );
       const created = results.filter((r) => r.status === 201);
       const duplicates = results.filter((r) => r.status === 200);
@@ -181,7 +217,10 @@ describe('Files API: upload and download (e2e, real PostgreSQL and Redis)', () =
     it('stores the file when the declared SHA-256 matches (header or field, hex or base64)', async () => {
       const data = randomBytes(2048);
       const hex = sha256(data);
-      const viaHeader = await uploadMultipart(t.baseUrl, data, data.length, { token: alice, headers: { 'x-content-sha256': hex } });
+      const viaHeader = await uploadMultipart(t.baseUrl, data, data.length, {
+        token: alice,
+        headers: { 'x-content-sha256': hex },
+      });
       expect(viaHeader.status).toBe(201);
       const data2 = randomBytes(2048);
       const b64 = Buffer.from(sha256(data2), 'hex').toString('base64');
@@ -194,7 +233,10 @@ describe('Files API: upload and download (e2e, real PostgreSQL and Redis)', () =
       const objects = await countFiles(objectsDir());
       const before = await api(t.baseUrl, 'GET', '/api/v1/files?limit=200', alice);
       const data = randomBytes(100_000);
-      const res = await uploadMultipart(t.baseUrl, data, data.length, { token: alice, headers: { 'x-content-sha256': sha256(Buffer.from('other')) } });
+      const res = await uploadMultipart(t.baseUrl, data, data.length, {
+        token: alice,
+        headers: { 'x-content-sha256': sha256(Buffer.from('other')) },
+      });
       expectProblem(res, 400);
       expect(res.body.type).toMatch(/checksum-mismatch$/);
       expect(await countFiles(objectsDir())).toBe(objects);
@@ -204,7 +246,10 @@ describe('Files API: upload and download (e2e, real PostgreSQL and Redis)', () =
     });
 
     it('refuses a malformed declared SHA-256 before reading the body', async () => {
-      const res = await uploadMultipart(t.baseUrl, randomBytes(10), 10, { token: alice, headers: { 'x-content-sha256': 'abc' } });
+      const res = await uploadMultipart(t.baseUrl, randomBytes(10), 10, {
+        token: alice,
+        headers: { 'x-content-sha256': 'abc' },
+      });
       expect(res.status).toBe(400);
       expect(res.body.type).toMatch(/invalid-sha256$/);
     });

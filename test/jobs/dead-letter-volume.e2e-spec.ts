@@ -25,7 +25,17 @@ describe('dead letters at volume (e2e)', () => {
         await letters.addBulk(
           Array.from({ length: Math.min(1_000, 10_001 - i) }, (_, k) => ({
             name: 'noop',
-            data: { queue: 'diagnostics', name: 'noop', jobId: String(i + k), data: {}, opts: {}, failedReason: 'x', stacktrace: [], attemptsMade: 1, failedAt: Date.now() },
+            data: {
+              queue: 'diagnostics',
+              name: 'noop',
+              jobId: String(i + k),
+              data: {},
+              opts: {},
+              failedReason: 'x',
+              stacktrace: [],
+              attemptsMade: 1,
+              failedAt: Date.now(),
+            },
             opts: { jobId: `diagnostics.bulk-${i + k}` },
           })),
         );

@@ -29,11 +29,16 @@ describe('Retries and dead letters (e2e, real PostgreSQL, Redis and BullMQ worke
     it('retries a failing job with exponential backoff and completes it on the third attempt', async () => {
       const job = await jobs.start({ name: 'sleep', ms: 20, steps: 1, failTimes: 2 });
       const states = new Set<string>();
-      await waitFor(async () => {
-        const { body } = await jobs.get(job.id);
-        states.add(body.state);
-        return ['completed', 'failed'].includes(body.state);
-      }, 'the retried job to finish', 5_000, 15);
+      await waitFor(
+        async () => {
+          const { body } = await jobs.get(job.id);
+          states.add(body.state);
+          return ['completed', 'failed'].includes(body.state);
+        },
+        'the retried job to finish',
+        5_000,
+        15,
+      );
       const done = (await jobs.get(job.id)).body;
 
       expect(done).toMatchObject({ state: 'completed', attemptsMade: 3, maxAttempts: 3, result: { slept: 20 } });
@@ -55,7 +60,11 @@ describe('Retries and dead letters (e2e, real PostgreSQL, Redis and BullMQ worke
     it('dead-letters a job after its last attempt, with queue, name, data, reason and attempts', async () => {
       const job = await jobs.start({ name: 'sleep', ms: 10, steps: 1, failTimes: 3 });
       const failed = await jobs.until(job.id, ['failed'], 5_000);
-      expect(failed).toMatchObject({ attemptsMade: 3, failedReason: 'failing on purpose (attempt 3 of 3 to fail)', result: null });
+      expect(failed).toMatchObject({
+        attemptsMade: 3,
+        failedReason: 'failing on purpose (attempt 3 of 3 to fail)',
+        result: null,
+      });
 
       const letter = await waitFor(() => jobs.letterOf(job.id), 'the dead letter');
       expect(letter).toEqual({
@@ -88,9 +97,20 @@ describe('Retries and dead letters (e2e, real PostgreSQL, Redis and BullMQ worke
       expect((await jobs.retryLetter(job.id)).status).toBe(404);
 
       const rerun = await jobs.until(again, ['failed'], 5_000);
-      expect(rerun).toMatchObject({ name: 'sleep', ownerId: 'root', attemptsMade: 3, maxAttempts: 3, failedReason: 'failing on purpose (attempt 3 of 3 to fail)' });
+      expect(rerun).toMatchObject({
+        name: 'sleep',
+        ownerId: 'root',
+        attemptsMade: 3,
+        maxAttempts: 3,
+        failedReason: 'failing on purpose (attempt 3 of 3 to fail)',
+      });
       const letter = await waitFor(() => jobs.letterOf(again), 'the second dead letter');
-      expect(letter).toMatchObject({ queue: 'diagnostics', name: 'sleep', data: { ms: 10, steps: 1, failTimes: 3, ownerId: 'root' }, attemptsMade: 3 });
+      expect(letter).toMatchObject({
+        queue: 'diagnostics',
+        name: 'sleep',
+        data: { ms: 10, steps: 1, failTimes: 3, ownerId: 'root' },
+        attemptsMade: 3,
+      });
       // The original job is untouched by the retry.
       expect((await jobs.get(job.id)).body).toMatchObject({ state: 'failed', attemptsMade: 3 });
       await jobs.discardLetter(again);
@@ -108,7 +128,11 @@ describe('Retries and dead letters (e2e, real PostgreSQL, Redis and BullMQ worke
     });
 
     it('answers 404 problem+json to retry or discard an unknown letter', async () => {
-      for (const res of [await jobs.retryLetter('diagnostics.424242'), await jobs.discardLetter('diagnostics.424242'), await jobs.retryLetter('nope')]) {
+      for (const res of [
+        await jobs.retryLetter('diagnostics.424242'),
+        await jobs.discardLetter('diagnostics.424242'),
+        await jobs.retryLetter('nope'),
+      ]) {
         expectProblem(res, 404);
       }
     });
@@ -116,7 +140,11 @@ describe('Retries and dead letters (e2e, real PostgreSQL, Redis and BullMQ worke
     it('pages the dead letters with limit and offset, and validates them', async () => {
       const refs: string[] = [];
       for (let i = 0; i < 3; i++) refs.push((await jobs.start({ name: 'sleep', ms: 1, steps: 1, failTimes: 9 })).id);
-      await waitFor(async () => (await Promise.all(refs.map((r) => jobs.letterOf(r)))).every(Boolean), 'three dead letters', 5_000);
+      await waitFor(
+        async () => (await Promise.all(refs.map((r) => jobs.letterOf(r)))).every(Boolean),
+        'three dead letters',
+        5_000,
+      );
       const { total } = (await jobs.deadLetters()).body;
       const first = await jobs.deadLetters(jobs.admin, '?limit=2&offset=0');
       const rest = await jobs.deadLetters(jobs.admin, `?limit=500&offset=2`);
@@ -148,13 +176,19 @@ describe('Retries and dead letters (e2e, real PostgreSQL, Redis and BullMQ worke
     });
 
     it('validates a diagnostics job request (400)', async () => {
-      for (const body of [{ name: 'rm-rf' }, { name: 'sleep', ms: -1 }, { name: 'sleep', ms: 3_600_001 }, { name: 'sleep', steps: 0 }, { name: 'sleep', failTimes: 101 }, { name: 'noop', ownerId: 7 }]) {
+      for (const body of [
+        { name: 'rm-rf' },
+        { name: 'sleep', ms: -1 },
+        { name: 'sleep', ms: 3_600_001 },
+        { name: 'sleep', steps: 0 },
+        { name: 'sleep', failTimes: 101 },
+        { name: 'noop', ownerId: 7 },
+      ]) {
         expect((await jobs.enqueue(body as never)).status).toBe(400);
       }
     });
   });
 });
-
 
 describe('Stalled jobs (e2e)', () => {
   let t: TestApp;
@@ -162,7 +196,11 @@ describe('Stalled jobs (e2e)', () => {
   let redis: Redis;
 
   beforeAll(async () => {
-    t = await startTestApp({ JOBS_LOCK_DURATION_MS: '1000', JOBS_STALLED_INTERVAL_MS: '500', JOBS_DIAGNOSTICS_ATTEMPTS: '3' });
+    t = await startTestApp({
+      JOBS_LOCK_DURATION_MS: '1000',
+      JOBS_STALLED_INTERVAL_MS: '500',
+      JOBS_DIAGNOSTICS_ATTEMPTS: '3',
+    });
     jobs = new JobsApi(t);
     redis = new Redis(redisOptionsFromUrl(t.runtime.redisUrl));
   });
@@ -190,7 +228,9 @@ describe('Stalled jobs (e2e)', () => {
       await killer;
     }
     expect(failed.failedReason).toMatch(/stalled more than allowable limit/);
-    const letter = await waitFor(() => jobs.letterOf(job.id), 'the dead letter of the stalled job', 2_000).catch(() => undefined);
+    const letter = await waitFor(() => jobs.letterOf(job.id), 'the dead letter of the stalled job', 2_000).catch(
+      () => undefined,
+    );
     expect(letter).toMatchObject({ queue: 'diagnostics', name: 'sleep', failedReason: failed.failedReason });
   });
 });
@@ -214,10 +254,18 @@ describe('Dead letters across a restart (e2e)', () => {
       await first.close();
     }
 
-    const second = await startTestApp({ QUEUE_PREFIX: prefix, JOBS_DIAGNOSTICS_ATTEMPTS: '2', JOBS_DIAGNOSTICS_BACKOFF_MS: '50' }, { database: db });
+    const second = await startTestApp(
+      { QUEUE_PREFIX: prefix, JOBS_DIAGNOSTICS_ATTEMPTS: '2', JOBS_DIAGNOSTICS_BACKOFF_MS: '50' },
+      { database: db },
+    );
     try {
       const jobs = new JobsApi(second);
-      expect(await jobs.letterOf(ref)).toMatchObject({ queue: 'diagnostics', name: 'sleep', attemptsMade: 1, failedReason: 'failing on purpose (attempt 1 of 1 to fail)' });
+      expect(await jobs.letterOf(ref)).toMatchObject({
+        queue: 'diagnostics',
+        name: 'sleep',
+        attemptsMade: 1,
+        failedReason: 'failing on purpose (attempt 1 of 1 to fail)',
+      });
       const retried = await jobs.retryLetter(ref);
       expect(retried.status).toBe(200);
       const done = await jobs.until(retried.body.retriedAs, ['completed', 'failed'], 5_000);

@@ -11,15 +11,24 @@ import { PrivateRedis, startPrivateRedis } from '../support/private-redis';
 import { freePort, killHard, serviceSandbox, ServiceSandbox, startService } from '../support/service-process';
 
 const SECRET = 'job-resilience-secret-0123456789abcdef0123456789';
-const adminToken = () => jwt.sign({ sub: 'ops-admin', roles: ['admin'], typ: 'access' }, SECRET, { issuer: OWN_ISSUER, expiresIn: 600 });
-const userToken = () => jwt.sign({ sub: '0196f000-0000-7000-8000-0000000000e5', roles: ['user'], typ: 'access' }, SECRET, { issuer: OWN_ISSUER, expiresIn: 600 });
+const adminToken = () =>
+  jwt.sign({ sub: 'ops-admin', roles: ['admin'], typ: 'access' }, SECRET, { issuer: OWN_ISSUER, expiresIn: 600 });
+const userToken = () =>
+  jwt.sign({ sub: '0196f000-0000-7000-8000-0000000000e5', roles: ['user'], typ: 'access' }, SECRET, {
+    issuer: OWN_ISSUER,
+    expiresIn: 600,
+  });
 
 /** `npm run start:worker` in a child process (the TypeScript source, as startService runs src/main.ts); resolves once its workers run. */
 async function startWorker(env: Record<string, string>): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['-r', path.join(__dirname, '../bootstrap/support/register-swc.js'), path.join(__dirname, '../../src/worker.ts')], {
-    env: { ...process.env, ...env, LOG_LEVEL: 'log' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['-r', path.join(__dirname, '../bootstrap/support/register-swc.js'), path.join(__dirname, '../../src/worker.ts')],
+    {
+      env: { ...process.env, ...env, LOG_LEVEL: 'log' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let output = '';
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`worker did not start:\n${output}`)), 60_000);
@@ -39,7 +48,11 @@ async function startWorker(env: Record<string, string>): Promise<ChildProcess> {
   return child;
 }
 
-async function waitFor<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined | null | false>): Promise<T> {
+async function waitFor<T>(
+  what: string,
+  timeoutMs: number,
+  probe: () => Promise<T | undefined | null | false>,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
@@ -50,7 +63,10 @@ async function waitFor<T>(what: string, timeoutMs: number, probe: () => Promise<
     } catch (error) {
       last = error;
     }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what} (last: ${last instanceof Error ? last.message : JSON.stringify(last)})`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `timed out after ${timeoutMs} ms waiting for ${what} (last: ${last instanceof Error ? last.message : JSON.stringify(last)})`,
+      );
     await new Promise((r) => setTimeout(r, 100));
   }
 }
@@ -104,7 +120,13 @@ describe('A job killed with its worker (kill -9) is picked up again', () => {
       if (job.state === 'failed') throw new Error(`job failed: ${job.failedReason}`);
       return job.state === 'completed' && job;
     });
-    expect(done).toMatchObject({ id: ref, state: 'completed', progress: 100, result: { slept: 4000 }, failedReason: null });
+    expect(done).toMatchObject({
+      id: ref,
+      state: 'completed',
+      progress: 100,
+      result: { slept: 4000 },
+      failedReason: null,
+    });
     // Ran again from the start, after the kill (not finished by the dead process).
     expect(new Date(done.startedAt).getTime()).toBeGreaterThan(killedAt);
     expect(new Date(done.startedAt).getTime()).toBeGreaterThan(new Date(running.startedAt).getTime());
@@ -114,7 +136,11 @@ describe('A job killed with its worker (kill -9) is picked up again', () => {
     const [queue, id] = [ref.slice(0, ref.indexOf('.')), ref.slice(ref.indexOf('.') + 1)];
     const hash = await redis.hgetall(`${box.env.QUEUE_PREFIX}:${queue}:${id}`);
     await redis.quit();
-    expect({ stalled: hash.stc, started: hash.ats, attemptsMade: hash.atm }).toEqual({ stalled: '1', started: '2', attemptsMade: '1' });
+    expect({ stalled: hash.stc, started: hash.ats, attemptsMade: hash.atm }).toEqual({
+      stalled: '1',
+      started: '2',
+      attemptsMade: '1',
+    });
 
     const letters = await api(base, 'GET', '/api/v1/admin/dead-letters', token);
     expect(letters.status).toBe(200);
@@ -130,10 +156,12 @@ describe('No event is lost while Redis restarts (they wait in the outbox)', () =
   let fileId: string;
 
   const outboxOf = async (aggregateId: string) =>
-    (await pg.query<{ id: string; event_name: string; relay_batch: string | null; published_at: Date | null }>(
-      'select id, event_name, relay_batch, published_at from outbox where aggregate_id = $1 order by seq',
-      [aggregateId],
-    )).rows;
+    (
+      await pg.query<{ id: string; event_name: string; relay_batch: string | null; published_at: Date | null }>(
+        'select id, event_name, relay_batch, published_at from outbox where aggregate_id = $1 order by seq',
+        [aggregateId],
+      )
+    ).rows;
 
   /** An event committed without a kick (as when the kick was lost): only the relay's schedule picks it up. */
   const writeUnkickedEvent = async (aggregateId: string) => {
@@ -155,7 +183,11 @@ describe('No event is lost while Redis restarts (they wait in the outbox)', () =
 
     // With Redis up, the relay's schedule relays an event that nobody kicked for.
     await writeUnkickedEvent('before-restart');
-    await waitFor('the relay schedule to publish an unkicked event', 10_000, async () => (await outboxOf('before-restart'))[0]?.published_at);
+    await waitFor(
+      'the relay schedule to publish an unkicked event',
+      10_000,
+      async () => (await outboxOf('before-restart'))[0]?.published_at,
+    );
   });
   afterAll(async () => {
     await pg?.end();
@@ -166,7 +198,14 @@ describe('No event is lost while Redis restarts (they wait in the outbox)', () =
   it('accepts a multipart upload while Redis is down; its events wait unpublished in the outbox', async () => {
     await redis.stop();
     const bytes = Buffer.from('bytes written while Redis is down\n');
-    const upload = await within(15_000, uploadMultipart(base, bytes, bytes.length, { token: userToken(), filename: 'offline.txt', contentType: 'text/plain' }));
+    const upload = await within(
+      15_000,
+      uploadMultipart(base, bytes, bytes.length, {
+        token: userToken(),
+        filename: 'offline.txt',
+        contentType: 'text/plain',
+      }),
+    );
     expect(upload).not.toBe('no answer');
     if (upload === 'no answer') return;
     expect(upload.status).toBe(201);
@@ -210,13 +249,23 @@ describe('No event is lost while Redis restarts (they wait in the outbox)', () =
   it('keeps relaying on schedule after Redis came back empty (an unkicked event is still published)', async () => {
     if (!redis.running()) await redis.start();
     await writeUnkickedEvent('after-restart');
-    const published = await waitFor('the relay schedule to publish it', 6_000, async () => (await outboxOf('after-restart'))[0]?.published_at).then(
+    const published = await waitFor(
+      'the relay schedule to publish it',
+      6_000,
+      async () => (await outboxOf('after-restart'))[0]?.published_at,
+    ).then(
       () => true,
       () => false,
     );
-    const maintenance = new Queue('maintenance', { connection: redisOptionsFromUrl(redis.url), prefix: box.env.QUEUE_PREFIX });
+    const maintenance = new Queue('maintenance', {
+      connection: redisOptionsFromUrl(redis.url),
+      prefix: box.env.QUEUE_PREFIX,
+    });
     const schedulers = (await maintenance.getJobSchedulers()).map((s) => s.key).sort();
     await maintenance.close();
-    expect({ published, schedulers }).toEqual({ published: true, schedulers: expect.arrayContaining(['outbox-relay', 'upload-sweep', 'retrieval-sweep']) });
+    expect({ published, schedulers }).toEqual({
+      published: true,
+      schedulers: expect.arrayContaining(['outbox-relay', 'upload-sweep', 'retrieval-sweep']),
+    });
   });
 });

@@ -1,13 +1,18 @@
 import { randomBytes } from 'node:crypto';
-import { startTestApp, TestApp } from '../support/test-app';
+import { startTestApp } from '../support/test-app';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
-import { JobsApi, ms, sleep, waitFor } from './job-support';
+import { JobsApi, waitFor } from './job-support';
 
 /** A running job when its app stops: signalled, and finished by the next instance. */
 describe('Shutdown (e2e)', () => {
   let db: TestDatabase;
   const prefix = `fs-test-sd-${randomBytes(4).toString('hex')}`;
-  const env = { QUEUE_PREFIX: prefix, JOBS_LOCK_DURATION_MS: '1000', JOBS_STALLED_INTERVAL_MS: '500', JOBS_DIAGNOSTICS_BACKOFF_MS: '50' };
+  const env = {
+    QUEUE_PREFIX: prefix,
+    JOBS_LOCK_DURATION_MS: '1000',
+    JOBS_STALLED_INTERVAL_MS: '500',
+    JOBS_DIAGNOSTICS_BACKOFF_MS: '50',
+  };
 
   beforeAll(async () => {
     db = await createTestDatabase();

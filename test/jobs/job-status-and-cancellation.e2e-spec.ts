@@ -1,6 +1,5 @@
 import { getEventListeners } from 'node:events';
-import Redis from 'ioredis';
-import { SleepJob } from '../../src/infrastructure/jobs/job-handlers';
+import { SleepJob } from '../../src/infrastructure/jobs/diagnostics/sleep.job';
 import { api } from '../support/http-client';
 import { startTestApp, TestApp } from '../support/test-app';
 import { bullQueue, JobBody, JobsApi, ms, sleep, startJobsApp, waitFor } from './job-support';
@@ -36,17 +35,32 @@ describe('Job status and cancellation (e2e, real PostgreSQL, Redis and BullMQ wo
   describe('job status: GET /api/v1/jobs/:id', () => {
     it('follows a sleep job from waiting/active to completed, with progress rising in steps, attempts, result and timestamps', async () => {
       const job = await jobs.start({ name: 'sleep', ms: 800, steps: 4 });
-      expect(job).toMatchObject({ queue: 'diagnostics', name: 'sleep', progress: 0, attemptsMade: 0, maxAttempts: 3, result: null, failedReason: null, ownerId: 'root', finishedAt: null });
+      expect(job).toMatchObject({
+        queue: 'diagnostics',
+        name: 'sleep',
+        progress: 0,
+        attemptsMade: 0,
+        maxAttempts: 3,
+        result: null,
+        failedReason: null,
+        ownerId: 'root',
+        finishedAt: null,
+      });
       expect(job.id).toMatch(/^diagnostics\.[^.]+$/);
       expect(['waiting', 'active']).toContain(job.state);
       expect(Number.isNaN(ms(job.createdAt))).toBe(false);
 
       const seen: { state: string; progress: number }[] = [];
-      await waitFor(async () => {
-        const { body } = await jobs.get(job.id);
-        seen.push({ state: body.state, progress: body.progress });
-        return body.state === 'completed';
-      }, 'the sleep job to complete', 5_000, 20);
+      await waitFor(
+        async () => {
+          const { body } = await jobs.get(job.id);
+          seen.push({ state: body.state, progress: body.progress });
+          return body.state === 'completed';
+        },
+        'the sleep job to complete',
+        5_000,
+        20,
+      );
       const done = (await jobs.get(job.id)).body;
 
       const progress = seen.map((s) => s.progress);
@@ -56,7 +70,15 @@ describe('Job status and cancellation (e2e, real PostgreSQL, Redis and BullMQ wo
       expect(distinct.filter((p) => p > 0 && p < 100).length).toBeGreaterThanOrEqual(2);
       expect(seen.some((s) => s.state === 'active' && s.progress > 0 && s.progress < 100)).toBe(true);
 
-      expect(done).toMatchObject({ id: job.id, state: 'completed', progress: 100, attemptsMade: 1, result: { slept: 800 }, failedReason: null, ownerId: 'root' });
+      expect(done).toMatchObject({
+        id: job.id,
+        state: 'completed',
+        progress: 100,
+        attemptsMade: 1,
+        result: { slept: 800 },
+        failedReason: null,
+        ownerId: 'root',
+      });
       expect(ms(done.createdAt)).toBe(ms(job.createdAt));
       expect(ms(done.startedAt)).toBeGreaterThanOrEqual(ms(done.createdAt));
       expect(ms(done.finishedAt) - ms(done.startedAt)).toBeGreaterThanOrEqual(780);
@@ -67,15 +89,25 @@ describe('Job status and cancellation (e2e, real PostgreSQL, Redis and BullMQ wo
       const refs: string[] = [];
       for (let i = 0; i < 20; i++) refs.push((await jobs.start({ name: 'sleep', ms: 100 + 5 * i, steps: 1 })).id);
       const torn: JobBody[] = [];
-      await Promise.all(refs.map(async (ref) => {
-        for (const deadline = Date.now() + 5_000; Date.now() < deadline; ) {
-          const { body } = await jobs.get(ref);
-          if (body.state !== 'completed') continue;
-          if (body.finishedAt !== null && body.attemptsMade === 1 && body.result !== null) return;
-          torn.push(body); // "completed", yet not finished, no attempt made and no result
-        }
-      }));
-      expect(torn.map(({ id, state, attemptsMade, result, finishedAt }) => ({ id, state, attemptsMade, result, finishedAt }))).toEqual([]);
+      await Promise.all(
+        refs.map(async (ref) => {
+          for (const deadline = Date.now() + 5_000; Date.now() < deadline;) {
+            const { body } = await jobs.get(ref);
+            if (body.state !== 'completed') continue;
+            if (body.finishedAt !== null && body.attemptsMade === 1 && body.result !== null) return;
+            torn.push(body); // "completed", yet not finished, no attempt made and no result
+          }
+        }),
+      );
+      expect(
+        torn.map(({ id, state, attemptsMade, result, finishedAt }) => ({
+          id,
+          state,
+          attemptsMade,
+          result,
+          finishedAt,
+        })),
+      ).toEqual([]);
     });
 
     it("shows a user the job run on their behalf, and no one else's (404 problem+json)", async () => {
@@ -96,11 +128,20 @@ describe('Job status and cancellation (e2e, real PostgreSQL, Redis and BullMQ wo
     it('hides system jobs (no owner) from users; an admin sees them', async () => {
       const maintenance = bullQueue(t, 'maintenance');
       try {
-        const job = await waitFor(async () => (await maintenance.getJobs(['completed'], 0, 0))[0], 'a maintenance job to complete');
+        const job = await waitFor(
+          async () => (await maintenance.getJobs(['completed'], 0, 0))[0],
+          'a maintenance job to complete',
+        );
         const ref = `maintenance.${job.id}`;
         const asAdmin = await jobs.get(ref);
         expect(asAdmin.status).toBe(200);
-        expect(asAdmin.body).toMatchObject({ id: ref, queue: 'maintenance', name: job.name, state: 'completed', ownerId: null });
+        expect(asAdmin.body).toMatchObject({
+          id: ref,
+          queue: 'maintenance',
+          name: job.name,
+          state: 'completed',
+          ownerId: null,
+        });
 
         const asUser = await jobs.get(ref, alice);
         expectProblem(asUser, 404);
@@ -110,7 +151,15 @@ describe('Job status and cancellation (e2e, real PostgreSQL, Redis and BullMQ wo
       }
     });
 
-    it.each(['nope', 'diagnostics.', '.1', 'x.1', 'diagnostics.999999999', 'dead-letters.diagnostics.1', 'a'.repeat(300)])('answers 404 problem+json for the unknown or malformed ref %s', async (ref) => {
+    it.each([
+      'nope',
+      'diagnostics.',
+      '.1',
+      'x.1',
+      'diagnostics.999999999',
+      'dead-letters.diagnostics.1',
+      'a'.repeat(300),
+    ])('answers 404 problem+json for the unknown or malformed ref %s', async (ref) => {
       for (const res of [await jobs.get(ref), await jobs.cancel(ref)]) {
         expectProblem(res, 404);
       }
@@ -168,7 +217,12 @@ describe('Job status and cancellation (e2e, real PostgreSQL, Redis and BullMQ wo
 
     it('removes a job that is waiting out its backoff between attempts; it never runs again', async () => {
       const job = await jobs.start({ name: 'sleep', ms: 10, steps: 1, failTimes: 1, ownerId: 'alice' });
-      await waitFor(async () => (await jobs.get(job.id)).body.state === 'delayed', 'the first attempt to fail', 3_000, 5);
+      await waitFor(
+        async () => (await jobs.get(job.id)).body.state === 'delayed',
+        'the first attempt to fail',
+        3_000,
+        5,
+      );
       const res = await jobs.cancel(job.id, alice);
       expect(res.body).toEqual({ outcome: 'removed' });
       await sleep(BACKOFF_MS * 2);
@@ -207,7 +261,10 @@ describe('Job status and cancellation (e2e, real PostgreSQL, Redis and BullMQ wo
       const job = await jobs.start({ name: 'sleep', ms: 400, steps: 4, ownerId: 'alice' });
       await jobs.until(job.id, ['active']);
       expect((await jobs.cancel(job.id, bob)).status).toBe(404);
-      expect(await jobs.until(job.id, ['completed', 'failed'])).toMatchObject({ state: 'completed', result: { slept: 400 } });
+      expect(await jobs.until(job.id, ['completed', 'failed'])).toMatchObject({
+        state: 'completed',
+        result: { slept: 400 },
+      });
     });
   });
 
@@ -215,7 +272,15 @@ describe('Job status and cancellation (e2e, real PostgreSQL, Redis and BullMQ wo
     it('leaves no abort listener behind per step (a long sleep would pile them up on its signal)', async () => {
       const controller = new AbortController();
       const progress: number[] = [];
-      const result = await t.app.get(SleepJob).handle({ ms: 40, steps: 20 }, { ref: 'diagnostics.local', attempt: 1, signal: controller.signal, progress: async (p) => void progress.push(p) });
+      const result = await t.app.get(SleepJob).handle(
+        { ms: 40, steps: 20 },
+        {
+          ref: 'diagnostics.local',
+          attempt: 1,
+          signal: controller.signal,
+          progress: async (p) => void progress.push(p),
+        },
+      );
       expect(result).toEqual({ slept: 40 });
       expect(progress).toHaveLength(20);
       expect(getEventListeners(controller.signal, 'abort').length).toBeLessThanOrEqual(1);

@@ -36,7 +36,17 @@ export class JobsApi {
     this.admin = t.tokenFor('root', ['admin']);
   }
 
-  enqueue(body: { name: 'noop' | 'sleep'; ms?: number; steps?: number; failTimes?: number; ownerId?: string; priority?: 'high' | 'normal' | 'low' }, token = this.admin): Promise<JsonResponse<JobBody>> {
+  enqueue(
+    body: {
+      name: 'noop' | 'sleep';
+      ms?: number;
+      steps?: number;
+      failTimes?: number;
+      ownerId?: string;
+      priority?: 'high' | 'normal' | 'low';
+    },
+    token = this.admin,
+  ): Promise<JsonResponse<JobBody>> {
     return api<JobBody>(this.t.baseUrl, 'POST', '/api/v1/admin/jobs', token, body);
   }
 
@@ -60,16 +70,25 @@ export class JobsApi {
    * attempt; shown by its own spec), so a finished job is read once more.
    */
   async until(ref: string, states: string[], timeoutMs = 10_000): Promise<JobBody> {
-    return waitFor(async () => {
-      const res = await this.get(ref);
-      if (res.status !== 200 || !states.includes(res.body.state)) return undefined;
-      // A finished job no longer changes: read it once more for fields that match its state.
-      return res.body.state === 'completed' || res.body.state === 'failed' ? (await this.get(ref)).body : res.body;
-    }, `${ref} to be ${states.join('|')}`, timeoutMs);
+    return waitFor(
+      async () => {
+        const res = await this.get(ref);
+        if (res.status !== 200 || !states.includes(res.body.state)) return undefined;
+        // A finished job no longer changes: read it once more for fields that match its state.
+        return res.body.state === 'completed' || res.body.state === 'failed' ? (await this.get(ref)).body : res.body;
+      },
+      `${ref} to be ${states.join('|')}`,
+      timeoutMs,
+    );
   }
 
   queues(token = this.admin) {
-    return api<{ queue: string; paused: boolean; counts: Record<string, number> }[]>(this.t.baseUrl, 'GET', '/api/v1/admin/queues', token);
+    return api<{ queue: string; paused: boolean; counts: Record<string, number> }[]>(
+      this.t.baseUrl,
+      'GET',
+      '/api/v1/admin/queues',
+      token,
+    );
   }
 
   pause(queue: string, token = this.admin) {
@@ -88,9 +107,19 @@ export class JobsApi {
   }
 
   deadLetters(token = this.admin, query = '?limit=500') {
-    return api<{ total: number; items: { id: string; queue: string; name: string; jobId: string; data: any; failedReason: string; attemptsMade: number; failedAt: string }[] }>(
-      this.t.baseUrl, 'GET', `/api/v1/admin/dead-letters${query}`, token,
-    );
+    return api<{
+      total: number;
+      items: {
+        id: string;
+        queue: string;
+        name: string;
+        jobId: string;
+        data: any;
+        failedReason: string;
+        attemptsMade: number;
+        failedAt: string;
+      }[];
+    }>(this.t.baseUrl, 'GET', `/api/v1/admin/dead-letters${query}`, token);
   }
 
   async letterOf(ref: string) {
@@ -98,7 +127,12 @@ export class JobsApi {
   }
 
   retryLetter(id: string, token = this.admin) {
-    return api<{ retriedAs: string }>(this.t.baseUrl, 'POST', `/api/v1/admin/dead-letters/${encodeURIComponent(id)}/retry`, token);
+    return api<{ retriedAs: string }>(
+      this.t.baseUrl,
+      'POST',
+      `/api/v1/admin/dead-letters/${encodeURIComponent(id)}/retry`,
+      token,
+    );
   }
 
   discardLetter(id: string, token = this.admin) {

@@ -35,10 +35,12 @@ describe('Outbox relay (real PostgreSQL, Redis and BullMQ workers)', () => {
     await t?.close();
   });
 
-  const unpublished = async () => Number((await db.query('select count(*) from outbox where published_at is null')).rows[0].count);
+  const unpublished = async () =>
+    Number((await db.query('select count(*) from outbox where published_at is null')).rows[0].count);
   const countOf = (ids: string[]) => {
     const counts = new Map<string, number>();
-    for (const e of received) if (e.eventId && ids.includes(e.eventId)) counts.set(e.eventId, (counts.get(e.eventId) ?? 0) + 1);
+    for (const e of received)
+      if (e.eventId && ids.includes(e.eventId)) counts.set(e.eventId, (counts.get(e.eventId) ?? 0) + 1);
     return counts;
   };
 
@@ -49,13 +51,17 @@ describe('Outbox relay (real PostgreSQL, Redis and BullMQ workers)', () => {
       const up = await uploadMultipart(t.baseUrl, randomBytes(128), 128, { token });
       ids.push(up.body.id);
     }
-    const expected = (await db.query('select id from outbox where aggregate_id = any($1::text[])', [ids])).rows.map((r) => r.id);
+    const expected = (await db.query('select id from outbox where aggregate_id = any($1::text[])', [ids])).rows.map(
+      (r) => r.id,
+    );
     expect(expected).toHaveLength(10); // one file.uploaded per upload
     await waitFor(() => countOf(expected).size === expected.length);
     await new Promise((r) => setTimeout(r, 500));
     expect([...countOf(expected).values()].every((n) => n === 1)).toBe(true);
 
-    const completed = received.filter((e) => e instanceof FileUploaded && ids.includes(e.aggregateId)) as FileUploaded[];
+    const completed = received.filter(
+      (e) => e instanceof FileUploaded && ids.includes(e.aggregateId),
+    ) as FileUploaded[];
     expect(completed).toHaveLength(10);
     expect(completed[0].payload).toMatchObject({ ownerId: 'outbox-user', size: 128, archived: false });
     expect(completed[0].payload.sha256).toMatch(/^[0-9a-f]{64}$/);

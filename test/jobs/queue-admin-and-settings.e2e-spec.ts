@@ -1,4 +1,3 @@
-import Redis from 'ioredis';
 import { QUEUE_NAMES } from '../../src/infrastructure/jobs/queues';
 import { api } from '../support/http-client';
 import { startTestApp, TestApp } from '../support/test-app';
@@ -28,11 +27,28 @@ describe('Admin queue API (e2e, real PostgreSQL, Redis and BullMQ workers)', () 
     it('lists every queue with its counts per state', async () => {
       const res = await jobs.queues();
       expect(res.status).toBe(200);
-      expect(res.body.map((q) => q.queue).sort()).toEqual(['diagnostics', 'domain-events', 'maintenance', 'media', 'relocation', 'retrieval', 'webhooks']);
+      expect(res.body.map((q) => q.queue).sort()).toEqual([
+        'diagnostics',
+        'domain-events',
+        'maintenance',
+        'media',
+        'relocation',
+        'retrieval',
+        'webhooks',
+      ]);
       expect(QUEUE_NAMES.slice().sort()).toEqual(res.body.map((q) => q.queue).sort());
       for (const q of res.body) {
         expect(q.paused).toBe(false);
-        for (const state of ['waiting', 'delayed', 'prioritized', 'active', 'completed', 'failed', 'paused', 'waiting-children']) {
+        for (const state of [
+          'waiting',
+          'delayed',
+          'prioritized',
+          'active',
+          'completed',
+          'failed',
+          'paused',
+          'waiting-children',
+        ]) {
           expect(Number.isInteger(q.counts[state])).toBe(true);
         }
       }
@@ -70,7 +86,11 @@ describe('Admin queue API (e2e, real PostgreSQL, Redis and BullMQ workers)', () 
     });
 
     it('refuses a non-admin with 403 problem+json, and the queue stays as it was', async () => {
-      for (const res of [await jobs.queues(alice), await jobs.pause('diagnostics', alice), await jobs.resume('diagnostics', alice)]) {
+      for (const res of [
+        await jobs.queues(alice),
+        await jobs.pause('diagnostics', alice),
+        await jobs.resume('diagnostics', alice),
+      ]) {
         expectProblem(res, 403);
       }
       expect((await jobs.countsOf('diagnostics')).paused).toBe(false);
@@ -79,10 +99,17 @@ describe('Admin queue API (e2e, real PostgreSQL, Redis and BullMQ workers)', () 
   });
 });
 
-
 /** How many of the jobs' [startedAt, finishedAt] intervals overlap at most. */
 function maxOverlap(done: JobBody[]): number {
-  const edges = done.flatMap((j) => [[ms(j.startedAt), 1], [ms(j.finishedAt), -1]] as const).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  const edges = done
+    .flatMap(
+      (j) =>
+        [
+          [ms(j.startedAt), 1],
+          [ms(j.finishedAt), -1],
+        ] as const,
+    )
+    .sort((a, b) => a[0] - b[0] || a[1] - b[1]);
   let now = 0;
   let max = 0;
   for (const [, d] of edges) max = Math.max(max, (now += d));
@@ -94,7 +121,12 @@ describe('Per-queue settings: timeout and concurrency (e2e)', () => {
   let jobs: JobsApi;
 
   beforeAll(async () => {
-    t = await startTestApp({ JOBS_DIAGNOSTICS_TIMEOUT_MS: '300', JOBS_DIAGNOSTICS_ATTEMPTS: '2', JOBS_DIAGNOSTICS_BACKOFF_MS: '50', JOBS_DIAGNOSTICS_CONCURRENCY: '2' });
+    t = await startTestApp({
+      JOBS_DIAGNOSTICS_TIMEOUT_MS: '300',
+      JOBS_DIAGNOSTICS_ATTEMPTS: '2',
+      JOBS_DIAGNOSTICS_BACKOFF_MS: '50',
+      JOBS_DIAGNOSTICS_CONCURRENCY: '2',
+    });
     jobs = new JobsApi(t);
   });
   afterAll(() => t?.close());
@@ -102,7 +134,13 @@ describe('Per-queue settings: timeout and concurrency (e2e)', () => {
   it('aborts each attempt of a job that runs past its queue timeout, then dead-letters it', async () => {
     const job = await jobs.start({ name: 'sleep', ms: 5_000, steps: 10 });
     const failed = await jobs.until(job.id, ['failed'], 4_000);
-    expect(failed).toMatchObject({ state: 'failed', failedReason: 'timed out after 300 ms', attemptsMade: 2, progress: 0, result: null });
+    expect(failed).toMatchObject({
+      state: 'failed',
+      failedReason: 'timed out after 300 ms',
+      attemptsMade: 2,
+      progress: 0,
+      result: null,
+    });
     const took = ms(failed.finishedAt) - ms(failed.createdAt);
     expect(took).toBeGreaterThanOrEqual(2 * 300 + 25); // two whole attempts and a backoff
     expect(took).toBeLessThan(2_500); // far from the 2 × 5 s the sleeps wanted
@@ -112,7 +150,11 @@ describe('Per-queue settings: timeout and concurrency (e2e)', () => {
 
   it('lets a job within the timeout complete', async () => {
     const job = await jobs.start({ name: 'sleep', ms: 100, steps: 2 });
-    expect(await jobs.until(job.id, ['completed', 'failed'], 3_000)).toMatchObject({ state: 'completed', attemptsMade: 1, result: { slept: 100 } });
+    expect(await jobs.until(job.id, ['completed', 'failed'], 3_000)).toMatchObject({
+      state: 'completed',
+      attemptsMade: 1,
+      result: { slept: 100 },
+    });
   });
 
   it('runs at most the configured number of jobs of a queue at once', async () => {
@@ -127,7 +169,9 @@ describe('Per-queue settings: timeout and concurrency (e2e)', () => {
     const done = await Promise.all(refs.map((r) => jobs.until(r, ['completed', 'failed'], 5_000)));
     expect(done.map((j) => j.state)).toEqual(['completed', 'completed', 'completed', 'completed']);
     expect(maxOverlap(done)).toBe(2);
-    expect(Math.max(...done.map((j) => ms(j.finishedAt))) - Math.min(...done.map((j) => ms(j.startedAt)))).toBeGreaterThanOrEqual(390);
+    expect(
+      Math.max(...done.map((j) => ms(j.finishedAt))) - Math.min(...done.map((j) => ms(j.startedAt))),
+    ).toBeGreaterThanOrEqual(390);
   });
 });
 

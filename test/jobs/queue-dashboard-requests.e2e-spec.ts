@@ -22,14 +22,21 @@ describe('queue dashboard without an admin session, and against forged or malfor
     expect(session.status).toBe(204);
     const cookie = String(session.headers['set-cookie']).split(';')[0];
     const diagnostics = bullQueue(t, 'diagnostics');
-    const unnamed = async () => (await diagnostics.getJobs(['waiting', 'active', 'prioritized', 'completed', 'failed'], 0, 1000)).filter((j) => j && j.name === '').length;
+    const unnamed = async () =>
+      (await diagnostics.getJobs(['waiting', 'active', 'prioritized', 'completed', 'failed'], 0, 1000)).filter(
+        (j) => j && j.name === '',
+      ).length;
     try {
       const before = await unnamed();
       // What <form method=post action=".../add"> on a sibling subdomain sends: SameSite=Strict lets the cookie through,
       // a form needs no preflight, and nothing checks Origin. (bull-board then adds a job with an empty name.)
       const res = await fetch(`${t.baseUrl}/admin/queues/api/queues/diagnostics/add`, {
         method: 'POST',
-        headers: { cookie, origin: 'https://uploads.evil.example', 'content-type': 'application/x-www-form-urlencoded' },
+        headers: {
+          cookie,
+          origin: 'https://uploads.evil.example',
+          'content-type': 'application/x-www-form-urlencoded',
+        },
         body: 'name=noop',
       });
       expect({ status: res.status, added: (await unnamed()) - before }).toEqual({ status: 403, added: 0 });
@@ -39,13 +46,22 @@ describe('queue dashboard without an admin session, and against forged or malfor
   });
 
   it('answers 401 problem+json, not 500, to a malformed dashboard cookie', async () => {
-    const res = await api(t.baseUrl, 'GET', '/admin/queues/api/queues', undefined, undefined, { cookie: 'fs_dashboard=%E0%A4%A' });
+    const res = await api(t.baseUrl, 'GET', '/admin/queues/api/queues', undefined, undefined, {
+      cookie: 'fs_dashboard=%E0%A4%A',
+    });
     expectProblem(res, 401);
   });
 
-  it('answers the board\'s API 401 problem+json without a session, and with a forged or API-token cookie', async () => {
+  it("answers the board's API 401 problem+json without a session, and with a forged or API-token cookie", async () => {
     for (const cookie of [undefined, 'fs_dashboard=not-a-token', `fs_dashboard=${admin()}`]) {
-      const res = await api(t.baseUrl, 'GET', '/admin/queues/api/queues', undefined, undefined, cookie ? { cookie } : {});
+      const res = await api(
+        t.baseUrl,
+        'GET',
+        '/admin/queues/api/queues',
+        undefined,
+        undefined,
+        cookie ? { cookie } : {},
+      );
       expectProblem(res, 401);
       expect(res.body.type).toMatch(/dashboard-session-required$/);
     }

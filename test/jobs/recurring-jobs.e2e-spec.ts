@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { recurringJobs } from '../../src/infrastructure/jobs/recurring-jobs';
 import { startTestApp, TestApp } from '../support/test-app';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
-import { bullQueue, ms } from './job-support';
+import { bullQueue } from './job-support';
 
 /** Recurring jobs: one scheduler each, however many instances start, and a new schedule after a restart. */
 describe('Recurring jobs (e2e, several instances on one queue prefix)', () => {
@@ -16,7 +16,10 @@ describe('Recurring jobs (e2e, several instances on one queue prefix)', () => {
 
   /** Every queue's schedulers, and how many next runs (waiting or delayed) each has. */
   async function schedulesOf(t: TestApp) {
-    const byQueue = new Map<string, { ids: string[]; pattern: Record<string, string | number | undefined>; pending: Record<string, number> }>();
+    const byQueue = new Map<
+      string,
+      { ids: string[]; pattern: Record<string, string | number | undefined>; pending: Record<string, number> }
+    >();
     for (const name of new Set(recurringJobs(t.config).map((j) => j.queue))) {
       const queue = bullQueue(t, name);
       try {
@@ -27,7 +30,8 @@ describe('Recurring jobs (e2e, several instances on one queue prefix)', () => {
         const pendingOf: Record<string, number> = {};
         for (let read = 0; read < 3; read++) {
           const counts: Record<string, number> = {};
-          for (const j of await queue.getJobs(['delayed', 'waiting', 'prioritized'], 0, -1)) counts[j.name] = (counts[j.name] ?? 0) + 1;
+          for (const j of await queue.getJobs(['delayed', 'waiting', 'prioritized'], 0, -1))
+            counts[j.name] = (counts[j.name] ?? 0) + 1;
           for (const name of new Set([...Object.keys(counts), ...Object.keys(pendingOf)])) {
             pendingOf[name] = read === 0 ? (counts[name] ?? 0) : Math.min(pendingOf[name] ?? 0, counts[name] ?? 0);
           }
@@ -46,9 +50,21 @@ describe('Recurring jobs (e2e, several instances on one queue prefix)', () => {
 
   function expectOneSchedulerPerRecurringJob(t: TestApp, found: Awaited<ReturnType<typeof schedulesOf>>) {
     const registry = recurringJobs(t.config);
-    expect(registry.map((j) => j.id).sort()).toEqual(['outbox-relay', 'prune-webhook-deliveries', 'purge-deleted-files', 'quota-recount', 'retrieval-sweep', 'upload-sweep']);
+    expect(registry.map((j) => j.id).sort()).toEqual([
+      'outbox-relay',
+      'prune-webhook-deliveries',
+      'purge-deleted-files',
+      'quota-recount',
+      'retrieval-sweep',
+      'upload-sweep',
+    ]);
     for (const [queue, { ids, pending }] of found) {
-      expect(ids).toEqual(registry.filter((j) => j.queue === queue).map((j) => j.id).sort());
+      expect(ids).toEqual(
+        registry
+          .filter((j) => j.queue === queue)
+          .map((j) => j.id)
+          .sort(),
+      );
       for (const id of ids) expect(pending[id] ?? 0).toBeLessThanOrEqual(1);
     }
     // Daily jobs have their one next run waiting; none was added twice.
@@ -61,12 +77,18 @@ describe('Recurring jobs (e2e, several instances on one queue prefix)', () => {
     try {
       const found = await schedulesOf(a);
       expectOneSchedulerPerRecurringJob(a, found);
-      expect(found.get('maintenance')!.pattern).toMatchObject({ 'outbox-relay': 200, 'purge-deleted-files': '0 3 * * *' });
+      expect(found.get('maintenance')!.pattern).toMatchObject({
+        'outbox-relay': 200,
+        'purge-deleted-files': '0 3 * * *',
+      });
     } finally {
       await Promise.all([a.close(), b.close()]);
     }
 
-    const restarted = await startTestApp({ ...env, SCHEDULE_QUOTA_RECOUNT: '20 * * * *', SCHEDULE_PURGE_DELETED_FILES: '45 2 * * *' }, { database: db });
+    const restarted = await startTestApp(
+      { ...env, SCHEDULE_QUOTA_RECOUNT: '20 * * * *', SCHEDULE_PURGE_DELETED_FILES: '45 2 * * *' },
+      { database: db },
+    );
     try {
       const found = await schedulesOf(restarted);
       expectOneSchedulerPerRecurringJob(restarted, found);

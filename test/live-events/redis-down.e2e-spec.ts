@@ -33,7 +33,10 @@ describe('live events with Redis down (e2e, a private redis-server stopped and s
     await redis.start();
     const deadline = Date.now() + 20_000;
     for (;;) {
-      const again = await fetch(url, { headers: { accept: 'text/event-stream' }, signal: AbortSignal.timeout(5_000) }).catch(() => undefined);
+      const again = await fetch(url, {
+        headers: { accept: 'text/event-stream' },
+        signal: AbortSignal.timeout(5_000),
+      }).catch(() => undefined);
       if (again?.status === 200) {
         await again.body?.cancel();
         break;
@@ -55,12 +58,20 @@ describe('live events with Redis down (e2e, a private redis-server stopped and s
       const slot = await real(id);
       if ('release' in slot) {
         const release = slot.release;
-        return { release: async () => { released = true; await release(); } };
+        return {
+          release: async () => {
+            released = true;
+            await release();
+          },
+        };
       }
       return slot;
     });
     const started = Date.now();
-    const res = await fetch(`${t.baseUrl}/api/v1/events?access_token=${t.tokenFor(userId)}`, { headers: { accept: 'text/event-stream' }, signal: AbortSignal.timeout(15_000) });
+    const res = await fetch(`${t.baseUrl}/api/v1/events?access_token=${t.tokenFor(userId)}`, {
+      headers: { accept: 'text/event-stream' },
+      signal: AbortSignal.timeout(15_000),
+    });
     expect(res.status).toBe(503);
     expect(res.headers.get('content-type')).toMatch(PROBLEM_JSON);
     expect(Date.now() - started).toBeLessThan(6_500);

@@ -18,12 +18,18 @@ describe('live events: resuming with Last-Event-ID, and the per-user stream cap'
   let publisher: LiveEventPublisher;
   const prefix = `fs-live-resume-${Date.now().toString(36)}`;
   const user = () => randomUUID();
-  const url = (app: TestApp, userId: string, query = '') => `${app.baseUrl}/api/v1/events?access_token=${app.tokenFor(userId)}${query}`;
+  const url = (app: TestApp, userId: string, query = '') =>
+    `${app.baseUrl}/api/v1/events?access_token=${app.tokenFor(userId)}${query}`;
   const logKey = (userId: string) => `${prefix}:live-log:${userId}`;
   const leasesKey = (userId: string) => `${prefix}:live-streams:${userId}`;
   /** A live event as a subscriber publishes it; `n` tells the order it was published in. */
   const publish = (userId: string, n: number, via: LiveEventPublisher = publisher) =>
-    via.publish(userId, { id: randomUUID(), type: 'file.metadata-updated', occurredAt: new Date().toISOString(), data: { fileId: randomUUID(), n } });
+    via.publish(userId, {
+      id: randomUUID(),
+      type: 'file.metadata-updated',
+      occurredAt: new Date().toISOString(),
+      data: { fileId: randomUUID(), n },
+    });
   const ns = (messages: SseMessage[]) => messages.map((m) => m.data.data.n as number);
   const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
 
@@ -65,7 +71,9 @@ describe('live events: resuming with Last-Event-ID, and the per-user stream cap'
         await observer.waitFor((m) => m.event === 'file.deleted' && m.data.data.fileId === one.body.id);
         await observer.waitFor((m) => m.event === 'file.uploaded' && m.data.data.fileId === two.body.id);
         const missed = observer.events().slice(observer.events().findIndex((m) => m.id === seen.id) + 1);
-        expect(missed.map((m) => m.event)).toEqual(expect.arrayContaining(['file.deleted', 'file.uploaded', 'file.uploaded']));
+        expect(missed.map((m) => m.event)).toEqual(
+          expect.arrayContaining(['file.deleted', 'file.uploaded', 'file.uploaded']),
+        );
 
         resumed = listen(`${b.baseUrl}/api/v1/events`, { authorization: `Bearer ${token}`, 'last-event-id': seen.id! });
         const replaying = resumed;
@@ -112,7 +120,11 @@ describe('live events: resuming with Last-Event-ID, and the per-user stream cap'
           previous.close();
           const lastEventId = (lastId = previous.lastEventId() ?? lastId)!;
           const app = i % 2 ? b : a;
-          streams.push(i % 3 ? listen(url(app, dave, `&lastEventId=${lastEventId}`)) : listen(url(app, dave), { 'last-event-id': lastEventId }));
+          streams.push(
+            i % 3
+              ? listen(url(app, dave, `&lastEventId=${lastEventId}`))
+              : listen(url(app, dave), { 'last-event-id': lastEventId }),
+          );
         }
         await publishing;
         const last = streams[streams.length - 1];
@@ -128,7 +140,10 @@ describe('live events: resuming with Last-Event-ID, and the per-user stream cap'
     it('tells a client whose Last-Event-ID is older than the log keeps to re-sync (event: reset), then carries on', async () => {
       const erin = user();
       // A publisher keeping only about 10 events per user (`MAXLEN ~` trims whole stream nodes of 100).
-      const trimming = new RedisLiveEventPublisher(redis as unknown as ManagedRedis, { ...a.config, liveEvents: { ...a.config.liveEvents, replayMax: 10 } });
+      const trimming = new RedisLiveEventPublisher(redis as unknown as ManagedRedis, {
+        ...a.config,
+        liveEvents: { ...a.config.liveEvents, replayMax: 10 },
+      });
       await publish(erin, 0, trimming);
       const [[oldest]] = await redis.xrange(logKey(erin), '-', '+', 'COUNT', 1);
       for (let n = 1; n <= 250; n++) await publish(erin, n, trimming);
@@ -224,7 +239,12 @@ describe('live events: resuming with Last-Event-ID, and the per-user stream cap'
       const stream = listen(url(b, liv));
       try {
         await stream.waitFor((m) => m.id !== undefined);
-        const event = { id: randomUUID(), type: 'file.deleted', occurredAt: new Date().toISOString(), data: { fileId: randomUUID(), n: 1 } };
+        const event = {
+          id: randomUUID(),
+          type: 'file.deleted',
+          occurredAt: new Date().toISOString(),
+          data: { fileId: randomUUID(), n: 1 },
+        };
         await Promise.all([publisher.publish(liv, event), publisher.publish(liv, event)]);
         await publisher.publish(liv, event);
         await publish(liv, 2);
@@ -242,7 +262,12 @@ describe('live events: resuming with Last-Event-ID, and the per-user stream cap'
         const res = await fetch(url(b, ivy, query), { headers: { accept: 'text/event-stream' } });
         expect(res.status).toBe(400);
         expect(res.headers.get('content-type')).toMatch(PROBLEM_JSON);
-        expect(await res.json()).toMatchObject({ type: 'https://flexstorage.dev/problems/invalid-last-event-id', title: 'Bad Request', status: 400, detail: expect.stringContaining('lastEventId') });
+        expect(await res.json()).toMatchObject({
+          type: 'https://flexstorage.dev/problems/invalid-last-event-id',
+          title: 'Bad Request',
+          status: 400,
+          detail: expect.stringContaining('lastEventId'),
+        });
       }
       expect(await redis.zcard(leasesKey(ivy))).toBe(0); // refused before taking a slot
     });
@@ -282,15 +307,24 @@ describe('live events: resuming with Last-Event-ID, and the per-user stream cap'
           expect(refused.res.status).toBe(429);
           expect(refused.res.headers.get('content-type')).toMatch(PROBLEM_JSON);
           expect(Number(refused.res.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
-          expect(await refused.res.json()).toMatchObject({ type: 'https://flexstorage.dev/problems/too-many-live-streams', title: 'Too Many Requests', status: 429, detail: expect.stringContaining('3') });
+          expect(await refused.res.json()).toMatchObject({
+            type: 'https://flexstorage.dev/problems/too-many-live-streams',
+            title: 'Too Many Requests',
+            status: 429,
+            detail: expect.stringContaining('3'),
+          });
         }
         open[1].stream.close();
-        const next = await until(async () => {
-          const attempt = await openStream(a, jack);
-          if (attempt.res.status === 200) return attempt;
-          attempt.stream.close();
-          return undefined;
-        }, 'a slot to free up', WAIT_MS);
+        const next = await until(
+          async () => {
+            const attempt = await openStream(a, jack);
+            if (attempt.res.status === 200) return attempt;
+            attempt.stream.close();
+            return undefined;
+          },
+          'a slot to free up',
+          WAIT_MS,
+        );
         open.push(next);
       } finally {
         open.forEach((o) => o.stream.close());
@@ -318,7 +352,11 @@ describe('live events: resuming with Last-Event-ID, and the per-user stream cap'
       try {
         expect(await redis.zcard(leasesKey(lee))).toBe(1);
         await expiring.stream.waitFor((m) => m.event === 'token-expired', 10_000);
-        await until(async () => (await redis.zcard(leasesKey(lee))) === 0, 'the expired stream\'s slot to be given back', WAIT_MS);
+        await until(
+          async () => (await redis.zcard(leasesKey(lee))) === 0,
+          "the expired stream's slot to be given back",
+          WAIT_MS,
+        );
       } finally {
         expiring.stream.close();
       }
@@ -327,7 +365,11 @@ describe('live events: resuming with Last-Event-ID, and the per-user stream cap'
       const failed = await openStream(b, lee);
       expect(failed.res.status).toBe(503);
       expect(failed.res.headers.get('content-type')).toMatch(PROBLEM_JSON);
-      await until(async () => (await redis.zcard(leasesKey(lee))) === 0, 'the failed stream\'s slot to be given back', WAIT_MS);
+      await until(
+        async () => (await redis.zcard(leasesKey(lee))) === 0,
+        "the failed stream's slot to be given back",
+        WAIT_MS,
+      );
     });
   });
 });

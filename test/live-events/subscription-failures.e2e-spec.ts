@@ -20,10 +20,14 @@ describe('live events when the Redis subscription fails or is slow (e2e)', () =>
   function openStream(query: string) {
     const controller = new AbortController();
     let text = '';
-    const opened = fetch(`${t.baseUrl}/api/v1/events${query}`, { headers: { accept: 'text/event-stream' }, signal: controller.signal }).then(async (res) => {
+    const opened = fetch(`${t.baseUrl}/api/v1/events${query}`, {
+      headers: { accept: 'text/event-stream' },
+      signal: controller.signal,
+    }).then(async (res) => {
       void (async () => {
         try {
-          for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) text += Buffer.from(chunk).toString('utf8');
+          for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>)
+            text += Buffer.from(chunk).toString('utf8');
         } catch {
           /* cut or aborted */
         }
@@ -60,14 +64,20 @@ describe('live events when the Redis subscription fails or is slow (e2e)', () =>
   it('a client reconnecting after one failed live subscription still receives its events', async () => {
     const id = user(2);
     const token = t.tokenFor(id);
-    const hub = t.app.get(LiveEventHub) as unknown as { connection(): unknown };
-    const real = hub.connection.bind(hub) as () => { subscribe(c: string): Promise<unknown>; unsubscribe(c: string): Promise<unknown> };
+    const hub = t.app.get<unknown, { connection(): unknown }>(LiveEventHub);
+    const real = hub.connection.bind(hub) as () => {
+      subscribe(c: string): Promise<unknown>;
+      unsubscribe(c: string): Promise<unknown>;
+    };
     let failNext = true;
     jest.spyOn(hub, 'connection').mockImplementation(() => {
       const redis = real();
       if (!failNext) return redis;
       failNext = false;
-      return { subscribe: () => Promise.reject(new Error('Connection is closed.')), unsubscribe: (c: string) => redis.unsubscribe(c) };
+      return {
+        subscribe: () => Promise.reject(new Error('Connection is closed.')),
+        unsubscribe: (c: string) => redis.unsubscribe(c),
+      };
     });
     const first = openStream(`?access_token=${token}`);
     await first.opened.catch(() => undefined);
@@ -79,7 +89,11 @@ describe('live events when the Redis subscription fails or is slow (e2e)', () =>
       await second.opened;
       await until(async () => second.text().includes(': connected'), 'the second stream to open', 5_000);
       expect((await upload(token)).status).toBe(201);
-      await until(async () => second.text().includes('event: file.uploaded'), 'file.uploaded on the second stream', 5_000);
+      await until(
+        async () => second.text().includes('event: file.uploaded'),
+        'file.uploaded on the second stream',
+        5_000,
+      );
     } finally {
       second.close();
     }
@@ -87,12 +101,18 @@ describe('live events when the Redis subscription fails or is slow (e2e)', () =>
 
   it('a client that leaves while its live subscription is being made leaves no listener behind', async () => {
     const id = user(3);
-    const hub = t.app.get(LiveEventHub) as unknown as { connection(): unknown; listeners: Map<string, Set<unknown>> };
-    const real = hub.connection.bind(hub) as () => { subscribe(c: string): Promise<unknown>; unsubscribe(c: string): Promise<unknown> };
+    const hub = t.app.get<unknown, { connection(): unknown; listeners: Map<string, Set<unknown>> }>(LiveEventHub);
+    const real = hub.connection.bind(hub) as () => {
+      subscribe(c: string): Promise<unknown>;
+      unsubscribe(c: string): Promise<unknown>;
+    };
     // A slow SUBSCRIBE (Redis busy, or reconnecting: ioredis queues it).
     jest.spyOn(hub, 'connection').mockImplementation(() => {
       const redis = real();
-      return { subscribe: async (c: string) => (await sleep(500), redis.subscribe(c)), unsubscribe: (c: string) => redis.unsubscribe(c) };
+      return {
+        subscribe: async (c: string) => (await sleep(500), redis.subscribe(c)),
+        unsubscribe: (c: string) => redis.unsubscribe(c),
+      };
     });
     const stream = openStream(`?access_token=${t.tokenFor(id)}`);
     await stream.opened;

@@ -14,13 +14,23 @@ const WAIT_MS = 15_000;
 /** Real images, made here: what phones and browsers upload, and what breaks decoders. */
 async function makeImages() {
   // Stored landscape (4000×3000) with EXIF orientation 6: it is shown rotated 90°, i.e. portrait.
-  const rotatedJpeg = await sharp({ create: { width: 4000, height: 3000, channels: 3, background: { r: 200, g: 40, b: 30 } } })
-    .composite([{ input: { create: { width: 1000, height: 3000, channels: 3, background: '#ffffff' } }, left: 0, top: 0 }])
+  const rotatedJpeg = await sharp({
+    create: { width: 4000, height: 3000, channels: 3, background: { r: 200, g: 40, b: 30 } },
+  })
+    .composite([
+      { input: { create: { width: 1000, height: 3000, channels: 3, background: '#ffffff' } }, left: 0, top: 0 },
+    ])
     .jpeg({ quality: 85 })
     .withMetadata({ orientation: 6 })
     .toBuffer();
-  const alphaPng = await sharp({ create: { width: 800, height: 600, channels: 4, background: { r: 0, g: 80, b: 255, alpha: 0.4 } } }).png().toBuffer();
-  const tinyPng = await sharp({ create: { width: 10, height: 10, channels: 3, background: '#00ff00' } }).png().toBuffer();
+  const alphaPng = await sharp({
+    create: { width: 800, height: 600, channels: 4, background: { r: 0, g: 80, b: 255, alpha: 0.4 } },
+  })
+    .png()
+    .toBuffer();
+  const tinyPng = await sharp({ create: { width: 10, height: 10, channels: 3, background: '#00ff00' } })
+    .png()
+    .toBuffer();
   // A real JPEG's header (SOI, APP0, quantisation tables), then noise where the scan data should be.
   const corruptJpeg = Buffer.concat([rotatedJpeg.subarray(0, 600), Buffer.alloc(40_000, 0x5a)]);
   return { rotatedJpeg, alphaPng, tinyPng, corruptJpeg };
@@ -38,15 +48,21 @@ describe('Thumbnails (e2e: real sharp, PostgreSQL, Redis and workers)', () => {
     expect(res.status).toBe(201);
     return res.body.id as string;
   };
-  const thumbnail = (id: string, query = '', token = alice, headers: Record<string, string> = {}) => download(t.baseUrl, `/api/v1/files/${id}/thumbnail${query}`, token, headers);
+  const thumbnail = (id: string, query = '', token = alice, headers: Record<string, string> = {}) =>
+    download(t.baseUrl, `/api/v1/files/${id}/thumbnail${query}`, token, headers);
   /** Polls as a client would until the rendition is there (or the answer is final). */
   const settledThumbnail = (id: string, query = '') =>
-    until(async () => {
-      const res = await thumbnail(id, query);
-      return (res.status !== 404 || !res.bytes?.toString().includes('thumbnail-not-ready')) && res;
-    }, `the thumbnail of ${id}`, WAIT_MS);
+    until(
+      async () => {
+        const res = await thumbnail(id, query);
+        return (res.status !== 404 || !res.bytes?.toString().includes('thumbnail-not-ready')) && res;
+      },
+      `the thumbnail of ${id}`,
+      WAIT_MS,
+    );
   const problemOf = (res: { bytes?: Buffer }) => JSON.parse(res.bytes!.toString());
-  const job = (fileId: string, token = alice) => api(t.baseUrl, 'GET', `/api/v1/jobs/media.thumbnails-${fileId}`, token);
+  const job = (fileId: string, token = alice) =>
+    api(t.baseUrl, 'GET', `/api/v1/jobs/media.thumbnails-${fileId}`, token);
   const sql = async <R>(text: string, params: unknown[]): Promise<R[]> => {
     const client = new Client({ connectionString: t.db.url });
     await client.connect();
@@ -71,14 +87,21 @@ describe('Thumbnails (e2e: real sharp, PostgreSQL, Redis and workers)', () => {
     try {
       id = await upload(images.rotatedJpeg, 'portrait.jpg', 'image/jpeg');
       // The upload's event is relayed and its job waits on the paused queue.
-      const waiting = await until(async () => {
-        const res = await job(id);
-        return res.status === 200 && res.body;
-      }, 'the thumbnails job', WAIT_MS);
+      const waiting = await until(
+        async () => {
+          const res = await job(id);
+          return res.status === 200 && res.body;
+        },
+        'the thumbnails job',
+        WAIT_MS,
+      );
       expect(waiting).toMatchObject({ id: `media.thumbnails-${id}`, state: 'waiting', ownerId: 'alice' });
       const early = await thumbnail(id);
       expectProblem(early, 404);
-      expect(problemOf(early)).toMatchObject({ type: 'https://flexstorage.dev/problems/thumbnail-not-ready', status: 404 });
+      expect(problemOf(early)).toMatchObject({
+        type: 'https://flexstorage.dev/problems/thumbnail-not-ready',
+        status: 404,
+      });
     } finally {
       await api(t.baseUrl, 'POST', '/api/v1/admin/queues/media/resume', admin);
     }
@@ -105,18 +128,34 @@ describe('Thumbnails (e2e: real sharp, PostgreSQL, Redis and workers)', () => {
 
     const again = await thumbnail(id, '', alice, { 'if-none-match': thumb.headers.etag });
     expect(again.status).toBe(304);
-    const done = await until(async () => {
-      const body = (await job(id)).body;
-      return body.state === 'completed' && body;
-    }, 'the job to complete', WAIT_MS);
-    expect(done).toMatchObject({ attemptsMade: 1, progress: 100, result: { generated: ['thumb', 'preview'], providerId: 'local-fs' } });
+    const done = await until(
+      async () => {
+        const body = (await job(id)).body;
+        return body.state === 'completed' && body;
+      },
+      'the job to complete',
+      WAIT_MS,
+    );
+    expect(done).toMatchObject({
+      attemptsMade: 1,
+      progress: 100,
+      result: { generated: ['thumb', 'preview'], providerId: 'local-fs' },
+    });
   });
 
   it('keeps the alpha channel of a PNG, and never enlarges a small image', async () => {
-    const [alphaId, tinyId] = await Promise.all([upload(images.alphaPng, 'glass.png', 'image/png'), upload(images.tinyPng, 'dot.png', 'image/png')]);
+    const [alphaId, tinyId] = await Promise.all([
+      upload(images.alphaPng, 'glass.png', 'image/png'),
+      upload(images.tinyPng, 'dot.png', 'image/png'),
+    ]);
     const alpha = await settledThumbnail(alphaId);
     expect(alpha.status).toBe(200);
-    expect(await sharp(alpha.bytes).metadata()).toMatchObject({ format: 'webp', width: 256, height: 192, hasAlpha: true });
+    expect(await sharp(alpha.bytes).metadata()).toMatchObject({
+      format: 'webp',
+      width: 256,
+      height: 192,
+      hasAlpha: true,
+    });
     const { data } = await sharp(alpha.bytes).raw().toBuffer({ resolveWithObject: true });
     expect(data[3]).toBeGreaterThan(80); // 0.4 × 255, give or take the lossy encoding
     expect(data[3]).toBeLessThan(125);
@@ -132,23 +171,43 @@ describe('Thumbnails (e2e: real sharp, PostgreSQL, Redis and workers)', () => {
     const id = await upload(images.corruptJpeg, 'broken.jpg', 'image/jpeg');
     const res = await settledThumbnail(id);
     expectProblem(res, 422);
-    expect(problemOf(res)).toMatchObject({ type: 'https://flexstorage.dev/problems/image-unreadable', title: 'Unprocessable Entity', status: 422, instance: `/api/v1/files/${id}/thumbnail` });
+    expect(problemOf(res)).toMatchObject({
+      type: 'https://flexstorage.dev/problems/image-unreadable',
+      title: 'Unprocessable Entity',
+      status: 422,
+      instance: `/api/v1/files/${id}/thumbnail`,
+    });
     expect(problemOf(res).detail).toMatch(/^The image could not be read: .*JPEG/);
     expect((await thumbnail(id, '?size=preview')).status).toBe(422);
 
     // The failure is recorded (so the API answers 422) just before the job is failed and dead-lettered.
-    const failed = await until(async () => {
-      const body = (await job(id)).body;
-      return body.state === 'failed' && body;
-    }, 'the job to fail', WAIT_MS);
+    const failed = await until(
+      async () => {
+        const body = (await job(id)).body;
+        return body.state === 'failed' && body;
+      },
+      'the job to fail',
+      WAIT_MS,
+    );
     expect(failed).toMatchObject({ state: 'failed', attemptsMade: 1, ownerId: 'alice' });
     expect(failed.maxAttempts).toBeGreaterThan(1); // it could have been retried, and was not
-    const letters = await until(async () => {
-      const items: { id: string }[] = (await api(t.baseUrl, 'GET', '/api/v1/admin/dead-letters?limit=100', admin)).body.items;
-      return items.some((l) => l.id === `media.thumbnails-${id}`) && items;
-    }, 'the dead letter', WAIT_MS);
+    const letters = await until(
+      async () => {
+        const items: { id: string }[] = (await api(t.baseUrl, 'GET', '/api/v1/admin/dead-letters?limit=100', admin))
+          .body.items;
+        return items.some((l) => l.id === `media.thumbnails-${id}`) && items;
+      },
+      'the dead letter',
+      WAIT_MS,
+    );
     expect(letters).toContainEqual(
-      expect.objectContaining({ id: `media.thumbnails-${id}`, queue: 'media', name: 'thumbnails', attemptsMade: 1, data: { fileId: id, ownerId: 'alice' } }),
+      expect.objectContaining({
+        id: `media.thumbnails-${id}`,
+        queue: 'media',
+        name: 'thumbnails',
+        attemptsMade: 1,
+        data: { fileId: id, ownerId: 'alice' },
+      }),
     );
     await sleep(300);
     expect((await job(id)).body).toMatchObject({ state: 'failed', attemptsMade: 1 });
@@ -158,12 +217,15 @@ describe('Thumbnails (e2e: real sharp, PostgreSQL, Redis and workers)', () => {
     const id = await upload(Buffer.from('just some words\n'), 'notes.txt', 'text/plain');
     const res = await thumbnail(id);
     expectProblem(res, 404);
-    expect(problemOf(res)).toMatchObject({ type: 'https://flexstorage.dev/problems/thumbnail-not-available', status: 404 });
+    expect(problemOf(res)).toMatchObject({
+      type: 'https://flexstorage.dev/problems/thumbnail-not-available',
+      status: 404,
+    });
     await sleep(500);
     expect((await job(id, admin)).status).toBe(404);
   });
 
-  it("keeps thumbnails as private as the file: another user gets 404 file-not-found, an admin gets it; a bad size is 400", async () => {
+  it('keeps thumbnails as private as the file: another user gets 404 file-not-found, an admin gets it; a bad size is 400', async () => {
     const id = await upload(await sharp(images.tinyPng).resize(40, 30).png().toBuffer(), 'own.png', 'image/png');
     expect((await settledThumbnail(id)).status).toBe(200);
     const other = await thumbnail(id, '', bob);
@@ -176,7 +238,10 @@ describe('Thumbnails (e2e: real sharp, PostgreSQL, Redis and workers)', () => {
 
     const bad = await thumbnail(id, '?size=huge');
     expect(bad.status).toBe(400);
-    expect(problemOf(bad)).toMatchObject({ type: 'https://flexstorage.dev/problems/invalid-thumbnail-size', errors: [{ field: 'size' }] });
+    expect(problemOf(bad)).toMatchObject({
+      type: 'https://flexstorage.dev/problems/invalid-thumbnail-size',
+      errors: [{ field: 'size' }],
+    });
     expect((await thumbnail('not-a-uuid')).status).toBe(404);
   });
 
@@ -185,10 +250,21 @@ describe('Thumbnails (e2e: real sharp, PostgreSQL, Redis and workers)', () => {
     const id = await upload(bytes, 'in-db.png', 'image/png', { provider: 'database' });
     const first = await settledThumbnail(id);
     expect(first.status).toBe(200);
-    const rows = await sql<{ kind: string; provider_id: string; storage_key: string; sha256: string; width: number; height: number }>(
-      'select kind, provider_id, storage_key, sha256, width, height from file_renditions where file_id = $1 order by kind', [id],
+    const rows = await sql<{
+      kind: string;
+      provider_id: string;
+      storage_key: string;
+      sha256: string;
+      width: number;
+      height: number;
+    }>(
+      'select kind, provider_id, storage_key, sha256, width, height from file_renditions where file_id = $1 order by kind',
+      [id],
     );
-    expect(rows.map((r) => [r.kind, r.provider_id, r.width, r.height])).toEqual([['preview', 'database', 64, 48], ['thumb', 'database', 64, 48]]);
+    expect(rows.map((r) => [r.kind, r.provider_id, r.width, r.height])).toEqual([
+      ['preview', 'database', 64, 48],
+      ['thumb', 'database', 64, 48],
+    ]);
     expect(rows.find((r) => r.kind === 'thumb')!.sha256).toBe(sha256(first.bytes!));
 
     expect((await api(t.baseUrl, 'DELETE', `/api/v1/files/${id}`, alice)).status).toBe(204);

@@ -14,7 +14,8 @@ const BUCKET = 'flexstorage-relocation-retries';
 const VAULT = 'flexstorage-relocation-retries-vault';
 
 /** Restores, copies and deletes through the emulators: generous for a busy CI machine. */
-const until = <T>(probe: () => Promise<T | undefined | null | false>, what: string, timeoutMs = 60_000) => untilWithin(probe, what, timeoutMs, 100);
+const until = <T>(probe: () => Promise<T | undefined | null | false>, what: string, timeoutMs = 60_000) =>
+  untilWithin(probe, what, timeoutMs, 100);
 
 interface JobBody {
   id: string;
@@ -53,21 +54,35 @@ describe('relocation retried, queued, and meeting restores (e2e, PostgreSQL, Red
 
   async function upload(size: number, provider: string) {
     const s = ++seed % 256;
-    const up = await uploadMultipart(t.baseUrl, patternedChunks(size, s), size, { token: token(), fields: { provider }, filename: `move-${seed}.bin` });
+    const up = await uploadMultipart(t.baseUrl, patternedChunks(size, s), size, {
+      token: token(),
+      fields: { provider },
+      filename: `move-${seed}.bin`,
+    });
     expect(up.status).toBe(201);
     expect(up.body.providerId).toBe(provider);
     return { ...(up.body as { id: string; sha256: string; size: number; status: string }), seed: s };
   }
 
-  const relocate = (fileId: string, body: Record<string, unknown>) => api(t.baseUrl, 'POST', `/api/v1/files/${fileId}/relocations`, token(), body);
+  const relocate = (fileId: string, body: Record<string, unknown>) =>
+    api(t.baseUrl, 'POST', `/api/v1/files/${fileId}/relocations`, token(), body);
   const job = async (id: string) => (await api<JobBody>(t.baseUrl, 'GET', `/api/v1/jobs/${id}`, token())).body;
   const finished = (id: string, timeoutMs = 60_000) =>
-    until(async () => {
-      const body = await job(id);
-      return ['completed', 'failed'].includes(body.state) ? body : undefined;
-    }, `job ${id} to finish`, timeoutMs);
+    until(
+      async () => {
+        const body = await job(id);
+        return ['completed', 'failed'].includes(body.state) ? body : undefined;
+      },
+      `job ${id} to finish`,
+      timeoutMs,
+    );
   const locationsOf = async (fileId: string) =>
-    (await db.query<{ locations: { providerId: string; key: string }[] }>('select locations from files where id = $1', [fileId])).rows[0].locations;
+    (
+      await db.query<{ locations: { providerId: string; key: string }[] }>(
+        'select locations from files where id = $1',
+        [fileId],
+      )
+    ).rows[0].locations;
   const localObject = (key: string) => path.join(t.dataDir, 'files', 'objects', key);
 
   async function expectBytes(fileId: string, size: number, s: number) {
@@ -109,7 +124,10 @@ describe('relocation retried, queued, and meeting restores (e2e, PostgreSQL, Red
       expect(elsewhere.headers['content-type']).not.toMatch(/problem/);
       expect(elsewhere.status).toBe(202);
       expect(elsewhere.body).toMatchObject({ toProviderId: 's3-deep-archive' });
-      expect(await finished(elsewhere.body.jobId)).toMatchObject({ state: 'completed', result: { status: 'relocated', toProviderId: 's3-deep-archive' } });
+      expect(await finished(elsewhere.body.jobId)).toMatchObject({
+        state: 'completed',
+        result: { status: 'relocated', toProviderId: 's3-deep-archive' },
+      });
     });
   });
 
@@ -123,7 +141,13 @@ describe('relocation retried, queued, and meeting restores (e2e, PostgreSQL, Red
       try {
         first = await relocate(file.id, { provider: 'database' });
         expect(first.status).toBe(202);
-        expect((await api(t.baseUrl, 'PATCH', `/api/v1/files/${file.id}`, token(), { description: 'edited while the move waits' })).status).toBe(200);
+        expect(
+          (
+            await api(t.baseUrl, 'PATCH', `/api/v1/files/${file.id}`, token(), {
+              description: 'edited while the move waits',
+            })
+          ).status,
+        ).toBe(200);
         const again = await relocate(file.id, { provider: 'database' });
         expect(again.status).toBe(202);
         expect(again.body.jobId).toBe(first.body.jobId);
@@ -133,13 +157,22 @@ describe('relocation retried, queued, and meeting restores (e2e, PostgreSQL, Red
       } finally {
         await api(t.baseUrl, 'POST', '/api/v1/admin/queues/relocation/resume', admin());
       }
-      expect(await finished(first.body.jobId)).toMatchObject({ state: 'completed', result: { status: 'relocated', toProviderId: 'database' } });
-      expect((await api(t.baseUrl, 'GET', `/api/v1/files/${file.id}`, token())).body).toMatchObject({ providerId: 'database', description: 'edited while the move waits' });
+      expect(await finished(first.body.jobId)).toMatchObject({
+        state: 'completed',
+        result: { status: 'relocated', toProviderId: 'database' },
+      });
+      expect((await api(t.baseUrl, 'GET', `/api/v1/files/${file.id}`, token())).body).toMatchObject({
+        providerId: 'database',
+        description: 'edited while the move waits',
+      });
       // The file's next move gets a job of its own.
       const next = await relocate(file.id, { provider: 'local-fs' });
       expect(next.status).toBe(202);
       expect(next.body.jobId).not.toBe(first.body.jobId);
-      expect(await finished(next.body.jobId)).toMatchObject({ state: 'completed', result: { status: 'relocated', toProviderId: 'local-fs' } });
+      expect(await finished(next.body.jobId)).toMatchObject({
+        state: 'completed',
+        result: { status: 'relocated', toProviderId: 'local-fs' },
+      });
     });
   });
 
@@ -152,8 +185,13 @@ describe('relocation retried, queued, and meeting restores (e2e, PostgreSQL, Red
       const move = await relocate(file.id, { provider: 'local-fs', tier: 'expedited' });
       expect(move.status).toBe(202);
       expect(move.body).toMatchObject({ retrievalTier: 'expedited' });
-      expect(await finished(move.body.jobId, 60_000)).toMatchObject({ state: 'completed', result: { status: 'relocated', toProviderId: 'local-fs' } });
-      expect((await api(t.baseUrl, 'GET', `/api/v1/retrievals/${slow.body.id}`, token())).body).toMatchObject({ tier: 'expedited' });
+      expect(await finished(move.body.jobId, 60_000)).toMatchObject({
+        state: 'completed',
+        result: { status: 'relocated', toProviderId: 'local-fs' },
+      });
+      expect((await api(t.baseUrl, 'GET', `/api/v1/retrievals/${slow.body.id}`, token())).body).toMatchObject({
+        tier: 'expedited',
+      });
       await expectBytes(file.id, size, file.seed);
     });
   });
@@ -169,9 +207,18 @@ describe('relocation retried, queued, and meeting restores (e2e, PostgreSQL, Red
       expect(moved.status).toBe(202);
       expect(await finished(moved.body.jobId)).toMatchObject({ state: 'completed', result: { status: 'relocated' } });
       const deletes = from === 'glacier-vault' ? vault.requests : archive.requests;
-      await until(async () => deletes.some((r) => r.method === 'DELETE' && (r.url.includes(old.key) || r.url.includes(encodeURIComponent(old.key)))), 'the old archive copy to be deleted');
-      const { rows } = await db.query<{ id: string }>(`update retrieval_requests set status = 'ready', available_until = now() + interval '10 minutes', next_check_at = now() + interval '10 minutes'
-         where file_id = $1 and status = 'expired' returning id`, [file.id]);
+      await until(
+        async () =>
+          deletes.some(
+            (r) => r.method === 'DELETE' && (r.url.includes(old.key) || r.url.includes(encodeURIComponent(old.key))),
+          ),
+        'the old archive copy to be deleted',
+      );
+      const { rows } = await db.query<{ id: string }>(
+        `update retrieval_requests set status = 'ready', available_until = now() + interval '10 minutes', next_check_at = now() + interval '10 minutes'
+         where file_id = $1 and status = 'expired' returning id`,
+        [file.id],
+      );
       expect(rows).toHaveLength(1);
       return { ...file, size, staleId: rows[0].id };
     }
@@ -181,7 +228,11 @@ describe('relocation retried, queued, and meeting restores (e2e, PostgreSQL, Red
       const asked = await api(t.baseUrl, 'POST', `/api/v1/files/${file.id}/retrievals`, token(), { tier: 'standard' });
       expect(asked.status).toBe(202);
       expect(asked.body.id).not.toBe(file.staleId);
-      await until(async () => (await api(t.baseUrl, 'GET', `/api/v1/retrievals/${asked.body.id}`, token())).body.status === 'ready', 'the new restore to be ready');
+      await until(
+        async () =>
+          (await api(t.baseUrl, 'GET', `/api/v1/retrievals/${asked.body.id}`, token())).body.status === 'ready',
+        'the new restore to be ready',
+      );
       await expectBytes(file.id, file.size, file.seed);
     });
 
@@ -191,10 +242,17 @@ describe('relocation retried, queued, and meeting restores (e2e, PostgreSQL, Red
       expectProblem(refused, 409);
       expect(refused.body.type).toMatch(/retrieval-required$/);
       expect(refused.body.retrieval?.id).not.toBe(file.staleId);
-      await until(async () => (await api(t.baseUrl, 'GET', `/api/v1/retrievals/${file.staleId}`, token())).body.status === 'expired', 'the stale restore to be ended');
+      await until(
+        async () =>
+          (await api(t.baseUrl, 'GET', `/api/v1/retrievals/${file.staleId}`, token())).body.status === 'expired',
+        'the stale restore to be ended',
+      );
       const asked = await api(t.baseUrl, 'POST', `/api/v1/files/${file.id}/retrievals`, token(), { tier: 'standard' });
       expect(asked.body).toMatchObject({ shared: false });
-      await until(async () => (await download(t.baseUrl, `/api/v1/files/${file.id}/content`, token())).status === 200, 'the file to download again');
+      await until(
+        async () => (await download(t.baseUrl, `/api/v1/files/${file.id}/content`, token())).status === 200,
+        'the file to download again',
+      );
       await expectBytes(file.id, file.size, file.seed);
     });
 
@@ -202,7 +260,10 @@ describe('relocation retried, queued, and meeting restores (e2e, PostgreSQL, Red
       const file = await movedWithStaleRestore();
       const out = await relocate(file.id, { provider: 'local-fs', tier: 'standard' });
       expect(out.status).toBe(202);
-      expect(await finished(out.body.jobId, 60_000)).toMatchObject({ state: 'completed', result: { status: 'relocated', toProviderId: 'local-fs' } });
+      expect(await finished(out.body.jobId, 60_000)).toMatchObject({
+        state: 'completed',
+        result: { status: 'relocated', toProviderId: 'local-fs' },
+      });
       await expectBytes(file.id, file.size, file.seed);
     });
   });

@@ -29,7 +29,6 @@ function archiveEnv(deep: S3Emulator, flexible: S3Emulator): Record<string, stri
   };
 }
 
-
 describe('archive storage and retrieval in the running service (S3 archive classes)', () => {
   let s3: LocalS3;
   let deep: S3Emulator;
@@ -41,8 +40,18 @@ describe('archive storage and retrieval in the running service (S3 archive class
   beforeAll(async () => {
     s3 = await startS3rver(BUCKET);
     const restoreDelayMs = { Expedited: 300, Standard: 600, Bulk: 900 };
-    deep = await startS3Emulator({ upstream: s3.endpoint, accessKeyId: 'S3RVER', restoreDelayMs, restoredCopyMs: COPY_MS });
-    flexible = await startS3Emulator({ upstream: s3.endpoint, accessKeyId: 'S3RVER', restoreDelayMs, restoredCopyMs: 10 * 60_000 });
+    deep = await startS3Emulator({
+      upstream: s3.endpoint,
+      accessKeyId: 'S3RVER',
+      restoreDelayMs,
+      restoredCopyMs: COPY_MS,
+    });
+    flexible = await startS3Emulator({
+      upstream: s3.endpoint,
+      accessKeyId: 'S3RVER',
+      restoreDelayMs,
+      restoredCopyMs: 10 * 60_000,
+    });
     t = await startTestApp(archiveEnv(deep, flexible));
     token = t.tokenFor(owner);
   });
@@ -57,13 +66,18 @@ describe('archive storage and retrieval in the running service (S3 archive class
   /** A new archived file (other bytes each time, so none is a duplicate); its seed regenerates any slice. */
   async function uploadArchived(size: number, provider: string, name = 'archived.bin') {
     const seed = ++uploads;
-    const up = await uploadMultipart(t.baseUrl, patternedChunks(size, seed), size, { token, fields: { provider }, filename: name });
+    const up = await uploadMultipart(t.baseUrl, patternedChunks(size, seed), size, {
+      token,
+      fields: { provider },
+      filename: name,
+    });
     expect(up.status).toBe(201);
     expect(up.body).toMatchObject({ providerId: provider, status: 'archived', size });
     return { ...(up.body as { id: string; sha256: string }), seed };
   }
 
-  const restoreCalls = (emulator: S3Emulator) => emulator.requests.filter((r) => r.method === 'POST' && /[?&]restore(=|&|$)/.test(r.url)).length;
+  const restoreCalls = (emulator: S3Emulator) =>
+    emulator.requests.filter((r) => r.method === 'POST' && /[?&]restore(=|&|$)/.test(r.url)).length;
 
   describe.each([
     ['s3-flexible-retrieval', 'expedited', () => flexible],
@@ -74,11 +88,19 @@ describe('archive storage and retrieval in the running service (S3 archive class
     it(`stores ${size} bytes as an archived file, refuses its download with a link to retrieve it, restores it (${tier}) through the poller, and serves it byte-exact`, async () => {
       const file = await uploadArchived(size, provider);
       expect(file.sha256).toBe(patternedSha256(size, file.seed));
-      expect(emulator().requests.some((r) => r.headers['x-amz-storage-class'] === (provider === 's3-deep-archive' ? 'DEEP_ARCHIVE' : 'GLACIER'))).toBe(true);
+      expect(
+        emulator().requests.some(
+          (r) => r.headers['x-amz-storage-class'] === (provider === 's3-deep-archive' ? 'DEEP_ARCHIVE' : 'GLACIER'),
+        ),
+      ).toBe(true);
 
       const refused = await api(t.baseUrl, 'GET', `/api/v1/files/${file.id}/content`, token);
       expectProblem(refused, 409);
-      expect(refused.body).toMatchObject({ status: 409, title: 'Retrieval Required', requestRetrieval: { method: 'POST', href: `/api/v1/files/${file.id}/retrievals` } });
+      expect(refused.body).toMatchObject({
+        status: 409,
+        title: 'Retrieval Required',
+        requestRetrieval: { method: 'POST', href: `/api/v1/files/${file.id}/retrievals` },
+      });
       expect(refused.body.type).toMatch(/retrieval-required$/);
       expect(refused.headers.link).toBe(`</api/v1/files/${file.id}/retrievals>; rel="retrieval"`);
 
@@ -86,7 +108,13 @@ describe('archive storage and retrieval in the running service (S3 archive class
       const asked = await api(t.baseUrl, 'POST', `/api/v1/files/${file.id}/retrievals`, token, { tier });
       expect(asked.status).toBe(202);
       expect(asked.headers.location).toBe(`/api/v1/retrievals/${asked.body.id}`);
-      expect(asked.body).toMatchObject({ fileId: file.id, tier, status: 'in-progress', providerId: provider, shared: false });
+      expect(asked.body).toMatchObject({
+        fileId: file.id,
+        tier,
+        status: 'in-progress',
+        providerId: provider,
+        shared: false,
+      });
       expect(new Date(asked.body.estimatedReadyAt).getTime()).toBeGreaterThan(Date.now());
 
       // A second request for the same file joins the restore under way: no second restore.
@@ -97,7 +125,11 @@ describe('archive storage and retrieval in the running service (S3 archive class
 
       const pending = await api(t.baseUrl, 'GET', `/api/v1/files/${file.id}/content`, token);
       expect(pending.status).toBe(409);
-      expect(pending.body.retrieval).toMatchObject({ id: asked.body.id, status: 'in-progress', href: `/api/v1/retrievals/${asked.body.id}` });
+      expect(pending.body.retrieval).toMatchObject({
+        id: asked.body.id,
+        status: 'in-progress',
+        href: `/api/v1/retrievals/${asked.body.id}`,
+      });
 
       const ready = await waitForRetrieval(t, token, asked.body.id, ['ready', 'failed']);
       expect(ready).toMatchObject({ status: 'ready', failureReason: null });
@@ -109,7 +141,9 @@ describe('archive storage and retrieval in the running service (S3 archive class
       expect(whole.size).toBe(size);
       expect(whole.sha256).toBe(file.sha256);
       const from = 8 * MiB - 5;
-      const part = await download(t.baseUrl, `/api/v1/files/${file.id}/content`, token, { range: `bytes=${from}-${from + 9}` });
+      const part = await download(t.baseUrl, `/api/v1/files/${file.id}/content`, token, {
+        range: `bytes=${from}-${from + 9}`,
+      });
       expect(part.status).toBe(206);
       expect(part.bytes).toEqual(patternedBytes(from, 10, file.seed));
       const last = await download(t.baseUrl, `/api/v1/files/${file.id}/content`, token, { range: `bytes=-1` });
@@ -128,7 +162,10 @@ describe('archive storage and retrieval in the running service (S3 archive class
     const file = await uploadArchived(size, provider, `${tier}.bin`);
     const asked = await api(t.baseUrl, 'POST', `/api/v1/files/${file.id}/retrievals`, token, { tier });
     expect(asked.status).toBe(202);
-    expect(await waitForRetrieval(t, token, asked.body.id, ['ready', 'failed'])).toMatchObject({ status: 'ready', tier });
+    expect(await waitForRetrieval(t, token, asked.body.id, ['ready', 'failed'])).toMatchObject({
+      status: 'ready',
+      tier,
+    });
     expect((await download(t.baseUrl, `/api/v1/files/${file.id}/content`, token)).sha256).toBe(file.sha256);
   });
 
@@ -144,17 +181,21 @@ describe('archive storage and retrieval in the running service (S3 archive class
     expect(days.status).toBe(400);
   });
 
-  it('answers 409 for a retrieval of a file that is readable already, and 404 for another user\'s file or request', async () => {
+  it("answers 409 for a retrieval of a file that is readable already, and 404 for another user's file or request", async () => {
     const hot = await uploadMultipart(t.baseUrl, Buffer.from('hot bytes'), 9, { token, filename: 'hot.txt' });
     expect(hot.body.status).toBe('completed');
-    const notNeeded = await api(t.baseUrl, 'POST', `/api/v1/files/${hot.body.id}/retrievals`, token, { tier: 'standard' });
+    const notNeeded = await api(t.baseUrl, 'POST', `/api/v1/files/${hot.body.id}/retrievals`, token, {
+      tier: 'standard',
+    });
     expect(notNeeded.status).toBe(409);
     expect(notNeeded.body.type).toMatch(/retrieval-not-needed$/);
 
     const file = await uploadArchived(1000, 's3-flexible-retrieval');
     const asked = await api(t.baseUrl, 'POST', `/api/v1/files/${file.id}/retrievals`, token, { tier: 'expedited' });
     const stranger = t.tokenFor('0196f000-0000-7000-8000-00000000a0ff');
-    expect((await api(t.baseUrl, 'POST', `/api/v1/files/${file.id}/retrievals`, stranger, { tier: 'expedited' })).status).toBe(404);
+    expect(
+      (await api(t.baseUrl, 'POST', `/api/v1/files/${file.id}/retrievals`, stranger, { tier: 'expedited' })).status,
+    ).toBe(404);
     expect((await api(t.baseUrl, 'GET', `/api/v1/retrievals/${asked.body.id}`, stranger)).status).toBe(404);
     expect((await api(t.baseUrl, 'GET', `/api/v1/retrievals/not-a-uuid`, token)).status).toBe(404);
     const admin = t.tokenFor('0196f000-0000-7000-8000-00000000a0ad', ['admin']);
@@ -186,13 +227,21 @@ describe('archive storage and retrieval in the running service (S3 archive class
   it('routes by rule to archive storage and falls back to a healthy provider while the archive is down', async () => {
     const registry = t.app.get<InMemoryStorageProviderRegistry>(STORAGE_PROVIDER_REGISTRY);
     // The "archive" preference is a rule to Flexible Retrieval.
-    const ruled = await uploadMultipart(t.baseUrl, Buffer.alloc(2048, 1), 2048, { token, fields: { provider: 'archive' }, filename: 'ruled.bin' });
+    const ruled = await uploadMultipart(t.baseUrl, Buffer.alloc(2048, 1), 2048, {
+      token,
+      fields: { provider: 'archive' },
+      filename: 'ruled.bin',
+    });
     expect(ruled.body).toMatchObject({ providerId: 's3-flexible-retrieval', status: 'archived' });
 
     flexible.setAvailable(false);
     try {
       expect((await registry.checkAll())['s3-flexible-retrieval'].healthy).toBe(false);
-      const fallback = await uploadMultipart(t.baseUrl, Buffer.alloc(2048, 2), 2048, { token, fields: { provider: 'archive' }, filename: 'fallback.bin' });
+      const fallback = await uploadMultipart(t.baseUrl, Buffer.alloc(2048, 2), 2048, {
+        token,
+        fields: { provider: 'archive' },
+        filename: 'fallback.bin',
+      });
       expect(fallback.status).toBe(201);
       expect(fallback.body).toMatchObject({ providerId: 'local-fs', status: 'completed' });
       const health = await api(t.baseUrl, 'GET', '/health');
@@ -232,9 +281,12 @@ describe('a restore that never finishes', () => {
     await s3?.close();
   });
 
-  it('is given up after its tier\'s give-up time: the request fails with a reason, and a new one may be made', async () => {
+  it("is given up after its tier's give-up time: the request fails with a reason, and a new one may be made", async () => {
     const token = t.tokenFor('0196f000-0000-7000-8000-00000000a101');
-    const up = await uploadMultipart(t.baseUrl, Buffer.alloc(1000, 3), 1000, { token, fields: { provider: 's3-flexible-retrieval' } });
+    const up = await uploadMultipart(t.baseUrl, Buffer.alloc(1000, 3), 1000, {
+      token,
+      fields: { provider: 's3-flexible-retrieval' },
+    });
     const asked = await api(t.baseUrl, 'POST', `/api/v1/files/${up.body.id}/retrievals`, token, { tier: 'expedited' });
     const failed = await waitForRetrieval(t, token, asked.body.id, ['failed', 'ready'], 15_000);
     expect(failed.status).toBe('failed');

@@ -41,7 +41,10 @@ describe('retrievals when things go wrong: S3 archive classes', () => {
   });
 
   async function uploadArchived(size = 4096) {
-    const up = await uploadMultipart(t.baseUrl, patternedChunks(size, ++seed), size, { token: token(), fields: { provider: 's3-flexible-retrieval' } });
+    const up = await uploadMultipart(t.baseUrl, patternedChunks(size, ++seed), size, {
+      token: token(),
+      fields: { provider: 's3-flexible-retrieval' },
+    });
     expect(up.body).toMatchObject({ status: 'archived' });
     return up.body as { id: string; sha256: string };
   }
@@ -83,19 +86,25 @@ describe('retrievals when things go wrong: S3 archive classes', () => {
     const restoresBefore = flexible.requests.filter((r) => r.method === 'POST' && r.url.includes('restore')).length;
     const settled = await waitForRetrieval(t, token(), asked.body.id, ['failed'], 6_000);
     expect(settled).toMatchObject({ status: 'failed', failureReason: 'the file was deleted or is no longer archived' });
-    expect(flexible.requests.filter((r) => r.method === 'POST' && r.url.includes('restore')).length).toBe(restoresBefore);
+    expect(flexible.requests.filter((r) => r.method === 'POST' && r.url.includes('restore')).length).toBe(
+      restoresBefore,
+    );
   }, 20_000);
 
   it('does not store an upload it will drop as a duplicate in archive storage (deleting it there would be billed 90 days)', async () => {
     const file = await uploadArchived(5000);
-    const objectsBefore = flexible.requests.filter((r) => r.method === 'PUT' || (r.method === 'POST' && r.url.includes('uploads'))).length;
+    const objectsBefore = flexible.requests.filter(
+      (r) => r.method === 'PUT' || (r.method === 'POST' && r.url.includes('uploads')),
+    ).length;
     const again = await uploadMultipart(t.baseUrl, patternedChunks(5000, seed), 5000, {
       token: token(),
       fields: { provider: 's3-flexible-retrieval', sha256: file.sha256 },
     });
     expect(again.status).toBe(200);
     expect(again.body).toMatchObject({ id: file.id, duplicate: true });
-    expect(flexible.requests.filter((r) => r.method === 'PUT' || (r.method === 'POST' && r.url.includes('uploads'))).length).toBe(objectsBefore);
+    expect(
+      flexible.requests.filter((r) => r.method === 'PUT' || (r.method === 'POST' && r.url.includes('uploads'))).length,
+    ).toBe(objectsBefore);
 
     // A declared hash that the bytes do not match is still refused, and nothing is kept anywhere.
     const wrong = await uploadMultipart(t.baseUrl, patternedChunks(5000, 250), 5000, {
@@ -129,11 +138,15 @@ describe('retrievals when things go wrong: glacier-vault', () => {
     await vault?.close();
   });
 
-  const jobsStarted = () => vault.requests.filter((r) => r.method === 'POST' && /\/jobs$/.test(new URL(r.url, 'http://x').pathname)).length;
+  const jobsStarted = () =>
+    vault.requests.filter((r) => r.method === 'POST' && /\/jobs$/.test(new URL(r.url, 'http://x').pathname)).length;
 
   async function uploadToVault(seed: number) {
     const size = 3000;
-    const up = await uploadMultipart(t.baseUrl, patternedChunks(size, seed), size, { token: token(), fields: { provider: 'glacier-vault' } });
+    const up = await uploadMultipart(t.baseUrl, patternedChunks(size, seed), size, {
+      token: token(),
+      fields: { provider: 'glacier-vault' },
+    });
     expect(up.body).toMatchObject({ status: 'archived' });
     return up.body as { id: string; sha256: string };
   }
@@ -141,7 +154,8 @@ describe('retrievals when things go wrong: glacier-vault', () => {
   /** Plays the poller until the request is ready (the emulated job finishes at once). */
   async function checkUntilReady(id: string) {
     const commands = t.app.get(CommandBus);
-    for (let i = 0; i < 5 && (await retrievalStatus(t, token(), id)).status !== 'ready'; i++) await commands.execute(new CheckRetrievalCommand(id));
+    for (let i = 0; i < 5 && (await retrievalStatus(t, token(), id)).status !== 'ready'; i++)
+      await commands.execute(new CheckRetrievalCommand(id));
     expect((await retrievalStatus(t, token(), id)).status).toBe('ready');
   }
 
@@ -155,11 +169,14 @@ describe('retrievals when things go wrong: glacier-vault', () => {
 
     const before = jobsStarted();
     const commands = t.app.get(CommandBus);
-    await Promise.allSettled([commands.execute(new CheckRetrievalCommand(asked.body.id)), commands.execute(new CheckRetrievalCommand(asked.body.id))]);
+    await Promise.allSettled([
+      commands.execute(new CheckRetrievalCommand(asked.body.id)),
+      commands.execute(new CheckRetrievalCommand(asked.body.id)),
+    ]);
     expect(jobsStarted() - before).toBe(1);
   }, 30_000);
 
-  it('answers a vanished restored copy with a clean 409 problem, without the file\'s download headers (Content-Disposition, Content-Range, ETag)', async () => {
+  it("answers a vanished restored copy with a clean 409 problem, without the file's download headers (Content-Disposition, Content-Range, ETag)", async () => {
     const file = await uploadToVault(901);
     const asked = await api(t.baseUrl, 'POST', `/api/v1/files/${file.id}/retrievals`, token(), { tier: 'expedited' });
     await checkUntilReady(asked.body.id);
@@ -167,7 +184,9 @@ describe('retrievals when things go wrong: glacier-vault', () => {
 
     // The job output goes before the request's availableUntil (Glacier forgets early; here after 1.5 s).
     await sleep(OUTPUT_TTL_MS + 500);
-    const refused = await api(t.baseUrl, 'GET', `/api/v1/files/${file.id}/content`, token(), undefined, { range: 'bytes=0-9' });
+    const refused = await api(t.baseUrl, 'GET', `/api/v1/files/${file.id}/content`, token(), undefined, {
+      range: 'bytes=0-9',
+    });
     expectProblem(refused, 409);
     expect(refused.headers['content-disposition']).toBeUndefined(); // else a browser saves the problem as the file
     expect(refused.headers['content-range']).toBeUndefined();

@@ -18,7 +18,13 @@ export async function retrievalStatus(t: TestApp, token: string, id: string): Pr
 }
 
 /** Polls GET /retrievals/:id (as a client would) until it reaches one of `wanted`; throws after the timeout. */
-export async function waitForRetrieval(t: TestApp, token: string, id: string, wanted: string[], timeoutMs = 20_000): Promise<RetrievalBody> {
+export async function waitForRetrieval(
+  t: TestApp,
+  token: string,
+  id: string,
+  wanted: string[],
+  timeoutMs = 20_000,
+): Promise<RetrievalBody> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const body = await retrievalStatus(t, token, id);

@@ -12,14 +12,17 @@ const INITIATE_DELAY_MS = 2_000;
 async function slowJobStarts(upstream: string, delayMs: number): Promise<{ endpoint: string; close(): Promise<void> }> {
   const target = new URL(upstream);
   const server = http.createServer((req, res) => {
-    const forward = http.request({ host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers }, (answer) => {
-      const send = () => {
-        res.writeHead(answer.statusCode!, answer.headers);
-        answer.pipe(res);
-      };
-      if (req.method === 'POST' && /\/jobs$/.test(req.url ?? '')) setTimeout(send, delayMs);
-      else send();
-    });
+    const forward = http.request(
+      { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers },
+      (answer) => {
+        const send = () => {
+          res.writeHead(answer.statusCode!, answer.headers);
+          answer.pipe(res);
+        };
+        if (req.method === 'POST' && /\/jobs$/.test(req.url ?? '')) setTimeout(send, delayMs);
+        else send();
+      },
+    );
     forward.on('error', () => res.destroy());
     req.pipe(forward);
   });
@@ -38,7 +41,12 @@ describe('retrieval tier upgrade against a slow vault (e2e: vault emulator behin
   const token = () => t.tokenFor('0196f000-0000-7000-8000-0000000d0e01');
 
   beforeAll(async () => {
-    vault = await startGlacierEmulator({ accessKeyId: 'VAULTKEY', vaults: [VAULT], jobDelayMs: { Expedited: 300, Standard: 500, Bulk: 10 * 60_000 }, outputTtlMs: 60_000 });
+    vault = await startGlacierEmulator({
+      accessKeyId: 'VAULTKEY',
+      vaults: [VAULT],
+      jobDelayMs: { Expedited: 300, Standard: 500, Bulk: 10 * 60_000 },
+      outputTtlMs: 60_000,
+    });
     slow = await slowJobStarts(vault.endpoint, INITIATE_DELAY_MS);
     t = await startTestApp({
       STORAGE_PROVIDERS: 'local-fs,glacier-vault',
@@ -65,7 +73,10 @@ describe('retrieval tier upgrade against a slow vault (e2e: vault emulator behin
 
   it('starts one vault job when a faster tier is asked for while the first start is still under way (a vault bills every job)', async () => {
     const size = 150_000;
-    const up = await uploadMultipart(t.baseUrl, patternedChunks(size, 41), size, { token: token(), fields: { provider: 'glacier-vault' } });
+    const up = await uploadMultipart(t.baseUrl, patternedChunks(size, 41), size, {
+      token: token(),
+      fields: { provider: 'glacier-vault' },
+    });
     expect(up.status).toBe(201);
     expect(up.body.status).toBe('archived');
     const before = jobStarts();

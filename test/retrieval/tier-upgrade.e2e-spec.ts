@@ -35,14 +35,20 @@ describe('retrieval tier upgrade (e2e: s3rver behind the archive emulator, vault
 
   async function archived(provider: string) {
     const size = 200_000 + ++seed;
-    const up = await uploadMultipart(t.baseUrl, patternedChunks(size, seed % 256), size, { token: token(), fields: { provider } });
+    const up = await uploadMultipart(t.baseUrl, patternedChunks(size, seed % 256), size, {
+      token: token(),
+      fields: { provider },
+    });
     expect(up.status).toBe(201);
     expect(up.body.status).toBe('archived');
     return up.body as { id: string; sha256: string };
   }
-  const ask = (fileId: string, tier: string) => api(t.baseUrl, 'POST', `/api/v1/files/${fileId}/retrievals`, token(), { tier });
-  const restoreCalls = (key: string) => archive.requests.filter((r) => r.method === 'POST' && /[?&]restore/.test(r.url) && r.url.includes(key));
-  const keyOf = async (fileId: string) => (await db.query('select locations from files where id = $1', [fileId])).rows[0].locations[0].key as string;
+  const ask = (fileId: string, tier: string) =>
+    api(t.baseUrl, 'POST', `/api/v1/files/${fileId}/retrievals`, token(), { tier });
+  const restoreCalls = (key: string) =>
+    archive.requests.filter((r) => r.method === 'POST' && /[?&]restore/.test(r.url) && r.url.includes(key));
+  const keyOf = async (fileId: string) =>
+    (await db.query('select locations from files where id = $1', [fileId])).rows[0].locations[0].key as string;
 
   it('speeds a running Bulk restore up to Expedited on S3: the same request, a second RestoreObject, ready in seconds, and an event', async () => {
     const file = await archived('s3-flexible-retrieval');
@@ -59,8 +65,13 @@ describe('retrieval tier upgrade (e2e: s3rver behind the archive emulator, vault
     const ready = await waitForRetrieval(t, token(), slow.body.id, ['ready', 'failed'], 30_000);
     expect(ready).toMatchObject({ status: 'ready', tier: 'expedited' });
     expect((await download(t.baseUrl, `/api/v1/files/${file.id}/content`, token())).sha256).toBe(file.sha256);
-    const events = await db.query(`select payload from outbox where event_name = 'retrieval.upgraded' and aggregate_id = $1`, [slow.body.id]);
-    expect(events.rows.map((r) => r.payload)).toEqual([expect.objectContaining({ tier: 'expedited', previousTier: 'bulk', fileId: file.id })]);
+    const events = await db.query(
+      `select payload from outbox where event_name = 'retrieval.upgraded' and aggregate_id = $1`,
+      [slow.body.id],
+    );
+    expect(events.rows.map((r) => r.payload)).toEqual([
+      expect.objectContaining({ tier: 'expedited', previousTier: 'bulk', fileId: file.id }),
+    ]);
   });
 
   it('never slows a restore down: a slower or equal tier joins it as it is, with no call to the provider', async () => {

@@ -8,7 +8,6 @@ import { waitForRetrieval } from './retrieval-support';
 const MiB = 1024 * 1024;
 const VAULT = 'flexstorage-legacy';
 
-
 /** The legacy vault provider in the running service: archive-retrieval jobs polled by DescribeJob. */
 describe('glacier-vault (legacy) in the running service', () => {
   let vault: GlacierEmulator;
@@ -17,7 +16,12 @@ describe('glacier-vault (legacy) in the running service', () => {
   let seed = 100;
 
   beforeAll(async () => {
-    vault = await startGlacierEmulator({ accessKeyId: 'VAULTKEY', vaults: [VAULT], jobDelayMs: { Expedited: 200, Standard: 400, Bulk: 600 }, outputTtlMs: 4_000 });
+    vault = await startGlacierEmulator({
+      accessKeyId: 'VAULTKEY',
+      vaults: [VAULT],
+      jobDelayMs: { Expedited: 200, Standard: 400, Bulk: 600 },
+      outputTtlMs: 4_000,
+    });
     t = await startTestApp({
       STORAGE_PROVIDERS: 'local-fs,glacier-vault',
       ...glacierVaultEnv(VAULT, vault.endpoint),
@@ -31,7 +35,10 @@ describe('glacier-vault (legacy) in the running service', () => {
 
   async function uploadToVault(size: number) {
     const s = ++seed;
-    const up = await uploadMultipart(t.baseUrl, patternedChunks(size, s), size, { token: token(), fields: { provider: 'glacier-vault' } });
+    const up = await uploadMultipart(t.baseUrl, patternedChunks(size, s), size, {
+      token: token(),
+      fields: { provider: 'glacier-vault' },
+    });
     expect(up.status).toBe(201);
     expect(up.body).toMatchObject({ providerId: 'glacier-vault', status: 'archived', size });
     return { ...(up.body as { id: string; sha256: string }), seed: s };
@@ -53,7 +60,9 @@ describe('glacier-vault (legacy) in the running service', () => {
     const whole = await download(t.baseUrl, `/api/v1/files/${file.id}/content`, token());
     expect(whole).toMatchObject({ status: 200, size, sha256: file.sha256 });
     const from = 8 * MiB - 3;
-    const part = await download(t.baseUrl, `/api/v1/files/${file.id}/content`, token(), { range: `bytes=${from}-${from + 6}` });
+    const part = await download(t.baseUrl, `/api/v1/files/${file.id}/content`, token(), {
+      range: `bytes=${from}-${from + 6}`,
+    });
     expect(part.status).toBe(206);
     expect(part.bytes).toEqual(patternedBytes(from, 7, file.seed));
   });
@@ -61,7 +70,10 @@ describe('glacier-vault (legacy) in the running service', () => {
   it.each(['expedited', 'standard', 'bulk'])('the %s tier reaches ready through the poller', async (tier) => {
     const file = await uploadToVault(123_457);
     const asked = await api(t.baseUrl, 'POST', `/api/v1/files/${file.id}/retrievals`, token(), { tier });
-    expect(await waitForRetrieval(t, token(), asked.body.id, ['ready', 'failed'])).toMatchObject({ status: 'ready', tier });
+    expect(await waitForRetrieval(t, token(), asked.body.id, ['ready', 'failed'])).toMatchObject({
+      status: 'ready',
+      tier,
+    });
     expect((await download(t.baseUrl, `/api/v1/files/${file.id}/content`, token())).sha256).toBe(file.sha256);
   });
 

@@ -60,17 +60,35 @@ describe('backblaze-b2 against a B2-mode S3 API (s3rver behind the project emula
   it('sends B2 nothing it refuses: no checksum headers, no storage class', async () => {
     const provider = b2Provider(b2.endpoint);
     const seen = b2.requests.length;
-    const stored = await provider.write(Readable.from([Buffer.alloc(9 * 1024 * 1024, 7)]), { maxBytes: 1e9, contentType: 'application/octet-stream' });
+    const stored = await provider.write(Readable.from([Buffer.alloc(9 * 1024 * 1024, 7)]), {
+      maxBytes: 1e9,
+      contentType: 'application/octet-stream',
+    });
     await provider.delete(stored.key);
     const headers = b2.requests.slice(seen).flatMap((r) => Object.keys(r.headers));
-    expect(headers.filter((h) => h.startsWith('x-amz-checksum-') || h === 'x-amz-sdk-checksum-algorithm' || h === 'x-amz-storage-class')).toEqual([]);
+    expect(
+      headers.filter(
+        (h) => h.startsWith('x-amz-checksum-') || h === 'x-amz-sdk-checksum-algorithm' || h === 'x-amz-storage-class',
+      ),
+    ).toEqual([]);
     await provider.close();
   });
 
   it('makes a client left at the SDK defaults fail, as B2 would (the emulator is not lenient)', async () => {
-    const client = new S3Client({ region: 'us-west-004', endpoint: b2.endpoint, forcePathStyle: true, credentials: { accessKeyId: KEY_ID, secretAccessKey: APP_KEY } });
-    await expect(client.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'x', Body: Buffer.from('hello') }))).rejects.toMatchObject({ name: 'InvalidArgument' });
-    await expect(client.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'y', Body: Buffer.from('hello'), StorageClass: 'GLACIER' }))).rejects.toThrow();
+    const client = new S3Client({
+      region: 'us-west-004',
+      endpoint: b2.endpoint,
+      forcePathStyle: true,
+      credentials: { accessKeyId: KEY_ID, secretAccessKey: APP_KEY },
+    });
+    await expect(
+      client.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'x', Body: Buffer.from('hello') })),
+    ).rejects.toMatchObject({ name: 'InvalidArgument' });
+    await expect(
+      client.send(
+        new PutObjectCommand({ Bucket: BUCKET, Key: 'y', Body: Buffer.from('hello'), StorageClass: 'GLACIER' }),
+      ),
+    ).rejects.toThrow();
     client.destroy();
   });
 
@@ -90,7 +108,10 @@ describe('backblaze-b2 against a B2-mode S3 API (s3rver behind the project emula
 
   it('reports bad credentials clearly in its health', async () => {
     const provider = b2Provider(b2.endpoint, 'not-a-key-id');
-    expect(await provider.health()).toEqual({ healthy: false, detail: `bucket ${BUCKET}: access denied (check the credentials)` });
+    expect(await provider.health()).toEqual({
+      healthy: false,
+      detail: `bucket ${BUCKET}: access denied (check the credentials)`,
+    });
     await provider.close();
   });
 });

@@ -1,6 +1,9 @@
 import { AddressInfo, createServer, Socket } from 'node:net';
 import { Client } from 'pg';
-import { DatabaseProvider, DatabaseProviderOptions } from '../../src/infrastructure/storage-providers/database/database.provider';
+import {
+  DatabaseProvider,
+  DatabaseProviderOptions,
+} from '../../src/infrastructure/storage-providers/database/database.provider';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
 import { body, bytes, collect, describeStorageProviderContract } from './provider-contract';
 
@@ -46,16 +49,26 @@ function underTest(chunkSize: number, options: DatabaseProviderOptions = {}) {
 
 describeStorageProviderContract('database (1 MiB chunks)', underTest(1024 * 1024));
 // Small, odd chunks and batches: many boundaries and many read queries per object.
-describeStorageProviderContract('database (1000-byte chunks, 3 per query)', underTest(1000, { readBatch: 3 }), { largeFileBytes: 0 });
+describeStorageProviderContract('database (1000-byte chunks, 3 per query)', underTest(1000, { readBatch: 3 }), {
+  largeFileBytes: 0,
+});
 
 describe('DatabaseProvider', () => {
   it('stores an object as chunk_size rows numbered from 0, described by one storage_objects row', async () => {
     const { provider, sql } = await startProvider({ chunkSize: 4096 });
     try {
       const result = await provider.write(body('rows', 3 * 4096 + 10), { maxBytes: 1e9, contentType: 'image/png' });
-      const object = await sql.query('select size::int, sha256, chunk_size, content_type from storage_objects where key = $1', [result.key]);
-      expect(object.rows).toEqual([{ size: 3 * 4096 + 10, sha256: result.sha256, chunk_size: 4096, content_type: 'image/png' }]);
-      const chunks = await sql.query('select seq, length(data) as length from storage_chunks where key = $1 order by seq', [result.key]);
+      const object = await sql.query(
+        'select size::int, sha256, chunk_size, content_type from storage_objects where key = $1',
+        [result.key],
+      );
+      expect(object.rows).toEqual([
+        { size: 3 * 4096 + 10, sha256: result.sha256, chunk_size: 4096, content_type: 'image/png' },
+      ]);
+      const chunks = await sql.query(
+        'select seq, length(data) as length from storage_chunks where key = $1 order by seq',
+        [result.key],
+      );
       expect(chunks.rows).toEqual([
         { seq: 0, length: 4096 },
         { seq: 1, length: 4096 },
@@ -73,7 +86,9 @@ describe('DatabaseProvider', () => {
     await before.close();
     const { provider: after } = await startProvider({ chunkSize: 7000 });
     try {
-      expect((await collect(await after.read(key, { start: 2999, end: 6001 }))).equals(bytes('resized', 2999, 3003))).toBe(true);
+      expect(
+        (await collect(await after.read(key, { start: 2999, end: 6001 }))).equals(bytes('resized', 2999, 3003)),
+      ).toBe(true);
     } finally {
       await after.close();
     }
@@ -118,7 +133,9 @@ describe('DatabaseProvider', () => {
     const { provider, sql } = await startProvider({ chunkSize: 1000, maxObjectSize: 2500 });
     try {
       expect(provider.capabilities.maxObjectSize).toBe(2500);
-      await expect(provider.write(body('too-big', 2501), { maxBytes: 1e9, contentType: 'x' })).rejects.toThrow(/larger than the maximum of 2500/);
+      await expect(provider.write(body('too-big', 2501), { maxBytes: 1e9, contentType: 'x' })).rejects.toThrow(
+        /larger than the maximum of 2500/,
+      );
       expect((await provider.write(body('fits', 2500), { maxBytes: 1e9, contentType: 'x' })).size).toBe(2500);
       void sql;
     } finally {
@@ -147,7 +164,9 @@ describe('DatabaseProvider', () => {
     const silent = createServer((socket) => sockets.add(socket));
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
     const { port } = silent.address() as AddressInfo;
-    const provider = new DatabaseProvider(`postgres://postgres@127.0.0.1:${port}/flexstorage`, { healthTimeoutMs: 500 });
+    const provider = new DatabaseProvider(`postgres://postgres@127.0.0.1:${port}/flexstorage`, {
+      healthTimeoutMs: 500,
+    });
     try {
       const started = Date.now();
       const health = await provider.health();

@@ -1,8 +1,23 @@
-import { DescribeJobCommand, GlacierClient, GlacierClientConfig, InitiateMultipartUploadCommand, UploadArchiveCommand } from '@aws-sdk/client-glacier';
+import {
+  DescribeJobCommand,
+  GlacierClient,
+  GlacierClientConfig,
+  InitiateMultipartUploadCommand,
+  UploadArchiveCommand,
+} from '@aws-sdk/client-glacier';
 import { readdir } from 'node:fs/promises';
 import * as path from 'node:path';
 import { ChecksumMismatchError, FileTooLargeError } from '../../src/domain/files';
-import { ByteBody, RestoreNotReadyError, RestoreState, RetrievalTier, StorageProvider, StoredObjectNotFoundError, WriteOptions, WriteResult } from '../../src/domain/storage';
+import {
+  ByteBody,
+  RestoreNotReadyError,
+  RestoreState,
+  RetrievalTier,
+  StorageProvider,
+  StoredObjectNotFoundError,
+  WriteOptions,
+  WriteResult,
+} from '../../src/domain/storage';
 import { loadConfig } from '../../src/infrastructure/config/app-config';
 import { buildStorageProvider } from '../../src/infrastructure/storage-providers/provider-catalog';
 import { glacierVaultProviderFactory } from '../../src/infrastructure/storage-providers/glacier-vault/glacier-vault.factory';
@@ -35,7 +50,13 @@ function vaultProvider(endpoint: string, env: Record<string, string> = {}): Stor
 }
 
 function rawClient(endpoint: string, config: GlacierClientConfig = {}): GlacierClient {
-  return new GlacierClient({ region: 'eu-west-1', endpoint, credentials: { accessKeyId: KEY_ID, secretAccessKey: SECRET }, maxAttempts: 1, ...config });
+  return new GlacierClient({
+    region: 'eu-west-1',
+    endpoint,
+    credentials: { accessKeyId: KEY_ID, secretAccessKey: SECRET },
+    maxAttempts: 1,
+    ...config,
+  });
 }
 
 /** Archives kept and multipart uploads left open: what a failed write must not add to. */
@@ -49,17 +70,28 @@ function operations(emulator: GlacierEmulator, since: number): string[] {
   return emulator.requests.slice(since).map(({ method, url }) => {
     const route = `${method} ${url.replace(/^\/[^/]+\/vaults\/[^/]+/, '').replace(/\/[A-Za-z0-9_-]{20,}/g, '/:id')}`;
     const names: Record<string, string> = {
-      'POST /archives': 'UploadArchive', 'DELETE /archives/:id': 'DeleteArchive', 'POST /multipart-uploads': 'InitiateMultipartUpload',
-      'PUT /multipart-uploads/:id': 'UploadMultipartPart', 'POST /multipart-uploads/:id': 'CompleteMultipartUpload',
-      'DELETE /multipart-uploads/:id': 'AbortMultipartUpload', 'POST /jobs': 'InitiateJob', 'GET /jobs/:id': 'DescribeJob',
-      'GET /jobs/:id/output': 'GetJobOutput', 'GET ': 'DescribeVault',
+      'POST /archives': 'UploadArchive',
+      'DELETE /archives/:id': 'DeleteArchive',
+      'POST /multipart-uploads': 'InitiateMultipartUpload',
+      'PUT /multipart-uploads/:id': 'UploadMultipartPart',
+      'POST /multipart-uploads/:id': 'CompleteMultipartUpload',
+      'DELETE /multipart-uploads/:id': 'AbortMultipartUpload',
+      'POST /jobs': 'InitiateJob',
+      'GET /jobs/:id': 'DescribeJob',
+      'GET /jobs/:id/output': 'GetJobOutput',
+      'GET ': 'DescribeVault',
     };
     return names[route] ?? route;
   });
 }
 
 /** Polls until the restore is no longer in progress; answers the state and how long it took. */
-async function settled(provider: StorageProvider, key: string, handle: string, since = Date.now()): Promise<{ status: RestoreState; waited: number }> {
+async function settled(
+  provider: StorageProvider,
+  key: string,
+  handle: string,
+  since = Date.now(),
+): Promise<{ status: RestoreState; waited: number }> {
   for (;;) {
     const status = await provider.retrieval!.restoreStatus(key, handle);
     if (status.state !== 'in-progress') return { status, waited: Date.now() - since };
@@ -69,7 +101,12 @@ async function settled(provider: StorageProvider, key: string, handle: string, s
 }
 
 async function failure(action: Promise<unknown>): Promise<Error> {
-  return action.then(() => { throw new Error('expected a failure'); }, (e: Error) => e);
+  return action.then(
+    () => {
+      throw new Error('expected a failure');
+    },
+    (e: Error) => e,
+  );
 }
 
 describe('glacier-vault (legacy) against the project Glacier emulator', () => {
@@ -97,10 +134,18 @@ describe('glacier-vault (legacy) against the project Glacier emulator', () => {
     });
 
     it('goes up as one multipart upload of eight 8 MiB parts, under the archive id Glacier gave it', async () => {
-      expect(sent).toEqual(['InitiateMultipartUpload', ...Array(8).fill('UploadMultipartPart'), 'CompleteMultipartUpload']);
+      expect(sent).toEqual([
+        'InitiateMultipartUpload',
+        ...Array(8).fill('UploadMultipartPart'),
+        'CompleteMultipartUpload',
+      ]);
       const parts = emulator.requests.filter((r) => r.method === 'PUT').slice(-8);
-      expect(parts.map((r) => r.headers['content-range'])).toEqual([0, 1, 2, 3, 4, 5, 6, 7].map((i) => `bytes ${i * 8 * MiB}-${Math.min((i + 1) * 8 * MiB, size) - 1}/*`));
-      expect(emulator.requests.find((r) => r.url.endsWith('/multipart-uploads'))?.headers['x-amz-part-size']).toBe(String(8 * MiB));
+      expect(parts.map((r) => r.headers['content-range'])).toEqual(
+        [0, 1, 2, 3, 4, 5, 6, 7].map((i) => `bytes ${i * 8 * MiB}-${Math.min((i + 1) * 8 * MiB, size) - 1}/*`),
+      );
+      expect(emulator.requests.find((r) => r.url.endsWith('/multipart-uploads'))?.headers['x-amz-part-size']).toBe(
+        String(8 * MiB),
+      );
       expect(stored.size).toBe(size);
       expect(stored.sha256).toBe((await sha256OfStream(body(seed, size))).sha256);
       expect(stored.key).toMatch(/^[A-Za-z0-9_-]{138}$/);
@@ -127,7 +172,10 @@ describe('glacier-vault (legacy) against the project Glacier emulator', () => {
     });
 
     it('streams the job output back byte for byte', async () => {
-      expect(await sha256OfStream(await provider.retrieval!.readRestored(stored.key, handle))).toEqual({ size, sha256: stored.sha256 });
+      expect(await sha256OfStream(await provider.retrieval!.readRestored(stored.key, handle))).toEqual({
+        size,
+        sha256: stored.sha256,
+      });
       await expect(provider.read(stored.key)).rejects.toBeInstanceOf(RestoreNotReadyError); // a job's output is not the object
     });
 
@@ -135,7 +183,7 @@ describe('glacier-vault (legacy) against the project Glacier emulator', () => {
       ['across the first part boundary', 8 * MiB - 8, 8 * MiB + 92],
       ['the last byte', size - 1, size - 1],
       ['the first byte', 0, 0],
-      ['one whole part (tree-hash aligned, so checked against Glacier\'s hash)', 8 * MiB, 16 * MiB - 1],
+      ["one whole part (tree-hash aligned, so checked against Glacier's hash)", 8 * MiB, 16 * MiB - 1],
       ['a span over many parts', 37 * MiB - 3, 53 * MiB + 4],
     ])('serves exactly the range %s', async (_, start, end) => {
       const read = await collect(await provider.retrieval!.readRestored(stored.key, handle, { start, end }));
@@ -145,20 +193,34 @@ describe('glacier-vault (legacy) against the project Glacier emulator', () => {
   });
 
   describe('small archives', () => {
-    it.each([1, 1000, MiB + 1, 8 * MiB - 1, 8 * MiB])('%i bytes go up in one UploadArchive and come back through an Expedited job', async (size) => {
-      const seen = emulator.requests.length;
-      const stored = await provider.write(body(`small-${size}`, size, 100_000), OPTIONS);
-      expect(operations(emulator, seen)).toEqual(['UploadArchive']);
-      const { handle } = await provider.retrieval!.startRestore(stored.key, 'expedited', 1);
-      expect((await settled(provider, stored.key, handle)).status.state).toBe('ready');
-      expect((await collect(await provider.retrieval!.readRestored(stored.key, handle))).equals(bytes(`small-${size}`, 0, size))).toBe(true);
-    });
+    it.each([1, 1000, MiB + 1, 8 * MiB - 1, 8 * MiB])(
+      '%i bytes go up in one UploadArchive and come back through an Expedited job',
+      async (size) => {
+        const seen = emulator.requests.length;
+        const stored = await provider.write(body(`small-${size}`, size, 100_000), OPTIONS);
+        expect(operations(emulator, seen)).toEqual(['UploadArchive']);
+        const { handle } = await provider.retrieval!.startRestore(stored.key, 'expedited', 1);
+        expect((await settled(provider, stored.key, handle)).status.state).toBe('ready');
+        expect(
+          (await collect(await provider.retrieval!.readRestored(stored.key, handle))).equals(
+            bytes(`small-${size}`, 0, size),
+          ),
+        ).toBe(true);
+      },
+    );
 
     it('8 MiB and one byte is a multipart upload whose second part is that byte', async () => {
       const seen = emulator.requests.length;
       await provider.write(body('just-over', 8 * MiB + 1), OPTIONS);
-      expect(operations(emulator, seen)).toEqual(['InitiateMultipartUpload', 'UploadMultipartPart', 'UploadMultipartPart', 'CompleteMultipartUpload']);
-      expect(emulator.requests.filter((r) => r.method === 'PUT').at(-1)?.headers['content-range']).toBe(`bytes ${8 * MiB}-${8 * MiB}/*`);
+      expect(operations(emulator, seen)).toEqual([
+        'InitiateMultipartUpload',
+        'UploadMultipartPart',
+        'UploadMultipartPart',
+        'CompleteMultipartUpload',
+      ]);
+      expect(emulator.requests.filter((r) => r.method === 'PUT').at(-1)?.headers['content-range']).toBe(
+        `bytes ${8 * MiB}-${8 * MiB}/*`,
+      );
     });
 
     it('an empty body never reaches the vault (Glacier refuses 0-byte archives), yet restores and reads as empty', async () => {
@@ -180,19 +242,26 @@ describe('glacier-vault (legacy) against the project Glacier emulator', () => {
       key = (await provider.write(body('tiers', 3000), OPTIONS)).key;
     });
 
-    it.each<RetrievalTier>(['expedited', 'standard', 'bulk'])('a %s job is asked for by its Glacier tier and becomes ready after that tier\'s wait', async (tier) => {
-      const since = Date.now();
-      const { handle } = await provider.retrieval!.startRestore(key, tier, 1);
-      const client = rawClient(emulator.endpoint);
-      expect((await client.send(new DescribeJobCommand({ vaultName: VAULT, accountId: '-', jobId: handle }))).Tier).toBe(GLACIER_TIER[tier]);
-      client.destroy();
-      const { status, waited } = await settled(provider, key, handle, since);
-      expect(status.state).toBe('ready');
-      expect(waited).toBeGreaterThanOrEqual(DELAYS[GLACIER_TIER[tier]]);
-      expect((await collect(await provider.retrieval!.readRestored(key, handle))).equals(bytes('tiers', 0, 3000))).toBe(true);
-    });
+    it.each<RetrievalTier>(['expedited', 'standard', 'bulk'])(
+      "a %s job is asked for by its Glacier tier and becomes ready after that tier's wait",
+      async (tier) => {
+        const since = Date.now();
+        const { handle } = await provider.retrieval!.startRestore(key, tier, 1);
+        const client = rawClient(emulator.endpoint);
+        expect(
+          (await client.send(new DescribeJobCommand({ vaultName: VAULT, accountId: '-', jobId: handle }))).Tier,
+        ).toBe(GLACIER_TIER[tier]);
+        client.destroy();
+        const { status, waited } = await settled(provider, key, handle, since);
+        expect(status.state).toBe('ready');
+        expect(waited).toBeGreaterThanOrEqual(DELAYS[GLACIER_TIER[tier]]);
+        expect(
+          (await collect(await provider.retrieval!.readRestored(key, handle))).equals(bytes('tiers', 0, 3000)),
+        ).toBe(true);
+      },
+    );
 
-    it('a job whose archive is deleted while it runs ends as failed, with Glacier\'s reason', async () => {
+    it("a job whose archive is deleted while it runs ends as failed, with Glacier's reason", async () => {
       const doomed = (await provider.write(body('doomed', 10), OPTIONS)).key;
       const { handle } = await provider.retrieval!.startRestore(doomed, 'standard', 1);
       await provider.delete(doomed);
@@ -200,7 +269,7 @@ describe('glacier-vault (legacy) against the project Glacier emulator', () => {
       expect(status).toEqual({ state: 'failed', reason: expect.stringContaining('deleted') });
     });
 
-    it('does not take another archive\'s job for a restore of this one', async () => {
+    it("does not take another archive's job for a restore of this one", async () => {
       const other = (await provider.write(body('other', 10), OPTIONS)).key;
       const { handle } = await provider.retrieval!.startRestore(other, 'expedited', 1);
       expect(await provider.retrieval!.restoreStatus(key, handle)).toEqual({ state: 'none' });
@@ -214,7 +283,9 @@ describe('glacier-vault (legacy) against the project Glacier emulator', () => {
     ])('refuses a checksum mismatch (%s) before any archive exists', async (_, size) => {
       const before = await footprint(emulator);
       const seen = emulator.requests.length;
-      const error = await failure(provider.write(body('mismatch', size), { ...OPTIONS, expectedSha256: sha256(Buffer.from('something else')) }));
+      const error = await failure(
+        provider.write(body('mismatch', size), { ...OPTIONS, expectedSha256: sha256(Buffer.from('something else')) }),
+      );
       expect(error).toBeInstanceOf(ChecksumMismatchError);
       expect((error as ChecksumMismatchError).actual).toBe(sha256(bytes('mismatch', 0, size)));
       expect(operations(emulator, seen)).not.toContain('UploadArchive');
@@ -232,7 +303,9 @@ describe('glacier-vault (legacy) against the project Glacier emulator', () => {
           yield piece;
         }
       }
-      expect(await failure(provider.write(counted(), { ...OPTIONS, maxBytes: 20 * MiB }))).toBeInstanceOf(FileTooLargeError);
+      expect(await failure(provider.write(counted(), { ...OPTIONS, maxBytes: 20 * MiB }))).toBeInstanceOf(
+        FileTooLargeError,
+      );
       expect(read).toBeLessThanOrEqual(20 * MiB + 64 * 1024);
       expect(operations(emulator, seen).at(-1)).toBe('AbortMultipartUpload');
       expect(await footprint(emulator)).toEqual(before);
@@ -246,11 +319,13 @@ describe('glacier-vault (legacy) against the project Glacier emulator', () => {
         controller.abort();
         yield* body('aborted-2', 20 * MiB);
       }
-      expect((await failure(provider.write(aborted(), { ...OPTIONS, signal: controller.signal }))).name).toBe('AbortError');
+      expect((await failure(provider.write(aborted(), { ...OPTIONS, signal: controller.signal }))).name).toBe(
+        'AbortError',
+      );
       expect(await footprint(emulator)).toEqual(before);
     });
 
-    it('reports the source\'s own failure half-way', async () => {
+    it("reports the source's own failure half-way", async () => {
       const before = await footprint(emulator);
       async function* failing(): ByteBody {
         yield* body('source-fails', 18 * MiB);
@@ -267,16 +342,21 @@ describe('glacier-vault (legacy) against the project Glacier emulator', () => {
       const { key } = await provider.write(body('to-delete', 9 * MiB), OPTIONS);
       await provider.delete(key);
       await provider.delete(key);
-      await expect(provider.retrieval!.startRestore(key, 'standard', 1)).rejects.toBeInstanceOf(StoredObjectNotFoundError);
+      await expect(provider.retrieval!.startRestore(key, 'standard', 1)).rejects.toBeInstanceOf(
+        StoredObjectNotFoundError,
+      );
       expect(await footprint(emulator)).toEqual(before);
     });
 
-    it.each(['../../etc/passwd', '/etc/passwd', '..', ''])('refuses the key %p without asking the vault', async (key) => {
-      const seen = emulator.requests.length;
-      await expect(provider.delete(key)).rejects.toThrow();
-      await expect(provider.retrieval!.startRestore(key, 'bulk', 1)).rejects.toThrow();
-      expect(emulator.requests.length).toBe(seen);
-    });
+    it.each(['../../etc/passwd', '/etc/passwd', '..', ''])(
+      'refuses the key %p without asking the vault',
+      async (key) => {
+        const seen = emulator.requests.length;
+        await expect(provider.delete(key)).rejects.toThrow();
+        await expect(provider.retrieval!.startRestore(key, 'bulk', 1)).rejects.toThrow();
+        expect(emulator.requests.length).toBe(seen);
+      },
+    );
   });
 
   describe('health', () => {
@@ -286,7 +366,10 @@ describe('glacier-vault (legacy) against the project Glacier emulator', () => {
 
     it('says the credentials are wrong when the key id is refused', async () => {
       const wrong = vaultProvider(emulator.endpoint, { STORAGE_GLACIER_ACCESS_KEY_ID: 'AKIANOTAKEY' });
-      expect(await wrong.health()).toEqual({ healthy: false, detail: `vault ${VAULT}: access denied (check the credentials)` });
+      expect(await wrong.health()).toEqual({
+        healthy: false,
+        detail: `vault ${VAULT}: access denied (check the credentials)`,
+      });
       await wrong.close?.();
     });
 
@@ -313,8 +396,16 @@ describe('glacier-vault (legacy) against the project Glacier emulator', () => {
     afterAll(() => client.destroy());
 
     it('refuses an archive whose tree hash does not match its bytes', async () => {
-      const request = new UploadArchiveCommand({ vaultName: VAULT, accountId: '-', body: Buffer.from('hello'), checksum: sha256(Buffer.from('olleh')) });
-      await expect(client.send(request)).rejects.toMatchObject({ name: 'InvalidParameterValueException', $metadata: { httpStatusCode: 400 } });
+      const request = new UploadArchiveCommand({
+        vaultName: VAULT,
+        accountId: '-',
+        body: Buffer.from('hello'),
+        checksum: sha256(Buffer.from('olleh')),
+      });
+      await expect(client.send(request)).rejects.toMatchObject({
+        name: 'InvalidParameterValueException',
+        $metadata: { httpStatusCode: 400 },
+      });
     });
 
     it('refuses a 0-byte archive', async () => {
@@ -322,7 +413,9 @@ describe('glacier-vault (legacy) against the project Glacier emulator', () => {
       // this client hashes nothing itself, to let the request reach the emulator's refusal.
       const empty = sha256(Buffer.alloc(0));
       const hashing = rawClient(emulator.endpoint, { bodyChecksumGenerator: async () => [empty, empty] });
-      await expect(hashing.send(new UploadArchiveCommand({ vaultName: VAULT, accountId: '-', body: Buffer.alloc(0) }))).rejects.toMatchObject({
+      await expect(
+        hashing.send(new UploadArchiveCommand({ vaultName: VAULT, accountId: '-', body: Buffer.alloc(0) })),
+      ).rejects.toMatchObject({
         name: 'InvalidParameterValueException',
         message: 'Invalid Content-Length: 0',
       });
@@ -330,7 +423,11 @@ describe('glacier-vault (legacy) against the project Glacier emulator', () => {
     });
 
     it('refuses a part size that is not 1 MiB times a power of two', async () => {
-      await expect(client.send(new InitiateMultipartUploadCommand({ vaultName: VAULT, accountId: '-', partSize: String(3 * MiB) }))).rejects.toMatchObject({
+      await expect(
+        client.send(
+          new InitiateMultipartUploadCommand({ vaultName: VAULT, accountId: '-', partSize: String(3 * MiB) }),
+        ),
+      ).rejects.toMatchObject({
         name: 'InvalidParameterValueException',
       });
     });
@@ -353,7 +450,7 @@ describe('glacier-vault (legacy) against the project Glacier emulator', () => {
   });
 });
 
-describe('glacier-vault when a job\'s output expires', () => {
+describe("glacier-vault when a job's output expires", () => {
   let emulator: GlacierEmulator;
   let provider: StorageProvider;
   beforeAll(async () => {
@@ -369,11 +466,13 @@ describe('glacier-vault when a job\'s output expires', () => {
     const { key } = await provider.write(body('expiring', 2 * MiB), OPTIONS);
     const { handle } = await provider.retrieval!.startRestore(key, 'expedited', 1);
     expect((await settled(provider, key, handle)).status.state).toBe('ready');
-    expect(await sha256OfStream(await provider.retrieval!.readRestored(key, handle))).toEqual({ size: 2 * MiB, sha256: sha256(bytes('expiring', 0, 2 * MiB)) });
+    expect(await sha256OfStream(await provider.retrieval!.readRestored(key, handle))).toEqual({
+      size: 2 * MiB,
+      sha256: sha256(bytes('expiring', 0, 2 * MiB)),
+    });
     await new Promise((resolve) => setTimeout(resolve, 350));
     expect(await provider.retrieval!.restoreStatus(key, handle)).toEqual({ state: 'none' });
     await expect(provider.retrieval!.readRestored(key, handle)).rejects.toBeInstanceOf(RestoreNotReadyError);
     expect(await readdir(path.join(emulator.directory, 'jobs'))).toEqual([]);
   });
 });
-

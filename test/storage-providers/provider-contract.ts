@@ -3,7 +3,13 @@ import { sha256 } from '../support/hashing';
 import { memoryProbe } from '../support/memory-probe';
 import { ChecksumMismatchError, FileTooLargeError } from '../../src/domain/files';
 import { DomainError } from '../../src/domain/shared';
-import { ByteBody, ByteRange, StorageProvider, StoredObjectNotFoundError, WriteOptions } from '../../src/domain/storage';
+import {
+  ByteBody,
+  ByteRange,
+  StorageProvider,
+  StoredObjectNotFoundError,
+  WriteOptions,
+} from '../../src/domain/storage';
 
 /** A real provider instance, plus a way to see everything it has stored. */
 export interface ProviderUnderTest {
@@ -82,7 +88,10 @@ export function describeStorageProviderContract(
 
       it('accepts a body whose SHA-256 matches the expected one', async () => {
         const size = chunk + 3;
-        const result = await provider.write(body('expected', size), { ...OPTIONS, expectedSha256: sha256(bytes('expected', 0, size)) });
+        const result = await provider.write(body('expected', size), {
+          ...OPTIONS,
+          expectedSha256: sha256(bytes('expected', 0, size)),
+        });
         expect(result.size).toBe(size);
       });
 
@@ -92,14 +101,19 @@ export function describeStorageProviderContract(
       });
 
       it('gives every write a key of its own, made by the provider', async () => {
-        const [a, b] = await Promise.all([provider.write(body('k', 10), OPTIONS), provider.write(body('k', 10), OPTIONS)]);
+        const [a, b] = await Promise.all([
+          provider.write(body('k', 10), OPTIONS),
+          provider.write(body('k', 10), OPTIONS),
+        ]);
         expect(a.key).not.toBe(b.key);
         expect(a.key).toMatch(/^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*$/);
       });
 
       it('keeps several concurrent writes intact', async () => {
         const sizes = [0, 1, chunk - 1, chunk + 1, 2 * chunk + 7777, 3 * chunk, 5 * chunk + 13, 64 * 1024 + 5];
-        const results = await Promise.all(sizes.map((size, i) => provider.write(body(`concurrent-${i}`, size, 8 * 1024), OPTIONS)));
+        const results = await Promise.all(
+          sizes.map((size, i) => provider.write(body(`concurrent-${i}`, size, 8 * 1024), OPTIONS)),
+        );
         for (const [i, result] of results.entries()) {
           const expected = bytes(`concurrent-${i}`, 0, sizes[i]);
           expect(result.sha256).toBe(sha256(expected));
@@ -123,7 +137,10 @@ export function describeStorageProviderContract(
         ['the last byte of a chunk and the first of the next', () => ({ start: chunk - 1, end: chunk })],
         ['a span across two boundaries', () => ({ start: chunk - 2, end: 2 * chunk + 1 })],
         ['a span in the middle of one chunk', () => ({ start: chunk + 100, end: chunk + 199 })],
-        ['a span in the middle of the object', () => ({ start: Math.floor(size / 2) - 10, end: Math.floor(size / 2) + 10 })],
+        [
+          'a span in the middle of the object',
+          () => ({ start: Math.floor(size / 2) - 10, end: Math.floor(size / 2) + 10 }),
+        ],
         ['the whole object', () => ({ start: 0, end: size - 1 })],
         ['everything from a boundary to the end', () => ({ start: 2 * chunk, end: size - 1 })],
       ])('returns exactly %s', async (_, rangeOf) => {
@@ -172,7 +189,10 @@ export function describeStorageProviderContract(
       it('refuses a checksum mismatch with ChecksumMismatchError', async () => {
         const size = 2 * chunk + 9;
         const error = await expectNothingLeft(() =>
-          provider.write(body('mismatch', size), { ...OPTIONS, expectedSha256: sha256(bytes('something else', 0, size)) }),
+          provider.write(body('mismatch', size), {
+            ...OPTIONS,
+            expectedSha256: sha256(bytes('something else', 0, size)),
+          }),
         );
         expect(error).toBeInstanceOf(ChecksumMismatchError);
         expect((error as ChecksumMismatchError).actual).toBe(sha256(bytes('mismatch', 0, size)));
@@ -208,12 +228,16 @@ export function describeStorageProviderContract(
           controller.abort();
           yield* body('aborted-2', 2 * chunk);
         }
-        const error = await expectNothingLeft(() => provider.write(aborted(), { ...OPTIONS, signal: controller.signal }));
+        const error = await expectNothingLeft(() =>
+          provider.write(aborted(), { ...OPTIONS, signal: controller.signal }),
+        );
         expect((error as Error).name).toBe('AbortError');
       });
 
       it('rejects a signal that is already aborted', async () => {
-        const error = await expectNothingLeft(() => provider.write(body('pre-aborted', chunk), { ...OPTIONS, signal: AbortSignal.abort() }));
+        const error = await expectNothingLeft(() =>
+          provider.write(body('pre-aborted', chunk), { ...OPTIONS, signal: AbortSignal.abort() }),
+        );
         expect((error as Error).name).toBe('AbortError');
       });
     });
@@ -223,53 +247,58 @@ export function describeStorageProviderContract(
     });
 
     const large = options.largeFileBytes ?? 110 * 1000 * 1000 + 7;
-    if (large > 0) it(`streams a ${Math.round(large / 1e6)} MB object both ways in flat memory`, async () => {
-      const seed = 'large';
-      const memory = memoryProbe();
-      let sent = 0;
-      const sourceHash = createHash('sha256');
-      async function* source(): ByteBody {
-        for await (const piece of body(seed, large)) {
-          sourceHash.update(piece);
-          sent += piece.byteLength;
-          if (sent % (4 * MiB) < piece.byteLength) memory.sample();
-          yield piece;
+    if (large > 0)
+      it(`streams a ${Math.round(large / 1e6)} MB object both ways in flat memory`, async () => {
+        const seed = 'large';
+        const memory = memoryProbe();
+        let sent = 0;
+        const sourceHash = createHash('sha256');
+        async function* source(): ByteBody {
+          for await (const piece of body(seed, large)) {
+            sourceHash.update(piece);
+            sent += piece.byteLength;
+            if (sent % (4 * MiB) < piece.byteLength) memory.sample();
+            yield piece;
+          }
         }
-      }
-      const result = await provider.write(source(), OPTIONS);
-      expect(sent).toBe(large);
-      expect(result.size).toBe(large);
-      expect(result.sha256).toBe(sourceHash.digest('hex'));
-      expect((await provider.head(result.key))?.size).toBe(large);
+        const result = await provider.write(source(), OPTIONS);
+        expect(sent).toBe(large);
+        expect(result.size).toBe(large);
+        expect(result.sha256).toBe(sourceHash.digest('hex'));
+        expect((await provider.head(result.key))?.size).toBe(large);
 
-      const readHash = createHash('sha256');
-      let received = 0;
-      for await (const piece of await provider.read(result.key)) {
-        readHash.update(piece);
-        received += piece.byteLength;
-        if (received % (4 * MiB) < piece.byteLength) memory.sample();
-      }
-      expect(received).toBe(large);
-      expect(readHash.digest('hex')).toBe(result.sha256);
-      // A whole-file buffer would show as live memory (what survives a full GC) near the file size.
-      // RSS also counts garbage not yet collected, so it only gets the looser bound.
-      const { live, rss } = memory.peakGrowth();
-      expect(live).toBeLessThan(32 * MiB);
-      expect(rss).toBeLessThan(large / 2);
+        const readHash = createHash('sha256');
+        let received = 0;
+        for await (const piece of await provider.read(result.key)) {
+          readHash.update(piece);
+          received += piece.byteLength;
+          if (received % (4 * MiB) < piece.byteLength) memory.sample();
+        }
+        expect(received).toBe(large);
+        expect(readHash.digest('hex')).toBe(result.sha256);
+        // A whole-file buffer would show as live memory (what survives a full GC) near the file size.
+        // RSS also counts garbage not yet collected, so it only gets the looser bound.
+        const { live, rss } = memory.peakGrowth();
+        expect(live).toBeLessThan(32 * MiB);
+        expect(rss).toBeLessThan(large / 2);
 
-      // A range deep inside, across many chunks (and read batches), checked against the generator.
-      const range = { start: 37 * chunk - 3, end: 53 * chunk + 4 };
-      const slice = await collect(await provider.read(result.key, range));
-      expect(slice.equals(bytes(seed, range.start, range.end - range.start + 1))).toBe(true);
-      await provider.delete(result.key);
-    });
+        // A range deep inside, across many chunks (and read batches), checked against the generator.
+        const range = { start: 37 * chunk - 3, end: 53 * chunk + 4 };
+        const slice = await collect(await provider.read(result.key, range));
+        expect(slice.equals(bytes(seed, range.start, range.end - range.start + 1))).toBe(true);
+        await provider.delete(result.key);
+      });
   });
 }
 
 /** `length` bytes of the seed's keystream from `offset`: the same bytes however they are cut. */
 export function bytes(seed: string, offset: number, length: number): Buffer {
   const skip = offset % 16;
-  const cipher = createCipheriv('aes-256-ctr', createHash('sha256').update(seed).digest(), counterBlock(Math.floor(offset / 16)));
+  const cipher = createCipheriv(
+    'aes-256-ctr',
+    createHash('sha256').update(seed).digest(),
+    counterBlock(Math.floor(offset / 16)),
+  );
   return cipher.update(Buffer.alloc(skip + length)).subarray(skip);
 }
 
@@ -291,4 +320,3 @@ function counterBlock(block: number): Buffer {
   iv.writeBigUInt64BE(BigInt(block), 8);
   return iv;
 }
-

@@ -1,5 +1,12 @@
 import { PutObjectCommand, RestoreObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { ArchiveRetrieval, ByteBody, RestoreNotReadyError, RestoreState, RetrievalTier, StoredObjectNotFoundError, WriteOptions } from '../../src/domain/storage';
+import {
+  ArchiveRetrieval,
+  RestoreNotReadyError,
+  RestoreState,
+  RetrievalTier,
+  StoredObjectNotFoundError,
+  WriteOptions,
+} from '../../src/domain/storage';
 import { loadConfig } from '../../src/infrastructure/config/app-config';
 import { buildStorageProvider } from '../../src/infrastructure/storage-providers/provider-catalog';
 import {
@@ -61,8 +68,16 @@ function expiryOf(status: RestoreState): number {
 }
 
 const CLASSES = [
-  { factory: s3DeepArchiveProviderFactory, storageClass: 'DEEP_ARCHIVE', tiers: ['standard', 'bulk'] as RetrievalTier[] },
-  { factory: s3FlexibleRetrievalProviderFactory, storageClass: 'GLACIER', tiers: ['expedited', 'standard', 'bulk'] as RetrievalTier[] },
+  {
+    factory: s3DeepArchiveProviderFactory,
+    storageClass: 'DEEP_ARCHIVE',
+    tiers: ['standard', 'bulk'] as RetrievalTier[],
+  },
+  {
+    factory: s3FlexibleRetrievalProviderFactory,
+    storageClass: 'GLACIER',
+    tiers: ['expedited', 'standard', 'bulk'] as RetrievalTier[],
+  },
 ];
 
 describe('S3 archive providers against s3rver behind the archive-emulating S3 layer', () => {
@@ -104,16 +119,26 @@ describe('S3 archive providers against s3rver behind the archive-emulating S3 la
     });
 
     it('describes itself as an archive: no instant access, a retrieval with its tiers', () => {
-      expect(archive.capabilities).toMatchObject({ instantAccess: false, retrievalRequired: true, rangeReads: true, retrievalTiers: tiers, deletion: 'minimum-retention' });
+      expect(archive.capabilities).toMatchObject({
+        instantAccess: false,
+        retrievalRequired: true,
+        rangeReads: true,
+        retrievalTiers: tiers,
+        deletion: 'minimum-retention',
+      });
       expect(Object.keys(archive.capabilities.retrievalMinutes ?? {})).toEqual(tiers);
       expect(archive.retrieval).toBeDefined();
     });
 
     it(`uploads a 50 MiB object as multipart in the ${storageClass} class, its SHA-256 kept with it`, async () => {
-      const created = aws.requests.filter((r) => r.method === 'POST' && r.url.includes(key) && /[?&]uploads(=|&|$)/.test(r.url));
+      const created = aws.requests.filter(
+        (r) => r.method === 'POST' && r.url.includes(key) && /[?&]uploads(=|&|$)/.test(r.url),
+      );
       expect(created).toHaveLength(1);
       expect(created[0].headers['x-amz-storage-class']).toBe(storageClass);
-      expect(aws.requests.filter((r) => r.method === 'PUT' && r.url.includes(key) && r.url.includes('partNumber='))).toHaveLength(Math.ceil(LARGE / PART));
+      expect(
+        aws.requests.filter((r) => r.method === 'PUT' && r.url.includes(key) && r.url.includes('partNumber=')),
+      ).toHaveLength(Math.ceil(LARGE / PART));
       expect(sha256).toBe((await sha256OfStream(body(seed, LARGE))).sha256);
       expect(await archive.head(key)).toEqual({ size: LARGE, sha256 });
     });
@@ -167,8 +192,13 @@ describe('S3 archive providers against s3rver behind the archive-emulating S3 la
 
     it('reports a restore of a missing object as failed, and refuses to start one', async () => {
       const missing = 'missing/00/00000000-0000-4000-8000-000000000000';
-      expect(await retrievalOf(archive).restoreStatus(missing, missing)).toEqual({ state: 'failed', reason: 'the archived object no longer exists' });
-      await expect(retrievalOf(archive).startRestore(missing, 'standard', 1)).rejects.toBeInstanceOf(StoredObjectNotFoundError);
+      expect(await retrievalOf(archive).restoreStatus(missing, missing)).toEqual({
+        state: 'failed',
+        reason: 'the archived object no longer exists',
+      });
+      await expect(retrievalOf(archive).startRestore(missing, 'standard', 1)).rejects.toBeInstanceOf(
+        StoredObjectNotFoundError,
+      );
       await expect(archive.read(missing)).rejects.toBeInstanceOf(StoredObjectNotFoundError);
     });
 
@@ -178,9 +208,15 @@ describe('S3 archive providers against s3rver behind the archive-emulating S3 la
       const small = await short.write(body(`${id}-expiry`, 1000), OPTIONS);
       await retrievalOf(short).startRestore(small.key, 'standard', 1);
       await restoreReaching(() => retrievalOf(short).restoreStatus(small.key, small.key), 'ready');
-      expect((await collect(await retrievalOf(short).readRestored(small.key, small.key))).equals(bytes(`${id}-expiry`, 0, 1000))).toBe(true);
+      expect(
+        (await collect(await retrievalOf(short).readRestored(small.key, small.key))).equals(
+          bytes(`${id}-expiry`, 0, 1000),
+        ),
+      ).toBe(true);
 
-      expect(await restoreReaching(() => retrievalOf(short).restoreStatus(small.key, small.key), 'none')).toEqual({ state: 'none' });
+      expect(await restoreReaching(() => retrievalOf(short).restoreStatus(small.key, small.key), 'none')).toEqual({
+        state: 'none',
+      });
       await expect(retrievalOf(short).readRestored(small.key, small.key)).rejects.toBeInstanceOf(RestoreNotReadyError);
       await expect(short.read(small.key, { start: 0, end: 9 })).rejects.toBeInstanceOf(RestoreNotReadyError);
     });
@@ -192,20 +228,30 @@ describe('S3 archive providers against s3rver behind the archive-emulating S3 la
       expect((await retrievalOf(p).startRestore(small.key, tier, 1)).status).toEqual({ state: 'in-progress' });
       await restoreReaching(() => retrievalOf(p).restoreStatus(small.key, small.key), 'ready');
       expect(tiered.requests.find((r) => r.url.includes('restore'))?.status).toBe(202);
-      expect((await collect(await retrievalOf(p).readRestored(small.key, small.key))).equals(bytes(`${id}-${tier}`, 0, 4096))).toBe(true);
+      expect(
+        (await collect(await retrievalOf(p).readRestored(small.key, small.key))).equals(
+          bytes(`${id}-${tier}`, 0, 4096),
+        ),
+      ).toBe(true);
     });
 
     if (!tiers.includes('expedited')) {
       it('is refused an Expedited restore by the server, as AWS refuses it for DEEP_ARCHIVE', async () => {
         const small = await archive.write(body(`${id}-expedited`, 100), OPTIONS);
-        await expect(retrievalOf(archive).startRestore(small.key, 'expedited', 1)).rejects.toMatchObject({ name: 'InvalidArgument', $metadata: { httpStatusCode: 400 } });
+        await expect(retrievalOf(archive).startRestore(small.key, 'expedited', 1)).rejects.toMatchObject({
+          name: 'InvalidArgument',
+          $metadata: { httpStatusCode: 400 },
+        });
         expect(await retrievalOf(archive).restoreStatus(small.key, small.key)).toEqual({ state: 'none' });
       });
     }
 
     it('reports bad credentials clearly in its health', async () => {
       expect(await archive.health()).toEqual({ healthy: true, detail: `bucket ${BUCKET} reachable` });
-      expect(await provider(factory, aws.endpoint, 'not-a-key-id').health()).toEqual({ healthy: false, detail: `bucket ${BUCKET}: access denied (check the credentials)` });
+      expect(await provider(factory, aws.endpoint, 'not-a-key-id').health()).toEqual({
+        healthy: false,
+        detail: `bucket ${BUCKET}: access denied (check the credentials)`,
+      });
     });
 
     it('reports itself unhealthy while the store is out of reach, and healthy again after', async () => {
@@ -235,9 +281,17 @@ describe('S3 archive providers against s3rver behind the archive-emulating S3 la
     afterAll(() => client.destroy());
 
     it('refuses to restore an object that is not in an archive class, and serves it as stored', async () => {
-      await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'plain/object', Body: Buffer.from('instantly readable') }));
+      await client.send(
+        new PutObjectCommand({ Bucket: BUCKET, Key: 'plain/object', Body: Buffer.from('instantly readable') }),
+      );
       await expect(
-        client.send(new RestoreObjectCommand({ Bucket: BUCKET, Key: 'plain/object', RestoreRequest: { Days: 1, GlacierJobParameters: { Tier: 'Standard' } } })),
+        client.send(
+          new RestoreObjectCommand({
+            Bucket: BUCKET,
+            Key: 'plain/object',
+            RestoreRequest: { Days: 1, GlacierJobParameters: { Tier: 'Standard' } },
+          }),
+        ),
       ).rejects.toMatchObject({ name: 'InvalidObjectState', $metadata: { httpStatusCode: 403 } });
       const standard = provider(s3StandardProviderFactory, aws.endpoint);
       expect(standard.retrieval).toBeUndefined();
@@ -246,7 +300,13 @@ describe('S3 archive providers against s3rver behind the archive-emulating S3 la
 
     it('answers NoSuchKey to a restore of a missing object', async () => {
       await expect(
-        client.send(new RestoreObjectCommand({ Bucket: BUCKET, Key: 'no/such/object', RestoreRequest: { Days: 1, GlacierJobParameters: { Tier: 'Bulk' } } })),
+        client.send(
+          new RestoreObjectCommand({
+            Bucket: BUCKET,
+            Key: 'no/such/object',
+            RestoreRequest: { Days: 1, GlacierJobParameters: { Tier: 'Bulk' } },
+          }),
+        ),
       ).rejects.toMatchObject({ $metadata: { httpStatusCode: 404 } });
     });
   });

@@ -33,11 +33,17 @@ describe('s3-standard in the running service', () => {
   it('stores a multipart upload in the bucket when asked for, and serves it back with ranges', async () => {
     const token = t.tokenFor('0196f000-0000-7000-8000-000000000531');
     const data = randomBytes(12 * MiB + 3);
-    const up = await uploadMultipart(t.baseUrl, data, data.length, { token, fields: { provider: 's3-standard' }, filename: 'in-s3.bin' });
+    const up = await uploadMultipart(t.baseUrl, data, data.length, {
+      token,
+      fields: { provider: 's3-standard' },
+      filename: 'in-s3.bin',
+    });
     expect(up.status).toBe(201);
     expect(up.body).toMatchObject({ providerId: 's3-standard', size: data.length, sha256: sha256(data) });
     expect((await download(t.baseUrl, `/api/v1/files/${up.body.id}/content`, token)).sha256).toBe(sha256(data));
-    const part = await download(t.baseUrl, `/api/v1/files/${up.body.id}/content`, token, { range: `bytes=${5 * MiB - 2}-${5 * MiB + 1}` });
+    const part = await download(t.baseUrl, `/api/v1/files/${up.body.id}/content`, token, {
+      range: `bytes=${5 * MiB - 2}-${5 * MiB + 1}`,
+    });
     expect(part.status).toBe(206);
     expect(part.bytes).toEqual(data.subarray(5 * MiB - 2, 5 * MiB + 2));
   });
@@ -45,7 +51,12 @@ describe('s3-standard in the running service', () => {
   it('completes a resumable upload into the bucket (staged locally, streamed across)', async () => {
     const token = t.tokenFor('0196f000-0000-7000-8000-000000000532');
     const data = randomBytes(7 * MiB);
-    const result = await tusUpload(data, { endpoint: `${t.baseUrl}/api/v1/uploads`, token, chunkSize: 2 * MiB, metadata: { filename: 'tus-s3.bin', provider: 's3-standard' } });
+    const result = await tusUpload(data, {
+      endpoint: `${t.baseUrl}/api/v1/uploads`,
+      token,
+      chunkSize: 2 * MiB,
+      metadata: { filename: 'tus-s3.bin', provider: 's3-standard' },
+    });
     const file = await api(t.baseUrl, 'GET', `/api/v1/files/${result.fileId}`, token);
     expect(file.body).toMatchObject({ providerId: 's3-standard', size: data.length });
     expect((await download(t.baseUrl, `/api/v1/files/${result.fileId}/content`, token)).sha256).toBe(sha256(data));
@@ -59,11 +70,18 @@ describe('s3-standard in the running service', () => {
 
   it('says clearly in /health when the bucket refuses the credentials, and stays up on the others', async () => {
     const gate = await startS3Emulator({ upstream: s3.endpoint, accessKeyId: 'S3RVER' });
-    const wrong = await startTestApp({ ...env(), STORAGE_S3_ENDPOINT: gate.endpoint, STORAGE_S3_ACCESS_KEY_ID: 'NOT-A-KEY' });
+    const wrong = await startTestApp({
+      ...env(),
+      STORAGE_S3_ENDPOINT: gate.endpoint,
+      STORAGE_S3_ACCESS_KEY_ID: 'NOT-A-KEY',
+    });
     try {
       const health = await api(wrong.baseUrl, 'GET', '/health');
       // The service stays up on its other providers (uploads fall back to them); the bucket says why it is out.
-      expect(health.body.details.storage['s3-standard']).toEqual({ healthy: false, detail: 'bucket flexstorage-e2e: access denied (check the credentials)' });
+      expect(health.body.details.storage['s3-standard']).toEqual({
+        healthy: false,
+        detail: 'bucket flexstorage-e2e: access denied (check the credentials)',
+      });
     } finally {
       await wrong.close();
       await gate.close();

@@ -10,7 +10,11 @@ const S3_ARCHIVE_PREFIX = {
 } as const;
 
 /** One S3 archive class on `bucket`, reached through the archive emulator at `endpoint`. */
-export function s3ArchiveEnv(provider: keyof typeof S3_ARCHIVE_PREFIX, bucket: string, endpoint: string): Record<string, string> {
+export function s3ArchiveEnv(
+  provider: keyof typeof S3_ARCHIVE_PREFIX,
+  bucket: string,
+  endpoint: string,
+): Record<string, string> {
   const prefix = S3_ARCHIVE_PREFIX[provider];
   return {
     [`${prefix}BUCKET`]: bucket,

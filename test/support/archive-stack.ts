@@ -45,8 +45,18 @@ export async function startArchiveStack(options: ArchiveStackOptions): Promise<A
   };
   try {
     started.s3 = await startS3rver(options.bucket);
-    started.archive = await startS3Emulator({ upstream: started.s3.endpoint, accessKeyId: 'S3RVER', restoreDelayMs: options.restoreDelayMs, restoredCopyMs: options.restoredCopyMs ?? 10 * 60_000 });
-    started.vault = await startGlacierEmulator({ accessKeyId: 'VAULTKEY', vaults: [options.vault], jobDelayMs: options.jobDelayMs, outputTtlMs: options.outputTtlMs ?? 60_000 });
+    started.archive = await startS3Emulator({
+      upstream: started.s3.endpoint,
+      accessKeyId: 'S3RVER',
+      restoreDelayMs: options.restoreDelayMs,
+      restoredCopyMs: options.restoredCopyMs ?? 10 * 60_000,
+    });
+    started.vault = await startGlacierEmulator({
+      accessKeyId: 'VAULTKEY',
+      vaults: [options.vault],
+      jobDelayMs: options.jobDelayMs,
+      outputTtlMs: options.outputTtlMs ?? 60_000,
+    });
     started.t = await startTestApp({
       STORAGE_PROVIDERS: options.providers ?? 'local-fs,database,s3-flexible-retrieval,s3-deep-archive,glacier-vault',
       ...s3ArchiveEnv('s3-flexible-retrieval', options.bucket, started.archive.endpoint),

@@ -1,4 +1,10 @@
-import { PasswordHasher, RefreshTokenStore, RefreshTokenUse, SessionTokens, TokenIssuer } from '../../src/application/auth';
+import {
+  PasswordHasher,
+  RefreshTokenStore,
+  RefreshTokenUse,
+  SessionTokens,
+  TokenIssuer,
+} from '../../src/application/auth';
 import { Clock, IdGenerator } from '../../src/application/ports';
 import { Actor, Email, EmailAlreadyRegisteredError, User, UserRepository } from '../../src/domain/auth';
 

@@ -29,15 +29,39 @@ export interface GlacierEmulator {
 }
 
 const MiB = 1024 * 1024;
-interface Archive { vault: string; file: string; size: number; leaves: Buffer[]; created: Date }
-interface Upload { vault: string; file: string; partSize: number; parts: Map<number, { size: number; leaves: Buffer[] }> }
+interface Archive {
+  vault: string;
+  file: string;
+  size: number;
+  leaves: Buffer[];
+  created: Date;
+}
+interface Upload {
+  vault: string;
+  file: string;
+  partSize: number;
+  parts: Map<number, { size: number; leaves: Buffer[] }>;
+}
 interface Job {
-  vault: string; id: string; archiveId: string; tier: Tier; created: Date; due: number;
-  status: 'InProgress' | 'Succeeded' | 'Failed'; message?: string; completed?: Date; output?: Archive; timer: NodeJS.Timeout;
+  vault: string;
+  id: string;
+  archiveId: string;
+  tier: Tier;
+  created: Date;
+  due: number;
+  status: 'InProgress' | 'Succeeded' | 'Failed';
+  message?: string;
+  completed?: Date;
+  output?: Archive;
+  timer: NodeJS.Timeout;
 }
 
 class Refusal extends Error {
-  constructor(readonly status: number, readonly code: string, message: string) {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -59,7 +83,8 @@ export async function startGlacierEmulator(options: GlacierEmulatorOptions): Pro
   const requests: GlacierEmulator['requests'] = [];
   const sockets = new Set<Socket>();
   const ttl = options.outputTtlMs ?? 24 * 3600_000;
-  const delay = (tier: Tier) => (typeof options.jobDelayMs === 'number' ? options.jobDelayMs : (options.jobDelayMs?.[tier] ?? 0));
+  const delay = (tier: Tier) =>
+    typeof options.jobDelayMs === 'number' ? options.jobDelayMs : (options.jobDelayMs?.[tier] ?? 0);
   let up = true;
 
   const server = http.createServer((req, res) => {
@@ -69,8 +94,18 @@ export async function startGlacierEmulator(options: GlacierEmulatorOptions): Pro
       const refusal = error instanceof Refusal ? error : new Refusal(500, 'ServiceUnavailableException', String(error));
       req.resume();
       if (res.headersSent) return void res.destroy();
-      res.writeHead(refusal.status, { 'content-type': 'application/json', 'x-amzn-errortype': `${refusal.code}:`, 'x-amzn-requestid': id(30) });
-      res.end(JSON.stringify({ code: refusal.code, message: refusal.message, type: refusal.status >= 500 ? 'Server' : 'Client' }));
+      res.writeHead(refusal.status, {
+        'content-type': 'application/json',
+        'x-amzn-errortype': `${refusal.code}:`,
+        'x-amzn-requestid': id(30),
+      });
+      res.end(
+        JSON.stringify({
+          code: refusal.code,
+          message: refusal.message,
+          type: refusal.status >= 500 ? 'Server' : 'Client',
+        }),
+      );
     });
   });
   server.on('connection', (socket) => {
@@ -81,9 +116,13 @@ export async function startGlacierEmulator(options: GlacierEmulatorOptions): Pro
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const keyId = /Credential=([^/]+)\//.exec(req.headers.authorization ?? '')?.[1];
-    if (keyId !== options.accessKeyId) throw new Refusal(403, 'UnrecognizedClientException', 'The security token included in the request is invalid.');
-    if (req.headers['x-amz-glacier-version'] !== '2012-06-01') throw new Refusal(400, 'MissingParameterValueException', 'Required parameter missing: API version');
-    const match = /^\/([^/]+)\/vaults\/([^/]+)(?:\/(archives|multipart-uploads|jobs)(?:\/([^/]+)(\/output)?)?)?$/.exec(new URL(req.url!, 'http://x').pathname);
+    if (keyId !== options.accessKeyId)
+      throw new Refusal(403, 'UnrecognizedClientException', 'The security token included in the request is invalid.');
+    if (req.headers['x-amz-glacier-version'] !== '2012-06-01')
+      throw new Refusal(400, 'MissingParameterValueException', 'Required parameter missing: API version');
+    const match = /^\/([^/]+)\/vaults\/([^/]+)(?:\/(archives|multipart-uploads|jobs)(?:\/([^/]+)(\/output)?)?)?$/.exec(
+      new URL(req.url!, 'http://x').pathname,
+    );
     if (!match) throw invalid(`Unknown resource: ${req.url}`);
     const [, account, vault, collection = '', itemId, output = ''] = match;
     const arn = `arn:aws:glacier:us-east-1:${account}:vaults/${vault}`;
@@ -97,8 +136,12 @@ export async function startGlacierEmulator(options: GlacierEmulatorOptions): Pro
       case 'GET ': {
         const mine = [...archives.values()].filter((a) => a.vault === vault);
         return json(res, 200, {
-          VaultARN: arn, VaultName: vault, CreationDate: new Date(0).toISOString(), LastInventoryDate: null,
-          NumberOfArchives: mine.length, SizeInBytes: mine.reduce((n, a) => n + a.size, 0),
+          VaultARN: arn,
+          VaultName: vault,
+          CreationDate: new Date(0).toISOString(),
+          LastInventoryDate: null,
+          NumberOfArchives: mine.length,
+          SizeInBytes: mine.reduce((n, a) => n + a.size, 0),
         });
       }
       case 'POST archives': {
@@ -107,7 +150,10 @@ export async function startGlacierEmulator(options: GlacierEmulatorOptions): Pro
         try {
           const received = checked(req, await receive(req, incoming, 'w', 0));
           const archiveId = await store(vault, incoming, received.size, received.leaves);
-          return created(201, `${base}/archives/${archiveId}`, { 'x-amz-archive-id': archiveId, 'x-amz-sha256-tree-hash': received.tree });
+          return created(201, `${base}/archives/${archiveId}`, {
+            'x-amz-archive-id': archiveId,
+            'x-amz-sha256-tree-hash': received.tree,
+          });
         } finally {
           await rm(incoming, { force: true });
         }
@@ -122,7 +168,9 @@ export async function startGlacierEmulator(options: GlacierEmulatorOptions): Pro
       case 'POST multipart-uploads': {
         const partSize = Number(req.headers['x-amz-part-size']);
         if (!(partSize >= MiB && partSize <= 4096 * MiB && Number.isInteger(Math.log2(partSize / MiB)))) {
-          throw invalid(`Invalid part size: ${req.headers['x-amz-part-size'] ?? 0}. Part size must not be null, must be a power of two and be between 1048576 and 4294967296 bytes.`);
+          throw invalid(
+            `Invalid part size: ${req.headers['x-amz-part-size'] ?? 0}. Part size must not be null, must be a power of two and be between 1048576 and 4294967296 bytes.`,
+          );
         }
         const uploadId = id(69);
         const upload: Upload = { vault, file: path.join(directory, 'uploads', uploadId), partSize, parts: new Map() };
@@ -136,8 +184,15 @@ export async function startGlacierEmulator(options: GlacierEmulatorOptions): Pro
         if (!range) throw invalid(`Invalid Content-Range: ${req.headers['content-range']}`);
         const [start, end] = [Number(range[1]), Number(range[2])];
         const length = Number(req.headers['content-length']);
-        if (start % upload.partSize !== 0 || end < start || end - start + 1 > upload.partSize || length !== end - start + 1) {
-          throw invalid(`Content-Range: ${req.headers['content-range']} is incompatible with Content-Length: ${length}`);
+        if (
+          start % upload.partSize !== 0 ||
+          end < start ||
+          end - start + 1 > upload.partSize ||
+          length !== end - start + 1
+        ) {
+          throw invalid(
+            `Content-Range: ${req.headers['content-range']} is incompatible with Content-Length: ${length}`,
+          );
         }
         upload.parts.delete(start / upload.partSize); // a part sent again replaces the old one, or is gone if refused
         const received = checked(req, await receive(req, upload.file, 'r+', start));
@@ -150,16 +205,25 @@ export async function startGlacierEmulator(options: GlacierEmulatorOptions): Pro
         const indices = [...upload.parts.keys()].sort((a, b) => a - b);
         const sizes = indices.map((i) => upload.parts.get(i)!.size);
         const size = sizes.reduce((n, s) => n + s, 0);
-        const gaps = indices.length === 0 || indices.some((p, i) => p !== i) || sizes.slice(0, -1).some((s) => s !== upload.partSize);
+        const gaps =
+          indices.length === 0 ||
+          indices.some((p, i) => p !== i) ||
+          sizes.slice(0, -1).some((s) => s !== upload.partSize);
         if (gaps || String(size) !== req.headers['x-amz-archive-size']) {
-          throw invalid(`Archive size ${req.headers['x-amz-archive-size']} does not match the parts uploaded (${sizes.length} parts, ${size} bytes)`);
+          throw invalid(
+            `Archive size ${req.headers['x-amz-archive-size']} does not match the parts uploaded (${sizes.length} parts, ${size} bytes)`,
+          );
         }
         const leaves = indices.flatMap((i) => upload.parts.get(i)!.leaves);
         const tree = treeHash(leaves).toString('hex');
-        if (req.headers['x-amz-sha256-tree-hash'] !== tree) throw invalid(`Checksum mismatch: expected ${tree}, got ${req.headers['x-amz-sha256-tree-hash']}`);
+        if (req.headers['x-amz-sha256-tree-hash'] !== tree)
+          throw invalid(`Checksum mismatch: expected ${tree}, got ${req.headers['x-amz-sha256-tree-hash']}`);
         const archiveId = await store(vault, upload.file, size, leaves);
         uploads.delete(itemId);
-        return created(201, `${base}/archives/${archiveId}`, { 'x-amz-archive-id': archiveId, 'x-amz-sha256-tree-hash': tree });
+        return created(201, `${base}/archives/${archiveId}`, {
+          'x-amz-archive-id': archiveId,
+          'x-amz-sha256-tree-hash': tree,
+        });
       }
       case 'DELETE multipart-uploads/:id': {
         const upload = liveUpload(vault, itemId);
@@ -169,11 +233,22 @@ export async function startGlacierEmulator(options: GlacierEmulatorOptions): Pro
       }
       case 'POST jobs': {
         const params = JSON.parse((await text(req)) || '{}') as { Type?: string; ArchiveId?: string; Tier?: Tier };
-        if (params.Type !== 'archive-retrieval') throw invalid(`Invalid job type: ${params.Type} (only archive-retrieval is emulated)`);
+        if (params.Type !== 'archive-retrieval')
+          throw invalid(`Invalid job type: ${params.Type} (only archive-retrieval is emulated)`);
         const tier = params.Tier ?? 'Standard';
         if (!['Expedited', 'Standard', 'Bulk'].includes(tier)) throw invalid(`Invalid tier: ${tier}`);
-        if (archives.get(params.ArchiveId ?? '')?.vault !== vault) throw notFound(`Archive not found: ${params.ArchiveId}`);
-        const job: Job = { vault, id: id(69), archiveId: params.ArchiveId!, tier, created: new Date(), due: Date.now() + delay(tier), status: 'InProgress', timer: undefined! };
+        if (archives.get(params.ArchiveId ?? '')?.vault !== vault)
+          throw notFound(`Archive not found: ${params.ArchiveId}`);
+        const job: Job = {
+          vault,
+          id: id(69),
+          archiveId: params.ArchiveId!,
+          tier,
+          created: new Date(),
+          due: Date.now() + delay(tier),
+          status: 'InProgress',
+          timer: undefined!,
+        };
         job.timer = setTimeout(() => settle(job), delay(tier)).unref();
         jobs.set(job.id, job);
         return created(202, `${base}/jobs/${job.id}`, { 'x-amz-job-id': job.id });
@@ -183,16 +258,29 @@ export async function startGlacierEmulator(options: GlacierEmulatorOptions): Pro
         const archive = job.output ?? archives.get(job.archiveId);
         const tree = archive && treeHash(archive.leaves).toString('hex');
         return json(res, 200, {
-          JobId: job.id, JobDescription: null, Action: 'ArchiveRetrieval', ArchiveId: job.archiveId, VaultARN: arn,
-          CreationDate: job.created.toISOString(), Completed: job.status !== 'InProgress', StatusCode: job.status,
-          StatusMessage: job.message ?? null, ArchiveSizeInBytes: archive?.size ?? null, InventorySizeInBytes: null, SNSTopic: null,
-          CompletionDate: job.completed?.toISOString() ?? null, SHA256TreeHash: tree ?? null, ArchiveSHA256TreeHash: tree ?? null,
-          RetrievalByteRange: archive ? `0-${archive.size - 1}` : null, Tier: job.tier,
+          JobId: job.id,
+          JobDescription: null,
+          Action: 'ArchiveRetrieval',
+          ArchiveId: job.archiveId,
+          VaultARN: arn,
+          CreationDate: job.created.toISOString(),
+          Completed: job.status !== 'InProgress',
+          StatusCode: job.status,
+          StatusMessage: job.message ?? null,
+          ArchiveSizeInBytes: archive?.size ?? null,
+          InventorySizeInBytes: null,
+          SNSTopic: null,
+          CompletionDate: job.completed?.toISOString() ?? null,
+          SHA256TreeHash: tree ?? null,
+          ArchiveSHA256TreeHash: tree ?? null,
+          RetrievalByteRange: archive ? `0-${archive.size - 1}` : null,
+          Tier: job.tier,
         });
       }
       case 'GET jobs/:id/output': {
         const job = liveJob(vault, itemId);
-        if (job.status !== 'Succeeded' || !job.output) throw invalid(`The job is not currently available for download: ${job.id}`);
+        if (job.status !== 'Succeeded' || !job.output)
+          throw invalid(`The job is not currently available for download: ${job.id}`);
         return serveOutput(req, res, job.output);
       }
     }
@@ -270,11 +358,20 @@ function serveOutput(req: http.IncomingMessage, res: http.ServerResponse, output
   const end = range?.[2] ? Math.min(Number(range[2]), output.size - 1) : output.size - 1;
   if (start > end) throw invalid(`The requested range is not satisfiable: ${asked}`);
   const aligned = start % MiB === 0 && ((end + 1) % MiB === 0 || end === output.size - 1);
-  const headers: Record<string, string> = { 'content-type': 'application/octet-stream', 'accept-ranges': 'bytes', 'content-length': String(end - start + 1) };
-  if (aligned) headers['x-amz-sha256-tree-hash'] = treeHash(output.leaves.slice(start / MiB, Math.ceil((end + 1) / MiB))).toString('hex');
+  const headers: Record<string, string> = {
+    'content-type': 'application/octet-stream',
+    'accept-ranges': 'bytes',
+    'content-length': String(end - start + 1),
+  };
+  if (aligned)
+    headers['x-amz-sha256-tree-hash'] = treeHash(output.leaves.slice(start / MiB, Math.ceil((end + 1) / MiB))).toString(
+      'hex',
+    );
   if (range) headers['content-range'] = `bytes ${start}-${end}/${output.size}`;
   res.writeHead(range ? 206 : 200, headers);
-  createReadStream(output.file, { start, end }).on('error', () => res.destroy()).pipe(res);
+  createReadStream(output.file, { start, end })
+    .on('error', () => res.destroy())
+    .pipe(res);
 }
 
 /** Streams a body to `file` at `position`, hashing it (linearly and per MiB) on the way. */
@@ -287,7 +384,7 @@ async function receive(req: http.IncomingMessage, file: string, flags: 'w' | 'r+
   try {
     for await (const chunk of req as AsyncIterable<Buffer>) {
       linear.update(chunk);
-      for (let at = 0; at < chunk.length; ) {
+      for (let at = 0; at < chunk.length;) {
         const take = Math.min(MiB - ((size + at) % MiB), chunk.length - at);
         leaf.update(chunk.subarray(at, at + take));
         at += take;
@@ -307,8 +404,10 @@ async function receive(req: http.IncomingMessage, file: string, flags: 'w' | 'r+
 }
 
 function checked<T extends { linear: string; tree: string }>(req: http.IncomingMessage, received: T): T {
-  if (req.headers['x-amz-content-sha256'] !== received.linear) throw invalid('The value passed in as x-amz-content-sha256 does not match the computed payload hash.');
-  if (req.headers['x-amz-sha256-tree-hash'] !== received.tree) throw invalid(`Checksum mismatch: expected ${received.tree}, got ${req.headers['x-amz-sha256-tree-hash']}`);
+  if (req.headers['x-amz-content-sha256'] !== received.linear)
+    throw invalid('The value passed in as x-amz-content-sha256 does not match the computed payload hash.');
+  if (req.headers['x-amz-sha256-tree-hash'] !== received.tree)
+    throw invalid(`Checksum mismatch: expected ${received.tree}, got ${req.headers['x-amz-sha256-tree-hash']}`);
   return received;
 }
 
@@ -320,7 +419,10 @@ function treeHash(leaves: Buffer[]): Buffer {
   if (leaves.length === 0) return createHash('sha256').digest();
   if (leaves.length === 1) return leaves[0];
   const left = 2 ** Math.floor(Math.log2(leaves.length - 1));
-  return createHash('sha256').update(treeHash(leaves.slice(0, left))).update(treeHash(leaves.slice(left))).digest();
+  return createHash('sha256')
+    .update(treeHash(leaves.slice(0, left)))
+    .update(treeHash(leaves.slice(left)))
+    .digest();
 }
 
 async function text(req: http.IncomingMessage): Promise<string> {

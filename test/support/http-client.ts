@@ -71,12 +71,18 @@ export function uploadMultipart(
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => {
         const text = Buffer.concat(chunks).toString('utf8');
-        resolve({ status: res.statusCode!, headers: res.headers, body: text ? JSON.parse(text) : undefined, sentSha256: hash.digest('hex') });
+        resolve({
+          status: res.statusCode!,
+          headers: res.headers,
+          body: text ? JSON.parse(text) : undefined,
+          sentSha256: hash.digest('hex'),
+        });
       });
     });
     req.on('error', reject);
     (async () => {
-      const write = (b: Buffer) => (req.write(b) ? Promise.resolve() : new Promise<void>((r) => req.once('drain', () => r())));
+      const write = (b: Buffer) =>
+        req.write(b) ? Promise.resolve() : new Promise<void>((r) => req.once('drain', () => r()));
       await write(head);
       for (const chunk of Buffer.isBuffer(content) ? [content] : content) {
         hash.update(chunk);

@@ -1,6 +1,5 @@
 import { createCipheriv, createHash } from 'node:crypto';
 
-
 /**
  * Pseudo-random bytes addressable by offset (an AES-CTR keystream): a test can send a large file
  * piece by piece and check any slice of it later without holding the whole file.

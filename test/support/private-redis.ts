@@ -29,9 +29,26 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
 
   const start = async () => {
     if (child) throw new Error('private redis already running');
-    const started = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--daemonize', 'no'], {
-      stdio: 'ignore',
-    });
+    const started = spawn(
+      'redis-server',
+      [
+        '--port',
+        String(port),
+        '--bind',
+        '127.0.0.1',
+        '--save',
+        '',
+        '--appendonly',
+        'no',
+        '--dir',
+        dir,
+        '--daemonize',
+        'no',
+      ],
+      {
+        stdio: 'ignore',
+      },
+    );
     child = started;
     started.once('exit', () => {
       if (child === started) child = undefined;
@@ -39,7 +56,8 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
     const deadline = Date.now() + 10_000;
     for (;;) {
       if (await answersPing(port)) return;
-      if (started.exitCode !== null || Date.now() > deadline) throw new Error(`redis-server on port ${port} did not start`);
+      if (started.exitCode !== null || Date.now() > deadline)
+        throw new Error(`redis-server on port ${port} did not start`);
       await new Promise((r) => setTimeout(r, 50));
     }
   };
@@ -68,7 +86,14 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
 }
 
 async function answersPing(port: number): Promise<boolean> {
-  const client = new Redis({ host: '127.0.0.1', port, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false });
+  const client = new Redis({
+    host: '127.0.0.1',
+    port,
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+    enableOfflineQueue: false,
+  });
   client.on('error', () => undefined);
   try {
     await client.connect();

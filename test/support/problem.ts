@@ -16,7 +16,8 @@ export interface ProblemReply {
 
 export function contentTypeOf(headers: ProblemReply['headers']): string | undefined {
   const value = headers instanceof Headers ? headers.get('content-type') : headers['content-type'];
-  return value == null ? undefined : String(value);
+  if (typeof value === 'string') return value;
+  return Array.isArray(value) ? value.join(', ') : undefined;
 }
 
 /**

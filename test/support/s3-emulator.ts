@@ -39,7 +39,11 @@ const ARCHIVE_CLASSES = ['GLACIER', 'DEEP_ARCHIVE'];
 const TIERS: RestoreTier[] = ['Expedited', 'Standard', 'Bulk'];
 const SPEED: Record<RestoreTier, number> = { Expedited: 0, Standard: 1, Bulk: 2 };
 const DAY_MS = 86_400_000;
-const INVALID_OBJECT_STATE: S3ErrorReply = { status: 403, code: 'InvalidObjectState', message: "The operation is not valid for the object's storage class" };
+const INVALID_OBJECT_STATE: S3ErrorReply = {
+  status: 403,
+  code: 'InvalidObjectState',
+  message: "The operation is not valid for the object's storage class",
+};
 
 /** A restore of one object: running until `readyAt`, then a readable copy until `expiresAt`. */
 interface Restore {
@@ -73,21 +77,27 @@ export async function startS3Emulator(options: S3EmulatorOptions): Promise<S3Emu
     typeof options.restoreDelayMs === 'number' ? options.restoreDelayMs : (options.restoreDelayMs?.[tier] ?? 200);
 
   const forward = (req: http.IncomingMessage, res: http.ServerResponse, object: string | undefined) => {
-    const call = http.request({ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers }, (answer) => {
-      const headers = { ...answer.headers };
-      const archived = ARCHIVE_CLASSES.includes(String(answer.headers['x-amz-storage-class']));
-      if (object && archived && answer.statusCode! < 300) {
-        const restore = restoreOf(object);
-        const readable = restore !== undefined && restore.readyAt <= Date.now();
-        if (req.method === 'GET' && !readable) {
-          answer.destroy(); // never stream the content of an object still in the archive
-          return reply(res, INVALID_OBJECT_STATE);
+    const call = http.request(
+      { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers },
+      (answer) => {
+        const headers = { ...answer.headers };
+        const archived = ARCHIVE_CLASSES.includes(String(answer.headers['x-amz-storage-class']));
+        if (object && archived && answer.statusCode! < 300) {
+          const restore = restoreOf(object);
+          const readable = restore !== undefined && restore.readyAt <= Date.now();
+          if (req.method === 'GET' && !readable) {
+            answer.destroy(); // never stream the content of an object still in the archive
+            return reply(res, INVALID_OBJECT_STATE);
+          }
+          if (restore)
+            headers['x-amz-restore'] = readable
+              ? `ongoing-request="false", expiry-date="${new Date(restore.expiresAt).toUTCString()}"`
+              : 'ongoing-request="true"';
         }
-        if (restore) headers['x-amz-restore'] = readable ? `ongoing-request="false", expiry-date="${new Date(restore.expiresAt).toUTCString()}"` : 'ongoing-request="true"';
-      }
-      res.writeHead(answer.statusCode!, headers);
-      answer.pipe(res);
-    });
+        res.writeHead(answer.statusCode!, headers);
+        answer.pipe(res);
+      },
+    );
     call.on('error', () => res.destroy());
     req.pipe(call);
   };
@@ -97,12 +107,26 @@ export async function startS3Emulator(options: S3EmulatorOptions): Promise<S3Emu
     const xml = await text(req);
     const days = Number(/<Days>\s*(\d+)\s*<\/Days>/.exec(xml)?.[1]);
     const tier = (/<Tier>\s*(\w+)\s*<\/Tier>/.exec(xml)?.[1] ?? 'Standard') as RestoreTier;
-    if (!(days >= 1) || !TIERS.includes(tier)) return reply(res, { status: 400, code: 'MalformedXML', message: 'The XML you provided was not well-formed or did not validate against our published schema.' });
+    if (!(days >= 1) || !TIERS.includes(tier))
+      return reply(res, {
+        status: 400,
+        code: 'MalformedXML',
+        message: 'The XML you provided was not well-formed or did not validate against our published schema.',
+      });
     const storageClass = await storageClassOf(upstream, object);
-    if (storageClass === undefined) return reply(res, { status: 404, code: 'NoSuchKey', message: 'The specified key does not exist.' });
-    if (!ARCHIVE_CLASSES.includes(storageClass)) return reply(res, { ...INVALID_OBJECT_STATE, message: "Restore is not allowed for the object's current storage class" });
+    if (storageClass === undefined)
+      return reply(res, { status: 404, code: 'NoSuchKey', message: 'The specified key does not exist.' });
+    if (!ARCHIVE_CLASSES.includes(storageClass))
+      return reply(res, {
+        ...INVALID_OBJECT_STATE,
+        message: "Restore is not allowed for the object's current storage class",
+      });
     if (tier === 'Expedited' && storageClass === 'DEEP_ARCHIVE') {
-      return reply(res, { status: 400, code: 'InvalidArgument', message: 'Expedited retrieval is not supported for DEEP_ARCHIVE' });
+      return reply(res, {
+        status: 400,
+        code: 'InvalidArgument',
+        message: 'Expedited retrieval is not supported for DEEP_ARCHIVE',
+      });
     }
     const now = Date.now();
     const lifetime = options.restoredCopyMs ?? days * DAY_MS;
@@ -115,7 +139,11 @@ export async function startS3Emulator(options: S3EmulatorOptions): Promise<S3Emu
         res.writeHead(202).end();
         return;
       }
-      return reply(res, { status: 409, code: 'RestoreAlreadyInProgress', message: 'Object restore is already in progress' });
+      return reply(res, {
+        status: 409,
+        code: 'RestoreAlreadyInProgress',
+        message: 'Object restore is already in progress',
+      });
     }
     if (current) {
       current.expiresAt = now + lifetime;
@@ -145,7 +173,8 @@ export async function startS3Emulator(options: S3EmulatorOptions): Promise<S3Emu
     }
     if (object && req.method === 'DELETE' && !url.searchParams.has('uploadId')) restores.delete(object);
     // Content reads and HEADs are checked against the archive; subresources (?tagging, ?acl) are not.
-    const content = (req.method === 'GET' || req.method === 'HEAD') && !['tagging', 'acl'].some((q) => url.searchParams.has(q));
+    const content =
+      (req.method === 'GET' || req.method === 'HEAD') && !['tagging', 'acl'].some((q) => url.searchParams.has(q));
     forward(req, res, content ? object : undefined);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -153,26 +182,47 @@ export async function startS3Emulator(options: S3EmulatorOptions): Promise<S3Emu
     endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     requests,
     setAvailable: (up) => (available = up),
-    close: () => new Promise((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    }),
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }
 
 function refuse(req: http.IncomingMessage, options: S3EmulatorOptions): S3ErrorReply | undefined {
   const keyId = /Credential=([^/]+)\//.exec(req.headers.authorization ?? '')?.[1];
-  if (keyId !== options.accessKeyId) return { status: 403, code: 'InvalidAccessKeyId', message: 'The access key ID you provided does not exist in our records.' };
+  if (keyId !== options.accessKeyId)
+    return {
+      status: 403,
+      code: 'InvalidAccessKeyId',
+      message: 'The access key ID you provided does not exist in our records.',
+    };
   const contentSha = String(req.headers['x-amz-content-sha256'] ?? '');
   if (contentSha.startsWith('STREAMING-') || String(req.headers['content-encoding'] ?? '').includes('aws-chunked')) {
-    return { status: 400, code: 'NotImplemented', message: 'aws-chunked request bodies are not accepted here (s3rver would store them corrupted).' };
+    return {
+      status: 400,
+      code: 'NotImplemented',
+      message: 'aws-chunked request bodies are not accepted here (s3rver would store them corrupted).',
+    };
   }
   if (options.mode === 'b2') {
-    const checksum = Object.keys(req.headers).find((h) => h.startsWith('x-amz-checksum-') || h === 'x-amz-sdk-checksum-algorithm');
-    if (checksum) return { status: 400, code: 'InvalidArgument', message: `Unsupported header '${checksum}' received for this API call.` };
+    const checksum = Object.keys(req.headers).find(
+      (h) => h.startsWith('x-amz-checksum-') || h === 'x-amz-sdk-checksum-algorithm',
+    );
+    if (checksum)
+      return {
+        status: 400,
+        code: 'InvalidArgument',
+        message: `Unsupported header '${checksum}' received for this API call.`,
+      };
     const storageClass = req.headers['x-amz-storage-class'];
     if (storageClass !== undefined && storageClass !== 'STANDARD') {
-      return { status: 400, code: 'InvalidStorageClass', message: `Storage class ${storageClass} is not supported; B2 stores STANDARD only.` };
+      return {
+        status: 400,
+        code: 'InvalidStorageClass',
+        message: `Storage class ${storageClass} is not supported; B2 stores STANDARD only.`,
+      };
     }
     const missing = ['restore', 'tagging'].find((q) => new URL(req.url!, 'http://emulator').searchParams.has(q));
     if (missing) return { status: 501, code: 'NotImplemented', message: `B2's S3 API has no ${missing} operation.` };
@@ -182,19 +232,24 @@ function refuse(req: http.IncomingMessage, options: S3EmulatorOptions): S3ErrorR
 
 function reply(res: http.ServerResponse, error: S3ErrorReply): void {
   res.writeHead(error.status, { 'content-type': 'application/xml' });
-  res.end(`<?xml version="1.0" encoding="UTF-8"?><Error><Code>${error.code}</Code><Message>${error.message}</Message></Error>`);
+  res.end(
+    `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${error.code}</Code><Message>${error.message}</Message></Error>`,
+  );
 }
 
 /** The stored class of an object (STANDARD when none was given), undefined when it does not exist. */
 function storageClassOf(upstream: URL, object: string): Promise<string | undefined> {
   return new Promise((resolve, reject) => {
     // Unsigned: s3rver lets anonymous requests through, and the client's signature covers its own request only.
-    const head = http.request({ host: upstream.hostname, port: upstream.port, method: 'HEAD', path: object }, (answer) => {
-      answer.resume();
-      if (answer.statusCode === 404) resolve(undefined);
-      else if (answer.statusCode! >= 300) reject(new Error(`upstream HEAD ${object}: ${answer.statusCode}`));
-      else resolve(String(answer.headers['x-amz-storage-class'] ?? 'STANDARD'));
-    });
+    const head = http.request(
+      { host: upstream.hostname, port: upstream.port, method: 'HEAD', path: object },
+      (answer) => {
+        answer.resume();
+        if (answer.statusCode === 404) resolve(undefined);
+        else if (answer.statusCode! >= 300) reject(new Error(`upstream HEAD ${object}: ${answer.statusCode}`));
+        else resolve(String(answer.headers['x-amz-storage-class'] ?? 'STANDARD'));
+      },
+    );
     head.on('error', reject).end();
   });
 }

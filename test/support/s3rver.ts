@@ -22,7 +22,11 @@ process.on('disconnect', () => process.exit(0));
 /** A real S3 API server (s3rver) on a random port, storing under a temp dir. */
 export async function startS3rver(bucket: string): Promise<LocalS3> {
   const directory = await mkdtemp(path.join(tmpdir(), 'flexstorage-s3rver-'));
-  const child = fork('-e', [SERVER, directory, bucket], { execArgv: [], stdio: ['ignore', 'ignore', 'inherit', 'ipc'], cwd: path.join(__dirname, '../..') });
+  const child = fork('-e', [SERVER, directory, bucket], {
+    execArgv: [],
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    cwd: path.join(__dirname, '../..'),
+  });
   const port = await new Promise<number>((resolve, reject) => {
     child.once('message', (m: { port: number }) => resolve(m.port));
     child.once('exit', (code) => reject(new Error(`s3rver exited (${code})`)));

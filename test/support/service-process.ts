@@ -17,13 +17,20 @@ export function freePort(): Promise<number> {
 
 /** The real service (src/main.ts, as `npm start` runs it) in a child process a test can kill -9. */
 export async function startService(env: Record<string, string>, port: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['-r', path.join(__dirname, '../bootstrap/support/register-swc.js'), path.join(__dirname, '../../src/main.ts')], {
-    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'error' },
-    stdio: 'ignore',
-  });
+  const child = spawn(
+    process.execPath,
+    ['-r', path.join(__dirname, '../bootstrap/support/register-swc.js'), path.join(__dirname, '../../src/main.ts')],
+    {
+      env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'error' },
+      stdio: 'ignore',
+    },
+  );
   const deadline = Date.now() + 60_000;
   for (;;) {
-    const ok = await fetch(`http://127.0.0.1:${port}/health`).then((r) => r.ok, () => false);
+    const ok = await fetch(`http://127.0.0.1:${port}/health`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) return child;
     if (child.exitCode !== null || Date.now() > deadline) throw new Error('service did not start');
     await new Promise((r) => setTimeout(r, 200));
@@ -48,7 +55,11 @@ export interface ServiceSandbox {
   cleanup(): Promise<void>;
 }
 
-export async function serviceSandbox(name: string, secret: string, extraEnv: Record<string, string> = {}): Promise<ServiceSandbox> {
+export async function serviceSandbox(
+  name: string,
+  secret: string,
+  extraEnv: Record<string, string> = {},
+): Promise<ServiceSandbox> {
   const db = await createTestDatabase();
   const dataDir = await mkdtemp(path.join(tmpdir(), `flexstorage-${name}-`));
   const children: ChildProcess[] = [];

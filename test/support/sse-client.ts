@@ -53,13 +53,24 @@ export function listen(url: string, headers: Record<string, string> = {}) {
     for (;;) {
       const found = messages.find(match);
       if (found) return found;
-      if (Date.now() > deadline) throw new Error(`no such event (got ${JSON.stringify(messages.map((m) => m.event ?? `id ${m.id}`))})`);
+      if (Date.now() > deadline)
+        throw new Error(`no such event (got ${JSON.stringify(messages.map((m) => m.event ?? `id ${m.id}`))})`);
       await new Promise((r) => setTimeout(r, 25));
     }
   };
   /** The last id the stream gave (what EventSource would send back as Last-Event-ID). */
   const lastEventId = () => [...messages].reverse().find((m) => m.id !== undefined)?.id;
   /** The live events received (not the hello, position or reset). */
-  const events = () => messages.filter((m) => m.data !== undefined && m.event !== 'reset' && m.event !== 'token-expired');
-  return { messages, events, waitFor, lastEventId, connected, status: () => status, ended: () => ended, close: () => controller.abort() };
+  const events = () =>
+    messages.filter((m) => m.data !== undefined && m.event !== 'reset' && m.event !== 'token-expired');
+  return {
+    messages,
+    events,
+    waitFor,
+    lastEventId,
+    connected,
+    status: () => status,
+    ended: () => ended,
+    close: () => controller.abort(),
+  };
 }

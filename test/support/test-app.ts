@@ -70,7 +70,11 @@ export async function startTestApp(
     db,
     dataDir,
     tokenFor: (userId, roles = ['user'], signOptions = {}) =>
-      jwt.sign({ sub: userId, roles, typ: 'access' }, TEST_JWT_SECRET, { issuer: OWN_ISSUER, expiresIn: 600, ...signOptions }),
+      jwt.sign({ sub: userId, roles, typ: 'access' }, TEST_JWT_SECRET, {
+        issuer: OWN_ISSUER,
+        expiresIn: 600,
+        ...signOptions,
+      }),
     close: async () => {
       await app.close();
       if (!options.database) await db.drop();

@@ -5,7 +5,12 @@ type NotYet = undefined | null | false;
  * polling the API would; throws `timed out waiting for <what>` once `timeoutMs` has passed.
  * A probe that throws fails at once: only "not yet" is retried.
  */
-export async function until<T>(probe: () => T | NotYet | Promise<T | NotYet>, what: string, timeoutMs = 10_000, everyMs = 25): Promise<T> {
+export async function until<T>(
+  probe: () => T | NotYet | Promise<T | NotYet>,
+  what: string,
+  timeoutMs = 10_000,
+  everyMs = 25,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();

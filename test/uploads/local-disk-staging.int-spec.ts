@@ -54,9 +54,14 @@ describe('LocalDiskStaging', () => {
     const data = bytes('killed', 0, 40_000);
     await staging.append(id, 0, chunksOf(data.subarray(0, 30_000)), recordNothing);
     // The dead process had fsynced more than it recorded, and some garbage.
-    await writeFile(staging.localFile(id), Buffer.concat([data.subarray(0, 30_000), Buffer.from('garbage past the recorded offset')]));
+    await writeFile(
+      staging.localFile(id),
+      Buffer.concat([data.subarray(0, 30_000), Buffer.from('garbage past the recorded offset')]),
+    );
     const restarted = new LocalDiskStaging(root, policy);
-    expect(await restarted.append(id, 30_000, chunksOf(data.subarray(30_000)), recordNothing)).toEqual({ offset: 40_000 });
+    expect(await restarted.append(id, 30_000, chunksOf(data.subarray(30_000)), recordNothing)).toEqual({
+      offset: 40_000,
+    });
     expect((await readFile(staging.localFile(id))).equals(data)).toBe(true);
     expect(await restarted.sha256(id, 40_000)).toBe(sha256(data));
   });
@@ -121,7 +126,9 @@ describe('LocalDiskStaging', () => {
       const staging = new LocalDiskStaging(dir, policy);
       const ids = [randomUUID(), randomUUID(), randomUUID()];
       for (const id of ids) await staging.append(id, 0, chunksOf(bytes(id, 0, 100)), recordNothing);
-      const files = (await readdir(dir, { recursive: true, withFileTypes: true })).filter((e) => e.isFile()).map((e) => path.relative(dir, path.join(e.parentPath, e.name)));
+      const files = (await readdir(dir, { recursive: true, withFileTypes: true }))
+        .filter((e) => e.isFile())
+        .map((e) => path.relative(dir, path.join(e.parentPath, e.name)));
       expect(files.sort()).toEqual(ids.map((id) => path.join(id.slice(-2), id)).sort());
       for (const id of ids) expect(await staging.exists(id)).toBe(true);
       await staging.remove(ids[0]);

@@ -39,10 +39,12 @@ describe('RedisUploadLock', () => {
     locks.push(lock);
     const until = Date.now() + 5_000;
     for (;;) {
-      const error = await lock.withLock(`connect-${randomUUID()}`, async () => undefined).then(
-        () => undefined,
-        (e: unknown) => e,
-      );
+      const error = await lock
+        .withLock(`connect-${randomUUID()}`, async () => undefined)
+        .then(
+          () => undefined,
+          (e: unknown) => e,
+        );
       if (!(error instanceof UploadLockUnavailableError) || Date.now() > until) break;
       await sleep(20);
     }
@@ -60,7 +62,7 @@ describe('RedisUploadLock', () => {
     await redis.quit();
   });
 
-  it('runs the work under a Redis key of its own and returns the work\'s value', async () => {
+  it("runs the work under a Redis key of its own and returns the work's value", async () => {
     const lock = await lockInstance();
     const id = randomUUID();
     const result = await lock.withLock(id, async (signal) => {
@@ -114,7 +116,9 @@ describe('RedisUploadLock', () => {
       running.delete(name);
       return name;
     };
-    expect(await Promise.all([lock.withLock(randomUUID(), work('a')), lock.withLock(randomUUID(), work('b'))])).toEqual(['a', 'b']);
+    expect(await Promise.all([lock.withLock(randomUUID(), work('a')), lock.withLock(randomUUID(), work('b'))])).toEqual(
+      ['a', 'b'],
+    );
     expect(overlap).toBe(2);
   });
 
@@ -128,7 +132,7 @@ describe('RedisUploadLock', () => {
     expect(Date.now() - started).toBeLessThan(500);
   });
 
-  it('releases the lock when the work throws, and rethrows the work\'s own error', async () => {
+  it("releases the lock when the work throws, and rethrows the work's own error", async () => {
     const lock = await lockInstance();
     const id = randomUUID();
     const failure = new Error('provider down');
@@ -199,7 +203,7 @@ describe('RedisUploadLock', () => {
     expect(await lock.withLock(id, async () => 'later')).toBe('later');
   });
 
-  it('aborts the work\'s signal when the lock is lost, and never deletes the lock another holder took', async () => {
+  it("aborts the work's signal when the lock is lost, and never deletes the lock another holder took", async () => {
     const lock = await lockInstance(1_000);
     const id = randomUUID();
     let abortedAfter: number | undefined;

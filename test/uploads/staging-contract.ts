@@ -75,7 +75,11 @@ async function rejection(promise: Promise<unknown>): Promise<unknown> {
  * against a real instance. Every case reads the staged bytes back: through the store that wrote
  * them and through a fresh instance that has no running hash, as after a restart.
  */
-export function describeUploadStagingContract(name: string, start: () => Promise<StagingHarness>, contractOptions: StagingContractOptions = {}): void {
+export function describeUploadStagingContract(
+  name: string,
+  start: () => Promise<StagingHarness>,
+  contractOptions: StagingContractOptions = {},
+): void {
   describe(`UploadStaging contract: ${name}`, () => {
     let harness: StagingHarness;
     /** Checkpoints every 64 KiB. */
@@ -101,7 +105,9 @@ export function describeUploadStagingContract(name: string, start: () => Promise
     async function expectStaged(id: string, expected: Buffer): Promise<void> {
       for (const store of [staging, other]) {
         expect((await readAll(store, id, expected.length)).equals(expected)).toBe(true);
-        await expect(store.read(id, { start: 0, end: expected.length })).rejects.toBeInstanceOf(StagedBytesMissingError);
+        await expect(store.read(id, { start: 0, end: expected.length })).rejects.toBeInstanceOf(
+          StagedBytesMissingError,
+        );
       }
       expect(await hashless.sha256(id, expected.length)).toBe(sha256(expected));
     }
@@ -109,7 +115,12 @@ export function describeUploadStagingContract(name: string, start: () => Promise
     /** Stages `data` for a new upload in one append, checkpointed by `store`'s policy. */
     async function staged(data: Buffer, store = staging): Promise<string> {
       const id = randomUUID();
-      const result = await store.append(id, 0, chunksOf(data), options(async () => undefined));
+      const result = await store.append(
+        id,
+        0,
+        chunksOf(data),
+        options(async () => undefined),
+      );
       expect(result).toEqual({ offset: data.length });
       return id;
     }
@@ -121,7 +132,12 @@ export function describeUploadStagingContract(name: string, start: () => Promise
         const cuts = [0, 70_001, 200_000, 333_333];
         let offset = 0;
         for (let i = 0; i + 1 < cuts.length; i++) {
-          const result = await staging.append(id, offset, chunksOf(all.subarray(cuts[i], cuts[i + 1]), 12_345), options(async () => undefined));
+          const result = await staging.append(
+            id,
+            offset,
+            chunksOf(all.subarray(cuts[i], cuts[i + 1]), 12_345),
+            options(async () => undefined),
+          );
           expect(result).toEqual({ offset: cuts[i + 1] });
           offset = result.offset;
         }
@@ -133,8 +149,18 @@ export function describeUploadStagingContract(name: string, start: () => Promise
       it('reads any range byte for byte, across checkpoint and append boundaries', async () => {
         const id = randomUUID();
         const all = bytes('ranges', 0, 300_000);
-        await staging.append(id, 0, chunksOf(all.subarray(0, 100_000)), options(async () => undefined));
-        await staging.append(id, 100_000, chunksOf(all.subarray(100_000)), options(async () => undefined));
+        await staging.append(
+          id,
+          0,
+          chunksOf(all.subarray(0, 100_000)),
+          options(async () => undefined),
+        );
+        await staging.append(
+          id,
+          100_000,
+          chunksOf(all.subarray(100_000)),
+          options(async () => undefined),
+        );
         const ranges = [
           [0, 0],
           [0, 299_999],
@@ -148,7 +174,11 @@ export function describeUploadStagingContract(name: string, start: () => Promise
         for (const [start, end] of ranges) {
           for (const store of [staging, other]) {
             const read = await collect(await store.read(id, { start, end }));
-            expect({ start, end, equal: read.equals(all.subarray(start, end + 1)) }).toEqual({ start, end, equal: true });
+            expect({ start, end, equal: read.equals(all.subarray(start, end + 1)) }).toEqual({
+              start,
+              end,
+              equal: true,
+            });
           }
         }
       });
@@ -168,7 +198,14 @@ export function describeUploadStagingContract(name: string, start: () => Promise
             yield new Uint8Array(backing.buffer, backing.byteOffset + 5_000 + at, Math.min(7_000, 40_000 - at));
           }
         }
-        expect(await staging.append(id, 0, views(), options(async () => undefined))).toEqual({ offset: 40_000 });
+        expect(
+          await staging.append(
+            id,
+            0,
+            views(),
+            options(async () => undefined),
+          ),
+        ).toEqual({ offset: 40_000 });
         await expectStaged(id, backing.subarray(5_000, 45_000));
       });
 
@@ -183,7 +220,14 @@ export function describeUploadStagingContract(name: string, start: () => Promise
           yield data.subarray(10_000);
           yield new Uint8Array(0);
         }
-        expect(await staging.append(id, 0, withGaps(), options(async () => undefined))).toEqual({ offset: 30_000 });
+        expect(
+          await staging.append(
+            id,
+            0,
+            withGaps(),
+            options(async () => undefined),
+          ),
+        ).toEqual({ offset: 30_000 });
         await expectStaged(id, data);
       });
 
@@ -193,13 +237,33 @@ export function describeUploadStagingContract(name: string, start: () => Promise
         const dataA = bytes('apart-a', 0, 150_000);
         const dataB = bytes('apart-b', 0, 150_000);
         await Promise.all([
-          staging.append(a, 0, chunksOf(dataA.subarray(0, 100_000)), options(async () => undefined)),
-          staging.append(b, 0, chunksOf(dataB.subarray(0, 100_000)), options(async () => undefined)),
+          staging.append(
+            a,
+            0,
+            chunksOf(dataA.subarray(0, 100_000)),
+            options(async () => undefined),
+          ),
+          staging.append(
+            b,
+            0,
+            chunksOf(dataB.subarray(0, 100_000)),
+            options(async () => undefined),
+          ),
         ]);
         // a is cut back to 50_000 (its caller's truth) and continued; b continues at 100_000.
         await Promise.all([
-          staging.append(a, 50_000, chunksOf(dataA.subarray(50_000, 150_000)), options(async () => undefined)),
-          staging.append(b, 100_000, chunksOf(dataB.subarray(100_000)), options(async () => undefined)),
+          staging.append(
+            a,
+            50_000,
+            chunksOf(dataA.subarray(50_000, 150_000)),
+            options(async () => undefined),
+          ),
+          staging.append(
+            b,
+            100_000,
+            chunksOf(dataB.subarray(100_000)),
+            options(async () => undefined),
+          ),
         ]);
         await expectStaged(a, dataA);
         await expectStaged(b, dataB);
@@ -213,9 +277,19 @@ export function describeUploadStagingContract(name: string, start: () => Promise
       it('is the real SHA-256 from the running hash of the instance that received the bytes', async () => {
         const id = randomUUID();
         const all = bytes('running-hash', 0, 250_000);
-        await staging.append(id, 0, chunksOf(all.subarray(0, 90_000)), options(async () => undefined));
+        await staging.append(
+          id,
+          0,
+          chunksOf(all.subarray(0, 90_000)),
+          options(async () => undefined),
+        );
         expect(await staging.sha256(id, 90_000)).toBe(sha256(all.subarray(0, 90_000)));
-        await staging.append(id, 90_000, chunksOf(all.subarray(90_000)), options(async () => undefined));
+        await staging.append(
+          id,
+          90_000,
+          chunksOf(all.subarray(90_000)),
+          options(async () => undefined),
+        );
         expect(await staging.sha256(id, 250_000)).toBe(sha256(all));
       });
 
@@ -231,11 +305,21 @@ export function describeUploadStagingContract(name: string, start: () => Promise
       it('is the real SHA-256 after a restart, when the running hash is gone', async () => {
         const all = bytes('restart-hash', 0, 180_000);
         const id = randomUUID();
-        await staging.append(id, 0, chunksOf(all.subarray(0, 100_000)), options(async () => undefined));
+        await staging.append(
+          id,
+          0,
+          chunksOf(all.subarray(0, 100_000)),
+          options(async () => undefined),
+        );
         const restarted = await harness.open(SMALL_CHECKPOINTS);
         expect(await restarted.sha256(id, 100_000)).toBe(sha256(all.subarray(0, 100_000)));
         // The restarted instance takes the next chunk without a running hash of its own...
-        await restarted.append(id, 100_000, chunksOf(all.subarray(100_000)), options(async () => undefined));
+        await restarted.append(
+          id,
+          100_000,
+          chunksOf(all.subarray(100_000)),
+          options(async () => undefined),
+        );
         expect(await restarted.sha256(id, 180_000)).toBe(sha256(all));
         // ...and the first instance, whose running hash stopped at 100_000, is not fooled either.
         expect(await staging.sha256(id, 180_000)).toBe(sha256(all));
@@ -248,7 +332,14 @@ export function describeUploadStagingContract(name: string, start: () => Promise
         const stores = [staging, other];
         for (let i = 0, at = 0; at < all.length; i++, at += 50_000) {
           const store = stores[i % 2];
-          expect(await store.append(id, at, chunksOf(all.subarray(at, at + 50_000)), options(async () => undefined))).toEqual({ offset: at + 50_000 });
+          expect(
+            await store.append(
+              id,
+              at,
+              chunksOf(all.subarray(at, at + 50_000)),
+              options(async () => undefined),
+            ),
+          ).toEqual({ offset: at + 50_000 });
           expect(await store.sha256(id, at + 50_000)).toBe(sha256(all.subarray(0, at + 50_000)));
         }
         expect(await staging.sha256(id, all.length)).toBe(sha256(all));
@@ -260,7 +351,12 @@ export function describeUploadStagingContract(name: string, start: () => Promise
       it('reports increasing offsets, several for a 1 MiB body with 64 KiB checkpoints, the last = start + bytes', async () => {
         const id = randomUUID();
         const head = bytes('checkpoints', 0, 100_000);
-        await staging.append(id, 0, chunksOf(head), options(async () => undefined));
+        await staging.append(
+          id,
+          0,
+          chunksOf(head),
+          options(async () => undefined),
+        );
         const data = bytes('checkpoints', 100_000, MiB);
         const record = recorder();
         const result = await staging.append(id, 100_000, chunksOf(data, 16 * KiB), options(record.onDurable));
@@ -276,7 +372,7 @@ export function describeUploadStagingContract(name: string, start: () => Promise
         await expectStaged(id, bytes('checkpoints', 0, 100_000 + MiB));
       });
 
-      it('has every reported offset\'s bytes really staged when it is reported (readable by another instance)', async () => {
+      it("has every reported offset's bytes really staged when it is reported (readable by another instance)", async () => {
         const id = randomUUID();
         const data = bytes('durable-when-reported', 0, 400_000);
         const seen: Array<{ offset: number; equal: boolean }> = [];
@@ -317,7 +413,9 @@ export function describeUploadStagingContract(name: string, start: () => Promise
         const id = randomUUID();
         const record = recorder();
         const data = bytes('one-checkpoint', 0, 5_000);
-        expect(await staging.append(id, 0, chunksOf(data, 1_000), options(record.onDurable))).toEqual({ offset: 5_000 });
+        expect(await staging.append(id, 0, chunksOf(data, 1_000), options(record.onDurable))).toEqual({
+          offset: 5_000,
+        });
         expect(record.offsets).toEqual([5_000]);
       });
     });
@@ -326,10 +424,20 @@ export function describeUploadStagingContract(name: string, start: () => Promise
       it('keeps and reports exactly the bytes that arrived before the failure', async () => {
         const id = randomUUID();
         const head = bytes('broken-off', 0, 20_000);
-        await staging.append(id, 0, chunksOf(head), options(async () => undefined));
+        await staging.append(
+          id,
+          0,
+          chunksOf(head),
+          options(async () => undefined),
+        );
         const failure = new Error('client went away');
         const record = recorder();
-        const result: AppendResult = await staging.append(id, 20_000, brokenOff(bytes('broken-off', 20_000, 50_000), failure), options(record.onDurable));
+        const result: AppendResult = await staging.append(
+          id,
+          20_000,
+          brokenOff(bytes('broken-off', 20_000, 50_000), failure),
+          options(record.onDurable),
+        );
         expect(result.interrupted).toBe(failure);
         expect(result.offset).toBe(70_000);
         expect(record.offsets).toEqual([70_000]);
@@ -341,13 +449,25 @@ export function describeUploadStagingContract(name: string, start: () => Promise
         const id = randomUUID();
         const all = bytes('broken-after-checkpoints', 0, 300_000);
         const record = recorder();
-        const result = await staging.append(id, 0, brokenOff(all.subarray(0, 210_000), new Error('cut'), 7_000), options(record.onDurable));
+        const result = await staging.append(
+          id,
+          0,
+          brokenOff(all.subarray(0, 210_000), new Error('cut'), 7_000),
+          options(record.onDurable),
+        );
         expect(result.offset).toBe(210_000);
         expect(result.interrupted).toBeInstanceOf(Error);
         expect(record.offsets.length).toBeGreaterThan(1);
         expect(record.offsets.at(-1)).toBe(210_000);
         await expectStaged(id, all.subarray(0, 210_000));
-        expect(await staging.append(id, 210_000, chunksOf(all.subarray(210_000)), options(async () => undefined))).toEqual({ offset: 300_000 });
+        expect(
+          await staging.append(
+            id,
+            210_000,
+            chunksOf(all.subarray(210_000)),
+            options(async () => undefined),
+          ),
+        ).toEqual({ offset: 300_000 });
         await expectStaged(id, all);
         expect(await staging.sha256(id, 300_000)).toBe(sha256(all));
       });
@@ -376,7 +496,12 @@ export function describeUploadStagingContract(name: string, start: () => Promise
             yield data.subarray(at, at + 10_000);
           }
         }
-        const result = await staging.append(id, 0, abortsAfter30k(), options(async () => undefined, { signal: abort.signal }));
+        const result = await staging.append(
+          id,
+          0,
+          abortsAfter30k(),
+          options(async () => undefined, { signal: abort.signal }),
+        );
         expect(result.interrupted).toEqual(new Error('request aborted'));
         // The chunk yielded as the signal fired may or may not be taken; what is reported is what is staged.
         expect([30_000, 40_000]).toContain(result.offset);
@@ -399,7 +524,10 @@ export function describeUploadStagingContract(name: string, start: () => Promise
         const appending = staging.append(id, 0, stalls(), options(record.onDurable, { signal: abort.signal }));
         await new Promise((resolve) => setTimeout(resolve, 50));
         abort.abort(lost);
-        const outcome = await Promise.race([appending, new Promise((resolve) => setTimeout(() => resolve('still waiting 1 s after the abort'), 1_000).unref())]);
+        const outcome = await Promise.race([
+          appending,
+          new Promise((resolve) => setTimeout(() => resolve('still waiting 1 s after the abort'), 1_000).unref()),
+        ]);
         release(); // the client sends again: nothing of it may be taken now
         const final = await appending;
         expect(outcome).toEqual({ offset: 10_000, interrupted: lost });
@@ -414,13 +542,27 @@ export function describeUploadStagingContract(name: string, start: () => Promise
         const head = bytes('too-long', 0, 10_000);
         const id = await staged(head);
         const record = recorder();
-        const error = await rejection(staging.append(id, 10_000, chunksOf(bytes('too-long', 10_000, 50_000), 5_000), options(record.onDurable, { maxBytes: 40_000 })));
+        const error = await rejection(
+          staging.append(
+            id,
+            10_000,
+            chunksOf(bytes('too-long', 10_000, 50_000), 5_000),
+            options(record.onDurable, { maxBytes: 40_000 }),
+          ),
+        );
         expect(error).toBeInstanceOf(UploadLengthExceededError);
         expect((error as UploadLengthExceededError).maxBytes).toBe(40_000);
         expect(record.offsets).toEqual([]);
         await expectStaged(id, head);
         // The upload goes on at the old offset.
-        expect(await staging.append(id, 10_000, chunksOf(bytes('too-long', 10_000, 40_000)), options(async () => undefined, { maxBytes: 40_000 }))).toEqual({
+        expect(
+          await staging.append(
+            id,
+            10_000,
+            chunksOf(bytes('too-long', 10_000, 40_000)),
+            options(async () => undefined, { maxBytes: 40_000 }),
+          ),
+        ).toEqual({
           offset: 50_000,
         });
         await expectStaged(id, bytes('too-long', 0, 50_000));
@@ -429,7 +571,14 @@ export function describeUploadStagingContract(name: string, start: () => Promise
       it('accepts a body of exactly maxBytes', async () => {
         const id = randomUUID();
         const data = bytes('exactly-max', 0, 77_777);
-        expect(await staging.append(id, 0, chunksOf(data, 7_000), options(async () => undefined, { maxBytes: 77_777 }))).toEqual({ offset: 77_777 });
+        expect(
+          await staging.append(
+            id,
+            0,
+            chunksOf(data, 7_000),
+            options(async () => undefined, { maxBytes: 77_777 }),
+          ),
+        ).toEqual({ offset: 77_777 });
         await expectStaged(id, data);
       });
 
@@ -437,28 +586,45 @@ export function describeUploadStagingContract(name: string, start: () => Promise
         const id = randomUUID();
         const all = bytes('too-long-checkpointed', 0, 300 * KiB);
         const record = recorder();
-        const error = await rejection(staging.append(id, 0, chunksOf(all, 16 * KiB), options(record.onDurable, { maxBytes: 200 * KiB })));
+        const error = await rejection(
+          staging.append(id, 0, chunksOf(all, 16 * KiB), options(record.onDurable, { maxBytes: 200 * KiB })),
+        );
         expect(error).toBeInstanceOf(UploadLengthExceededError);
         const recorded = record.recorded(0);
         expect(recorded).toBeGreaterThan(0);
         expect(recorded).toBeLessThanOrEqual(200 * KiB);
         await expectStaged(id, all.subarray(0, recorded));
-        expect(await staging.append(id, recorded, chunksOf(all.subarray(recorded, 200 * KiB)), options(async () => undefined))).toEqual({ offset: 200 * KiB });
+        expect(
+          await staging.append(
+            id,
+            recorded,
+            chunksOf(all.subarray(recorded, 200 * KiB)),
+            options(async () => undefined),
+          ),
+        ).toEqual({ offset: 200 * KiB });
         await expectStaged(id, all.subarray(0, 200 * KiB));
       });
     });
 
     describe('chunk checksums', () => {
-      it.each<ChecksumAlgorithm>(['sha1', 'md5', 'sha256'])('accepts a chunk whose %s digest matches, and counts it whole', async (algorithm) => {
-        const head = bytes(`checksum-ok-${algorithm}`, 0, 1_000);
-        const id = await staged(head);
-        const chunk = bytes(`checksum-ok-${algorithm}`, 1_000, 200 * KiB);
-        const record = recorder();
-        const result = await staging.append(id, 1_000, chunksOf(chunk), options(record.onDurable, { checksum: { algorithm, digest: digest(algorithm, chunk) } }));
-        expect(result).toEqual({ offset: 1_000 + 200 * KiB });
-        expect(record.offsets).toEqual([1_000 + 200 * KiB]); // no checkpoint inside a checksummed chunk
-        await expectStaged(id, bytes(`checksum-ok-${algorithm}`, 0, 1_000 + 200 * KiB));
-      });
+      it.each<ChecksumAlgorithm>(['sha1', 'md5', 'sha256'])(
+        'accepts a chunk whose %s digest matches, and counts it whole',
+        async (algorithm) => {
+          const head = bytes(`checksum-ok-${algorithm}`, 0, 1_000);
+          const id = await staged(head);
+          const chunk = bytes(`checksum-ok-${algorithm}`, 1_000, 200 * KiB);
+          const record = recorder();
+          const result = await staging.append(
+            id,
+            1_000,
+            chunksOf(chunk),
+            options(record.onDurable, { checksum: { algorithm, digest: digest(algorithm, chunk) } }),
+          );
+          expect(result).toEqual({ offset: 1_000 + 200 * KiB });
+          expect(record.offsets).toEqual([1_000 + 200 * KiB]); // no checkpoint inside a checksummed chunk
+          await expectStaged(id, bytes(`checksum-ok-${algorithm}`, 0, 1_000 + 200 * KiB));
+        },
+      );
 
       it.each<ChecksumAlgorithm>(['sha1', 'md5', 'sha256'])(
         'refuses a chunk whose %s digest does not match (ChunkChecksumMismatchError) and keeps none of it',
@@ -470,7 +636,14 @@ export function describeUploadStagingContract(name: string, start: () => Promise
           const wrong = digest(algorithm, chunk);
           wrong[0] ^= 0xff;
           const record = recorder();
-          const error = await rejection(staging.append(id, 1_000, chunksOf(chunk, 64 * KiB), options(record.onDurable, { checksum: { algorithm, digest: wrong } })));
+          const error = await rejection(
+            staging.append(
+              id,
+              1_000,
+              chunksOf(chunk, 64 * KiB),
+              options(record.onDurable, { checksum: { algorithm, digest: wrong } }),
+            ),
+          );
           expect(error).toBeInstanceOf(ChunkChecksumMismatchError);
           expect((error as ChunkChecksumMismatchError).code).toBe('chunk-checksum-mismatch');
           expect(record.offsets).toEqual([]);
@@ -478,7 +651,14 @@ export function describeUploadStagingContract(name: string, start: () => Promise
           expect(await staging.sha256(id, 1_000)).toBe(sha256(head));
           // The same chunk with its right digest is then taken.
           const right = { algorithm, digest: digest(algorithm, chunk) };
-          expect(await staging.append(id, 1_000, chunksOf(chunk, 64 * KiB), options(async () => undefined, { checksum: right }))).toEqual({
+          expect(
+            await staging.append(
+              id,
+              1_000,
+              chunksOf(chunk, 64 * KiB),
+              options(async () => undefined, { checksum: right }),
+            ),
+          ).toEqual({
             offset: 1_000 + chunk.length,
           });
           await expectStaged(id, Buffer.concat([head, chunk]));
@@ -489,7 +669,14 @@ export function describeUploadStagingContract(name: string, start: () => Promise
         const id = randomUUID();
         const chunk = bytes('checksum-length', 0, 5_000);
         const record = recorder();
-        const error = await rejection(staging.append(id, 0, chunksOf(chunk), options(record.onDurable, { checksum: { algorithm: 'sha1', digest: digest('sha256', chunk) } })));
+        const error = await rejection(
+          staging.append(
+            id,
+            0,
+            chunksOf(chunk),
+            options(record.onDurable, { checksum: { algorithm: 'sha1', digest: digest('sha256', chunk) } }),
+          ),
+        );
         expect(error).toBeInstanceOf(ChunkChecksumMismatchError);
         expect(record.offsets).toEqual([]);
         await expectStaged(id, Buffer.alloc(0));
@@ -502,7 +689,12 @@ export function describeUploadStagingContract(name: string, start: () => Promise
         const failure = new Error('client went away');
         const record = recorder();
         const error = await rejection(
-          staging.append(id, 3_000, brokenOff(chunk.subarray(0, 150 * KiB), failure), options(record.onDurable, { checksum: { algorithm: 'sha256', digest: digest('sha256', chunk) } })),
+          staging.append(
+            id,
+            3_000,
+            brokenOff(chunk.subarray(0, 150 * KiB), failure),
+            options(record.onDurable, { checksum: { algorithm: 'sha256', digest: digest('sha256', chunk) } }),
+          ),
         );
         expect(error).toBe(failure);
         expect(record.offsets).toEqual([]);
@@ -521,7 +713,12 @@ export function describeUploadStagingContract(name: string, start: () => Promise
         expect(record.offsets.length).toBe(2);
         const recorded = record.recorded(0);
         // Nothing past the caller's truth counts: the next append there truncates any residue.
-        const result = await staging.append(id, recorded, chunksOf(all.subarray(recorded)), options(async () => undefined));
+        const result = await staging.append(
+          id,
+          recorded,
+          chunksOf(all.subarray(recorded)),
+          options(async () => undefined),
+        );
         expect(result).toEqual({ offset: all.length });
         await expectStaged(id, all);
         expect(await staging.sha256(id, all.length)).toBe(sha256(all));
@@ -542,7 +739,12 @@ export function describeUploadStagingContract(name: string, start: () => Promise
           ),
         );
         expect(error).toBe(failure);
-        const result = await staging.append(id, 4_000, chunksOf(bytes('final-record-fails', 4_000, 6_000)), options(async () => undefined));
+        const result = await staging.append(
+          id,
+          4_000,
+          chunksOf(bytes('final-record-fails', 4_000, 6_000)),
+          options(async () => undefined),
+        );
         expect(result).toEqual({ offset: 10_000 });
         await expectStaged(id, bytes('final-record-fails', 0, 10_000));
         expect(await staging.sha256(id, 10_000)).toBe(sha256(bytes('final-record-fails', 0, 10_000)));
@@ -553,10 +755,22 @@ export function describeUploadStagingContract(name: string, start: () => Promise
       it('drops bytes staged past the offset the caller recorded, at the next append', async () => {
         const id = randomUUID();
         const first = bytes('residue-first', 0, 100_000);
-        await staging.append(id, 0, chunksOf(first), options(async () => undefined));
+        await staging.append(
+          id,
+          0,
+          chunksOf(first),
+          options(async () => undefined),
+        );
         // The caller had recorded only 60_000 (it died before recording the rest).
         const next = bytes('residue-next', 0, 30_000);
-        expect(await staging.append(id, 60_000, chunksOf(next), options(async () => undefined))).toEqual({ offset: 90_000 });
+        expect(
+          await staging.append(
+            id,
+            60_000,
+            chunksOf(next),
+            options(async () => undefined),
+          ),
+        ).toEqual({ offset: 90_000 });
         const expected = Buffer.concat([first.subarray(0, 60_000), next]);
         await expectStaged(id, expected);
         expect(await staging.sha256(id, 90_000)).toBe(sha256(expected));
@@ -565,10 +779,22 @@ export function describeUploadStagingContract(name: string, start: () => Promise
       it('drops residue found by a restarted instance', async () => {
         const id = randomUUID();
         const first = bytes('residue-restart', 0, 100_000);
-        await staging.append(id, 0, chunksOf(first), options(async () => undefined));
+        await staging.append(
+          id,
+          0,
+          chunksOf(first),
+          options(async () => undefined),
+        );
         const restarted = await harness.open(SMALL_CHECKPOINTS);
         const next = bytes('residue-restart-next', 0, 10_000);
-        expect(await restarted.append(id, 65_537, chunksOf(next), options(async () => undefined))).toEqual({ offset: 75_537 });
+        expect(
+          await restarted.append(
+            id,
+            65_537,
+            chunksOf(next),
+            options(async () => undefined),
+          ),
+        ).toEqual({ offset: 75_537 });
         const expected = Buffer.concat([first.subarray(0, 65_537), next]);
         await expectStaged(id, expected);
         expect(await restarted.sha256(id, 75_537)).toBe(sha256(expected));
@@ -577,17 +803,36 @@ export function describeUploadStagingContract(name: string, start: () => Promise
       it('drops all residue when the caller recorded nothing (offset 0)', async () => {
         const id = await staged(bytes('residue-zero', 0, 70_000));
         const fresh = bytes('residue-zero-fresh', 0, 1_000);
-        expect(await staging.append(id, 0, chunksOf(fresh), options(async () => undefined))).toEqual({ offset: 1_000 });
+        expect(
+          await staging.append(
+            id,
+            0,
+            chunksOf(fresh),
+            options(async () => undefined),
+          ),
+        ).toEqual({ offset: 1_000 });
         await expectStaged(id, fresh);
       });
 
       it('reports the SHA-256 of the new bytes after the residue was replaced by as many other bytes (same instance)', async () => {
         const id = randomUUID();
         const first = bytes('residue-same-length', 0, 100_000);
-        await staging.append(id, 0, chunksOf(first), options(async () => undefined));
+        await staging.append(
+          id,
+          0,
+          chunksOf(first),
+          options(async () => undefined),
+        );
         // The caller's truth is 60_000; the 40_000 bytes after it come again, different.
         const replacement = bytes('residue-same-length-other', 0, 40_000);
-        expect(await staging.append(id, 60_000, chunksOf(replacement), options(async () => undefined))).toEqual({ offset: 100_000 });
+        expect(
+          await staging.append(
+            id,
+            60_000,
+            chunksOf(replacement),
+            options(async () => undefined),
+          ),
+        ).toEqual({ offset: 100_000 });
         const expected = Buffer.concat([first.subarray(0, 60_000), replacement]);
         expect((await readAll(staging, id, 100_000)).equals(expected)).toBe(true);
         expect(await staging.sha256(id, 100_000)).toBe(sha256(expected));
@@ -600,7 +845,9 @@ export function describeUploadStagingContract(name: string, start: () => Promise
         const id = await staged(head);
         const record = recorder();
         for (const offset of [5_001, 1_000_000]) {
-          const error = await rejection(staging.append(id, offset, chunksOf(bytes('missing-more', 0, 1_000)), options(record.onDurable)));
+          const error = await rejection(
+            staging.append(id, offset, chunksOf(bytes('missing-more', 0, 1_000)), options(record.onDurable)),
+          );
           expect(error).toBeInstanceOf(StagedBytesMissingError);
           expect(error).toBeInstanceOf(DomainError);
           expect((error as StagedBytesMissingError).code).toBe('upload-bytes-missing');
@@ -612,7 +859,14 @@ export function describeUploadStagingContract(name: string, start: () => Promise
 
       it('refuses an append past 0 for an upload with nothing staged', async () => {
         const id = randomUUID();
-        const error = await rejection(staging.append(id, 10, chunksOf(bytes('nothing', 0, 10)), options(async () => undefined)));
+        const error = await rejection(
+          staging.append(
+            id,
+            10,
+            chunksOf(bytes('nothing', 0, 10)),
+            options(async () => undefined),
+          ),
+        );
         expect(error).toBeInstanceOf(StagedBytesMissingError);
         await expect(staging.read(id, { start: 0, end: 0 })).rejects.toBeInstanceOf(StagedBytesMissingError);
       });
@@ -631,14 +885,26 @@ export function describeUploadStagingContract(name: string, start: () => Promise
           await expect(store.read(id, { start: 0, end: 99_999 })).rejects.toBeInstanceOf(StagedBytesMissingError);
           await expect(store.sha256(id, 100_000)).rejects.toBeInstanceOf(StagedBytesMissingError);
         }
-        await expect(staging.append(id, 100_000, chunksOf(bytes('x', 0, 1)), options(async () => undefined))).rejects.toBeInstanceOf(StagedBytesMissingError);
+        await expect(
+          staging.append(
+            id,
+            100_000,
+            chunksOf(bytes('x', 0, 1)),
+            options(async () => undefined),
+          ),
+        ).rejects.toBeInstanceOf(StagedBytesMissingError);
       });
 
       it('forgets the running hash on remove: the same id staged again with other bytes hashes right', async () => {
         const id = await staged(bytes('before-remove', 0, 50_000));
         await staging.remove(id);
         const again = bytes('after-remove', 0, 50_000);
-        await staging.append(id, 0, chunksOf(again), options(async () => undefined));
+        await staging.append(
+          id,
+          0,
+          chunksOf(again),
+          options(async () => undefined),
+        );
         expect(await staging.sha256(id, 50_000)).toBe(sha256(again));
         await expectStaged(id, again);
       });
@@ -646,16 +912,27 @@ export function describeUploadStagingContract(name: string, start: () => Promise
       it('appends an empty body at 0 and at the end of staged bytes without changing them', async () => {
         const id = randomUUID();
         const record = recorder();
-        expect(await staging.append(id, 0, chunksOf(Buffer.alloc(0)), options(record.onDurable))).toEqual({ offset: 0 });
+        expect(await staging.append(id, 0, chunksOf(Buffer.alloc(0)), options(record.onDurable))).toEqual({
+          offset: 0,
+        });
         expect(await staging.sha256(id, 0)).toBe(EMPTY_SHA256);
         expect(await collect(await staging.read(id))).toEqual(Buffer.alloc(0));
         const data = bytes('then-empty', 0, 20_000);
         expect(await staging.append(id, 0, chunksOf(data), options(record.onDurable))).toEqual({ offset: 20_000 });
-        expect(await staging.append(id, 20_000, chunksOf(Buffer.alloc(0)), options(record.onDurable))).toEqual({ offset: 20_000 });
+        expect(await staging.append(id, 20_000, chunksOf(Buffer.alloc(0)), options(record.onDurable))).toEqual({
+          offset: 20_000,
+        });
         expect(record.offsets).toEqual([20_000]);
         await expectStaged(id, data);
         expect(await staging.sha256(id, 20_000)).toBe(sha256(data));
-        expect(await staging.append(id, 20_000, chunksOf(bytes('then-empty', 20_000, 5_000)), options(async () => undefined))).toEqual({ offset: 25_000 });
+        expect(
+          await staging.append(
+            id,
+            20_000,
+            chunksOf(bytes('then-empty', 20_000, 5_000)),
+            options(async () => undefined),
+          ),
+        ).toEqual({ offset: 25_000 });
         await expectStaged(id, bytes('then-empty', 0, 25_000));
       });
     });
@@ -702,4 +979,3 @@ export function describeUploadStagingContract(name: string, start: () => Promise
     }
   });
 }
-

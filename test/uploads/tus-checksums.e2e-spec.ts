@@ -1,12 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { sha256 } from '../support/hashing';
-import { api } from '../support/http-client';
-import { TestApp } from '../support/test-app';
 import {
   digest,
   expectProblem,
   expectSameBytes,
-  request,
   sizeOnDisk,
   startTusApp,
   TusClient,
@@ -16,10 +13,9 @@ import {
 
 /** Checksums of a tus upload: per chunk (Upload-Checksum), of the whole file (metadata sha256); dedup by SHA-256. */
 describe('tus checksums at /api/v1/uploads (e2e, real PostgreSQL and Redis)', () => {
-  let t: TestApp;
   let c: TusClient;
   let close: () => Promise<void>;
-  beforeAll(async () => ({ t, c, close } = await startTusApp({ MAX_FILE_SIZE: '10MB' }, '8000')));
+  beforeAll(async () => ({ c, close } = await startTusApp({ MAX_FILE_SIZE: '10MB' }, '8000')));
   afterAll(() => close?.());
 
   describe('checksum', () => {
@@ -30,17 +26,25 @@ describe('tus checksums at /api/v1/uploads (e2e, real PostgreSQL and Redis)', ()
       const part = (i: number) => data.subarray(i * 1000, (i + 1) * 1000);
 
       for (const [i, algorithm] of (['sha1', 'md5', 'sha256'] as const).entries()) {
-        const res = await c.patch(u.token, url, i * 1000, part(i), { 'upload-checksum': `${algorithm} ${digest(algorithm, part(i))}` });
+        const res = await c.patch(u.token, url, i * 1000, part(i), {
+          'upload-checksum': `${algorithm} ${digest(algorithm, part(i))}`,
+        });
         expect(res.status).toBe(204);
         expect(res.headers['upload-offset']).toBe(String((i + 1) * 1000));
       }
 
-      const wrong = await c.patch(u.token, url, 3000, part(3), { 'upload-checksum': `sha256 ${digest('sha256', randomBytes(10))}` });
+      const wrong = await c.patch(u.token, url, 3000, part(3), {
+        'upload-checksum': `sha256 ${digest('sha256', randomBytes(10))}`,
+      });
       expectProblem(wrong, 460, 'chunk-checksum-mismatch');
       expect(await c.offsetOf(u.token, url)).toBe(3000);
       expect(await sizeOnDisk(c.stagedFile(id))).toBe(3000);
 
-      expectProblem(await c.patch(u.token, url, 3000, part(3), { 'upload-checksum': 'crc32 xxx' }), 400, 'unsupported-checksum-algorithm');
+      expectProblem(
+        await c.patch(u.token, url, 3000, part(3), { 'upload-checksum': 'crc32 xxx' }),
+        400,
+        'unsupported-checksum-algorithm',
+      );
       expectProblem(await c.patch(u.token, url, 3000, part(3), { 'upload-checksum': 'sha1 not-a-digest' }), 400);
       expect(await c.offsetOf(u.token, url)).toBe(3000);
 
@@ -52,11 +56,19 @@ describe('tus checksums at /api/v1/uploads (e2e, real PostgreSQL and Redis)', ()
     it('checks the checksum of a chunk sent with the creation request', async () => {
       const u = c.user();
       const data = randomBytes(500);
-      const bad = await c.create(u.token, { length: 500, body: data, headers: { 'upload-checksum': `sha1 ${digest('sha1', randomBytes(5))}` } });
+      const bad = await c.create(u.token, {
+        length: 500,
+        body: data,
+        headers: { 'upload-checksum': `sha1 ${digest('sha1', randomBytes(5))}` },
+      });
       expectProblem(bad, 460, 'chunk-checksum-mismatch');
       expect(await c.count('files', u.id)).toBe(0);
 
-      const good = await c.create(u.token, { length: 500, body: data, headers: { 'upload-checksum': `sha1 ${digest('sha1', data)}` } });
+      const good = await c.create(u.token, {
+        length: 500,
+        body: data,
+        headers: { 'upload-checksum': `sha1 ${digest('sha1', data)}` },
+      });
       expect(good.status).toBe(201);
       expect(good.headers['x-file-id']).toMatch(UUID);
       expectSameBytes(await c.downloaded(u.token, good.headers['x-file-id'] as string), data);
@@ -70,7 +82,11 @@ describe('tus checksums at /api/v1/uploads (e2e, real PostgreSQL and Redis)', ()
     it('answers a checksummed whole-file creation with Upload-Offset = length and no Upload-Expires', async () => {
       const u = c.user();
       const data = randomBytes(500);
-      const res = await c.create(u.token, { length: 500, body: data, headers: { 'upload-checksum': `sha256 ${digest('sha256', data)}` } });
+      const res = await c.create(u.token, {
+        length: 500,
+        body: data,
+        headers: { 'upload-checksum': `sha256 ${digest('sha256', data)}` },
+      });
       expect(res.status).toBe(201);
       expect(res.headers['x-file-id']).toMatch(UUID);
       expect(res.headers['upload-offset']).toBe('500');
@@ -83,7 +99,10 @@ describe('tus checksums at /api/v1/uploads (e2e, real PostgreSQL and Redis)', ()
       const u = c.user();
       const data = randomBytes(2000);
       const promised = sha256(randomBytes(2000));
-      const { url, id } = await c.created(u.token, { length: data.length, metadata: uploadMetadata({ filename: 'liar.bin', sha256: promised }) });
+      const { url, id } = await c.created(u.token, {
+        length: data.length,
+        metadata: uploadMetadata({ filename: 'liar.bin', sha256: promised }),
+      });
       expect((await c.patch(u.token, url, 0, data.subarray(0, 1000))).status).toBe(204);
 
       const last = await c.patch(u.token, url, 1000, data.subarray(1000));
@@ -99,7 +118,11 @@ describe('tus checksums at /api/v1/uploads (e2e, real PostgreSQL and Redis)', ()
     it('refuses a whole-file creation request whose bytes do not match it, creating no file', async () => {
       const u = c.user();
       const data = randomBytes(300);
-      const res = await c.create(u.token, { length: 300, body: data, metadata: uploadMetadata({ sha256: sha256(randomBytes(3)) }) });
+      const res = await c.create(u.token, {
+        length: 300,
+        body: data,
+        metadata: uploadMetadata({ sha256: sha256(randomBytes(3)) }),
+      });
       expectProblem(res, 400, 'checksum-mismatch');
       expect(await c.count('files', u.id)).toBe(0);
     });
@@ -110,11 +133,17 @@ describe('tus checksums at /api/v1/uploads (e2e, real PostgreSQL and Redis)', ()
       const u = c.user();
       const data = randomBytes(9000);
 
-      const first = await c.created(u.token, { length: data.length, metadata: uploadMetadata({ filename: 'one.bin' }) });
+      const first = await c.created(u.token, {
+        length: data.length,
+        metadata: uploadMetadata({ filename: 'one.bin' }),
+      });
       const firstId = (await c.sendAll(u.token, first.url, data, 4000)).headers['x-file-id'] as string;
       expect(firstId).toMatch(UUID);
 
-      const second = await c.created(u.token, { length: data.length, metadata: uploadMetadata({ filename: 'two.bin' }) });
+      const second = await c.created(u.token, {
+        length: data.length,
+        metadata: uploadMetadata({ filename: 'two.bin' }),
+      });
       const secondLast = await c.sendAll(u.token, second.url, data, 3000);
       expect(secondLast.headers['x-file-id']).toBe(firstId);
       expect(await c.session(second.id)).toMatchObject({ status: 'completed', file_id: firstId });

@@ -29,7 +29,12 @@ describe('Resumable uploads with tus-js-client', () => {
     ['7 MiB in 1 MiB chunks', 7 * MiB, MiB],
   ])('uploads %s byte-exact', async (_label, size, chunkSize) => {
     const data = randomBytes(size);
-    const result = await tusUpload(data, { endpoint, token, ...(chunkSize ? { chunkSize } : {}), metadata: { filename: `tus-${size}.bin`, filetype: 'application/octet-stream' } });
+    const result = await tusUpload(data, {
+      endpoint,
+      token,
+      ...(chunkSize ? { chunkSize } : {}),
+      metadata: { filename: `tus-${size}.bin`, filetype: 'application/octet-stream' },
+    });
     expect(result.fileId).toBeDefined();
     const file = await api(t.baseUrl, 'GET', `/api/v1/files/${result.fileId}`, token);
     expect(file.body).toMatchObject({ name: `tus-${size}.bin`, size, sha256: sha256(data), status: 'completed' });
@@ -41,7 +46,12 @@ describe('Resumable uploads with tus-js-client', () => {
   it('uploads 300 MiB from disk byte-exact', async () => {
     const file = path.join(t.dataDir, 'big.bin');
     const expected = await randomFile(file, 300 * MiB);
-    const result = await tusUpload(createReadStream(file), { endpoint, token, chunkSize: 64 * MiB, metadata: { filename: 'big.bin' } });
+    const result = await tusUpload(createReadStream(file), {
+      endpoint,
+      token,
+      chunkSize: 64 * MiB,
+      metadata: { filename: 'big.bin' },
+    });
     const got = await download(t.baseUrl, `/api/v1/files/${result.fileId}/content`, token);
     expect(got.size).toBe(300 * MiB);
     expect(got.sha256).toBe(expected);
@@ -59,7 +69,10 @@ describe('Resumable uploads with tus-js-client', () => {
         };
       }).then(() => reject(new Error('the first client should not finish')), reject);
     });
-    const head = await fetch(stored!, { method: 'HEAD', headers: { authorization: `Bearer ${token}`, 'tus-resumable': '1.0.0' } });
+    const head = await fetch(stored!, {
+      method: 'HEAD',
+      headers: { authorization: `Bearer ${token}`, 'tus-resumable': '1.0.0' },
+    });
     expect(Number(head.headers.get('upload-offset'))).toBe(4 * MiB);
 
     // Second client: a new instance that only knows the stored URL.
@@ -71,7 +84,12 @@ describe('Resumable uploads with tus-js-client', () => {
 
   it('uploads in parallel through concatenation (parallelUploads)', async () => {
     const data = randomBytes(6 * MiB + 123);
-    const result = await tusUpload(data, { endpoint, token, parallelUploads: 3, metadata: { filename: 'parallel.bin' } });
+    const result = await tusUpload(data, {
+      endpoint,
+      token,
+      parallelUploads: 3,
+      metadata: { filename: 'parallel.bin' },
+    });
     expect(result.patchOffsets.filter((o) => o === 0)).toHaveLength(3); // three partial uploads, each from 0
     const fileId = result.fileId ?? (await headFileId(result.url));
     const got = await download(t.baseUrl, `/api/v1/files/${fileId}/content`, token);
@@ -124,7 +142,10 @@ describe('Resumable uploads with tus-js-client', () => {
   });
 
   async function headFileId(url: string): Promise<string> {
-    const res = await fetch(url, { method: 'HEAD', headers: { authorization: `Bearer ${token}`, 'tus-resumable': '1.0.0' } });
+    const res = await fetch(url, {
+      method: 'HEAD',
+      headers: { authorization: `Bearer ${token}`, 'tus-resumable': '1.0.0' },
+    });
     return res.headers.get('x-file-id')!;
   }
 });

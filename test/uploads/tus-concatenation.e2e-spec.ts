@@ -54,10 +54,13 @@ describe('tus concatenation at /api/v1/uploads (e2e, real PostgreSQL and Redis)'
       expect(head.status).toBe(200);
       const concat = String(head.headers['upload-concat']);
       expect(concat.startsWith('final;')).toBe(true);
-      expect(concat.slice('final;'.length).trim().split(/ +/).map((x) => new URL(x, t.baseUrl).pathname)).toEqual([
-        `${UPLOADS}/${p1.id}`,
-        `${UPLOADS}/${p2.id}`,
-      ]);
+      expect(
+        concat
+          .slice('final;'.length)
+          .trim()
+          .split(/ +/)
+          .map((x) => new URL(x, t.baseUrl).pathname),
+      ).toEqual([`${UPLOADS}/${p1.id}`, `${UPLOADS}/${p2.id}`]);
       expect(head.headers['upload-offset']).toBe(String(part1.length + part2.length));
       expect(head.headers['upload-length']).toBe(String(part1.length + part2.length));
 
@@ -65,7 +68,10 @@ describe('tus concatenation at /api/v1/uploads (e2e, real PostgreSQL and Redis)'
       expect(fileId).toMatch(UUID);
       expect(head.headers['x-file-id']).toBe(fileId);
       expectSameBytes(await c.downloaded(u.token, fileId), Buffer.concat([part1, part2]));
-      expect((await api(t.baseUrl, 'GET', `/api/v1/files/${fileId}`, u.token)).body).toMatchObject({ name: 'joined.bin', size: 5003 });
+      expect((await api(t.baseUrl, 'GET', `/api/v1/files/${fileId}`, u.token)).body).toMatchObject({
+        name: 'joined.bin',
+        size: 5003,
+      });
 
       // The parts' staged bytes are gone; they cannot be used again.
       expect(await sizeOnDisk(c.stagedFile(p1.id))).toBeUndefined();
@@ -84,7 +90,11 @@ describe('tus concatenation at /api/v1/uploads (e2e, real PostgreSQL and Redis)'
       await c.patch(u.token, unfinished, 0, randomBytes(50));
       const before = await c.count('upload_sessions', u.id);
 
-      expectProblem(await c.create(u.token, { concat: `final;${done.url} ${unfinished}` }), 400, 'invalid-concatenation');
+      expectProblem(
+        await c.create(u.token, { concat: `final;${done.url} ${unfinished}` }),
+        400,
+        'invalid-concatenation',
+      );
       expect(await c.count('upload_sessions', u.id)).toBe(before);
       expect(await c.count('files', u.id)).toBe(0);
       // The parts are untouched.
@@ -113,7 +123,11 @@ describe('tus concatenation at /api/v1/uploads (e2e, real PostgreSQL and Redis)'
       const { url: plain } = await c.created(u.token, { length: 10 });
       expectProblem(await c.create(u.token, { concat: `final;${a.url} ${plain}` }), 400, 'invalid-concatenation');
       expectProblem(await c.create(u.token, { concat: 'final;' }), 400, 'invalid-concatenation');
-      expectProblem(await c.create(u.token, { concat: 'final;https://elsewhere.example/files/1' }), 400, 'invalid-concatenation');
+      expectProblem(
+        await c.create(u.token, { concat: 'final;https://elsewhere.example/files/1' }),
+        400,
+        'invalid-concatenation',
+      );
       expectProblem(await c.create(u.token, { concat: `final;${a.url} ${a.url}` }), 400, 'invalid-concatenation');
       // The parts are still usable.
       const final = await c.create(u.token, { concat: `final;${a.url} ${b.url}` });

@@ -13,7 +13,10 @@ function tusHeaders(token: string, extra: Record<string, string> = {}): Record<s
 }
 
 async function create(baseUrl: string, token: string, length: number): Promise<string> {
-  const res = await fetch(`${baseUrl}/api/v1/uploads`, { method: 'POST', headers: tusHeaders(token, { 'upload-length': String(length) }) });
+  const res = await fetch(`${baseUrl}/api/v1/uploads`, {
+    method: 'POST',
+    headers: tusHeaders(token, { 'upload-length': String(length) }),
+  });
   expect(res.status).toBe(201);
   return new URL(res.headers.get('location')!).pathname;
 }
@@ -30,9 +33,15 @@ function patch(baseUrl: string, path: string, token: string, offset: number, bod
 function slowPatch(baseUrl: string, path: string, token: string, offset: number, body: Buffer) {
   const req = http.request(`${baseUrl}${path}`, {
     method: 'PATCH',
-    headers: tusHeaders(token, { 'upload-offset': String(offset), 'content-type': 'application/offset+octet-stream', 'content-length': String(body.length) }),
+    headers: tusHeaders(token, {
+      'upload-offset': String(offset),
+      'content-type': 'application/offset+octet-stream',
+      'content-length': String(body.length),
+    }),
   });
-  const response = new Promise<http.IncomingMessage>((resolve, reject) => req.on('response', resolve).on('error', reject));
+  const response = new Promise<http.IncomingMessage>((resolve, reject) =>
+    req.on('response', resolve).on('error', reject),
+  );
   req.write(body.subarray(0, 1024));
   return { response, finish: () => req.end(body.subarray(1024)) };
 }
@@ -61,7 +70,10 @@ describe('Concurrent requests on one upload', () => {
       expect(second.status).toBe(423);
       expect(second.headers.get('content-type')).toContain('application/problem+json');
       expect(second.headers.get('tus-resumable')).toBe('1.0.0');
-      expect(await second.json()).toMatchObject({ status: 423, type: 'https://flexstorage.dev/problems/upload-locked' });
+      expect(await second.json()).toMatchObject({
+        status: 423,
+        type: 'https://flexstorage.dev/problems/upload-locked',
+      });
 
       first.finish();
       expect((await first.response).statusCode).toBe(204);
@@ -114,7 +126,11 @@ describe('Concurrent requests on one upload', () => {
     beforeAll(async () => {
       db = await createTestDatabase();
       // Same queue prefix = same lock namespace; separate data dirs = no shared disk.
-      const env = { UPLOAD_STAGING: 'database', STORAGE_DEFAULT_PROVIDER: 'database', QUEUE_PREFIX: `fs-test-${randomBytes(4).toString('hex')}` };
+      const env = {
+        UPLOAD_STAGING: 'database',
+        STORAGE_DEFAULT_PROVIDER: 'database',
+        QUEUE_PREFIX: `fs-test-${randomBytes(4).toString('hex')}`,
+      };
       a = await startTestApp(env, { database: db });
       b = await startTestApp(env, { database: db });
     });

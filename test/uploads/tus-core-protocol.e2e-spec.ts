@@ -1,6 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { sha256 } from '../support/hashing';
-import { api } from '../support/http-client';
 import { TestApp } from '../support/test-app';
 import { until } from '../support/until';
 import {
@@ -8,7 +6,6 @@ import {
   expectSameBytes,
   HTTP_DATE,
   OFFSET_STREAM,
-  request,
   sizeOnDisk,
   startTusApp,
   streamingPatch,
@@ -28,19 +25,32 @@ describe('tus 1.0 core protocol at /api/v1/uploads (e2e, real PostgreSQL and Red
   afterAll(() => close?.());
 
   describe('discovery (OPTIONS)', () => {
-    it.each([UPLOADS, `${UPLOADS}/0196f000-0000-7000-8000-000000000000`])('answers 204 with the server capabilities on %s, without a token', async (target) => {
-      const res = await c.send('OPTIONS', target, { tusResumable: null });
-      expect(res.status).toBe(204);
-      expect(res.headers['tus-resumable']).toBe(TUS);
-      expect(res.headers['tus-version']).toBe('1.0.0');
-      const extensions = String(res.headers['tus-extension']).split(',').map((e) => e.trim());
-      expect(extensions).toEqual(
-        expect.arrayContaining(['creation', 'creation-with-upload', 'creation-defer-length', 'expiration', 'checksum', 'termination', 'concatenation']),
-      );
-      expect(res.headers['tus-max-size']).toBe(String(t.config.uploads.maxSize));
-      expect(t.config.uploads.maxSize).toBeLessThanOrEqual(10 * 1024 * 1024);
-      expect(String(res.headers['tus-checksum-algorithm']).split(',')).toEqual(['sha1', 'md5', 'sha256']);
-    });
+    it.each([UPLOADS, `${UPLOADS}/0196f000-0000-7000-8000-000000000000`])(
+      'answers 204 with the server capabilities on %s, without a token',
+      async (target) => {
+        const res = await c.send('OPTIONS', target, { tusResumable: null });
+        expect(res.status).toBe(204);
+        expect(res.headers['tus-resumable']).toBe(TUS);
+        expect(res.headers['tus-version']).toBe('1.0.0');
+        const extensions = String(res.headers['tus-extension'])
+          .split(',')
+          .map((e) => e.trim());
+        expect(extensions).toEqual(
+          expect.arrayContaining([
+            'creation',
+            'creation-with-upload',
+            'creation-defer-length',
+            'expiration',
+            'checksum',
+            'termination',
+            'concatenation',
+          ]),
+        );
+        expect(res.headers['tus-max-size']).toBe(String(t.config.uploads.maxSize));
+        expect(t.config.uploads.maxSize).toBeLessThanOrEqual(10 * 1024 * 1024);
+        expect(String(res.headers['tus-checksum-algorithm']).split(',')).toEqual(['sha1', 'md5', 'sha256']);
+      },
+    );
   });
 
   describe('Tus-Resumable, versions and authentication', () => {
@@ -64,7 +74,11 @@ describe('tus 1.0 core protocol at /api/v1/uploads (e2e, real PostgreSQL and Red
       expect(unauthenticatedHead.status).toBe(401);
       expect(unauthenticatedHead.headers['tus-resumable']).toBe(TUS);
 
-      expectProblem(await c.patch(u.token, `${UPLOADS}/0196f000-0000-7000-8000-ffffffffffff`, 0, Buffer.from('x')), 404, 'upload-not-found');
+      expectProblem(
+        await c.patch(u.token, `${UPLOADS}/0196f000-0000-7000-8000-ffffffffffff`, 0, Buffer.from('x')),
+        404,
+        'upload-not-found',
+      );
       const missingHead = await c.head(u.token, `${UPLOADS}/0196f000-0000-7000-8000-ffffffffffff`);
       expect(missingHead.status).toBe(404);
       expect(missingHead.headers['tus-resumable']).toBe(TUS);
@@ -72,7 +86,10 @@ describe('tus 1.0 core protocol at /api/v1/uploads (e2e, real PostgreSQL and Red
       expectProblem(await c.send('DELETE', `${UPLOADS}/not-an-upload`, { token: u.token }), 404);
 
       expectProblem(await c.patch(u.token, url, 0, Buffer.from('abc')), 409, 'upload-offset-mismatch');
-      expectProblem(await c.send('POST', UPLOADS, { token: u.token, tusResumable: null, headers: { 'upload-length': '1' } }), 412);
+      expectProblem(
+        await c.send('POST', UPLOADS, { token: u.token, tusResumable: null, headers: { 'upload-length': '1' } }),
+        412,
+      );
 
       const terminated = await c.send('DELETE', url, { token: u.token });
       expect(terminated.status).toBe(204);
@@ -84,7 +101,11 @@ describe('tus 1.0 core protocol at /api/v1/uploads (e2e, real PostgreSQL and Red
       ['unsupported', '0.2.2'],
     ])('answers 412 with Tus-Version when Tus-Resumable is %s', async (_what, version) => {
       const u = c.user();
-      const res = await c.send('POST', UPLOADS, { token: u.token, tusResumable: version, headers: { 'upload-length': '5' } });
+      const res = await c.send('POST', UPLOADS, {
+        token: u.token,
+        tusResumable: version,
+        headers: { 'upload-length': '5' },
+      });
       expectProblem(res, 412, 'unsupported-tus-version');
       expect(res.headers['tus-version']).toBe('1.0.0');
       expect(await c.count('upload_sessions', u.id)).toBe(0);
@@ -107,7 +128,9 @@ describe('tus 1.0 core protocol at /api/v1/uploads (e2e, real PostgreSQL and Red
       const res = await c.create('', { length: 5, metadata: uploadMetadata({ filename: 'x.bin' }) });
       expectProblem(res, 401);
       expect(res.headers['www-authenticate']).toBe('Bearer');
-      const { rows } = await c.db.query("select count(*)::int as n from upload_sessions where client_metadata->>'filename' = 'x.bin'");
+      const { rows } = await c.db.query(
+        "select count(*)::int as n from upload_sessions where client_metadata->>'filename' = 'x.bin'",
+      );
       expect(rows[0].n).toBe(0);
     });
   });
@@ -168,7 +191,11 @@ describe('tus 1.0 core protocol at /api/v1/uploads (e2e, real PostgreSQL and Red
         const res = await c.patch(u.token, url, 0, Buffer.from('0123456789'), { 'content-type': type });
         expectProblem(res, 415, 'unsupported-media-type');
       }
-      const none = await c.send('PATCH', url, { token: u.token, body: Buffer.from('0123456789'), headers: { 'upload-offset': '0' } });
+      const none = await c.send('PATCH', url, {
+        token: u.token,
+        body: Buffer.from('0123456789'),
+        headers: { 'upload-offset': '0' },
+      });
       expectProblem(none, 415);
       expect(await c.offsetOf(u.token, url)).toBe(0);
     });
@@ -176,7 +203,11 @@ describe('tus 1.0 core protocol at /api/v1/uploads (e2e, real PostgreSQL and Red
     it('refuses a PATCH without Upload-Offset (400), or with one that is not a number', async () => {
       const u = c.user();
       const { url } = await c.created(u.token, { length: 10 });
-      const missing = await c.send('PATCH', url, { token: u.token, body: Buffer.from('0123'), headers: { 'content-type': OFFSET_STREAM } });
+      const missing = await c.send('PATCH', url, {
+        token: u.token,
+        body: Buffer.from('0123'),
+        headers: { 'content-type': OFFSET_STREAM },
+      });
       expectProblem(missing, 400);
       expectProblem(await c.patch(u.token, url, 0, Buffer.from('0123'), { 'upload-offset': 'zero' }), 400);
       expect(await c.offsetOf(u.token, url)).toBe(0);
@@ -197,7 +228,10 @@ describe('tus 1.0 core protocol at /api/v1/uploads (e2e, real PostgreSQL and Red
     it('completes the upload with chunks in order: X-File-Id on the last PATCH, bytes byte-exact, staging cleaned up', async () => {
       const u = c.user();
       const data = randomBytes(256 * 1024 + 13);
-      const { url, id } = await c.created(u.token, { length: data.length, metadata: uploadMetadata({ filename: 'chunks.bin' }) });
+      const { url, id } = await c.created(u.token, {
+        length: data.length,
+        metadata: uploadMetadata({ filename: 'chunks.bin' }),
+      });
       const chunk = 64 * 1024;
       for (let at = 0; at + chunk < data.length; at += chunk) {
         const res = await c.patch(u.token, url, at, data.subarray(at, at + chunk));
@@ -215,7 +249,11 @@ describe('tus 1.0 core protocol at /api/v1/uploads (e2e, real PostgreSQL and Red
       expect(fileId).toMatch(UUID);
 
       expectSameBytes(await c.downloaded(u.token, fileId), data);
-      expect(await c.session(id)).toMatchObject({ status: 'completed', file_id: fileId, upload_offset: String(data.length) });
+      expect(await c.session(id)).toMatchObject({
+        status: 'completed',
+        file_id: fileId,
+        upload_offset: String(data.length),
+      });
       expect(await sizeOnDisk(c.stagedFile(id))).toBeUndefined();
 
       const head = await c.head(u.token, url);
@@ -257,7 +295,11 @@ describe('tus 1.0 core protocol at /api/v1/uploads (e2e, real PostgreSQL and Red
       const slow = streamingPatch(t.baseUrl, url, u.token, 0, data.length);
       slow.write(data.subarray(0, 1000));
       // The staged file is opened (created) under the upload's lock: once it exists, the lock is held.
-      await until(async () => (await sizeOnDisk(c.stagedFile(id))) !== undefined, 'the staged file to be opened', 5_000);
+      await until(
+        async () => (await sizeOnDisk(c.stagedFile(id))) !== undefined,
+        'the staged file to be opened',
+        5_000,
+      );
 
       expectProblem(await c.patch(u.token, url, 0, data), 423, 'upload-locked');
       expectProblem(await c.send('DELETE', url, { token: u.token }), 423, 'upload-locked');

@@ -9,7 +9,6 @@ import {
   HTTP_DATE,
   idOf,
   parseMetadataHeader,
-  request,
   sizeOnDisk,
   startTusApp,
   TusClient,
@@ -158,13 +157,20 @@ describe('tus creation at /api/v1/uploads (e2e, real PostgreSQL and Redis)', () 
     it('makes the whole file from a POST that carries every byte (201, Upload-Offset = length, X-File-Id)', async () => {
       const u = c.user();
       const data = randomBytes(4096);
-      const res = await c.create(u.token, { length: data.length, body: data, metadata: uploadMetadata({ filename: 'whole.bin', filetype: 'image/png' }) });
+      const res = await c.create(u.token, {
+        length: data.length,
+        body: data,
+        metadata: uploadMetadata({ filename: 'whole.bin', filetype: 'image/png' }),
+      });
       expect(res.status).toBe(201);
       expect(res.headers['upload-offset']).toBe(String(data.length));
       const fileId = res.headers['x-file-id'] as string;
       expect(fileId).toMatch(UUID);
       expectSameBytes(await c.downloaded(u.token, fileId), data);
-      expect((await api(t.baseUrl, 'GET', `/api/v1/files/${fileId}`, u.token)).body).toMatchObject({ name: 'whole.bin', mimeType: 'image/png' });
+      expect((await api(t.baseUrl, 'GET', `/api/v1/files/${fileId}`, u.token)).body).toMatchObject({
+        name: 'whole.bin',
+        mimeType: 'image/png',
+      });
 
       const head = await c.head(u.token, res.headers.location!);
       expect(head.status).toBe(200);
@@ -189,7 +195,10 @@ describe('tus creation at /api/v1/uploads (e2e, real PostgreSQL and Redis)', () 
     it('takes chunks before the length is known, and completes on the PATCH that declares Upload-Length', async () => {
       const u = c.user();
       const data = randomBytes(7000);
-      const { url, id } = await c.created(u.token, { defer: true, metadata: uploadMetadata({ filename: 'stream.bin' }) });
+      const { url, id } = await c.created(u.token, {
+        defer: true,
+        metadata: uploadMetadata({ filename: 'stream.bin' }),
+      });
 
       const first = await c.patch(u.token, url, 0, data.subarray(0, 3000));
       expect(first.status).toBe(204);
@@ -229,7 +238,11 @@ describe('tus creation at /api/v1/uploads (e2e, real PostgreSQL and Redis)', () 
       expect(declared.status).toBe(204);
       expect((await c.head(u.token, url)).headers['upload-length']).toBe('30');
 
-      expectProblem(await c.patch(u.token, url, 10, randomBytes(10), { 'upload-length': '40' }), 400, 'upload-length-immutable');
+      expectProblem(
+        await c.patch(u.token, url, 10, randomBytes(10), { 'upload-length': '40' }),
+        400,
+        'upload-length-immutable',
+      );
       const head = await c.head(u.token, url);
       expect(head.headers['upload-length']).toBe('30');
       expect(head.headers['upload-offset']).toBe('10');
@@ -241,7 +254,11 @@ describe('tus creation at /api/v1/uploads (e2e, real PostgreSQL and Redis)', () 
       const u = c.user();
       const { url } = await c.created(u.token, { defer: true });
       await c.patch(u.token, url, 0, randomBytes(10));
-      expectProblem(await c.patch(u.token, url, 10, randomBytes(10), { 'upload-length': String(t.config.uploads.maxSize + 1) }), 413, 'file-too-large');
+      expectProblem(
+        await c.patch(u.token, url, 10, randomBytes(10), { 'upload-length': String(t.config.uploads.maxSize + 1) }),
+        413,
+        'file-too-large',
+      );
       const head = await c.head(u.token, url);
       expect(head.headers['upload-defer-length']).toBe('1');
       expect(head.headers['upload-offset']).toBe('10');

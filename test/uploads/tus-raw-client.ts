@@ -41,7 +41,12 @@ export interface TusRequest {
 }
 
 /** One raw HTTP request (fresh connection), resolving with the whole response. */
-export function request(baseUrl: string, method: string, target: string, options: TusRequest = {}): Promise<TusResponse> {
+export function request(
+  baseUrl: string,
+  method: string,
+  target: string,
+  options: TusRequest = {},
+): Promise<TusResponse> {
   const url = new URL(target, baseUrl);
   const headers: Record<string, string> = {};
   const tusResumable = options.tusResumable === undefined ? TUS : options.tusResumable;
@@ -100,7 +105,9 @@ export function streamingPatch(baseUrl: string, target: string, token: string, o
     req.on('response', (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') }));
+      res.on('end', () =>
+        resolve({ status: res.statusCode!, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') }),
+      );
     });
     req.on('error', reject);
   });
@@ -158,7 +165,14 @@ export class TusClient {
 
   create(
     token: string,
-    o: { length?: number; defer?: boolean; metadata?: string; concat?: string; body?: Buffer; headers?: Record<string, string> } = {},
+    o: {
+      length?: number;
+      defer?: boolean;
+      metadata?: string;
+      concat?: string;
+      body?: Buffer;
+      headers?: Record<string, string>;
+    } = {},
   ): Promise<TusResponse> {
     const headers: Record<string, string> = {};
     if (o.length !== undefined) headers['upload-length'] = String(o.length);
@@ -170,13 +184,22 @@ export class TusClient {
   }
 
   /** Creates an upload and answers its absolute URL and id. */
-  async created(token: string, o: Parameters<TusClient['create']>[1] = {}): Promise<{ url: string; id: string; res: TusResponse }> {
+  async created(
+    token: string,
+    o: Parameters<TusClient['create']>[1] = {},
+  ): Promise<{ url: string; id: string; res: TusResponse }> {
     const res = await this.create(token, o);
     expect(res.status).toBe(201);
     return { url: res.headers.location!, id: idOf(res.headers.location!), res };
   }
 
-  patch(token: string, url: string, offset: number, chunk: Buffer, headers: Record<string, string> = {}): Promise<TusResponse> {
+  patch(
+    token: string,
+    url: string,
+    offset: number,
+    chunk: Buffer,
+    headers: Record<string, string> = {},
+  ): Promise<TusResponse> {
     return this.send('PATCH', url, {
       token,
       body: chunk,
@@ -209,8 +232,13 @@ export class TusClient {
     return path.join(this.t.dataDir, 'uploads', id.slice(-2), id);
   }
 
-  async session(id: string): Promise<{ status: string; upload_offset: string; length: string | null; file_id: string | null } | undefined> {
-    const { rows } = await this.db.query('select status, upload_offset, length, file_id from upload_sessions where id = $1', [id]);
+  async session(
+    id: string,
+  ): Promise<{ status: string; upload_offset: string; length: string | null; file_id: string | null } | undefined> {
+    const { rows } = await this.db.query(
+      'select status, upload_offset, length, file_id from upload_sessions where id = $1',
+      [id],
+    );
     return rows[0];
   }
 
@@ -234,9 +262,11 @@ export async function connect(t: TestApp): Promise<Client> {
 
 /** Byte-exact comparison (jest's toEqual walks a Buffer byte by byte, which is slow). */
 export function expectSameBytes(actual: Buffer | undefined, expected: Buffer): void {
-  expect({ size: actual?.length, sha256: actual && sha256(actual) }).toEqual({ size: expected.length, sha256: sha256(expected) });
+  expect({ size: actual?.length, sha256: actual && sha256(actual) }).toEqual({
+    size: expected.length,
+    sha256: sha256(expected),
+  });
 }
-
 
 /** A problem+json answer that, like every tus answer, carries Tus-Resumable. */
 export function expectProblem(res: TusResponse, status: number, code?: string): void {
@@ -251,7 +281,7 @@ export function expectProblem(res: TusResponse, status: number, code?: string): 
 export async function startTusApp(
   env: Record<string, string>,
   userPrefix: string,
-): Promise<{ t: TestApp; c: TusClient; close(): Promise<void> }> {
+): Promise<{ t: TestApp; c: TusClient; close: () => Promise<void> }> {
   const t = await startTestApp(env);
   const c = new TusClient(t, await connect(t), userPrefix);
   return {

@@ -24,13 +24,24 @@ describe('Stranded uploads', () => {
     await t.close();
   });
 
-  const tus = (token: string, extra: Record<string, string> = {}) => ({ authorization: `Bearer ${token}`, 'tus-resumable': '1.0.0', ...extra });
+  const tus = (token: string, extra: Record<string, string> = {}) => ({
+    authorization: `Bearer ${token}`,
+    'tus-resumable': '1.0.0',
+    ...extra,
+  });
 
   /** An upload of `declared` bytes with `data` staged, then recorded as if `data` were all of it. */
   async function stranded(token: string, data: Buffer, declared: number): Promise<string> {
-    const created = await fetch(`${t.baseUrl}/api/v1/uploads`, { method: 'POST', headers: tus(token, { 'upload-length': String(declared) }) });
+    const created = await fetch(`${t.baseUrl}/api/v1/uploads`, {
+      method: 'POST',
+      headers: tus(token, { 'upload-length': String(declared) }),
+    });
     const url = created.headers.get('location')!;
-    const patched = await fetch(url, { method: 'PATCH', headers: tus(token, { 'upload-offset': '0', 'content-type': 'application/offset+octet-stream' }), body: data });
+    const patched = await fetch(url, {
+      method: 'PATCH',
+      headers: tus(token, { 'upload-offset': '0', 'content-type': 'application/offset+octet-stream' }),
+      body: data,
+    });
     expect(patched.status).toBe(204);
     const id = url.split('/').pop()!;
     await pg.query('update upload_sessions set length = upload_offset where id = $1', [id]);

@@ -27,7 +27,8 @@ export function tusUpload(
         return options.onBeforeRequest?.(req);
       },
       onError: reject,
-      onSuccess: (payload) => resolve({ url: upload.url!, fileId: payload.lastResponse.getHeader('X-File-Id'), patchOffsets }),
+      onSuccess: (payload) =>
+        resolve({ url: upload.url!, fileId: payload.lastResponse.getHeader('X-File-Id'), patchOffsets }),
     });
     control(upload);
     upload.start();
@@ -38,7 +39,7 @@ export function tusUpload(
 export async function randomFile(file: string, size: number): Promise<string> {
   const out = createWriteStream(file);
   const hash = createHash('sha256');
-  for (let left = size; left > 0; ) {
+  for (let left = size; left > 0;) {
     const chunk = randomBytes(Math.min(left, 4 * 1024 * 1024));
     hash.update(chunk);
     left -= chunk.length;

@@ -1,7 +1,6 @@
 import { CommandBus } from '@nestjs/cqrs';
 import { randomBytes } from 'node:crypto';
 import { SweepUploadsCommand } from '../../src/application/uploads';
-import { api } from '../support/http-client';
 import { TestApp } from '../support/test-app';
 import { expectProblem, sizeOnDisk, startTusApp, TUS, TusClient } from './tus-raw-client';
 

@@ -1,15 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { TestApp } from '../support/test-app';
-import { until } from '../support/until';
 import { digest, expectProblem, startTusApp, TusClient } from './tus-raw-client';
 
 /** The server's own limits on tus uploads: unfinished uploads and reserved bytes per user. */
 describe('tus per-user upload quota (e2e)', () => {
-  let t: TestApp;
   let c: TusClient;
   let close: () => Promise<void>;
   const limits = { UPLOAD_MAX_ACTIVE: '2', UPLOAD_MAX_RESERVED: '1000' };
-  beforeAll(async () => ({ t, c, close } = await startTusApp(limits, '9000')));
+  beforeAll(async () => ({ c, close } = await startTusApp(limits, '9000')));
   afterAll(() => close?.());
 
   it('refuses a third unfinished upload (429) until one of them ends', async () => {
@@ -34,14 +31,21 @@ describe('tus per-user upload quota (e2e)', () => {
   it('does not let refused creation-with-upload requests hold quota places', async () => {
     const u = c.user();
     const body = randomBytes(20);
-    const badChecksum = await c.create(u.token, { length: 20, body, headers: { 'upload-checksum': `sha1 ${digest('sha1', randomBytes(1))}` } });
+    const badChecksum = await c.create(u.token, {
+      length: 20,
+      body,
+      headers: { 'upload-checksum': `sha1 ${digest('sha1', randomBytes(1))}` },
+    });
     expectProblem(badChecksum, 460);
     expect(badChecksum.headers.location).toBeUndefined();
     const tooLong = await c.create(u.token, { length: 10, body });
     expectProblem(tooLong, 413);
     expect(tooLong.headers.location).toBeUndefined();
 
-    const { rows } = await c.db.query("select count(*)::int as n from upload_sessions where owner_id = $1 and status = 'active'", [u.id]);
+    const { rows } = await c.db.query(
+      "select count(*)::int as n from upload_sessions where owner_id = $1 and status = 'active'",
+      [u.id],
+    );
     expect(rows[0].n).toBe(0);
     expect((await c.create(u.token, { length: 10 })).status).toBe(201);
   });

@@ -4,7 +4,12 @@ import { DnsWebhookTargets, HostResolver } from '../../src/infrastructure/webhoo
 import { WebhookReceiver } from './webhook-receiver';
 
 const secret = WebhookSecret.of('a-secret-that-is-long-enough-123');
-const event = { id: '0196a3c1-0000-7000-8000-000000000001', type: 'ping', occurredAt: '2026-01-01T00:00:00.000Z', data: { webhookId: 'w' } };
+const event = {
+  id: '0196a3c1-0000-7000-8000-000000000001',
+  type: 'ping',
+  occurredAt: '2026-01-01T00:00:00.000Z',
+  data: { webhookId: 'w' },
+};
 
 describe('HttpWebhookSender (real HTTP to a local receiver)', () => {
   let receiver: WebhookReceiver;
@@ -21,9 +26,13 @@ describe('HttpWebhookSender (real HTTP to a local receiver)', () => {
   it('connects to the address the check approved, not to whatever DNS answers later', async () => {
     let lookups = 0;
     // Rebinding: the first answer (the one checked) is the receiver; any later one would be elsewhere.
-    const rebinding: HostResolver = async () => (lookups++ === 0 ? [{ address: '127.0.0.1', family: 4 }] : [{ address: '10.9.9.9', family: 4 }]);
+    const rebinding: HostResolver = async () =>
+      lookups++ === 0 ? [{ address: '127.0.0.1', family: 4 }] : [{ address: '10.9.9.9', family: 4 }];
     receiver.expectSecret('/pinned', secret.value);
-    const result = await send(new HttpWebhookSender(allowing(rebinding)), `http://hooks.invalid:${receiver.port}/pinned`);
+    const result = await send(
+      new HttpWebhookSender(allowing(rebinding)),
+      `http://hooks.invalid:${receiver.port}/pinned`,
+    );
     expect(result).toMatchObject({ verdict: 'delivered', responseStatus: 200, error: null });
     expect(lookups).toBe(1);
     const [got] = receiver.at('/pinned');
@@ -33,14 +42,20 @@ describe('HttpWebhookSender (real HTTP to a local receiver)', () => {
 
   it('refuses a name resolving to a private address without connecting, permanently', async () => {
     const before = receiver.received.length;
-    const result = await send(new HttpWebhookSender(refusing(async () => [{ address: '127.0.0.1', family: 4 }])), `http://evil.invalid:${receiver.port}/x`);
+    const result = await send(
+      new HttpWebhookSender(refusing(async () => [{ address: '127.0.0.1', family: 4 }])),
+      `http://evil.invalid:${receiver.port}/x`,
+    );
     expect(result.verdict).toBe('permanent');
     expect(result.error).toMatch(/evil\.invalid.*127\.0\.0\.1.*loopback/);
     expect(receiver.received.length).toBe(before);
   });
 
   it('refuses a name with one public and one private address', async () => {
-    const mixed: HostResolver = async () => [{ address: '93.184.215.14', family: 4 }, { address: '::ffff:169.254.169.254', family: 6 }];
+    const mixed: HostResolver = async () => [
+      { address: '93.184.215.14', family: 4 },
+      { address: '::ffff:169.254.169.254', family: 6 },
+    ];
     const result = await send(new HttpWebhookSender(refusing(mixed)), 'https://mixed.invalid/x');
     expect(result).toMatchObject({ verdict: 'permanent', responseStatus: null });
     expect(result.error).toMatch(/link-local/);
@@ -64,7 +79,10 @@ describe('HttpWebhookSender (real HTTP to a local receiver)', () => {
   it('gives up on a receiver that does not answer within the timeout, to be retried', async () => {
     receiver.script('/slow', ['hang']);
     const started = Date.now();
-    const result = await send(new HttpWebhookSender(allowing(), { timeoutMs: 300, excerptBytes: 4096 }), receiver.url('/slow'));
+    const result = await send(
+      new HttpWebhookSender(allowing(), { timeoutMs: 300, excerptBytes: 4096 }),
+      receiver.url('/slow'),
+    );
     expect(result).toMatchObject({ verdict: 'retry', responseStatus: null, error: 'no answer within 300 ms' });
     expect(Date.now() - started).toBeLessThan(2_000);
   });

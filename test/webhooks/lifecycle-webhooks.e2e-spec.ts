@@ -66,16 +66,24 @@ describe('lifecycle webhooks: retrieval.ready, retrieval.failed and upload.expir
     expect(verifyFlexStorageSignature(endpoint.secret, delivery.headers, delivery.rawBody)).toBe(true);
     expect(verifyFlexStorageSignature(endpoint.secret, delivery.headers, `${delivery.rawBody} `)).toBe(false);
     expect(Object.keys(delivery.body).sort()).toEqual(['data', 'id', 'occurredAt', 'type']);
-    expect(delivery.body).toMatchObject({ id: expect.stringMatching(UUID), type, occurredAt: expect.stringMatching(ISO) });
+    expect(delivery.body).toMatchObject({
+      id: expect.stringMatching(UUID),
+      type,
+      occurredAt: expect.stringMatching(ISO),
+    });
   }
 
   /** The endpoint's log holds this delivery as one successful first attempt. */
   async function expectLogged(user: string, endpoint: Endpoint, delivery: ReceivedDelivery): Promise<void> {
-    const entry = await until(async () => {
-      const res = await api(t.baseUrl, 'GET', `/api/v1/webhooks/${endpoint.id}/deliveries?limit=100`, token(user));
-      expect(res.status).toBe(200);
-      return res.body.items.find((d: any) => d.eventId === delivery.body.id && d.status !== 'pending');
-    }, `the ${delivery.body.type} delivery in ${endpoint.id}'s log`, WAIT_MS);
+    const entry = await until(
+      async () => {
+        const res = await api(t.baseUrl, 'GET', `/api/v1/webhooks/${endpoint.id}/deliveries?limit=100`, token(user));
+        expect(res.status).toBe(200);
+        return res.body.items.find((d: any) => d.eventId === delivery.body.id && d.status !== 'pending');
+      },
+      `the ${delivery.body.type} delivery in ${endpoint.id}'s log`,
+      WAIT_MS,
+    );
     expect(entry).toMatchObject({
       id: delivery.headers['x-flexstorage-delivery'],
       endpointId: endpoint.id,
@@ -97,7 +105,11 @@ describe('lifecycle webhooks: retrieval.ready, retrieval.failed and upload.expir
   let seed = 0;
   async function uploadArchived(owner: string) {
     const content = randomBytes(2048 + ++seed); // other bytes each time: never a duplicate
-    const up = await uploadMultipart(t.baseUrl, content, content.length, { token: token(owner), fields: { provider: 's3-flexible-retrieval' }, filename: `cold-${seed}.bin` });
+    const up = await uploadMultipart(t.baseUrl, content, content.length, {
+      token: token(owner),
+      fields: { provider: 's3-flexible-retrieval' },
+      filename: `cold-${seed}.bin`,
+    });
     expect(up.status).toBe(201);
     expect(up.body).toMatchObject({ providerId: 's3-flexible-retrieval', status: 'archived' });
     return up.body as { id: string; sha256: string };
@@ -113,7 +125,12 @@ describe('lifecycle webhooks: retrieval.ready, retrieval.failed and upload.expir
     const url = new URL(created.headers.get('location')!, t.baseUrl).toString();
     const patched = await fetch(url, {
       method: 'PATCH',
-      headers: { authorization: `Bearer ${token(owner)}`, 'tus-resumable': '1.0.0', 'content-type': 'application/offset+octet-stream', 'upload-offset': '0' },
+      headers: {
+        authorization: `Bearer ${token(owner)}`,
+        'tus-resumable': '1.0.0',
+        'content-type': 'application/offset+octet-stream',
+        'upload-offset': '0',
+      },
       body: randomBytes(40),
     });
     expect(patched.status).toBe(204);
@@ -123,7 +140,11 @@ describe('lifecycle webhooks: retrieval.ready, retrieval.failed and upload.expir
   beforeAll(async () => {
     receiver = await new WebhookReceiver().start();
     s3 = await startS3rver(BUCKET);
-    flexible = await startS3Emulator({ upstream: s3.endpoint, accessKeyId: 'S3RVER', restoreDelayMs: { Expedited: 300, Standard: 600, Bulk: 900 } });
+    flexible = await startS3Emulator({
+      upstream: s3.endpoint,
+      accessKeyId: 'S3RVER',
+      restoreDelayMs: { Expedited: 300, Standard: 600, Bulk: 900 },
+    });
     t = await startTestApp({
       WEBHOOKS_ALLOW_PRIVATE_NETWORKS: 'true',
       WEBHOOKS_ALLOW_HTTP: 'true',
@@ -164,7 +185,9 @@ describe('lifecycle webhooks: retrieval.ready, retrieval.failed and upload.expir
   it('delivers a signed retrieval.ready, naming the file and the retrieval, once the poller finds the restore done', async () => {
     const file = await uploadArchived(alice);
     readyFileId = file.id;
-    const asked = await api(t.baseUrl, 'POST', `/api/v1/files/${file.id}/retrievals`, token(alice), { tier: 'expedited' });
+    const asked = await api(t.baseUrl, 'POST', `/api/v1/files/${file.id}/retrievals`, token(alice), {
+      tier: 'expedited',
+    });
     expect(asked.status).toBe(202);
     expect(asked.body.status).toBe('in-progress'); // not ready yet: the poller has to find it done
     const settled = await waitForRetrieval(t, token(alice), asked.body.id, ['ready', 'failed'], WAIT_MS);
@@ -172,7 +195,13 @@ describe('lifecycle webhooks: retrieval.ready, retrieval.failed and upload.expir
 
     ready = await waitForDelivery('/alice', 'retrieval.ready', 'retrievalId', asked.body.id);
     expectSigned(ready, aliceAll, 'retrieval.ready');
-    expect(ready.body.data).toEqual({ retrievalId: asked.body.id, fileId: file.id, ownerId: alice, tier: 'expedited', availableUntil: settled.availableUntil });
+    expect(ready.body.data).toEqual({
+      retrievalId: asked.body.id,
+      fileId: file.id,
+      ownerId: alice,
+      tier: 'expedited',
+      availableUntil: settled.availableUntil,
+    });
     expect(ready.rawBody).not.toContain('restoreHandle');
     await expectLogged(alice, aliceAll, ready);
   });
@@ -183,14 +212,22 @@ describe('lifecycle webhooks: retrieval.ready, retrieval.failed and upload.expir
     const registry = t.app.get<InMemoryStorageProviderRegistry>(STORAGE_PROVIDER_REGISTRY);
     await registry.get('s3-flexible-retrieval').delete(stored!.primaryLocation().key); // lost underneath (lifecycle rule, operator)
 
-    const asked = await api(t.baseUrl, 'POST', `/api/v1/files/${file.id}/retrievals`, token(alice), { tier: 'expedited' });
+    const asked = await api(t.baseUrl, 'POST', `/api/v1/files/${file.id}/retrievals`, token(alice), {
+      tier: 'expedited',
+    });
     expect(asked.status).toBe(202);
     const settled = await waitForRetrieval(t, token(alice), asked.body.id, ['failed', 'ready'], WAIT_MS);
     expect(settled).toMatchObject({ status: 'failed', failureReason: 'the archived object no longer exists' });
 
     failed = await waitForDelivery('/alice', 'retrieval.failed', 'retrievalId', asked.body.id);
     expectSigned(failed, aliceAll, 'retrieval.failed');
-    expect(failed.body.data).toEqual({ retrievalId: asked.body.id, fileId: file.id, ownerId: alice, tier: 'expedited', reason: 'the archived object no longer exists' });
+    expect(failed.body.data).toEqual({
+      retrievalId: asked.body.id,
+      fileId: file.id,
+      ownerId: alice,
+      tier: 'expedited',
+      reason: 'the archived object no longer exists',
+    });
     await expectLogged(alice, aliceAll, failed);
   });
 
@@ -200,7 +237,9 @@ describe('lifecycle webhooks: retrieval.ready, retrieval.failed and upload.expir
     const aliceId = aliceUpload.split('/').pop()!;
     const bobId = bobUpload.split('/').pop()!;
     // Idle for longer than UPLOAD_EXPIRY (60 s at the least): moved back rather than waited for.
-    await db.query("update upload_sessions set expires_at = now() - interval '1 minute' where id = any($1)", [[aliceId, bobId]]);
+    await db.query("update upload_sessions set expires_at = now() - interval '1 minute' where id = any($1)", [
+      [aliceId, bobId],
+    ]);
 
     expired = await waitForDelivery('/alice', 'upload.expired', 'uploadId', aliceId);
     expectSigned(expired, aliceAll, 'upload.expired');
@@ -219,13 +258,18 @@ describe('lifecycle webhooks: retrieval.ready, retrieval.failed and upload.expir
     expect(bobs.body.data).toEqual({ uploadId: bobId, ownerId: bob, offset: 40, length: 100 });
     await expectLogged(bob, bobAll, bobs);
 
-    const head = await fetch(aliceUpload, { method: 'HEAD', headers: { authorization: `Bearer ${token(alice)}`, 'tus-resumable': '1.0.0' } });
+    const head = await fetch(aliceUpload, {
+      method: 'HEAD',
+      headers: { authorization: `Bearer ${token(alice)}`, 'tus-resumable': '1.0.0' },
+    });
     expect(head.status).toBe(410);
   });
 
   it("notifies the file's owner, not the admin who asked for its retrieval", async () => {
     const file = await uploadArchived(alice);
-    const asked = await api(t.baseUrl, 'POST', `/api/v1/files/${file.id}/retrievals`, token(admin), { tier: 'expedited' });
+    const asked = await api(t.baseUrl, 'POST', `/api/v1/files/${file.id}/retrievals`, token(admin), {
+      tier: 'expedited',
+    });
     expect(asked.status).toBe(202);
     expect((await waitForRetrieval(t, token(admin), asked.body.id, ['ready', 'failed'], WAIT_MS)).status).toBe('ready');
     const got = await waitForDelivery('/alice', 'retrieval.ready', 'retrievalId', asked.body.id);
@@ -241,8 +285,16 @@ describe('lifecycle webhooks: retrieval.ready, retrieval.failed and upload.expir
     expect(receiver.at('/admin')).toEqual([]);
     expect(receiver.at('/alice-uploads').map((d) => d.body.type)).toEqual(['upload.expired']);
     expect(receiver.received.filter((d) => d.path.startsWith('/alice') && d.body?.data?.ownerId !== alice)).toEqual([]);
-    for (const [path, endpoint] of [['/alice', aliceAll], ['/alice-uploads', aliceUploadsOnly], ['/bob', bobAll]] as const) {
-      expect(receiver.at(path).every((d) => d.signatureValid && verifyFlexStorageSignature(endpoint.secret, d.headers, d.rawBody))).toBe(true);
+    for (const [path, endpoint] of [
+      ['/alice', aliceAll],
+      ['/alice-uploads', aliceUploadsOnly],
+      ['/bob', bobAll],
+    ] as const) {
+      expect(
+        receiver
+          .at(path)
+          .every((d) => d.signatureValid && verifyFlexStorageSignature(endpoint.secret, d.headers, d.rawBody)),
+      ).toBe(true);
     }
     // Each event once per endpoint.
     const ids = receiver.at('/alice').map((d) => d.body.id);
@@ -256,13 +308,27 @@ describe('lifecycle webhooks: retrieval.ready, retrieval.failed and upload.expir
   });
 
   it("pushes the same three events, with the same event ids, to the owner's live stream, and none to anyone else's", async () => {
-    for (const [delivery, idField] of [[ready, 'retrievalId'], [failed, 'retrievalId'], [expired, 'uploadId']] as const) {
-      const { type, data: { ownerId: _owner, ...data } } = delivery.body;
-      const live = await aliceStream.waitFor((m) => m.event === type && m.data?.data?.[idField] === data[idField], WAIT_MS);
+    for (const [delivery, idField] of [
+      [ready, 'retrievalId'],
+      [failed, 'retrievalId'],
+      [expired, 'uploadId'],
+    ] as const) {
+      const {
+        type,
+        data: { ownerId: _owner, ...data },
+      } = delivery.body;
+      const live = await aliceStream.waitFor(
+        (m) => m.event === type && m.data?.data?.[idField] === data[idField],
+        WAIT_MS,
+      );
       expect(live.id).toBeTruthy(); // the stream's position, to resume from
       expect(live.data).toEqual({ id: delivery.body.id, type, occurredAt: delivery.body.occurredAt, data }); // the owner is implied
     }
-    expect(aliceStream.events().filter((m) => m.event === 'retrieval.ready' && m.data.data.fileId === readyFileId)).toHaveLength(1);
-    expect(bobStream.events().map((m) => [m.event, m.data.data.uploadId !== undefined])).toEqual([['upload.expired', true]]);
+    expect(
+      aliceStream.events().filter((m) => m.event === 'retrieval.ready' && m.data.data.fileId === readyFileId),
+    ).toHaveLength(1);
+    expect(bobStream.events().map((m) => [m.event, m.data.data.uploadId !== undefined])).toEqual([
+      ['upload.expired', true],
+    ]);
   });
 });

@@ -57,7 +57,14 @@ export class WebhookReceiver {
           body = undefined;
         }
         const secret = this.secrets.get(path);
-        this.received.push({ path, method: req.method ?? '', headers: req.headers, rawBody, body, signatureValid: secret ? verifyFlexStorageSignature(secret, req.headers, rawBody) : null });
+        this.received.push({
+          path,
+          method: req.method ?? '',
+          headers: req.headers,
+          rawBody,
+          body,
+          signatureValid: secret ? verifyFlexStorageSignature(secret, req.headers, rawBody) : null,
+        });
         this.answer(path, res);
       });
     });
@@ -90,7 +97,10 @@ export class WebhookReceiver {
   async waitFor(path: string, count: number, type?: string, timeoutMs = 10_000): Promise<ReceivedDelivery[]> {
     const deadline = Date.now() + timeoutMs;
     while (this.at(path, type).length < count) {
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${count} ${type ?? 'deliveries'} at ${path} (got ${this.at(path, type).length})`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `timed out waiting for ${count} ${type ?? 'deliveries'} at ${path} (got ${this.at(path, type).length})`,
+        );
       await new Promise((r) => setTimeout(r, 20));
     }
     return this.at(path, type);
@@ -109,7 +119,8 @@ export class WebhookReceiver {
       this.hanging.add(res);
       return;
     }
-    const { status, body, headers } = typeof next === 'number' ? { status: next, body: `answered ${next}`, headers: {} } : next;
+    const { status, body, headers } =
+      typeof next === 'number' ? { status: next, body: `answered ${next}`, headers: {} } : next;
     res.writeHead(status, { 'content-type': 'text/plain', ...headers });
     res.end(body ?? '');
   }

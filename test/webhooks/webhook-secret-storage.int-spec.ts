@@ -11,7 +11,12 @@ import { createTestDatabase } from '../support/test-database';
 import { startTestApp, TEST_WEBHOOK_SECRET_KEYS, TestApp } from '../support/test-app';
 import { WebhookReceiver } from './webhook-receiver';
 
-const ENV = { WEBHOOKS_ALLOW_PRIVATE_NETWORKS: 'true', WEBHOOKS_ALLOW_HTTP: 'true', JOBS_WEBHOOKS_BACKOFF_MS: '50', JOBS_WEBHOOKS_ATTEMPTS: '2' };
+const ENV = {
+  WEBHOOKS_ALLOW_PRIVATE_NETWORKS: 'true',
+  WEBHOOKS_ALLOW_HTTP: 'true',
+  JOBS_WEBHOOKS_BACKOFF_MS: '50',
+  JOBS_WEBHOOKS_ATTEMPTS: '2',
+};
 const BEFORE_ENCRYPTION = 'Migration20261212000000_storageUsage';
 
 describe('webhook secrets at rest (real PostgreSQL)', () => {
@@ -20,11 +25,21 @@ describe('webhook secrets at rest (real PostgreSQL)', () => {
   let db: Client;
 
   const stored = async (id: string, client = db) =>
-    (await client.query<{ secret: string; previous_secret: string | null }>('select secret, previous_secret from webhook_endpoints where id = $1', [id])).rows[0];
-  const opened = (app: TestApp, value: string, id: string) => new SecretCipher(app.runtime.webhookSecretKeys).open(value, webhookSecretContext(id));
+    (
+      await client.query<{ secret: string; previous_secret: string | null }>(
+        'select secret, previous_secret from webhook_endpoints where id = $1',
+        [id],
+      )
+    ).rows[0];
+  const opened = (app: TestApp, value: string, id: string) =>
+    new SecretCipher(app.runtime.webhookSecretKeys).open(value, webhookSecretContext(id));
 
   async function register(app: TestApp, user: string, path: string, secret?: string) {
-    const res = await api(app.baseUrl, 'POST', '/api/v1/webhooks', app.tokenFor(user), { url: receiver.url(path), events: ['file.uploaded'], secret });
+    const res = await api(app.baseUrl, 'POST', '/api/v1/webhooks', app.tokenFor(user), {
+      url: receiver.url(path),
+      events: ['file.uploaded'],
+      secret,
+    });
     expect(res.status).toBe(201);
     return res.body as { id: string; secret: string };
   }
@@ -62,11 +77,22 @@ describe('webhook secrets at rest (real PostgreSQL)', () => {
     expect(endpoints[0].secret).toBe(own);
 
     // After a rotation both the new secret and the one it replaced are encrypted.
-    const rotated = await api(t.baseUrl, 'POST', `/api/v1/webhooks/${endpoints[0].id}/rotate-secret`, t.tokenFor('alice'));
+    const rotated = await api(
+      t.baseUrl,
+      'POST',
+      `/api/v1/webhooks/${endpoints[0].id}/rotate-secret`,
+      t.tokenFor('alice'),
+    );
     expect(rotated.status).toBe(200);
     const row = await stored(endpoints[0].id);
-    expect([row.secret, row.previous_secret]).toEqual([expect.stringMatching(/^v1:test:/), expect.stringMatching(/^v1:test:/)]);
-    expect([opened(t, row.secret, endpoints[0].id), opened(t, row.previous_secret!, endpoints[0].id)]).toEqual([rotated.body.secret, own]);
+    expect([row.secret, row.previous_secret]).toEqual([
+      expect.stringMatching(/^v1:test:/),
+      expect.stringMatching(/^v1:test:/),
+    ]);
+    expect([opened(t, row.secret, endpoints[0].id), opened(t, row.previous_secret!, endpoints[0].id)]).toEqual([
+      rotated.body.secret,
+      own,
+    ]);
     expect(`${row.secret}${row.previous_secret}`).not.toContain(rotated.body.secret);
   });
 
@@ -77,7 +103,9 @@ describe('webhook secrets at rest (real PostgreSQL)', () => {
     expect(await pingVerifies(t, id, 'bob', '/bob', legacy)).toBe(true);
     expect((await stored(id)).secret).toBe(legacy); // reading changes nothing
 
-    expect((await api(t.baseUrl, 'PATCH', `/api/v1/webhooks/${id}`, t.tokenFor('bob'), { active: true })).status).toBe(200);
+    expect((await api(t.baseUrl, 'PATCH', `/api/v1/webhooks/${id}`, t.tokenFor('bob'), { active: true })).status).toBe(
+      200,
+    );
     const row = await stored(id);
     expect(row.secret).toMatch(/^v1:test:/);
     expect(opened(t, row.secret, id)).toBe(legacy);
@@ -86,11 +114,18 @@ describe('webhook secrets at rest (real PostgreSQL)', () => {
 
   it('erases a replaced secret once its grace period is over', async () => {
     const { id } = await register(t, 'carol', '/carol');
-    expect((await api(t.baseUrl, 'POST', `/api/v1/webhooks/${id}/rotate-secret`, t.tokenFor('carol'))).status).toBe(200);
+    expect((await api(t.baseUrl, 'POST', `/api/v1/webhooks/${id}/rotate-secret`, t.tokenFor('carol'))).status).toBe(
+      200,
+    );
     expect((await stored(id)).previous_secret).not.toBeNull();
-    await db.query(`update webhook_endpoints set previous_secret_expires_at = now() - interval '1 second' where id = $1`, [id]);
+    await db.query(
+      `update webhook_endpoints set previous_secret_expires_at = now() - interval '1 second' where id = $1`,
+      [id],
+    );
     expect(await t.app.get(WebhookSecretResealing).run()).toMatchObject({ forgotten: 1 });
-    expect(await db.query('select previous_secret, previous_secret_expires_at from webhook_endpoints where id = $1', [id])).toMatchObject({
+    expect(
+      await db.query('select previous_secret, previous_secret_expires_at from webhook_endpoints where id = $1', [id]),
+    ).toMatchObject({
       rows: [{ previous_secret: null, previous_secret_expires_at: null }],
     });
   });
@@ -106,7 +141,10 @@ describe('webhook secrets at rest (real PostgreSQL)', () => {
       const plain = { id: uuidv7(), secret: 'plain-secret-from-before-encryption-01' };
       // A user's own secret may look like an encrypted value: the migration marks it so it is not taken for one.
       const lookalike = { id: uuidv7(), secret: 'v1:looks:like:a:versioned:value:of:enough:length' };
-      for (const [{ id, secret }, path] of [[plain, '/legacy-plain'], [lookalike, '/legacy-lookalike']] as const) {
+      for (const [{ id, secret }, path] of [
+        [plain, '/legacy-plain'],
+        [lookalike, '/legacy-lookalike'],
+      ] as const) {
         await legacy.query(
           `insert into webhook_endpoints (id, owner_id, url, event_types, secret, active, created_at, updated_at, version)
            values ($1, 'dave', $2, $3, $4, true, now(), now(), 1)`,
@@ -119,7 +157,10 @@ describe('webhook secrets at rest (real PostgreSQL)', () => {
       expect((await stored(lookalike.id, legacy)).secret).toBe(`v0:${lookalike.secret}`);
 
       app = await startTestApp(ENV, { database: legacyDb });
-      for (const [{ id, secret }, path] of [[plain, '/legacy-plain'], [lookalike, '/legacy-lookalike']] as const) {
+      for (const [{ id, secret }, path] of [
+        [plain, '/legacy-plain'],
+        [lookalike, '/legacy-lookalike'],
+      ] as const) {
         const row = await stored(id, legacy);
         expect(row.secret).toMatch(/^v1:test:/);
         expect(opened(app, row.secret, id)).toBe(secret);
@@ -134,12 +175,17 @@ describe('webhook secrets at rest (real PostgreSQL)', () => {
   });
 
   // Last: afterwards the first app, which knows only the old key, cannot read the rows any more.
-  it('re-encrypts every secret under a new first key at start, opening the old key\'s values until then', async () => {
+  it("re-encrypts every secret under a new first key at start, opening the old key's values until then", async () => {
     const { id, secret } = await register(t, 'erin', '/erin');
     const newKey = `next:${randomBytes(32).toString('base64')}`;
-    const rotated = await startTestApp({ ...ENV, WEBHOOK_SECRET_KEYS: `${newKey},${TEST_WEBHOOK_SECRET_KEYS}` }, { database: t.db });
+    const rotated = await startTestApp(
+      { ...ENV, WEBHOOK_SECRET_KEYS: `${newKey},${TEST_WEBHOOK_SECRET_KEYS}` },
+      { database: t.db },
+    );
     try {
-      const { rows } = await db.query<{ secret: string; previous_secret: string | null }>('select secret, previous_secret from webhook_endpoints');
+      const { rows } = await db.query<{ secret: string; previous_secret: string | null }>(
+        'select secret, previous_secret from webhook_endpoints',
+      );
       expect(rows.length).toBeGreaterThan(0);
       for (const row of rows) {
         expect(row.secret).toMatch(/^v1:next:/);

@@ -11,17 +11,26 @@ const GRACE_S = 2;
 
 /** Whether `secret` verifies the delivery with only the `index`th of its signatures. */
 const verifiesWithSignature = (secret: string, d: ReceivedDelivery, index: number) =>
-  verifyFlexStorageSignature(secret, { ...d.headers, 'x-flexstorage-signature': String(d.headers['x-flexstorage-signature']).split(',')[index] }, d.rawBody);
+  verifyFlexStorageSignature(
+    secret,
+    { ...d.headers, 'x-flexstorage-signature': String(d.headers['x-flexstorage-signature']).split(',')[index] },
+    d.rawBody,
+  );
 
 describe('Webhook secrets: rotation and unreadable secrets (e2e: real app, PostgreSQL, Redis and a local receiver)', () => {
   let t: TestApp;
   let receiver: WebhookReceiver;
   let db: Client;
   const token = (user: string) => t.tokenFor(user);
-  const rotate = (user: string, id: string, body?: unknown) => api(t.baseUrl, 'POST', `/api/v1/webhooks/${id}/rotate-secret`, token(user), body);
+  const rotate = (user: string, id: string, body?: unknown) =>
+    api(t.baseUrl, 'POST', `/api/v1/webhooks/${id}/rotate-secret`, token(user), body);
 
   async function register(user: string, path: string, secret?: string) {
-    const res = await api(t.baseUrl, 'POST', '/api/v1/webhooks', token(user), { url: receiver.url(path), events: ['file.uploaded'], secret });
+    const res = await api(t.baseUrl, 'POST', '/api/v1/webhooks', token(user), {
+      url: receiver.url(path),
+      events: ['file.uploaded'],
+      secret,
+    });
     expect(res.status).toBe(201);
     return res.body as { id: string; secret: string };
   }
@@ -91,7 +100,10 @@ describe('Webhook secrets: rotation and unreadable secrets (e2e: real app, Postg
       expect(graceEnds - Date.now()).toBeLessThanOrEqual(GRACE_S * 1000);
 
       // The secret is in that answer only.
-      const views = [await api(t.baseUrl, 'GET', `/api/v1/webhooks/${original.id}`, token('alice')), await api(t.baseUrl, 'GET', '/api/v1/webhooks', token('alice'))];
+      const views = [
+        await api(t.baseUrl, 'GET', `/api/v1/webhooks/${original.id}`, token('alice')),
+        await api(t.baseUrl, 'GET', '/api/v1/webhooks', token('alice')),
+      ];
       for (const view of views) {
         expect(view.status).toBe(200);
         expect(JSON.stringify(view.body)).not.toMatch(new RegExp(`secret|${fresh}|${original.secret}`));
@@ -102,8 +114,13 @@ describe('Webhook secrets: rotation and unreadable secrets (e2e: real app, Postg
       expect(during.headers['x-flexstorage-signature']).toMatch(TWO_SIGNATURES);
       expect(verifyFlexStorageSignature(fresh, during.headers, during.rawBody)).toBe(true);
       expect(verifyFlexStorageSignature(original.secret, during.headers, during.rawBody)).toBe(true);
-      expect([verifiesWithSignature(fresh, during, 0), verifiesWithSignature(original.secret, during, 1)]).toEqual([true, true]); // new first
-      expect(verifyFlexStorageSignature('some-other-secret-of-enough-length', during.headers, during.rawBody)).toBe(false);
+      expect([verifiesWithSignature(fresh, during, 0), verifiesWithSignature(original.secret, during, 1)]).toEqual([
+        true,
+        true,
+      ]); // new first
+      expect(verifyFlexStorageSignature('some-other-secret-of-enough-length', during.headers, during.rawBody)).toBe(
+        false,
+      );
 
       await sleep(graceEnds - Date.now() + 50);
       const after = await ping('alice', original.id, '/alice');
@@ -123,20 +140,34 @@ describe('Webhook secrets: rotation and unreadable secrets (e2e: real app, Postg
       expect(res.status).toBe(200);
       expect(res.body.secret).toBe(own);
       const delivered = await ping('bob', endpoint.id, '/bob');
-      expect([verifyFlexStorageSignature(own, delivered.headers, delivered.rawBody), verifyFlexStorageSignature(endpoint.secret, delivered.headers, delivered.rawBody)]).toEqual([true, true]);
+      expect([
+        verifyFlexStorageSignature(own, delivered.headers, delivered.rawBody),
+        verifyFlexStorageSignature(endpoint.secret, delivered.headers, delivered.rawBody),
+      ]).toEqual([true, true]);
 
       const short = await rotate('bob', endpoint.id, { secret: 'too-short' });
-      const registeredShort = await api(t.baseUrl, 'POST', '/api/v1/webhooks', token('bob'), { url: receiver.url('/bob2'), events: ['file.uploaded'], secret: 'too-short' });
+      const registeredShort = await api(t.baseUrl, 'POST', '/api/v1/webhooks', token('bob'), {
+        url: receiver.url('/bob2'),
+        events: ['file.uploaded'],
+        secret: 'too-short',
+      });
       expect([short.status, short.headers['content-type']]).toEqual([400, expect.stringMatching(PROBLEM_JSON)]);
       expect({ type: short.body.type, detail: short.body.detail, errors: short.body.errors }).toEqual({
         type: registeredShort.body.type,
         detail: registeredShort.body.detail,
         errors: registeredShort.body.errors,
       });
-      expect(short.body).toMatchObject({ type: 'https://flexstorage.dev/problems/invalid-webhook-secret', errors: [{ field: 'secret' }] });
+      expect(short.body).toMatchObject({
+        type: 'https://flexstorage.dev/problems/invalid-webhook-secret',
+        errors: [{ field: 'secret' }],
+      });
       expect((await rotate('bob', endpoint.id, { secret: 'with a space in it, long enough' })).status).toBe(400);
       expect((await rotate('bob', endpoint.id, { secret: 42 })).status).toBe(400);
-      expect((await rotate('bob', endpoint.id, { secret: own })).body).toMatchObject({ status: 400, type: 'https://flexstorage.dev/problems/webhook-secret-unchanged', errors: [{ field: 'secret' }] });
+      expect((await rotate('bob', endpoint.id, { secret: own })).body).toMatchObject({
+        status: 400,
+        type: 'https://flexstorage.dev/problems/webhook-secret-unchanged',
+        errors: [{ field: 'secret' }],
+      });
       expect((await rotate('bob', endpoint.id, { secret: own, url: 'http://elsewhere.example' })).status).toBe(400);
 
       // None of the refused rotations changed anything.
@@ -172,14 +203,20 @@ describe('Webhook secrets: rotation and unreadable secrets (e2e: real app, Postg
       expect(attempt.error).toMatch(reason);
       expect(attempt.error).toMatch(/Nothing was sent; rotate the endpoint's secret to resume deliveries\.$/);
       // Dead-lettered after its one attempt: no retry can mend it.
-      expect(await deadLetter(`${id}-${res.body.eventId}`)).toMatchObject({ queue: 'webhooks', attemptsMade: 1, failedReason: attempt.error });
+      expect(await deadLetter(`${id}-${res.body.eventId}`)).toMatchObject({
+        queue: 'webhooks',
+        attemptsMade: 1,
+        failedReason: attempt.error,
+      });
       await sleep(200);
       expect(receiver.at(path)).toEqual([]);
     }
 
     it('fails deliveries for good when it was tampered with, keeps serving the endpoint, and rotating mends it', async () => {
       const endpoint = await register('dave', '/dave');
-      const { rows } = await db.query<{ secret: string }>('select secret from webhook_endpoints where id = $1', [endpoint.id]);
+      const { rows } = await db.query<{ secret: string }>('select secret from webhook_endpoints where id = $1', [
+        endpoint.id,
+      ]);
       const parts = rows[0].secret.split(':');
       const tag = Buffer.from(parts[3], 'base64');
       tag[5] ^= 0x20;
@@ -194,8 +231,16 @@ describe('Webhook secrets: rotation and unreadable secrets (e2e: real app, Postg
       expect(one.status).toBe(200);
       expect(JSON.stringify(one.body)).not.toContain('secret');
       expect((await api(t.baseUrl, 'GET', '/api/v1/webhooks', token('dave'))).status).toBe(200);
-      expect((await api(t.baseUrl, 'PATCH', `/api/v1/webhooks/${endpoint.id}`, token('dave'), { events: ['file.uploaded', 'file.deleted'] })).status).toBe(200);
-      expect((await db.query('select secret from webhook_endpoints where id = $1', [endpoint.id])).rows[0].secret).toBe(tampered);
+      expect(
+        (
+          await api(t.baseUrl, 'PATCH', `/api/v1/webhooks/${endpoint.id}`, token('dave'), {
+            events: ['file.uploaded', 'file.deleted'],
+          })
+        ).status,
+      ).toBe(200);
+      expect((await db.query('select secret from webhook_endpoints where id = $1', [endpoint.id])).rows[0].secret).toBe(
+        tampered,
+      );
 
       const rotated = await rotate('dave', endpoint.id);
       expect(rotated.status).toBe(200);
@@ -207,7 +252,9 @@ describe('Webhook secrets: rotation and unreadable secrets (e2e: real app, Postg
 
     it('fails deliveries for good when it was encrypted with a key that is no longer configured', async () => {
       const endpoint = await register('erin', '/erin');
-      await db.query(`update webhook_endpoints set secret = replace(secret, 'v1:test:', 'v1:retired:') where id = $1`, [endpoint.id]);
+      await db.query(`update webhook_endpoints set secret = replace(secret, 'v1:test:', 'v1:retired:') where id = $1`, [
+        endpoint.id,
+      ]);
       await pingFailsForGood('erin', endpoint.id, '/erin', /was encrypted with key "retired", which is not configured/);
     });
   });

@@ -26,12 +26,17 @@ describe('Webhooks (e2e: real app, PostgreSQL, Redis and a local HTTP receiver)'
   }
 
   async function upload(user: string, content = randomBytes(2048)) {
-    const res = await uploadMultipart(t.baseUrl, content, content.length, { token: token(user), filename: 'note.txt', contentType: 'text/plain' });
+    const res = await uploadMultipart(t.baseUrl, content, content.length, {
+      token: token(user),
+      filename: 'note.txt',
+      contentType: 'text/plain',
+    });
     expect(res.status).toBe(201);
     return res.body as { id: string; size: number; sha256: string };
   }
 
-  const deliveries = (user: string, id: string, query = '') => api(t.baseUrl, 'GET', `/api/v1/webhooks/${id}/deliveries${query}`, token(user));
+  const deliveries = (user: string, id: string, query = '') =>
+    api(t.baseUrl, 'GET', `/api/v1/webhooks/${id}/deliveries${query}`, token(user));
   const logOf = async (user: string, id: string, count: number) =>
     until(async () => {
       const res = await deliveries(user, id);
@@ -100,7 +105,9 @@ describe('Webhooks (e2e: real app, PostgreSQL, Redis and a local HTTP receiver)'
         },
       });
       // The storage key stays inside.
-      const { rows } = await db.query<{ locations: { key: string }[] }>('select locations from files where id = $1', [file.id]);
+      const { rows } = await db.query<{ locations: { key: string }[] }>('select locations from files where id = $1', [
+        file.id,
+      ]);
       expect(uploaded.rawBody).not.toContain(rows[0].locations[0].key);
 
       const log = await logOf('alice', aliceAll.id, 1);
@@ -122,10 +129,20 @@ describe('Webhooks (e2e: real app, PostgreSQL, Redis and a local HTTP receiver)'
     it('signs so that a tampered body, another secret or an old timestamp does not verify', () => {
       const { headers, rawBody } = uploaded;
       expect(verifyFlexStorageSignature(aliceAll.secret, headers, rawBody)).toBe(true);
-      expect(verifyFlexStorageSignature(aliceAll.secret, headers, rawBody.replace('"size":2048', '"size":2049'))).toBe(false);
+      expect(verifyFlexStorageSignature(aliceAll.secret, headers, rawBody.replace('"size":2048', '"size":2049'))).toBe(
+        false,
+      );
       expect(verifyFlexStorageSignature(aliceDeletesOnly.secret, headers, rawBody)).toBe(false);
-      expect(verifyFlexStorageSignature(aliceAll.secret, { ...headers, 'x-flexstorage-timestamp': String(Number(headers['x-flexstorage-timestamp']) + 1) }, rawBody)).toBe(false);
-      expect(verifyFlexStorageSignature(aliceAll.secret, headers, rawBody, { nowSeconds: Date.now() / 1000 + 600 })).toBe(false);
+      expect(
+        verifyFlexStorageSignature(
+          aliceAll.secret,
+          { ...headers, 'x-flexstorage-timestamp': String(Number(headers['x-flexstorage-timestamp']) + 1) },
+          rawBody,
+        ),
+      ).toBe(false);
+      expect(
+        verifyFlexStorageSignature(aliceAll.secret, headers, rawBody, { nowSeconds: Date.now() / 1000 + 600 }),
+      ).toBe(false);
     });
 
     it('delivers file.deleted and file.restored, each only to endpoints subscribed to it', async () => {
@@ -153,7 +170,9 @@ describe('Webhooks (e2e: real app, PostgreSQL, Redis and a local HTTP receiver)'
       expect(got.signatureValid).toBe(true);
       await sleep(300);
       expect(receiver.at('/bob')).toHaveLength(1); // none of alice's
-      expect(receiver.received.filter((d) => d.path.startsWith('/alice') && d.body?.data?.ownerId === 'bob')).toEqual([]);
+      expect(receiver.received.filter((d) => d.path.startsWith('/alice') && d.body?.data?.ownerId === 'bob')).toEqual(
+        [],
+      );
     });
 
     it('queues nothing twice when a batch of events is delivered again (after a crash)', async () => {
@@ -169,7 +188,10 @@ describe('Webhooks (e2e: real app, PostgreSQL, Redis and a local HTTP receiver)'
 
       await receiver.waitFor('/alice-all', 2, 'file.uploaded');
       await sleep(400);
-      expect(receiver.at('/alice-all', 'file.uploaded').map((d) => d.body.id)).toEqual([uploaded.body.id, fresh.eventId]);
+      expect(receiver.at('/alice-all', 'file.uploaded').map((d) => d.body.id)).toEqual([
+        uploaded.body.id,
+        fresh.eventId,
+      ]);
     });
 
     it('sends a ping on request, delivered and logged like any event', async () => {
@@ -218,14 +240,22 @@ describe('Webhooks (e2e: real app, PostgreSQL, Redis and a local HTTP receiver)'
       await upload('dave');
       const [first] = await receiver.waitFor('/down', 3);
       const log = await logOf('dave', down.id, 3);
-      expect(log.map((d: any) => [d.attempt, d.status])).toEqual([[3, 'failed'], [2, 'failed'], [1, 'failed']]);
+      expect(log.map((d: any) => [d.attempt, d.status])).toEqual([
+        [3, 'failed'],
+        [2, 'failed'],
+        [1, 'failed'],
+      ]);
 
       const jobId = `${down.id}-${first.body.id}`;
       const letter = await until(async () => {
         const res = await api(t.baseUrl, 'GET', '/api/v1/admin/dead-letters?limit=100', t.tokenFor('root', ['admin']));
         return res.body.items?.find((l: any) => l.queue === 'webhooks' && l.jobId === jobId);
       }, 'the dead letter');
-      expect(letter).toMatchObject({ name: 'webhook-delivery', attemptsMade: 3, failedReason: 'the receiver answered 500' });
+      expect(letter).toMatchObject({
+        name: 'webhook-delivery',
+        attemptsMade: 3,
+        failedReason: 'the receiver answered 500',
+      });
       expect(JSON.stringify(letter.data)).not.toContain(down.secret);
 
       // The owner sees the delivery job in the job status API; another user does not.
@@ -242,7 +272,12 @@ describe('Webhooks (e2e: real app, PostgreSQL, Redis and a local HTTP receiver)'
       const { body } = await api(t.baseUrl, 'POST', `/api/v1/webhooks/${gone.id}/ping`, token('erin'));
       await receiver.waitFor('/gone', 1, 'ping');
       const [attempt] = await logOf('erin', gone.id, 1);
-      expect(attempt).toMatchObject({ attempt: 1, status: 'failed', responseStatus: 410, error: 'the receiver answered 410' });
+      expect(attempt).toMatchObject({
+        attempt: 1,
+        status: 'failed',
+        responseStatus: 410,
+        error: 'the receiver answered 410',
+      });
       await until(async () => {
         const res = await api(t.baseUrl, 'GET', '/api/v1/admin/dead-letters?limit=100', t.tokenFor('root', ['admin']));
         return res.body.items?.find((l: any) => l.jobId === `${gone.id}-${body.eventId}` && l.attemptsMade === 1);
@@ -257,7 +292,14 @@ describe('Webhooks (e2e: real app, PostgreSQL, Redis and a local HTTP receiver)'
       const res = await api(t.baseUrl, 'GET', '/api/v1/webhooks', token('alice'));
       expect(res.status).toBe(200);
       expect(res.body.map((w: any) => w.id)).toEqual([aliceAll.id, aliceDeletesOnly.id]);
-      expect(res.body[0]).toEqual({ id: aliceAll.id, url: receiver.url('/alice-all'), events: ['file.uploaded', 'file.deleted', 'file.restored'], active: true, createdAt: expect.any(String), updatedAt: expect.any(String) });
+      expect(res.body[0]).toEqual({
+        id: aliceAll.id,
+        url: receiver.url('/alice-all'),
+        events: ['file.uploaded', 'file.deleted', 'file.restored'],
+        active: true,
+        createdAt: expect.any(String),
+        updatedAt: expect.any(String),
+      });
       const one = await api(t.baseUrl, 'GET', `/api/v1/webhooks/${aliceAll.id}`, token('alice'));
       for (const text of [JSON.stringify(res.body), JSON.stringify(one.body)]) {
         expect(text).not.toContain(aliceAll.secret);
@@ -270,30 +312,53 @@ describe('Webhooks (e2e: real app, PostgreSQL, Redis and a local HTTP receiver)'
       const bob = token('bob');
       const base = `/api/v1/webhooks/${aliceAll.id}`;
       for (const [method, path, body] of [
-        ['GET', base], ['GET', `${base}/deliveries`], ['PATCH', base, { active: false }], ['DELETE', base], ['POST', `${base}/ping`],
+        ['GET', base],
+        ['GET', `${base}/deliveries`],
+        ['PATCH', base, { active: false }],
+        ['DELETE', base],
+        ['POST', `${base}/ping`],
       ] as const) {
         const res = await api(t.baseUrl, method, path, bob, body);
-        expect([method, path, res.status, res.headers['content-type']]).toEqual([method, path, 404, expect.stringMatching(PROBLEM_JSON)]);
+        expect([method, path, res.status, res.headers['content-type']]).toEqual([
+          method,
+          path,
+          404,
+          expect.stringMatching(PROBLEM_JSON),
+        ]);
       }
       expect((await api(t.baseUrl, 'GET', '/api/v1/webhooks/not-a-uuid', bob)).status).toBe(404);
-      expect((await api(t.baseUrl, 'GET', '/api/v1/webhooks', bob)).body.map((w: any) => w.id)).toEqual([bobUploads.id]);
+      expect((await api(t.baseUrl, 'GET', '/api/v1/webhooks', bob)).body.map((w: any) => w.id)).toEqual([
+        bobUploads.id,
+      ]);
       expect((await api(t.baseUrl, 'GET', base, token('alice'))).body.active).toBe(true);
       expect((await api(t.baseUrl, 'GET', '/api/v1/webhooks')).status).toBe(401);
     });
 
     it('accepts a secret of your own, changes events and activity, and deletes with the log', async () => {
       const own = 'my-own-secret-of-enough-length-42';
-      const created = await api(t.baseUrl, 'POST', '/api/v1/webhooks', token('frank'), { url: receiver.url('/frank'), events: ['upload.expired'], secret: own });
+      const created = await api(t.baseUrl, 'POST', '/api/v1/webhooks', token('frank'), {
+        url: receiver.url('/frank'),
+        events: ['upload.expired'],
+        secret: own,
+      });
       expect(created.status).toBe(201);
       expect(created.headers.location).toBe(`/api/v1/webhooks/${created.body.id}`);
       expect(created.body.secret).toBe(own);
       const id = created.body.id;
 
-      const patched = await api(t.baseUrl, 'PATCH', `/api/v1/webhooks/${id}`, token('frank'), { events: ['retrieval.failed', 'retrieval.ready'], active: false });
+      const patched = await api(t.baseUrl, 'PATCH', `/api/v1/webhooks/${id}`, token('frank'), {
+        events: ['retrieval.failed', 'retrieval.ready'],
+        active: false,
+      });
       expect(patched.status).toBe(200);
       expect(patched.body).toMatchObject({ events: ['retrieval.ready', 'retrieval.failed'], active: false });
-      expect((await api(t.baseUrl, 'PATCH', `/api/v1/webhooks/${id}`, token('frank'), { url: null, active: null })).status).toBe(200); // null: unchanged
-      const badPatch = await api(t.baseUrl, 'PATCH', `/api/v1/webhooks/${id}`, token('frank'), { url: 'ftp://example.com/', events: ['file.vanished'] });
+      expect(
+        (await api(t.baseUrl, 'PATCH', `/api/v1/webhooks/${id}`, token('frank'), { url: null, active: null })).status,
+      ).toBe(200); // null: unchanged
+      const badPatch = await api(t.baseUrl, 'PATCH', `/api/v1/webhooks/${id}`, token('frank'), {
+        url: 'ftp://example.com/',
+        events: ['file.vanished'],
+      });
       expect(badPatch.status).toBe(400);
       expect(badPatch.body.errors.map((e: any) => e.field)).toEqual(['url', 'events']);
 
@@ -313,20 +378,33 @@ describe('Webhooks (e2e: real app, PostgreSQL, Redis and a local HTTP receiver)'
       const post = (body: unknown) => api(t.baseUrl, 'POST', '/api/v1/webhooks', token('gina'), body);
       const ftp = await post({ url: 'ftp://example.com/hooks', events: ['file.uploaded'] });
       expectProblem(ftp, 400);
-      expect(ftp.body).toMatchObject({ type: 'https://flexstorage.dev/problems/invalid-webhook-url', errors: [{ field: 'url', message: 'must use https or http' }] });
+      expect(ftp.body).toMatchObject({
+        type: 'https://flexstorage.dev/problems/invalid-webhook-url',
+        errors: [{ field: 'url', message: 'must use https or http' }],
+      });
       const unknown = await post({ url: receiver.url('/g'), events: ['file.uploaded', 'file.exploded'] });
-      expect(unknown.body).toMatchObject({ status: 400, type: 'https://flexstorage.dev/problems/unknown-webhook-event-type', errors: [{ field: 'events' }] });
+      expect(unknown.body).toMatchObject({
+        status: 400,
+        type: 'https://flexstorage.dev/problems/unknown-webhook-event-type',
+        errors: [{ field: 'events' }],
+      });
       const short = await post({ url: receiver.url('/g'), events: ['file.uploaded'], secret: 'too-short' });
       expect(short.body).toMatchObject({ status: 400, errors: [{ field: 'secret' }] });
       const creds = await post({ url: `http://user:pw@127.0.0.1:${receiver.port}/g`, events: ['file.uploaded'] });
-      expect(creds.body).toMatchObject({ status: 400, errors: [{ field: 'url', message: expect.stringMatching(/credentials/) }] });
+      expect(creds.body).toMatchObject({
+        status: 400,
+        errors: [{ field: 'url', message: expect.stringMatching(/credentials/) }],
+      });
       expect((await post({ url: receiver.url('/g') })).status).toBe(400);
       expect((await api(t.baseUrl, 'GET', '/api/v1/webhooks', token('gina'))).body).toEqual([]);
     });
 
     it('answers 400, not 500, to a delivery-log cursor whose id is not a uuid', async () => {
       const token = t.tokenFor('0196f000-0000-7000-8000-000000000005');
-      const hook = await api(t.baseUrl, 'POST', '/api/v1/webhooks', token, { url: 'http://127.0.0.1:9/hook', events: ['file.uploaded'] });
+      const hook = await api(t.baseUrl, 'POST', '/api/v1/webhooks', token, {
+        url: 'http://127.0.0.1:9/hook',
+        events: ['file.uploaded'],
+      });
       expect(hook.status).toBe(201);
       const cursor = Buffer.from(JSON.stringify(['2020-01-01T00:00:00.000Z', '-'.repeat(36)])).toString('base64url');
       const res = await api(t.baseUrl, 'GET', `/api/v1/webhooks/${hook.body.id}/deliveries?cursor=${cursor}`, token);
@@ -337,10 +415,14 @@ describe('Webhooks (e2e: real app, PostgreSQL, Redis and a local HTTP receiver)'
   describe('where private networks are not allowed (SSRF)', () => {
     let strict: TestApp;
     beforeAll(async () => {
-      strict = await startTestApp({ WEBHOOKS_ALLOW_HTTP: 'true', WEBHOOKS_MAX_PER_USER: '2' }, { workers: false, database: t.db });
+      strict = await startTestApp(
+        { WEBHOOKS_ALLOW_HTTP: 'true', WEBHOOKS_MAX_PER_USER: '2' },
+        { workers: false, database: t.db },
+      );
     });
     afterAll(() => strict?.close());
-    const post = (user: string, url: string) => api(strict.baseUrl, 'POST', '/api/v1/webhooks', strict.tokenFor(user), { url, events: ['file.uploaded'] });
+    const post = (user: string, url: string) =>
+      api(strict.baseUrl, 'POST', '/api/v1/webhooks', strict.tokenFor(user), { url, events: ['file.uploaded'] });
 
     it.each([
       ['http://127.0.0.1/hooks', 'loopback'],
@@ -360,14 +442,19 @@ describe('Webhooks (e2e: real app, PostgreSQL, Redis and a local HTTP receiver)'
     ])('refuses %s (%s)', async (url, reason) => {
       const res = await post('mallory', url);
       expectProblem(res, 400);
-      expect(res.body).toMatchObject({ type: 'https://flexstorage.dev/problems/webhook-url-not-allowed', errors: [{ field: 'url' }] });
+      expect(res.body).toMatchObject({
+        type: 'https://flexstorage.dev/problems/webhook-url-not-allowed',
+        errors: [{ field: 'url' }],
+      });
       expect(res.body.detail).toContain(reason);
     });
 
     it('refuses a change of URL to a private address too', async () => {
       const created = await post('nina', 'http://93.184.215.14/hooks');
       expect(created.status).toBe(201);
-      const res = await api(strict.baseUrl, 'PATCH', `/api/v1/webhooks/${created.body.id}`, strict.tokenFor('nina'), { url: 'http://127.0.0.1:5432/' });
+      const res = await api(strict.baseUrl, 'PATCH', `/api/v1/webhooks/${created.body.id}`, strict.tokenFor('nina'), {
+        url: 'http://127.0.0.1:5432/',
+      });
       expect(res.status).toBe(400);
       expect(res.body.type).toBe('https://flexstorage.dev/problems/webhook-url-not-allowed');
     });
@@ -375,7 +462,9 @@ describe('Webhooks (e2e: real app, PostgreSQL, Redis and a local HTTP receiver)'
     it('holds each user to the endpoint limit, even when registrations race', async () => {
       const results = await Promise.all([1, 2, 3, 4].map((n) => post('oscar', `http://93.184.215.14/hooks/${n}`)));
       expect(results.map((r) => r.status).sort()).toEqual([201, 201, 429, 429]);
-      expect(results.find((r) => r.status === 429)!.body).toMatchObject({ type: 'https://flexstorage.dev/problems/webhook-limit-reached' });
+      expect(results.find((r) => r.status === 429)!.body).toMatchObject({
+        type: 'https://flexstorage.dev/problems/webhook-limit-reached',
+      });
       expect((await api(strict.baseUrl, 'GET', '/api/v1/webhooks', strict.tokenFor('oscar'))).body).toHaveLength(2);
     });
   });

@@ -1,16 +1,34 @@
 import { Body, Controller, Get, Header, HttpCode, Post, UseGuards } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ThrottlerGuard } from '@nestjs/throttler';
-import { ApiBearerAuth, ApiConflictResponse, ApiTooManyRequestsResponse, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiConflictResponse,
+  ApiTooManyRequestsResponse,
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
 import { LoginCommand, RefreshTokensCommand, RegisterUserCommand, TokenPair } from '../../application/auth';
 import { Actor } from '../../domain/auth';
-import { ActorResponse, LoginRequest, RefreshRequest, RegisterRequest, RegisterResponse, TokenPairResponse } from './auth.dto';
+import {
+  ActorResponse,
+  LoginRequest,
+  RefreshRequest,
+  RegisterRequest,
+  RegisterResponse,
+  TokenPairResponse,
+} from './auth.dto';
 import { CurrentActor } from './current-actor.decorator';
 import { JwtAuthGuard } from './jwt-auth.guard';
 
 @ApiTags('auth')
 @UseGuards(ThrottlerGuard)
-@ApiTooManyRequestsResponse({ description: 'Too many requests from this address (AUTH_RATE_LIMIT per AUTH_RATE_WINDOW); see Retry-After.' })
+@ApiTooManyRequestsResponse({
+  description: 'Too many requests from this address (AUTH_RATE_LIMIT per AUTH_RATE_WINDOW); see Retry-After.',
+})
 @Controller('auth')
 export class AuthController {
   constructor(private readonly commands: CommandBus) {}
@@ -41,7 +59,9 @@ export class AuthController {
   @Header('Cache-Control', 'no-store')
   @ApiOperation({ summary: 'Exchange a refresh token for a new pair; the old refresh token is used up' })
   @ApiOkResponse({ type: TokenPairResponse })
-  @ApiUnauthorizedResponse({ description: 'Unknown, expired or already used. Reuse ends every session of that sign-in.' })
+  @ApiUnauthorizedResponse({
+    description: 'Unknown, expired or already used. Reuse ends every session of that sign-in.',
+  })
   refresh(@Body() body: RefreshRequest): Promise<TokenPair> {
     return this.commands.execute(new RefreshTokensCommand(body.refreshToken));
   }

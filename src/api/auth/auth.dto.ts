@@ -14,7 +14,11 @@ export class RegisterRequest {
   @MaxLength(EMAIL_MAX_LENGTH)
   email!: string;
 
-  @ApiProperty({ minLength: PASSWORD_MIN_LENGTH, maxLength: PASSWORD_MAX_LENGTH, example: 'correct horse battery staple' })
+  @ApiProperty({
+    minLength: PASSWORD_MIN_LENGTH,
+    maxLength: PASSWORD_MAX_LENGTH,
+    example: 'correct horse battery staple',
+  })
   @IsString()
   @MinLength(PASSWORD_MIN_LENGTH)
   @MaxLength(PASSWORD_MAX_LENGTH)
@@ -46,7 +50,8 @@ export class RefreshRequest {
 
 export class TokenPairResponse {
   @ApiProperty({ description: 'Send as `Authorization: Bearer <accessToken>`.' }) accessToken!: string;
-  @ApiProperty({ description: 'Opaque; exchange it at /auth/refresh for a new pair. Single use.' }) refreshToken!: string;
+  @ApiProperty({ description: 'Opaque; exchange it at /auth/refresh for a new pair. Single use.' })
+  refreshToken!: string;
   @ApiProperty({ enum: ['Bearer'] }) tokenType!: 'Bearer';
   @ApiProperty({ description: 'Seconds until the access token expires.', example: 900 }) expiresIn!: number;
 }

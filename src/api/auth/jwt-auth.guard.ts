@@ -21,7 +21,12 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
     // Judged from the request, not from passport's info: a token refused by `validate` leaves no info.
     const authorization = context.switchToHttp().getRequest<Request>().headers.authorization;
     if (!authorization || !/^bearer\s+\S/i.test(authorization)) {
-      throw new ProblemException(401, 'missing-token', 'Unauthorized', 'This endpoint needs an Authorization: Bearer token.');
+      throw new ProblemException(
+        401,
+        'missing-token',
+        'Unauthorized',
+        'This endpoint needs an Authorization: Bearer token.',
+      );
     }
     if ((info as Error | undefined)?.name === 'TokenExpiredError') {
       throw new ProblemException(401, 'token-expired', 'Unauthorized', 'The access token has expired; refresh it.');

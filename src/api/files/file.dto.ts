@@ -44,52 +44,101 @@ export class UploadResponse extends FileResponse {
 
 export class FilePageResponse {
   @ApiProperty({ type: [FileResponse] }) items!: FileResponse[];
-  @ApiProperty({ nullable: true, type: String, description: 'Pass as `cursor` for the next page.' }) nextCursor!: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'Pass as `cursor` for the next page.' }) nextCursor!:
+    string | null;
 }
 
 /** The multipart form, for the OpenAPI document; the controller parses the stream itself. */
 export class UploadFileForm {
-  @ApiPropertyOptional({ example: '', description: 'Display name; defaults to the part\'s filename.' }) name?: string;
-  @ApiPropertyOptional({ example: '', description: 'MIME type; defaults to the part\'s Content-Type.' }) mimeType?: string;
-  @ApiPropertyOptional({ example: '', description: `Overrides the category derived from the MIME type: ${FILE_CATEGORIES.join(', ')}.` }) category?: string;
-  @ApiPropertyOptional({ example: '', description: 'ISO 8601 date-time, e.g. 2026-07-01T10:00:00Z.' }) capturedAt?: string;
+  @ApiPropertyOptional({ example: '', description: "Display name; defaults to the part's filename." }) name?: string;
+  @ApiPropertyOptional({ example: '', description: "MIME type; defaults to the part's Content-Type." })
+  mimeType?: string;
+  @ApiPropertyOptional({
+    example: '',
+    description: `Overrides the category derived from the MIME type: ${FILE_CATEGORIES.join(', ')}.`,
+  })
+  category?: string;
+  @ApiPropertyOptional({ example: '', description: 'ISO 8601 date-time, e.g. 2026-07-01T10:00:00Z.' })
+  capturedAt?: string;
   @ApiPropertyOptional({ example: '', description: 'Comma-separated, or repeat the field.' }) tags?: string;
-  @ApiPropertyOptional({ example: '', description: 'Links the file to an entity of your app, with entityId.' }) entityType?: string;
+  @ApiPropertyOptional({ example: '', description: 'Links the file to an entity of your app, with entityId.' })
+  entityType?: string;
   @ApiPropertyOptional({ example: '' }) entityId?: string;
   @ApiPropertyOptional({ example: '' }) description?: string;
-  @ApiPropertyOptional({ example: '', description: 'Preferred storage provider id (local-fs, database).' }) provider?: string;
-  @ApiPropertyOptional({ example: '', description: 'Expected SHA-256 (hex or base64); also accepted as the x-content-sha256 header.' })
+  @ApiPropertyOptional({ example: '', description: 'Preferred storage provider id (local-fs, database).' })
+  provider?: string;
+  @ApiPropertyOptional({
+    example: '',
+    description: 'Expected SHA-256 (hex or base64); also accepted as the x-content-sha256 header.',
+  })
   sha256?: string;
-  @ApiProperty({ type: 'string', format: 'binary', description: 'The file. Last part: metadata fields go before it.' }) file!: unknown;
+  @ApiProperty({ type: 'string', format: 'binary', description: 'The file. Last part: metadata fields go before it.' })
+  file!: unknown;
 }
 
 // Anything but a string or an array is left as it is, for @IsArray() to refuse (not made a tag "[object Object]").
 const toArray = ({ value }: { value: unknown }) =>
-  typeof value === 'string' || Array.isArray(value) ? (typeof value === 'string' ? value.split(',') : value).map((v) => String(v).trim()).filter(Boolean) : value;
+  typeof value === 'string' || Array.isArray(value)
+    ? (typeof value === 'string' ? value.split(',') : value).map((v) => String(v).trim()).filter(Boolean)
+    : value;
 
 export class UpdateFileRequest {
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(1024) name?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(255) mimeType?: string;
   @ApiPropertyOptional({ enum: FILE_CATEGORIES }) @IsOptional() @IsIn(FILE_CATEGORIES) category?: string;
-  @ApiPropertyOptional({ type: String, nullable: true, format: 'date-time' }) @ValidateIf((_, v) => v !== null && v !== undefined) @IsISO8601() capturedAt?: string | null;
-  @ApiPropertyOptional({ type: [String] }) @IsOptional() @IsArray() @ArrayMaxSize(50) @IsString({ each: true }) tags?: string[];
-  @ApiPropertyOptional({ type: String, nullable: true }) @ValidateIf((_, v) => v !== null && v !== undefined) @IsString() entityType?: string | null;
-  @ApiPropertyOptional({ type: String, nullable: true }) @ValidateIf((_, v) => v !== null && v !== undefined) @IsString() entityId?: string | null;
-  @ApiPropertyOptional({ type: String, nullable: true }) @ValidateIf((_, v) => v !== null && v !== undefined) @IsString() description?: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true, format: 'date-time' })
+  @ValidateIf((_, v) => v !== null && v !== undefined)
+  @IsISO8601()
+  capturedAt?: string | null;
+  @ApiPropertyOptional({ type: [String] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @IsString({ each: true })
+  tags?: string[];
+  @ApiPropertyOptional({ type: String, nullable: true })
+  @ValidateIf((_, v) => v !== null && v !== undefined)
+  @IsString()
+  entityType?: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true })
+  @ValidateIf((_, v) => v !== null && v !== undefined)
+  @IsString()
+  entityId?: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true })
+  @ValidateIf((_, v) => v !== null && v !== undefined)
+  @IsString()
+  description?: string | null;
 }
 
 export class ListFilesRequest {
-  @ApiPropertyOptional({ type: Number, minimum: 1, maximum: 200, default: 50 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200) limit: number = 50;
+  @ApiPropertyOptional({ type: Number, minimum: 1, maximum: 200, default: 50 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  limit: number = 50;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(200) cursor?: string;
-  @ApiPropertyOptional({ description: 'Exact MIME type, e.g. image/jpeg.' }) @IsOptional() @IsString() @MaxLength(255) type?: string;
+  @ApiPropertyOptional({ description: 'Exact MIME type, e.g. image/jpeg.' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(255)
+  type?: string;
   @ApiPropertyOptional({ enum: FILE_CATEGORIES }) @IsOptional() @IsIn(FILE_CATEGORIES) category?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(64) tag?: string;
   @ApiPropertyOptional({ enum: UploadStatus }) @IsOptional() @IsIn(Object.values(UploadStatus)) status?: string;
   @ApiPropertyOptional({ format: 'date-time' }) @IsOptional() @Type(() => Date) @IsDate() createdFrom?: Date;
   @ApiPropertyOptional({ format: 'date-time' }) @IsOptional() @Type(() => Date) @IsDate() createdTo?: Date;
-  @ApiPropertyOptional({ description: 'Case-insensitive substring of the name.' }) @IsOptional() @IsString() @MaxLength(255) name?: string;
-  @ApiPropertyOptional({ description: 'Admins only: list every owner\'s files.' })
-  @IsOptional() @Transform(({ value }) => value === true || value === 'true') @IsBoolean() all?: boolean;
+  @ApiPropertyOptional({ description: 'Case-insensitive substring of the name.' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(255)
+  name?: string;
+  @ApiPropertyOptional({ description: "Admins only: list every owner's files." })
+  @IsOptional()
+  @Transform(({ value }) => value === true || value === 'true')
+  @IsBoolean()
+  all?: boolean;
 }
 
 export { toArray };

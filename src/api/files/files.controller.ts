@@ -1,6 +1,32 @@
-import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Inject,
+  Param,
+  Patch,
+  Post,
+  Query,
+  Req,
+  Res,
+  UseGuards,
+} from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiBody, ApiConsumes, ApiCreatedResponse, ApiExtraModels, ApiHeader, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiBody,
+  ApiConsumes,
+  ApiCreatedResponse,
+  ApiExtraModels,
+  ApiHeader,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import { ApiProblemResponses, ProblemResponse } from '../problem/api-problem-responses';
 import type { Request, Response } from 'express';
 import {
@@ -21,7 +47,14 @@ import { JwtAuthGuard } from '../auth/jwt-auth.guard';
 import { sendContent } from './content-response';
 import { retrievalRequiredProblem } from '../retrieval/retrieval-required.problem';
 import { RetrievalRequiredError } from '../../domain/retrieval';
-import { FilePageResponse, FileResponse, ListFilesRequest, UpdateFileRequest, UploadFileForm, UploadResponse } from './file.dto';
+import {
+  FilePageResponse,
+  FileResponse,
+  ListFilesRequest,
+  UpdateFileRequest,
+  UploadFileForm,
+  UploadResponse,
+} from './file.dto';
 import { receiveMultipart } from './multipart-upload';
 import { parseUploadFields } from './upload-fields';
 
@@ -47,7 +80,10 @@ export class FilesController {
   @ApiBody({ type: UploadFileForm })
   @ApiHeader({ name: 'x-content-sha256', required: false, description: 'Expected SHA-256 of the file bytes' })
   @ApiCreatedResponse({ type: UploadResponse, description: 'Stored as a new file.' })
-  @ApiOkResponse({ type: UploadResponse, description: 'You already have these bytes: that file, with duplicate: true.' })
+  @ApiOkResponse({
+    type: UploadResponse,
+    description: 'You already have these bytes: that file, with duplicate: true.',
+  })
   @ApiProblemResponses(400, 413, 415, 503)
   async upload(@CurrentActor() actor: Actor, @Req() req: Request, @Res() res: Response): Promise<void> {
     const declared = Number(req.headers['content-length']);
@@ -63,18 +99,27 @@ export class FilesController {
         const trailingMetadata = part.trailingFields.then((late) => parseUploadFields(late, ['provider', 'sha256']));
         trailingMetadata.catch(() => undefined); // awaited by the handler; unobserved if it fails first
         return this.commands.execute(
-          new UploadFileCommand(actor, part.stream, { ...fields.metadata, name: fields.metadata.name ?? part.filename ?? '' }, fields.mimeType ?? part.mimeType, {
-            category: fields.category,
-            expectedSha256: firstHeader(req, 'x-content-sha256') ?? fields.sha256,
-            sizeHint: Number.isFinite(declared) ? declared : undefined,
-            providerPreference: fields.provider,
-            signal: abort.signal,
-            trailingMetadata,
-          }),
+          new UploadFileCommand(
+            actor,
+            part.stream,
+            { ...fields.metadata, name: fields.metadata.name ?? part.filename ?? '' },
+            fields.mimeType ?? part.mimeType,
+            {
+              category: fields.category,
+              expectedSha256: firstHeader(req, 'x-content-sha256') ?? fields.sha256,
+              sizeHint: Number.isFinite(declared) ? declared : undefined,
+              providerPreference: fields.provider,
+              signal: abort.signal,
+              trailingMetadata,
+            },
+          ),
         );
       });
       const { file, duplicate } = result;
-      res.status(duplicate ? 200 : 201).location(`/api/v1/files/${file.id}`).json({ ...file, duplicate });
+      res
+        .status(duplicate ? 200 : 201)
+        .location(`/api/v1/files/${file.id}`)
+        .json({ ...file, duplicate });
     } catch (error) {
       // Stop reading an upload we refused; the client gets the answer and the connection closes.
       if (!req.complete) res.setHeader('Connection', 'close');
@@ -107,7 +152,7 @@ export class FilesController {
   }
 
   @Get(':id')
-  @ApiOperation({ summary: 'A file\'s metadata' })
+  @ApiOperation({ summary: "A file's metadata" })
   @ApiOkResponse({ type: FileResponse })
   @ApiProblemResponses(404)
   get(@CurrentActor() actor: Actor, @Param('id') id: string) {
@@ -116,11 +161,24 @@ export class FilesController {
 
   @Get(':id/content')
   @ApiOperation({ summary: 'Download the bytes (Range, ETag/If-None-Match supported)' })
-  @ApiOkResponse({ description: 'The bytes.', content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } } })
-  @ApiResponse({ status: 206, description: 'The requested byte range.', content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } } })
+  @ApiOkResponse({
+    description: 'The bytes.',
+    content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } },
+  })
+  @ApiResponse({
+    status: 206,
+    description: 'The requested byte range.',
+    content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } },
+  })
   @ApiResponse({ status: 304, description: 'Not modified (If-None-Match matched the ETag).' })
   @ApiProblemResponses(404, 409, 416)
-  async content(@CurrentActor() actor: Actor, @Param('id') id: string, @Query('inline') inline: string | undefined, @Req() req: Request, @Res() res: Response) {
+  async content(
+    @CurrentActor() actor: Actor,
+    @Param('id') id: string,
+    @Query('inline') inline: string | undefined,
+    @Req() req: Request,
+    @Res() res: Response,
+  ) {
     try {
       const content = await this.queries.execute(new GetFileContentQuery(actor, id));
       await sendContent(req, res, content, inline === 'true' || inline === '1');

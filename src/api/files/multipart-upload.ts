@@ -26,7 +26,12 @@ export function receiveMultipart<T>(
   onFile: (part: IncomingFilePart) => Promise<T>,
 ): Promise<T> {
   if (!req.is('multipart/form-data')) {
-    throw new ProblemException(415, 'unsupported-media-type', 'Unsupported Media Type', 'Send the file as multipart/form-data with a part named "file".');
+    throw new ProblemException(
+      415,
+      'unsupported-media-type',
+      'Unsupported Media Type',
+      'Send the file as multipart/form-data with a part named "file".',
+    );
   }
   return new Promise((resolve, reject) => {
     let parser: busboy.Busboy;
@@ -40,7 +45,9 @@ export function receiveMultipart<T>(
     const fields: Record<string, string[]> = {};
     const lateFields: Record<string, string[]> = {};
     let endOfForm!: { resolve: (f: Record<string, string[]>) => void; reject: (e: unknown) => void };
-    const trailingFields = new Promise<Record<string, string[]>>((resolve, reject) => (endOfForm = { resolve, reject }));
+    const trailingFields = new Promise<Record<string, string[]>>(
+      (resolve, reject) => (endOfForm = { resolve, reject }),
+    );
     trailingFields.catch(() => undefined); // a handler that failed earlier never awaits it
     let handling: Promise<T> | undefined;
     let settled = false;
@@ -55,7 +62,8 @@ export function receiveMultipart<T>(
     };
 
     parser.on('field', (name, value, info) => {
-      if (info.valueTruncated) return fail(badMultipart(`Field "${name}" is longer than ${FIELD_LIMITS.fieldSize} bytes.`));
+      if (info.valueTruncated)
+        return fail(badMultipart(`Field "${name}" is longer than ${FIELD_LIMITS.fieldSize} bytes.`));
       const target = handling ? lateFields : fields;
       (target[name] ??= []).push(value);
     });
@@ -67,7 +75,13 @@ export function receiveMultipart<T>(
       // The consumer sees stream errors through iteration; this keeps a cut-short form from
       // raising an unhandled 'error' before the consumer has started reading.
       stream.on('error', () => undefined);
-      handling = onFile({ stream, filename: info.filename, mimeType: info.mimeType, fields: { ...fields }, trailingFields });
+      handling = onFile({
+        stream,
+        filename: info.filename,
+        mimeType: info.mimeType,
+        fields: { ...fields },
+        trailingFields,
+      });
       handling.catch((e) => {
         stream.resume();
         fail(e);
@@ -81,18 +95,23 @@ export function receiveMultipart<T>(
       if (settled) return;
       if (!handling) return fail(badMultipart('The request has no part named "file".'));
       endOfForm.resolve(lateFields);
-      handling.then(
-        (result) => {
-          settled = true;
-          resolve(result);
-        },
-        fail,
-      );
+      handling.then((result) => {
+        settled = true;
+        resolve(result);
+      }, fail);
     });
 
     // A client that goes away mid-upload must not leave a half-written object behind.
     req.on('close', () => {
-      if (!req.complete) fail(new ProblemException(400, 'upload-aborted', 'Bad Request', 'The client closed the connection before the upload finished.'));
+      if (!req.complete)
+        fail(
+          new ProblemException(
+            400,
+            'upload-aborted',
+            'Bad Request',
+            'The client closed the connection before the upload finished.',
+          ),
+        );
     });
     req.pipe(parser);
   });

@@ -1,6 +1,14 @@
 import { Controller, Get, Param, Query, Req, Res, UseGuards } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiExtraModels, ApiOkResponse, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiExtraModels,
+  ApiOkResponse,
+  ApiOperation,
+  ApiQuery,
+  ApiResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { pipeline } from 'node:stream/promises';
 import { GetThumbnailQuery } from '../../application/media';
@@ -21,15 +29,36 @@ export class ThumbnailsController {
   constructor(private readonly queries: QueryBus) {}
 
   @Get(':id/thumbnail')
-  @ApiOperation({ summary: "An image file's thumbnail (≤ 256 px) or preview (≤ 1440 px), as WebP; made in the background after the upload" })
+  @ApiOperation({
+    summary:
+      "An image file's thumbnail (≤ 256 px) or preview (≤ 1440 px), as WebP; made in the background after the upload",
+  })
   @ApiQuery({ name: 'size', required: false, enum: ['thumb', 'preview'], description: 'thumb (default) or preview' })
-  @ApiOkResponse({ description: 'The rendition (ETag: its SHA-256).', content: { 'image/webp': { schema: { type: 'string', format: 'binary' } } } })
+  @ApiOkResponse({
+    description: 'The rendition (ETag: its SHA-256).',
+    content: { 'image/webp': { schema: { type: 'string', format: 'binary' } } },
+  })
   @ApiResponse({ status: 304, description: 'Not modified (If-None-Match matched the ETag).' })
-  @ApiResponse({ status: 404, description: 'No such file (or not yours); `thumbnail-not-ready` until it is made (poll); `thumbnail-not-available` for files that get none.' })
-  @ApiResponse({ status: 422, description: '`image-unreadable`: the original could not be decoded (corrupt, or not what its type says).' })
+  @ApiResponse({
+    status: 404,
+    description:
+      'No such file (or not yours); `thumbnail-not-ready` until it is made (poll); `thumbnail-not-available` for files that get none.',
+  })
+  @ApiResponse({
+    status: 422,
+    description: '`image-unreadable`: the original could not be decoded (corrupt, or not what its type says).',
+  })
   @ApiProblemResponses(400)
-  async thumbnail(@CurrentActor() actor: Actor, @Param('id') id: string, @Query('size') size: unknown, @Req() req: Request, @Res() res: Response): Promise<void> {
-    const kind = parseRenditionKind(typeof size === 'string' ? size : size === undefined ? undefined : JSON.stringify(size));
+  async thumbnail(
+    @CurrentActor() actor: Actor,
+    @Param('id') id: string,
+    @Query('size') size: unknown,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
+    const kind = parseRenditionKind(
+      typeof size === 'string' ? size : size === undefined ? undefined : JSON.stringify(size),
+    );
     const content = await this.queries.execute(new GetThumbnailQuery(actor, id, kind));
     const etag = `"${content.sha256}"`;
     const headers = () => {

@@ -1,7 +1,18 @@
 import { FileMetadataProps } from '../../domain/files';
 import { ProblemException } from '../problem/problem-exception';
 
-const KNOWN = ['name', 'mimeType', 'category', 'capturedAt', 'tags', 'entityType', 'entityId', 'description', 'provider', 'sha256'];
+const KNOWN = [
+  'name',
+  'mimeType',
+  'category',
+  'capturedAt',
+  'tags',
+  'entityType',
+  'entityId',
+  'description',
+  'provider',
+  'sha256',
+];
 
 export interface UploadFields {
   metadata: Partial<FileMetadataProps>;
@@ -21,9 +32,15 @@ export function parseUploadFields(all: Record<string, string[]>, notAllowed: str
   );
   const misplaced = Object.keys(fields).filter((k) => notAllowed.includes(k));
   if (misplaced.length) {
-    throw new ProblemException(400, 'validation-failed', 'Bad Request', `Field(s) ${misplaced.join(', ')} must come before the file part.`, {
-      errors: misplaced.map((field) => ({ field, message: 'must precede the file part' })),
-    });
+    throw new ProblemException(
+      400,
+      'validation-failed',
+      'Bad Request',
+      `Field(s) ${misplaced.join(', ')} must come before the file part.`,
+      {
+        errors: misplaced.map((field) => ({ field, message: 'must precede the file part' })),
+      },
+    );
   }
   const unknown = Object.keys(fields).filter((k) => !KNOWN.includes(k));
   if (unknown.length) {
@@ -52,7 +69,13 @@ export function parseUploadFields(all: Record<string, string[]>, notAllowed: str
   set('entityType', one('entityType'));
   set('entityId', one('entityId'));
   set('description', one('description'));
-  return { metadata, mimeType: one('mimeType'), category: one('category'), provider: one('provider'), sha256: one('sha256') };
+  return {
+    metadata,
+    mimeType: one('mimeType'),
+    category: one('category'),
+    provider: one('provider'),
+    sha256: one('sha256'),
+  };
 }
 
 /** `tags` as a comma-separated list or a JSON array of strings (multipart fields and tus metadata alike). */
@@ -65,9 +88,15 @@ export function parseTags(raw: string): string[] {
     } catch {
       /* falls through to the error below */
     }
-    throw new ProblemException(400, 'validation-failed', 'Bad Request', 'tags must be a JSON array of strings or a comma-separated list.', {
-      errors: [{ field: 'tags', message: 'JSON array of strings or comma-separated' }],
-    });
+    throw new ProblemException(
+      400,
+      'validation-failed',
+      'Bad Request',
+      'tags must be a JSON array of strings or a comma-separated list.',
+      {
+        errors: [{ field: 'tags', message: 'JSON array of strings or comma-separated' }],
+      },
+    );
   }
   return trimmed.split(',');
 }

@@ -12,7 +12,13 @@ export class StorageUsageResponse {
   @ApiProperty() bytes!: number;
   @ApiProperty({ description: 'In the trash until purged' }) trashFiles!: number;
   @ApiProperty() trashBytes!: number;
-  @ApiProperty({ nullable: true, type: String, format: 'date-time', description: 'The last full recount (files stored since are added)' }) recountedAt!: string | null;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    format: 'date-time',
+    description: 'The last full recount (files stored since are added)',
+  })
+  recountedAt!: string | null;
   @ApiProperty({ nullable: true, type: Number, description: 'STORAGE_QUOTA; null: none' }) quotaBytes!: number | null;
 }
 

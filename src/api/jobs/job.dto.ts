@@ -6,10 +6,14 @@ export class JobResponse {
   @ApiProperty({ example: 'diagnostics.42', description: '`<queue>.<job id>`' }) id!: string;
   @ApiProperty() queue!: string;
   @ApiProperty() name!: string;
-  @ApiProperty({ enum: ['waiting', 'delayed', 'prioritized', 'active', 'completed', 'failed', 'waiting-children', 'unknown'] }) state!: string;
+  @ApiProperty({
+    enum: ['waiting', 'delayed', 'prioritized', 'active', 'completed', 'failed', 'waiting-children', 'unknown'],
+  })
+  state!: string;
   @ApiProperty({ minimum: 0, maximum: 100 }) progress!: number;
   @ApiProperty() attemptsMade!: number;
-  @ApiProperty({ description: 'Times a worker took it up (more than attemptsMade after a worker died holding it)' }) attemptsStarted!: number;
+  @ApiProperty({ description: 'Times a worker took it up (more than attemptsMade after a worker died holding it)' })
+  attemptsStarted!: number;
   @ApiProperty() stalledCount!: number;
   @ApiProperty() maxAttempts!: number;
   @ApiProperty({ description: '0: none; lower runs first' }) priority!: number;
@@ -22,14 +26,20 @@ export class JobResponse {
 }
 
 export class CancelJobResponse {
-  @ApiProperty({ enum: ['removed', 'signalled', 'already-finished'], description: 'removed: it had not started; signalled: it was running and has been told to stop.' })
+  @ApiProperty({
+    enum: ['removed', 'signalled', 'already-finished'],
+    description: 'removed: it had not started; signalled: it was running and has been told to stop.',
+  })
   outcome!: string;
 }
 
 export class QueueCountsResponse {
   @ApiProperty() queue!: string;
   @ApiProperty() paused!: boolean;
-  @ApiProperty({ example: { waiting: 0, active: 1, delayed: 3, completed: 120, failed: 2 } }) counts!: Record<string, number>;
+  @ApiProperty({ example: { waiting: 0, active: 1, delayed: 3, completed: 120, failed: 2 } }) counts!: Record<
+    string,
+    number
+  >;
 }
 
 export class DeadLetterResponse {
@@ -49,15 +59,52 @@ export class DeadLetterPageResponse {
 }
 
 export class ListDeadLettersRequest {
-  @ApiPropertyOptional({ default: 50, minimum: 1, maximum: 500 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500) limit?: number;
-  @ApiPropertyOptional({ default: 0, minimum: 0, maximum: 1_000_000 }) @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(1_000_000) offset?: number;
+  @ApiPropertyOptional({ default: 50, minimum: 1, maximum: 500 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(500)
+  limit?: number;
+  @ApiPropertyOptional({ default: 0, minimum: 0, maximum: 1_000_000 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(1_000_000)
+  offset?: number;
 }
 
 export class DiagnosticJobRequest {
   @ApiProperty({ enum: ['noop', 'sleep'] }) @IsIn(['noop', 'sleep']) name!: 'noop' | 'sleep';
-  @ApiPropertyOptional({ description: 'sleep: how long, ms', maximum: 3_600_000 }) @IsOptional() @IsInt() @Min(0) @Max(3_600_000) ms?: number;
-  @ApiPropertyOptional({ description: 'sleep: progress steps', maximum: 100 }) @IsOptional() @IsInt() @Min(1) @Max(100) steps?: number;
-  @ApiPropertyOptional({ description: 'sleep: fail this many first attempts (to see retries and dead letters)' }) @IsOptional() @IsInt() @Min(0) @Max(100) failTimes?: number;
-  @ApiPropertyOptional({ description: 'run on behalf of this user (who may then see and cancel it)' }) @IsOptional() @IsString() @MaxLength(200) ownerId?: string;
-  @ApiPropertyOptional({ enum: ['high', 'normal', 'low'], description: 'within its queue, high runs before normal before low' }) @IsOptional() @IsIn(['high', 'normal', 'low']) priority?: 'high' | 'normal' | 'low';
+  @ApiPropertyOptional({ description: 'sleep: how long, ms', maximum: 3_600_000 })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(3_600_000)
+  ms?: number;
+  @ApiPropertyOptional({ description: 'sleep: progress steps', maximum: 100 })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  steps?: number;
+  @ApiPropertyOptional({ description: 'sleep: fail this many first attempts (to see retries and dead letters)' })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(100)
+  failTimes?: number;
+  @ApiPropertyOptional({ description: 'run on behalf of this user (who may then see and cancel it)' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  ownerId?: string;
+  @ApiPropertyOptional({
+    enum: ['high', 'normal', 'low'],
+    description: 'within its queue, high runs before normal before low',
+  })
+  @IsOptional()
+  @IsIn(['high', 'normal', 'low'])
+  priority?: 'high' | 'normal' | 'low';
 }

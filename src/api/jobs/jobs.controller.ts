@@ -5,7 +5,14 @@ import { Actor } from '../../domain/auth/role';
 import { CurrentActor } from '../auth/current-actor.decorator';
 import { JwtAuthGuard } from '../auth/jwt-auth.guard';
 import { ApiProblemResponses } from '../problem/api-problem-responses';
-import { CancelJobResponse, DeadLetterPageResponse, DiagnosticJobRequest, JobResponse, ListDeadLettersRequest, QueueCountsResponse } from './job.dto';
+import {
+  CancelJobResponse,
+  DeadLetterPageResponse,
+  DiagnosticJobRequest,
+  JobResponse,
+  ListDeadLettersRequest,
+  QueueCountsResponse,
+} from './job.dto';
 
 @ApiTags('jobs')
 @ApiBearerAuth()
@@ -89,7 +96,9 @@ export class JobsAdminController {
   }
 
   @Post('jobs')
-  @ApiOperation({ summary: 'Diagnostics: enqueue a no-op or a sleep job, to see workers, progress, retries and cancellation at work' })
+  @ApiOperation({
+    summary: 'Diagnostics: enqueue a no-op or a sleep job, to see workers, progress, retries and cancellation at work',
+  })
   @ApiCreatedResponse({ type: JobResponse })
   diagnostic(@CurrentActor() actor: Actor, @Body() body: DiagnosticJobRequest) {
     const { name, priority, ...data } = body;

@@ -31,11 +31,22 @@ const problem = (status: number, code: string, title: string, detail: string, de
   ApiResponse({
     status,
     description,
-    content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/ProblemResponse' }, example: { type: `https://flexstorage.dev/problems/${code}`, title, status, detail } } },
+    content: {
+      'application/problem+json': {
+        schema: { $ref: '#/components/schemas/ProblemResponse' },
+        example: { type: `https://flexstorage.dev/problems/${code}`, title, status, detail },
+      },
+    },
   });
 
 const unavailable = () =>
-  new ProblemException(503, 'live-events-unavailable', 'Service Unavailable', 'Live events cannot be delivered right now; reconnect shortly.', { headers: { 'Retry-After': '5' } });
+  new ProblemException(
+    503,
+    'live-events-unavailable',
+    'Service Unavailable',
+    'Live events cannot be delivered right now; reconnect shortly.',
+    { headers: { 'Retry-After': '5' } },
+  );
 
 /** How long opening a stream may wait on Redis before it answers 503 (Redis gone mid-request). */
 const OPEN_TIMEOUT_MS = 5_000;
@@ -54,7 +65,11 @@ function withinOpenTimeout<T>(work: Promise<T>, giveBack: (late: T) => unknown):
     }, OPEN_TIMEOUT_MS);
   });
   work.then(
-    (late) => timedOut && Promise.resolve().then(() => giveBack(late)).catch(() => undefined),
+    (late) =>
+      timedOut &&
+      Promise.resolve()
+        .then(() => giveBack(late))
+        .catch(() => undefined),
     () => undefined,
   );
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
@@ -73,7 +88,8 @@ export class EventsController {
 
   @Get()
   @ApiOperation({
-    summary: 'Your events as they happen (Server-Sent Events): file.uploaded, file.deleted, upload.expired, retrieval.ready, …',
+    summary:
+      'Your events as they happen (Server-Sent Events): file.uploaded, file.deleted, upload.expired, retrieval.ready, …',
     description: [
       'Each message: `id` (its position in your event log, `<ms>-<seq>`, increasing), `event` (its type), `data` (JSON: id — the domain event id, the same on a replay —, type, occurredAt, data).',
       'A new stream first sends `retry:`, a `: connected` comment and a data-less message carrying only an `id`: your position as of now (read your lists after it).',
@@ -83,13 +99,39 @@ export class EventsController {
       'At most 10 streams per user by default, on all instances together: more answer 429 with Retry-After.',
     ].join('\n\n'),
   })
-  @ApiHeader({ name: 'Last-Event-ID', required: false, description: 'resume after this event (the `id` of the last message received)' })
+  @ApiHeader({
+    name: 'Last-Event-ID',
+    required: false,
+    description: 'resume after this event (the `id` of the last message received)',
+  })
   @ApiQuery({ name: 'lastEventId', required: false, description: 'the same, for clients that cannot set headers' })
-  @ApiQuery({ name: 'access_token', required: false, description: 'for EventSource, which cannot send an Authorization header' })
+  @ApiQuery({
+    name: 'access_token',
+    required: false,
+    description: 'for EventSource, which cannot send an Authorization header',
+  })
   @ApiOkResponse({ description: 'text/event-stream', content: { 'text/event-stream': { schema: { type: 'string' } } } })
-  @problem(400, 'invalid-last-event-id', 'Bad Request', 'Last-Event-ID must be an id this stream sent: <milliseconds>-<sequence>, e.g. 1718000000000-0.', 'Last-Event-ID (or lastEventId) is not an id this stream sends.')
-  @problem(429, 'too-many-live-streams', 'Too Many Requests', 'You already have 10 live event streams open; close one first.', 'Too many open streams for this user (all instances); see Retry-After.')
-  @problem(503, 'live-events-unavailable', 'Service Unavailable', 'Live events cannot be delivered right now; reconnect shortly.', 'Redis unavailable; see Retry-After.')
+  @problem(
+    400,
+    'invalid-last-event-id',
+    'Bad Request',
+    'Last-Event-ID must be an id this stream sent: <milliseconds>-<sequence>, e.g. 1718000000000-0.',
+    'Last-Event-ID (or lastEventId) is not an id this stream sends.',
+  )
+  @problem(
+    429,
+    'too-many-live-streams',
+    'Too Many Requests',
+    'You already have 10 live event streams open; close one first.',
+    'Too many open streams for this user (all instances); see Retry-After.',
+  )
+  @problem(
+    503,
+    'live-events-unavailable',
+    'Service Unavailable',
+    'Live events cannot be delivered right now; reconnect shortly.',
+    'Redis unavailable; see Retry-After.',
+  )
   async stream(@CurrentActor() actor: Actor, @Req() req: Request, @Res() res: Response): Promise<void> {
     const lastEventId = lastEventIdOf(req);
     // Whatever is taken is given back when the response closes, however far the opening got.
@@ -103,13 +145,22 @@ export class EventsController {
       cleanup();
     });
 
-    const slot = await withinOpenTimeout(this.leases.acquire(actor.userId), (late) => 'release' in late && late.release()).catch(() => {
+    const slot = await withinOpenTimeout(
+      this.leases.acquire(actor.userId),
+      (late) => 'release' in late && late.release(),
+    ).catch(() => {
       throw unavailable();
     });
     if ('retryAfterSeconds' in slot) {
-      throw new ProblemException(429, 'too-many-live-streams', 'Too Many Requests', `You already have ${slot.limit} live event streams open; close one first.`, {
-        headers: { 'Retry-After': String(slot.retryAfterSeconds) },
-      });
+      throw new ProblemException(
+        429,
+        'too-many-live-streams',
+        'Too Many Requests',
+        `You already have ${slot.limit} live event streams open; close one first.`,
+        {
+          headers: { 'Retry-After': String(slot.retryAfterSeconds) },
+        },
+      );
     }
     cleanups.push(() => slot.release());
     if (closed) return cleanup();
@@ -139,7 +190,10 @@ export class EventsController {
     // The stream lives no longer than the token that opened it.
     const exp = (jwt.decode(req.headers.authorization?.replace(/^Bearer\s+/i, '') ?? '') as jwt.JwtPayload | null)?.exp;
     if (exp) {
-      const expiry = setTimeout(() => end('event: token-expired\ndata: {}\n\n'), Math.max(0, exp * 1000 - Date.now())).unref();
+      const expiry = setTimeout(
+        () => end('event: token-expired\ndata: {}\n\n'),
+        Math.max(0, exp * 1000 - Date.now()),
+      ).unref();
       cleanups.push(() => clearTimeout(expiry));
     }
   }

@@ -28,7 +28,12 @@ export function lastEventIdOf(req: Request): string | undefined {
   if (raw === undefined || raw === '') return undefined;
   const id = typeof raw === 'string' ? parseLiveEventId(raw) : undefined;
   if (id === undefined) {
-    throw new ProblemException(400, 'invalid-last-event-id', 'Bad Request', 'lastEventId must be an id this stream sent: <milliseconds>-<sequence>, e.g. 1718000000000-0.');
+    throw new ProblemException(
+      400,
+      'invalid-last-event-id',
+      'Bad Request',
+      'lastEventId must be an id this stream sent: <milliseconds>-<sequence>, e.g. 1718000000000-0.',
+    );
   }
   return id;
 }

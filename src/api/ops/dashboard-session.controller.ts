@@ -21,7 +21,9 @@ export class DashboardSessionController {
 
   @Post()
   @HttpCode(204)
-  @ApiOperation({ summary: 'Exchange an admin token for a 15-minute cookie that opens the queue dashboard at /admin/queues' })
+  @ApiOperation({
+    summary: 'Exchange an admin token for a 15-minute cookie that opens the queue dashboard at /admin/queues',
+  })
   @ApiNoContentResponse({ description: 'Set-Cookie: fs_dashboard (HttpOnly, SameSite=Strict, Path=/admin).' })
   open(@CurrentActor() actor: Actor, @Req() req: Request, @Res({ passthrough: true }) res: Response): void {
     assertAdmin(actor);

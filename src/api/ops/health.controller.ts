@@ -30,7 +30,10 @@ export class HealthController {
         // so a probe asks whether it is connected first and never waits more than a second.
         if (this.redis.status !== 'ready') return indicator.down({ message: `not connected (${this.redis.status})` });
         try {
-          await Promise.race([this.redis.ping(), new Promise((_, reject) => setTimeout(() => reject(new Error('no answer within 1 s')), 1000).unref())]);
+          await Promise.race([
+            this.redis.ping(),
+            new Promise((_, reject) => setTimeout(() => reject(new Error('no answer within 1 s')), 1000).unref()),
+          ]);
           return indicator.up();
         } catch (e) {
           return indicator.down({ message: (e as Error).message });

@@ -22,7 +22,12 @@ export class MetricsController {
       const given = Buffer.from(/^Bearer (.+)$/i.exec(authorization ?? '')?.[1] ?? '');
       const wanted = Buffer.from(token);
       if (given.length !== wanted.length || !timingSafeEqual(given, wanted)) {
-        throw new ProblemException(401, 'metrics-token-required', 'Unauthorized', 'GET /metrics needs Authorization: Bearer <METRICS_TOKEN>.');
+        throw new ProblemException(
+          401,
+          'metrics-token-required',
+          'Unauthorized',
+          'GET /metrics needs Authorization: Bearer <METRICS_TOKEN>.',
+        );
       }
     }
     res.setHeader('Content-Type', this.metrics.registry.contentType);

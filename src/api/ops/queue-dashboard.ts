@@ -23,7 +23,9 @@ export function mountQueueDashboard(app: INestApplication): void {
   const board = new ExpressAdapter();
   board.setBasePath(QUEUES_PATH);
   createBullBoard({
-    queues: [...QUEUE_NAMES, DEAD_LETTER_QUEUE].map((name) => new BullMQAdapter(app.get<Queue>(getQueueToken(name), { strict: false }))),
+    queues: [...QUEUE_NAMES, DEAD_LETTER_QUEUE].map(
+      (name) => new BullMQAdapter(app.get<Queue>(getQueueToken(name), { strict: false })),
+    ),
     serverAdapter: board,
     options: { uiConfig: { boardTitle: 'FlexStorage queues' } },
   });
@@ -33,15 +35,34 @@ export function mountQueueDashboard(app: INestApplication): void {
       // SameSite=Strict still sends the cookie from a sibling subdomain, and the board takes plain form
       // POSTs (no preflight): a change must come from the dashboard's own origin.
       if (req.method === 'GET' || req.method === 'HEAD' || sameOrigin(req)) return next();
-      return res.status(403).type(PROBLEM_CONTENT_TYPE).send(
-        JSON.stringify({ type: problemType('cross-origin-refused'), title: 'Forbidden', status: 403, detail: 'Dashboard changes are accepted from the dashboard itself only.', instance: req.originalUrl.split('?')[0] }),
-      );
+      return res
+        .status(403)
+        .type(PROBLEM_CONTENT_TYPE)
+        .send(
+          JSON.stringify({
+            type: problemType('cross-origin-refused'),
+            title: 'Forbidden',
+            status: 403,
+            detail: 'Dashboard changes are accepted from the dashboard itself only.',
+            instance: req.originalUrl.split('?')[0],
+          }),
+        );
     }
     // A browser navigating here is sent to sign in; anything else (the board's API calls) gets a 401.
-    if (req.method === 'GET' && (req.headers.accept ?? '').includes('text/html')) return res.redirect(302, `${DASHBOARD_PATH}/login`);
-    res.status(401).type(PROBLEM_CONTENT_TYPE).send(
-      JSON.stringify({ type: problemType('dashboard-session-required'), title: 'Unauthorized', status: 401, detail: `Open a session with POST /api/v1/admin/dashboard-session (an admin token), or sign in at ${DASHBOARD_PATH}/login.`, instance: req.originalUrl.split('?')[0] }),
-    );
+    if (req.method === 'GET' && (req.headers.accept ?? '').includes('text/html'))
+      return res.redirect(302, `${DASHBOARD_PATH}/login`);
+    res
+      .status(401)
+      .type(PROBLEM_CONTENT_TYPE)
+      .send(
+        JSON.stringify({
+          type: problemType('dashboard-session-required'),
+          title: 'Unauthorized',
+          status: 401,
+          detail: `Open a session with POST /api/v1/admin/dashboard-session (an admin token), or sign in at ${DASHBOARD_PATH}/login.`,
+          instance: req.originalUrl.split('?')[0],
+        }),
+      );
   });
   app.use(QUEUES_PATH, board.getRouter());
 }
@@ -73,7 +94,10 @@ function loginPage(req: Request, res: Response): void {
     return;
   }
   const nonce = randomBytes(16).toString('base64');
-  res.setHeader('Content-Security-Policy', `default-src 'none'; script-src 'nonce-${nonce}'; style-src 'nonce-${nonce}'; connect-src 'self'; form-action 'none'; frame-ancestors 'none'`);
+  res.setHeader(
+    'Content-Security-Policy',
+    `default-src 'none'; script-src 'nonce-${nonce}'; style-src 'nonce-${nonce}'; connect-src 'self'; form-action 'none'; frame-ancestors 'none'`,
+  );
   res.setHeader('Cache-Control', 'no-store');
   res.type('html').send(`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>FlexStorage — queue dashboard</title>

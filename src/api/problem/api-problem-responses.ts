@@ -17,20 +17,90 @@ export class ProblemResponse {
 }
 
 const PROBLEMS: Record<number, { description: string; code: string; title: string; detail: string }> = {
-  400: { description: 'Invalid input (field errors in `errors`).', code: 'validation-failed', title: 'Bad Request', detail: 'A file name may not contain a path separator.' },
-  401: { description: 'Missing, expired or invalid bearer token.', code: 'missing-token', title: 'Unauthorized', detail: 'This endpoint needs an Authorization: Bearer token.' },
-  403: { description: 'The upload takes no more bytes (complete, or a concatenation).', code: 'upload-not-writable', title: 'Forbidden', detail: 'Upload 0196… takes no more bytes: it is complete.' },
-  404: { description: 'No such file, or not yours.', code: 'file-not-found', title: 'Not Found', detail: 'No file with id 0196…' },
-  409: { description: 'Conflicts with the current state.', code: 'invalid-state-transition', title: 'Conflict', detail: 'A file cannot move from completed to restored.' },
-  410: { description: 'The upload expired or was terminated; start a new one.', code: 'upload-expired', title: 'Gone', detail: 'Upload 0196… has expired; its bytes were discarded. Start a new upload.' },
-  412: { description: 'Tus-Resumable missing or not 1.0.0 (Tus-Version lists what is spoken).', code: 'unsupported-tus-version', title: 'Precondition Failed', detail: 'Send Tus-Resumable: 1.0.0.' },
-  423: { description: 'Another request is writing this upload; retry shortly.', code: 'upload-locked', title: 'Locked', detail: 'Another request is writing upload 0196… right now.' },
-  460: { description: 'Upload-Checksum does not match the chunk; it was discarded, the offset is unchanged.', code: 'chunk-checksum-mismatch', title: 'Checksum Mismatch', detail: "The chunk's sha256 checksum does not match Upload-Checksum." },
-  413: { description: 'Larger than the maximum size.', code: 'file-too-large', title: 'Payload Too Large', detail: 'The file is larger than the maximum of 5368709120 bytes.' },
-  415: { description: 'Not multipart/form-data.', code: 'unsupported-media-type', title: 'Unsupported Media Type', detail: 'Send the file as multipart/form-data with a part named "file".' },
-  416: { description: 'Range not satisfiable (Content-Range: bytes */size).', code: 'range-not-satisfiable', title: 'Range Not Satisfiable', detail: 'The file has 10000 bytes.' },
-  429: { description: 'Too many requests; see Retry-After.', code: 'too-many-requests', title: 'Too Many Requests', detail: 'ThrottlerException: Too Many Requests' },
-  503: { description: 'No storage provider can take the file right now.', code: 'no-storage-provider', title: 'Service Unavailable', detail: 'No storage provider can take this file right now: every provider is unhealthy.' },
+  400: {
+    description: 'Invalid input (field errors in `errors`).',
+    code: 'validation-failed',
+    title: 'Bad Request',
+    detail: 'A file name may not contain a path separator.',
+  },
+  401: {
+    description: 'Missing, expired or invalid bearer token.',
+    code: 'missing-token',
+    title: 'Unauthorized',
+    detail: 'This endpoint needs an Authorization: Bearer token.',
+  },
+  403: {
+    description: 'The upload takes no more bytes (complete, or a concatenation).',
+    code: 'upload-not-writable',
+    title: 'Forbidden',
+    detail: 'Upload 0196… takes no more bytes: it is complete.',
+  },
+  404: {
+    description: 'No such file, or not yours.',
+    code: 'file-not-found',
+    title: 'Not Found',
+    detail: 'No file with id 0196…',
+  },
+  409: {
+    description: 'Conflicts with the current state.',
+    code: 'invalid-state-transition',
+    title: 'Conflict',
+    detail: 'A file cannot move from completed to restored.',
+  },
+  410: {
+    description: 'The upload expired or was terminated; start a new one.',
+    code: 'upload-expired',
+    title: 'Gone',
+    detail: 'Upload 0196… has expired; its bytes were discarded. Start a new upload.',
+  },
+  412: {
+    description: 'Tus-Resumable missing or not 1.0.0 (Tus-Version lists what is spoken).',
+    code: 'unsupported-tus-version',
+    title: 'Precondition Failed',
+    detail: 'Send Tus-Resumable: 1.0.0.',
+  },
+  423: {
+    description: 'Another request is writing this upload; retry shortly.',
+    code: 'upload-locked',
+    title: 'Locked',
+    detail: 'Another request is writing upload 0196… right now.',
+  },
+  460: {
+    description: 'Upload-Checksum does not match the chunk; it was discarded, the offset is unchanged.',
+    code: 'chunk-checksum-mismatch',
+    title: 'Checksum Mismatch',
+    detail: "The chunk's sha256 checksum does not match Upload-Checksum.",
+  },
+  413: {
+    description: 'Larger than the maximum size.',
+    code: 'file-too-large',
+    title: 'Payload Too Large',
+    detail: 'The file is larger than the maximum of 5368709120 bytes.',
+  },
+  415: {
+    description: 'Not multipart/form-data.',
+    code: 'unsupported-media-type',
+    title: 'Unsupported Media Type',
+    detail: 'Send the file as multipart/form-data with a part named "file".',
+  },
+  416: {
+    description: 'Range not satisfiable (Content-Range: bytes */size).',
+    code: 'range-not-satisfiable',
+    title: 'Range Not Satisfiable',
+    detail: 'The file has 10000 bytes.',
+  },
+  429: {
+    description: 'Too many requests; see Retry-After.',
+    code: 'too-many-requests',
+    title: 'Too Many Requests',
+    detail: 'ThrottlerException: Too Many Requests',
+  },
+  503: {
+    description: 'No storage provider can take the file right now.',
+    code: 'no-storage-provider',
+    title: 'Service Unavailable',
+    detail: 'No storage provider can take this file right now: every provider is unhealthy.',
+  },
 };
 
 /** Documents error answers as application/problem+json. */
@@ -44,7 +114,16 @@ export function ApiProblemResponses(...statuses: number[]): MethodDecorator & Cl
         content: {
           'application/problem+json': {
             schema: { $ref: '#/components/schemas/ProblemResponse' },
-            ...(p ? { example: { type: `https://flexstorage.dev/problems/${p.code}`, title: p.title, status, detail: p.detail } } : {}),
+            ...(p
+              ? {
+                  example: {
+                    type: `https://flexstorage.dev/problems/${p.code}`,
+                    title: p.title,
+                    status,
+                    detail: p.detail,
+                  },
+                }
+              : {}),
           },
         },
       });

@@ -18,9 +18,15 @@ export function problemValidationPipe(): ValidationPipe {
     transform: true,
     exceptionFactory: (errors) => {
       const fieldErrors = flatten(errors);
-      return new ProblemException(400, 'validation-failed', 'Bad Request', fieldErrors.map((f) => `${f.field} ${f.message}`).join('; '), {
-        errors: fieldErrors,
-      });
+      return new ProblemException(
+        400,
+        'validation-failed',
+        'Bad Request',
+        fieldErrors.map((f) => `${f.field} ${f.message}`).join('; '),
+        {
+          errors: fieldErrors,
+        },
+      );
     },
   });
 }

@@ -7,7 +7,12 @@ import { Actor } from '../../domain/auth/role';
 import { CurrentActor } from '../auth/current-actor.decorator';
 import { JwtAuthGuard } from '../auth/jwt-auth.guard';
 import { ApiProblemResponses } from '../problem/api-problem-responses';
-import { ProviderRelocationResponse, RelocationResponse, RequestProviderRelocationBody, RequestRelocationBody } from './relocation.dto';
+import {
+  ProviderRelocationResponse,
+  RelocationResponse,
+  RequestProviderRelocationBody,
+  RequestRelocationBody,
+} from './relocation.dto';
 
 @ApiTags('files')
 @ApiBearerAuth()
@@ -26,7 +31,12 @@ export class RelocationsController {
   })
   @ApiAcceptedResponse({ type: RelocationResponse, description: 'Queued; follow Location for the job.' })
   @ApiProblemResponses(400, 404, 409)
-  async relocate(@CurrentActor() actor: Actor, @Param('id') fileId: string, @Body() body: RequestRelocationBody, @Res({ passthrough: true }) res: Response) {
+  async relocate(
+    @CurrentActor() actor: Actor,
+    @Param('id') fileId: string,
+    @Body() body: RequestRelocationBody,
+    @Res({ passthrough: true }) res: Response,
+  ) {
     const queued = await this.commands.execute(new RequestRelocationCommand(actor, fileId, body.provider, body.tier));
     res.location(`/api/v1/jobs/${queued.jobId}`);
     return queued;
@@ -35,11 +45,20 @@ export class RelocationsController {
   @Post('admin/relocations')
   @HttpCode(202)
   @ApiTags('admin')
-  @ApiOperation({ summary: 'Move every live file off a provider (admins)', description: 'Queues one move per file; each is a job of its own, safe to run again.' })
+  @ApiOperation({
+    summary: 'Move every live file off a provider (admins)',
+    description: 'Queues one move per file; each is a job of its own, safe to run again.',
+  })
   @ApiAcceptedResponse({ type: ProviderRelocationResponse })
   @ApiProblemResponses(400, 403)
-  async relocateProvider(@CurrentActor() actor: Actor, @Body() body: RequestProviderRelocationBody, @Res({ passthrough: true }) res: Response) {
-    const queued = await this.commands.execute(new RequestProviderRelocationCommand(actor, body.from, body.to, body.tier));
+  async relocateProvider(
+    @CurrentActor() actor: Actor,
+    @Body() body: RequestProviderRelocationBody,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    const queued = await this.commands.execute(
+      new RequestProviderRelocationCommand(actor, body.from, body.to, body.tier),
+    );
     res.location(`/api/v1/jobs/${queued.jobId}`);
     return queued;
   }

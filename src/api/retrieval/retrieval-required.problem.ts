@@ -9,7 +9,12 @@ export function retrievalRequiredProblem(error: RetrievalRequiredError): Problem
   const requestUrl = `/api/v1/files/${error.fileId}/retrievals`;
   const pending = error.pending;
   const retrieval = pending
-    ? { id: pending.id, status: pending.status, estimatedReadyAt: pending.estimatedReadyAt.toISOString(), href: `/api/v1/retrievals/${pending.id}` }
+    ? {
+        id: pending.id,
+        status: pending.status,
+        estimatedReadyAt: pending.estimatedReadyAt.toISOString(),
+        href: `/api/v1/retrievals/${pending.id}`,
+      }
     : undefined;
   return new ProblemException(409, error.code, 'Retrieval Required', error.message, {
     retrieval,

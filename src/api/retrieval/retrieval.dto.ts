@@ -6,11 +6,19 @@ import { RetrievalTier } from '../../domain/storage';
 const TIERS: RetrievalTier[] = ['expedited', 'standard', 'bulk'];
 
 export class RequestRetrievalBody {
-  @ApiProperty({ enum: TIERS, description: 'Which tiers a file offers depends on its storage class (Deep Archive: standard, bulk).' })
+  @ApiProperty({
+    enum: TIERS,
+    description: 'Which tiers a file offers depends on its storage class (Deep Archive: standard, bulk).',
+  })
   @IsIn(TIERS)
   tier!: RetrievalTier;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: MAX_RESTORE_DAYS, description: 'Days the restored copy stays downloadable (default from RETRIEVAL_DAYS; vaults keep job output 24 h).' })
+  @ApiPropertyOptional({
+    minimum: 1,
+    maximum: MAX_RESTORE_DAYS,
+    description:
+      'Days the restored copy stays downloadable (default from RETRIEVAL_DAYS; vaults keep job output 24 h).',
+  })
   @IsOptional()
   @IsInt()
   @Min(1)
@@ -27,9 +35,11 @@ export class RetrievalResponse {
   @ApiProperty() providerId!: string;
   @ApiProperty() days!: number;
   @ApiProperty({ format: 'date-time' }) requestedAt!: string;
-  @ApiProperty({ format: 'date-time', description: 'When the restore is expected to be ready (typical for the tier).' }) estimatedReadyAt!: string;
+  @ApiProperty({ format: 'date-time', description: 'When the restore is expected to be ready (typical for the tier).' })
+  estimatedReadyAt!: string;
   @ApiProperty({ nullable: true, type: String, format: 'date-time' }) completedAt!: string | null;
-  @ApiProperty({ nullable: true, type: String, format: 'date-time', description: 'Downloads work until then.' }) availableUntil!: string | null;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time', description: 'Downloads work until then.' })
+  availableUntil!: string | null;
   @ApiProperty({ nullable: true, type: String }) failureReason!: string | null;
   @ApiProperty({ description: 'How often the provider was asked so far.' }) checks!: number;
   @ApiProperty({ nullable: true, type: String, format: 'date-time' }) lastCheckedAt!: string | null;

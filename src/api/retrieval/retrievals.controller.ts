@@ -25,8 +25,15 @@ export class RetrievalsController {
   @ApiOperation({ summary: 'Restore an archived file (joins a restore already under way)' })
   @ApiAcceptedResponse({ type: RetrievalResponse, description: 'Accepted; follow Location for its status.' })
   @ApiProblemResponses(400, 404, 409, 503)
-  async request(@CurrentActor() actor: Actor, @Param('id') fileId: string, @Body() body: RequestRetrievalBody, @Res({ passthrough: true }) res: Response) {
-    const { retrieval, shared } = await this.commands.execute(new RequestRetrievalCommand(actor, fileId, body.tier, body.days));
+  async request(
+    @CurrentActor() actor: Actor,
+    @Param('id') fileId: string,
+    @Body() body: RequestRetrievalBody,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    const { retrieval, shared } = await this.commands.execute(
+      new RequestRetrievalCommand(actor, fileId, body.tier, body.days),
+    );
     res.location(`/api/v1/retrievals/${retrieval.id}`);
     return { ...retrieval, shared };
   }

@@ -5,16 +5,44 @@ import { parseTags } from '../files/upload-fields';
 import { ProblemException } from '../problem/problem-exception';
 
 export const TUS_VERSION = '1.0.0';
-export const TUS_EXTENSIONS = ['creation', 'creation-with-upload', 'creation-defer-length', 'expiration', 'checksum', 'termination', 'concatenation'];
+export const TUS_EXTENSIONS = [
+  'creation',
+  'creation-with-upload',
+  'creation-defer-length',
+  'expiration',
+  'checksum',
+  'termination',
+  'concatenation',
+];
 export const OFFSET_OCTET_STREAM = 'application/offset+octet-stream';
 /** Headers a browser client must be allowed to read (CORS). */
 export const TUS_EXPOSED_HEADERS = [
-  'Location', 'Upload-Offset', 'Upload-Length', 'Upload-Defer-Length', 'Upload-Metadata', 'Upload-Concat', 'Upload-Expires',
-  'Tus-Resumable', 'Tus-Version', 'Tus-Extension', 'Tus-Max-Size', 'Tus-Checksum-Algorithm', 'X-File-Id',
+  'Location',
+  'Upload-Offset',
+  'Upload-Length',
+  'Upload-Defer-Length',
+  'Upload-Metadata',
+  'Upload-Concat',
+  'Upload-Expires',
+  'Tus-Resumable',
+  'Tus-Version',
+  'Tus-Extension',
+  'Tus-Max-Size',
+  'Tus-Checksum-Algorithm',
+  'X-File-Id',
 ];
 export const TUS_REQUEST_HEADERS = [
-  'Authorization', 'Content-Type', 'Upload-Offset', 'Upload-Length', 'Upload-Defer-Length', 'Upload-Metadata', 'Upload-Concat',
-  'Upload-Checksum', 'Tus-Resumable', 'X-HTTP-Method-Override', 'X-Requested-With',
+  'Authorization',
+  'Content-Type',
+  'Upload-Offset',
+  'Upload-Length',
+  'Upload-Defer-Length',
+  'Upload-Metadata',
+  'Upload-Concat',
+  'Upload-Checksum',
+  'Tus-Resumable',
+  'X-HTTP-Method-Override',
+  'X-Requested-With',
 ];
 
 const KEY = /^[\x21-\x7e]+$/; // printable ASCII without space; commas are separators
@@ -29,7 +57,8 @@ export function tusBadRequest(header: string, detail: string, code = 'invalid-tu
 /** A non-negative integer header (Upload-Length, Upload-Offset); undefined when absent. */
 export function integerHeader(value: string | undefined, header: string): number | undefined {
   if (value === undefined) return undefined;
-  if (!/^\d{1,16}$/.test(value.trim()) || !Number.isSafeInteger(Number(value))) throw tusBadRequest(header, `${header} must be a non-negative integer.`);
+  if (!/^\d{1,16}$/.test(value.trim()) || !Number.isSafeInteger(Number(value)))
+    throw tusBadRequest(header, `${header} must be a non-negative integer.`);
   return Number(value);
 }
 
@@ -40,9 +69,16 @@ export function parseUploadMetadata(header: string | undefined): Record<string, 
   for (const item of header.split(',')) {
     const parts = item.trim().split(/ +/);
     const [key, value] = parts;
-    if (!key || parts.length > 2 || !KEY.test(key)) throw tusBadRequest('Upload-Metadata', `Malformed Upload-Metadata pair "${item.trim()}".`, 'invalid-upload-metadata');
-    if (Object.hasOwn(pairs, key)) throw tusBadRequest('Upload-Metadata', `Upload-Metadata repeats the key "${key}".`, 'invalid-upload-metadata');
-    if (value !== undefined && !BASE64.test(value)) throw tusBadRequest('Upload-Metadata', `The value of "${key}" is not base64.`, 'invalid-upload-metadata');
+    if (!key || parts.length > 2 || !KEY.test(key))
+      throw tusBadRequest(
+        'Upload-Metadata',
+        `Malformed Upload-Metadata pair "${item.trim()}".`,
+        'invalid-upload-metadata',
+      );
+    if (Object.hasOwn(pairs, key))
+      throw tusBadRequest('Upload-Metadata', `Upload-Metadata repeats the key "${key}".`, 'invalid-upload-metadata');
+    if (value !== undefined && !BASE64.test(value))
+      throw tusBadRequest('Upload-Metadata', `The value of "${key}" is not base64.`, 'invalid-upload-metadata');
     pairs[key] = value === undefined ? null : decodeUtf8(value, key);
   }
   return pairs;
@@ -83,7 +119,11 @@ export function parseUploadChecksum(header: string | undefined): ChunkChecksum |
   if (header === undefined) return undefined;
   const [algorithm, digest, ...rest] = header.trim().split(/ +/);
   if (!(CHECKSUM_ALGORITHMS as readonly string[]).includes(algorithm)) {
-    throw tusBadRequest('Upload-Checksum', `Unsupported checksum algorithm "${algorithm}"; use one of ${CHECKSUM_ALGORITHMS.join(', ')}.`, 'unsupported-checksum-algorithm');
+    throw tusBadRequest(
+      'Upload-Checksum',
+      `Unsupported checksum algorithm "${algorithm}"; use one of ${CHECKSUM_ALGORITHMS.join(', ')}.`,
+      'unsupported-checksum-algorithm',
+    );
   }
   const bytes = digest && rest.length === 0 && BASE64.test(digest) ? Buffer.from(digest, 'base64') : undefined;
   if (!bytes || bytes.length !== DIGEST_BYTES[algorithm as ChecksumAlgorithm]) {
@@ -101,9 +141,15 @@ export function parseUploadConcat(header: string | undefined): RequestedConcat {
   if (header === undefined) return { kind: 'none' };
   const value = header.trim();
   if (value === 'partial') return { kind: 'partial' };
-  if (!value.startsWith('final;')) throw tusBadRequest('Upload-Concat', 'Upload-Concat is "partial" or "final;<upload URLs>".', 'invalid-concatenation');
+  if (!value.startsWith('final;'))
+    throw tusBadRequest(
+      'Upload-Concat',
+      'Upload-Concat is "partial" or "final;<upload URLs>".',
+      'invalid-concatenation',
+    );
   const urls = value.slice('final;'.length).trim().split(/ +/).filter(Boolean);
-  if (urls.length === 0) throw tusBadRequest('Upload-Concat', 'A final upload names its partial uploads.', 'invalid-concatenation');
+  if (urls.length === 0)
+    throw tusBadRequest('Upload-Concat', 'A final upload names its partial uploads.', 'invalid-concatenation');
   const partIds = urls.map((u) => {
     let pathname: string;
     try {

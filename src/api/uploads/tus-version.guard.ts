@@ -13,7 +13,9 @@ export class TusVersionGuard implements CanActivate {
       412,
       'unsupported-tus-version',
       'Precondition Failed',
-      version ? `tus version ${version} is not supported; this server speaks ${TUS_VERSION}.` : `Send Tus-Resumable: ${TUS_VERSION}.`,
+      version
+        ? `tus version ${version} is not supported; this server speaks ${TUS_VERSION}.`
+        : `Send Tus-Resumable: ${TUS_VERSION}.`,
       { headers: { 'Tus-Version': TUS_VERSION } },
     );
   }

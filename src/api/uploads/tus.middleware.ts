@@ -11,7 +11,11 @@ export function tusMiddleware(maxSize: number) {
   return (req: Request, res: Response, next: NextFunction): void => {
     res.setHeader('Tus-Resumable', TUS_VERSION);
     const override = req.headers['x-http-method-override'];
-    if (req.method === 'POST' && typeof override === 'string' && ['PATCH', 'DELETE', 'HEAD'].includes(override.toUpperCase())) {
+    if (
+      req.method === 'POST' &&
+      typeof override === 'string' &&
+      ['PATCH', 'DELETE', 'HEAD'].includes(override.toUpperCase())
+    ) {
       req.method = override.toUpperCase();
     }
     if (req.method === 'OPTIONS') {

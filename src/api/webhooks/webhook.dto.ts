@@ -1,46 +1,84 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsBoolean, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
-import { MAX_WEBHOOK_SECRET_LENGTH, MAX_WEBHOOK_URL_LENGTH, MIN_WEBHOOK_SECRET_LENGTH, WEBHOOK_EVENT_TYPES } from '../../domain/webhooks';
+import {
+  MAX_WEBHOOK_SECRET_LENGTH,
+  MAX_WEBHOOK_URL_LENGTH,
+  MIN_WEBHOOK_SECRET_LENGTH,
+  WEBHOOK_EVENT_TYPES,
+} from '../../domain/webhooks';
 
 // Shapes only; what a URL, an event type or a secret may be is the domain's rule (field errors alike).
 
 export class CreateWebhookRequest {
-  @ApiProperty({ example: 'https://example.com/hooks/flexstorage', description: 'https (http only where the deployment allows it); no credentials; must not point at a private address.' })
-  @IsString() @MaxLength(MAX_WEBHOOK_URL_LENGTH + 1)
+  @ApiProperty({
+    example: 'https://example.com/hooks/flexstorage',
+    description:
+      'https (http only where the deployment allows it); no credentials; must not point at a private address.',
+  })
+  @IsString()
+  @MaxLength(MAX_WEBHOOK_URL_LENGTH + 1)
   url!: string;
 
   @ApiProperty({ enum: WEBHOOK_EVENT_TYPES, isArray: true, example: ['file.uploaded', 'file.deleted'] })
-  @IsArray() @ArrayMaxSize(WEBHOOK_EVENT_TYPES.length * 2) @IsString({ each: true }) @MaxLength(64, { each: true })
+  @IsArray()
+  @ArrayMaxSize(WEBHOOK_EVENT_TYPES.length * 2)
+  @IsString({ each: true })
+  @MaxLength(64, { each: true })
   events!: string[];
 
-  @ApiPropertyOptional({ minLength: MIN_WEBHOOK_SECRET_LENGTH, maxLength: MAX_WEBHOOK_SECRET_LENGTH, description: 'Your own signing secret; one is generated when left out.' })
-  @IsOptional() @IsString() @MaxLength(MAX_WEBHOOK_SECRET_LENGTH + 1)
+  @ApiPropertyOptional({
+    minLength: MIN_WEBHOOK_SECRET_LENGTH,
+    maxLength: MAX_WEBHOOK_SECRET_LENGTH,
+    description: 'Your own signing secret; one is generated when left out.',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(MAX_WEBHOOK_SECRET_LENGTH + 1)
   secret?: string;
 }
 
 export class UpdateWebhookRequest {
   @ApiPropertyOptional({ example: 'https://example.com/hooks/v2' })
-  @IsOptional() @IsString() @MaxLength(MAX_WEBHOOK_URL_LENGTH + 1)
+  @IsOptional()
+  @IsString()
+  @MaxLength(MAX_WEBHOOK_URL_LENGTH + 1)
   url?: string;
 
   @ApiPropertyOptional({ enum: WEBHOOK_EVENT_TYPES, isArray: true })
-  @IsOptional() @IsArray() @ArrayMaxSize(WEBHOOK_EVENT_TYPES.length * 2) @IsString({ each: true }) @MaxLength(64, { each: true })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(WEBHOOK_EVENT_TYPES.length * 2)
+  @IsString({ each: true })
+  @MaxLength(64, { each: true })
   events?: string[];
 
   @ApiPropertyOptional({ description: 'An inactive endpoint is sent nothing but pings.' })
-  @IsOptional() @IsBoolean()
+  @IsOptional()
+  @IsBoolean()
   active?: boolean;
 }
 
 export class RotateWebhookSecretRequest {
-  @ApiPropertyOptional({ minLength: MIN_WEBHOOK_SECRET_LENGTH, maxLength: MAX_WEBHOOK_SECRET_LENGTH, description: 'Your own new signing secret; one is generated when left out.' })
-  @IsOptional() @IsString() @MaxLength(MAX_WEBHOOK_SECRET_LENGTH + 1)
+  @ApiPropertyOptional({
+    minLength: MIN_WEBHOOK_SECRET_LENGTH,
+    maxLength: MAX_WEBHOOK_SECRET_LENGTH,
+    description: 'Your own new signing secret; one is generated when left out.',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(MAX_WEBHOOK_SECRET_LENGTH + 1)
   secret?: string;
 }
 
 export class ListDeliveriesRequest {
-  @ApiPropertyOptional({ type: Number, minimum: 1, maximum: 100, default: 20 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100) limit: number = 20;
+  @ApiPropertyOptional({ type: Number, minimum: 1, maximum: 100, default: 20 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  limit: number = 20;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(200) cursor?: string;
 }
 
@@ -54,7 +92,8 @@ export class WebhookResponse {
 }
 
 export class CreatedWebhookResponse extends WebhookResponse {
-  @ApiProperty({ description: 'The signing secret. Shown this once: keep it; it is never returned again.' }) secret!: string;
+  @ApiProperty({ description: 'The signing secret. Shown this once: keep it; it is never returned again.' })
+  secret!: string;
 }
 
 export class RotatedWebhookSecretResponse extends CreatedWebhookResponse {
@@ -62,23 +101,27 @@ export class RotatedWebhookSecretResponse extends CreatedWebhookResponse {
     format: 'date-time',
     nullable: true,
     type: String,
-    description: 'Until then deliveries carry a signature with the replaced secret too (`v1=<new>,v1=<old>`); null when they do not (no grace period configured).',
+    description:
+      'Until then deliveries carry a signature with the replaced secret too (`v1=<new>,v1=<old>`); null when they do not (no grace period configured).',
   })
   previousSecretExpiresAt!: string | null;
 }
 
 export class PingResponse {
-  @ApiProperty({ format: 'uuid', description: 'The ping event\'s id; its attempts appear in the delivery log.' }) eventId!: string;
+  @ApiProperty({ format: 'uuid', description: "The ping event's id; its attempts appear in the delivery log." })
+  eventId!: string;
 }
 
 export class DeliveryAttemptResponse {
   @ApiProperty({ format: 'uuid', description: 'Sent as X-FlexStorage-Delivery.' }) id!: string;
-  @ApiProperty({ format: 'uuid', description: 'The event\'s id (the body\'s `id`), the same on every attempt.' }) eventId!: string;
+  @ApiProperty({ format: 'uuid', description: "The event's id (the body's `id`), the same on every attempt." })
+  eventId!: string;
   @ApiProperty({ example: 'file.uploaded' }) eventType!: string;
   @ApiProperty({ description: '1 for the first try.' }) attempt!: number;
   @ApiProperty({ enum: ['pending', 'succeeded', 'failed'] }) status!: string;
   @ApiProperty({ nullable: true, type: Number }) responseStatus!: number | null;
-  @ApiProperty({ nullable: true, type: String, description: 'The first 4 KiB of the answer.' }) responseExcerpt!: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'The first 4 KiB of the answer.' }) responseExcerpt!:
+    string | null;
   @ApiProperty({ nullable: true, type: String }) error!: string | null;
   @ApiProperty({ nullable: true, type: Number }) durationMs!: number | null;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
@@ -86,5 +129,6 @@ export class DeliveryAttemptResponse {
 
 export class DeliveryAttemptPageResponse {
   @ApiProperty({ type: [DeliveryAttemptResponse] }) items!: DeliveryAttemptResponse[];
-  @ApiProperty({ nullable: true, type: String, description: 'Pass as `cursor` for the next (older) page.' }) nextCursor!: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'Pass as `cursor` for the next (older) page.' })
+  nextCursor!: string | null;
 }

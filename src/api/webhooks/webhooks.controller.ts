@@ -1,6 +1,14 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Res, UseGuards } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { ApiAcceptedResponse, ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiAcceptedResponse,
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { Response } from 'express';
 import {
   DeleteWebhookCommand,
@@ -43,8 +51,14 @@ export class WebhooksController {
   @ApiOperation({ summary: 'Register an endpoint for your events (the signing secret is in this answer only)' })
   @ApiCreatedResponse({ type: CreatedWebhookResponse })
   @ApiProblemResponses(400, 429)
-  async register(@CurrentActor() actor: Actor, @Body() body: CreateWebhookRequest, @Res({ passthrough: true }) res: Response) {
-    const { webhook, secret } = await this.commands.execute(new RegisterWebhookCommand(actor, body.url, body.events, body.secret));
+  async register(
+    @CurrentActor() actor: Actor,
+    @Body() body: CreateWebhookRequest,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    const { webhook, secret } = await this.commands.execute(
+      new RegisterWebhookCommand(actor, body.url, body.events, body.secret),
+    );
     res.location(`/api/v1/webhooks/${webhook.id}`);
     return { ...webhook, secret };
   }
@@ -65,11 +79,17 @@ export class WebhooksController {
   }
 
   @Patch(':id')
-  @ApiOperation({ summary: 'Change an endpoint\'s URL, events, or whether it is active' })
+  @ApiOperation({ summary: "Change an endpoint's URL, events, or whether it is active" })
   @ApiOkResponse({ type: WebhookResponse })
   @ApiProblemResponses(400, 404, 409)
   update(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() body: UpdateWebhookRequest) {
-    return this.commands.execute(new UpdateWebhookCommand(actor, id, { url: body.url ?? undefined, events: body.events ?? undefined, active: body.active ?? undefined }));
+    return this.commands.execute(
+      new UpdateWebhookCommand(actor, id, {
+        url: body.url ?? undefined,
+        events: body.events ?? undefined,
+        active: body.active ?? undefined,
+      }),
+    );
   }
 
   @Delete(':id')
@@ -92,11 +112,16 @@ export class WebhooksController {
 
   @Post(':id/rotate-secret')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Replace the signing secret (the new one is in this answer only); the old one keeps signing for the grace period' })
+  @ApiOperation({
+    summary:
+      'Replace the signing secret (the new one is in this answer only); the old one keeps signing for the grace period',
+  })
   @ApiOkResponse({ type: RotatedWebhookSecretResponse })
   @ApiProblemResponses(400, 404, 409)
   async rotateSecret(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() body: RotateWebhookSecretRequest) {
-    const { webhook, secret, previousSecretExpiresAt } = await this.commands.execute(new RotateWebhookSecretCommand(actor, id, body?.secret ?? undefined));
+    const { webhook, secret, previousSecretExpiresAt } = await this.commands.execute(
+      new RotateWebhookSecretCommand(actor, id, body?.secret ?? undefined),
+    );
     return { ...webhook, secret, previousSecretExpiresAt };
   }
 

@@ -1,6 +1,7 @@
 import { DomainError } from '../../domain/shared';
 
-export type AuthenticationFailure = 'invalid-credentials' | 'invalid-refresh-token' | 'refresh-token-expired' | 'refresh-token-reused';
+export type AuthenticationFailure =
+  'invalid-credentials' | 'invalid-refresh-token' | 'refresh-token-expired' | 'refresh-token-reused';
 
 /** The caller could not be authenticated; the api answers 401 like any other domain error kind. */
 export class AuthenticationFailedError extends DomainError {

@@ -14,7 +14,18 @@ import {
   StoredBytes,
 } from '../../domain/files';
 import { StorageProvider, WriteResult } from '../../domain/storage';
-import { CLOCK, Clock, ID_GENERATOR, IdGenerator, STORAGE_PROVIDER_REGISTRY, STORAGE_USAGE, StorageProviderRegistry, StorageUsage, UPLOAD_POLICY, UploadPolicy } from '../ports';
+import {
+  CLOCK,
+  Clock,
+  ID_GENERATOR,
+  IdGenerator,
+  STORAGE_PROVIDER_REGISTRY,
+  STORAGE_USAGE,
+  StorageProviderRegistry,
+  StorageUsage,
+  UPLOAD_POLICY,
+  UploadPolicy,
+} from '../ports';
 import { toFileView } from './file-view';
 import { TrailingMetadata, UploadFileResult } from './commands/upload-file.command';
 
@@ -60,7 +71,8 @@ export class FileIngestion {
     const stored = await request.store(provider);
     try {
       // The size is exact only now (a chunked body, a tus upload without a size hint).
-      if (used !== null && used + stored.size > this.policy.storageQuotaBytes!) throw new StorageQuotaExceededError(this.policy.storageQuotaBytes!, used);
+      if (used !== null && used + stored.size > this.policy.storageQuotaBytes!)
+        throw new StorageQuotaExceededError(this.policy.storageQuotaBytes!, used);
       if (request.expectedSha256 && request.expectedSha256.hex !== stored.sha256) {
         throw new ChecksumMismatchError(request.expectedSha256.hex, stored.sha256);
       }
@@ -107,7 +119,14 @@ export class FileIngestion {
       metadata = metadata.with(trailing.metadata);
       type = type.withChanges(trailing);
     }
-    return File.ingest({ id: this.ids.next(), ownerId: request.ownerId, metadata, type, ...bytes, now: this.clock.now() });
+    return File.ingest({
+      id: this.ids.next(),
+      ownerId: request.ownerId,
+      metadata,
+      type,
+      ...bytes,
+      now: this.clock.now(),
+    });
   }
 
   /**
@@ -119,7 +138,10 @@ export class FileIngestion {
     if (!request.expectedSha256 || chosen.capabilities.deletion !== 'minimum-retention') return chosen;
     if (!(await this.files.findLiveByOwnerAndHash(request.ownerId, request.expectedSha256.hex))) return chosen;
     const cheap = (await this.providers.candidates()).find(
-      (c) => c.healthy && c.capabilities.deletion === 'immediate' && (c.capabilities.maxObjectSize ?? Infinity) >= (request.sizeHint ?? 0),
+      (c) =>
+        c.healthy &&
+        c.capabilities.deletion === 'immediate' &&
+        (c.capabilities.maxObjectSize ?? Infinity) >= (request.sizeHint ?? 0),
     );
     return cheap ? this.providers.get(cheap.id) : chosen;
   }

@@ -20,7 +20,14 @@ export * from './queries/get-file.query';
 export * from './queries/list-files.query';
 export * from './queries/get-file-content.query';
 
-export const FILE_COMMAND_HANDLERS = [FileIngestion, UploadFileHandler, UpdateFileMetadataHandler, DeleteFileHandler, RestoreFileHandler, PurgeDeletedFilesHandler];
+export const FILE_COMMAND_HANDLERS = [
+  FileIngestion,
+  UploadFileHandler,
+  UpdateFileMetadataHandler,
+  DeleteFileHandler,
+  RestoreFileHandler,
+  PurgeDeletedFilesHandler,
+];
 export const FILE_QUERY_HANDLERS = [GetStorageUsageHandler, GetFileHandler, ListFilesHandler, GetFileContentHandler];
 export { PurgeDeletedFilesCommand } from './commands/purge-deleted-files.command';
 export { GetStorageUsageQuery } from './queries/get-storage-usage.query';

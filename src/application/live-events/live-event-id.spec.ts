@@ -4,11 +4,26 @@ describe('live event ids', () => {
   it('reads a stream entry id, in canonical form', () => {
     expect(parseLiveEventId('1718000000000-0')).toBe('1718000000000-0');
     expect(parseLiveEventId('0017-03')).toBe('17-3');
-    expect(parseLiveEventId('18446744073709551615-18446744073709551615')).toBe('18446744073709551615-18446744073709551615');
+    expect(parseLiveEventId('18446744073709551615-18446744073709551615')).toBe(
+      '18446744073709551615-18446744073709551615',
+    );
   });
 
   it('refuses anything else', () => {
-    for (const raw of ['', '1718000000000', '-1', '1-', 'a-b', '1-2-3', ' 1-2', '1-2 ', '0196f000-0000-7000-8000-00000000e001', '18446744073709551616-0', '1-18446744073709551616', '123456789012345678901-0']) {
+    for (const raw of [
+      '',
+      '1718000000000',
+      '-1',
+      '1-',
+      'a-b',
+      '1-2-3',
+      ' 1-2',
+      '1-2 ',
+      '0196f000-0000-7000-8000-00000000e001',
+      '18446744073709551616-0',
+      '1-18446744073709551616',
+      '123456789012345678901-0',
+    ]) {
       expect([raw, parseLiveEventId(raw)]).toEqual([raw, undefined]);
     }
   });
@@ -25,7 +40,8 @@ describe('live event ids', () => {
     const log = { first: '100-0', last: '200-3' };
 
     it('resumes from any position the log still holds, up to its newest entry', () => {
-      for (const after of ['100-0', '150-0', '200-2', '200-3']) expect([after, canResumeFrom(after, log)]).toEqual([after, true]);
+      for (const after of ['100-0', '150-0', '200-2', '200-3'])
+        expect([after, canResumeFrom(after, log)]).toEqual([after, true]);
     });
 
     it('does not resume from before the oldest kept entry: what followed it may be trimmed', () => {

@@ -23,7 +23,10 @@ const LIVE: Record<string, string> = {
 
 /** Payloads that carry what clients must not see (storage keys), as they are shown. */
 const SHOWN: Record<string, (payload: Record<string, unknown>) => Record<string, unknown>> = {
-  'file.relocated': ({ from, ...rest }) => ({ ...rest, fromProviderIds: [...new Set((from as { providerId: string }[]).map((l) => l.providerId))] }),
+  'file.relocated': ({ from, ...rest }) => ({
+    ...rest,
+    fromProviderIds: [...new Set((from as { providerId: string }[]).map((l) => l.providerId))],
+  }),
 };
 
 /** Relays the owner's events to their live connections; a client that reconnects gets what it missed (and one too far behind re-reads its lists). */

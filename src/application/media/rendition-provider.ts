@@ -6,7 +6,11 @@ import { ThumbnailSettings } from './ports';
  * useless). THUMBNAIL_PROVIDER first, then the file's own provider, then the default one, then any
  * healthy instantly readable provider. Null: none reads instantly.
  */
-export function chooseRenditionProvider(fileProviderId: string, settings: ThumbnailSettings, candidates: readonly ProviderCandidate[]): string | null {
+export function chooseRenditionProvider(
+  fileProviderId: string,
+  settings: ThumbnailSettings,
+  candidates: readonly ProviderCandidate[],
+): string | null {
   const instant = (id: string | undefined) => candidates.find((c) => c.id === id && c.capabilities.instantAccess);
   const preferred = [settings.provider, fileProviderId, settings.defaultProvider].map(instant).find(Boolean);
   return (preferred ?? candidates.find((c) => c.healthy && c.capabilities.instantAccess))?.id ?? null;

@@ -14,4 +14,9 @@ export * from './relocated-object-cleanup.subscriber';
 export * from './rendition-follower';
 
 export const RELOCATION_SERVICES = [RenditionFollower];
-export const RELOCATION_COMMAND_HANDLERS = [RequestRelocationHandler, RequestProviderRelocationHandler, RelocateFileHandler, RelocateProviderFilesHandler];
+export const RELOCATION_COMMAND_HANDLERS = [
+  RequestRelocationHandler,
+  RequestProviderRelocationHandler,
+  RelocateFileHandler,
+  RelocateProviderFilesHandler,
+];

@@ -32,9 +32,18 @@ export interface RelocationJobs {
    * service's, not the owner's: they may neither cancel it (the copy would stay) nor read its errors
    * (a provider's error can name the object, its storage key).
    */
-  deleteGivenUpCopies(eventId: string, copies: readonly { providerId: string; key: string }[], delayMs: number): Promise<void>;
+  deleteGivenUpCopies(
+    eventId: string,
+    copies: readonly { providerId: string; key: string }[],
+    delayMs: number,
+  ): Promise<void>;
   /** A job that queues a move for every live file on `fromProviderId`. */
-  enqueueProvider(data: { fromProviderId: string; toProviderId: string; tier: RetrievalTier; requestedBy: string }): Promise<string>;
+  enqueueProvider(data: {
+    fromProviderId: string;
+    toProviderId: string;
+    tier: RetrievalTier;
+    requestedBy: string;
+  }): Promise<string>;
 }
 export const RELOCATION_JOBS = Symbol('RelocationJobs');
 

@@ -24,6 +24,10 @@ export class RelocatedObjectCleanup implements DomainEventSubscriber {
   async handle(event: DomainEvent): Promise<void> {
     const { from } = (event as FileRelocated).payload;
     if (from.length === 0) return;
-    await this.jobs.deleteGivenUpCopies(event.eventId ?? `${event.aggregateId}-${event.occurredAt}`, from, this.settings.oldCopyGraceMs);
+    await this.jobs.deleteGivenUpCopies(
+      event.eventId ?? `${event.aggregateId}-${event.occurredAt}`,
+      from,
+      this.settings.oldCopyGraceMs,
+    );
   }
 }

@@ -29,7 +29,9 @@ export class RenditionFollower {
 
   async follow(fileId: string, leftProviderId: string, newProviderId: string, signal?: AbortSignal): Promise<number> {
     if (!this.renditions || !this.thumbnails) return 0;
-    const left = (await this.renditions.findAll(fileId)).filter((r) => r.isReady && r.location!.providerId === leftProviderId);
+    const left = (await this.renditions.findAll(fileId)).filter(
+      (r) => r.isReady && r.location!.providerId === leftProviderId,
+    );
     if (left.length === 0) return 0;
     const destId = chooseRenditionProvider(newProviderId, this.thumbnails, await this.providers.candidates());
     if (!destId || destId === leftProviderId) return 0;
@@ -40,11 +42,25 @@ export class RenditionFollower {
     for (const rendition of left) {
       const facts = rendition.facts!;
       try {
-        const written = await dest.write(await from.read(facts.location.key), { maxBytes: facts.size, contentType: facts.contentType, expectedSha256: facts.sha256, signal });
-        moved.push(Rendition.ready(fileId, rendition.kind, { ...facts, location: StorageLocation.of(dest.id, written.key) }, rendition.createdAt));
+        const written = await dest.write(await from.read(facts.location.key), {
+          maxBytes: facts.size,
+          contentType: facts.contentType,
+          expectedSha256: facts.sha256,
+          signal,
+        });
+        moved.push(
+          Rendition.ready(
+            fileId,
+            rendition.kind,
+            { ...facts, location: StorageLocation.of(dest.id, written.key) },
+            rendition.createdAt,
+          ),
+        );
         givenUp.push({ providerId: facts.location.providerId, key: facts.location.key });
       } catch (error) {
-        this.logger.warn(`file ${fileId}: its ${rendition.kind} stays on ${leftProviderId}: ${(error as Error).message}`);
+        this.logger.warn(
+          `file ${fileId}: its ${rendition.kind} stays on ${leftProviderId}: ${(error as Error).message}`,
+        );
       }
     }
     if (moved.length === 0) return 0;
@@ -55,7 +71,11 @@ export class RenditionFollower {
       for (const r of moved) await dest.delete(r.location!.key).catch(() => undefined);
       throw error;
     }
-    await this.jobs.deleteGivenUpCopies(`renditions-${fileId}-${this.clock.now().getTime()}`, givenUp, this.settings.oldCopyGraceMs);
+    await this.jobs.deleteGivenUpCopies(
+      `renditions-${fileId}-${this.clock.now().getTime()}`,
+      givenUp,
+      this.settings.oldCopyGraceMs,
+    );
     return moved.length;
   }
 }

@@ -1,8 +1,27 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ConcurrentModificationError, FILE_REPOSITORY, FileRepository, UploadStatus } from '../../domain/files';
-import { RETRIEVAL_REQUEST_REPOSITORY, RetrievalRequest, RetrievalRequestRepository, RetrievalStatus } from '../../domain/retrieval';
-import { ArchiveRetrieval, RestoreState, StorageUnavailableError, StoredObjectNotFoundError } from '../../domain/storage';
-import { CLOCK, Clock, RETRIEVAL_POLLS, RETRIEVAL_SETTINGS, RetrievalPolls, RetrievalSettings, STORAGE_PROVIDER_REGISTRY, StorageProviderRegistry } from '../ports';
+import {
+  RETRIEVAL_REQUEST_REPOSITORY,
+  RetrievalRequest,
+  RetrievalRequestRepository,
+  RetrievalStatus,
+} from '../../domain/retrieval';
+import {
+  ArchiveRetrieval,
+  RestoreState,
+  StorageUnavailableError,
+  StoredObjectNotFoundError,
+} from '../../domain/storage';
+import {
+  CLOCK,
+  Clock,
+  RETRIEVAL_POLLS,
+  RETRIEVAL_SETTINGS,
+  RetrievalPolls,
+  RetrievalSettings,
+  STORAGE_PROVIDER_REGISTRY,
+  StorageProviderRegistry,
+} from '../ports';
 
 /**
  * Moves a retrieval request on by asking its provider: starts the restore if it never started (or
@@ -56,11 +75,18 @@ export class RetrievalProgress {
       // and its retirement cut short by a crash): stop before anything is billed.
       const moved = archived;
       if (request.status === RetrievalStatus.Ready) request.expire(now);
-      else request.fail(moved ? 'the file moved to other storage; request it again' : 'the file was deleted or is no longer archived', now);
+      else
+        request.fail(
+          moved ? 'the file moved to other storage; request it again' : 'the file was deleted or is no longer archived',
+          now,
+        );
     } else if (request.status === RetrievalStatus.Ready) {
       // Past its time, or gone sooner than the provider said (a vault's job output, a copy S3 let go).
       // A provider that cannot be asked right now is given the benefit of the doubt until the copy's time is up.
-      const state = retrieval && request.canServe(now) ? await retrieval.restoreStatus(key, request.restoreHandle ?? key).catch(() => null) : null;
+      const state =
+        retrieval && request.canServe(now)
+          ? await retrieval.restoreStatus(key, request.restoreHandle ?? key).catch(() => null)
+          : null;
       const gone = !request.canServe(now) || (state !== null && state.state !== 'ready');
       if (gone) request.expire(now);
     } else if (!retrieval) {
@@ -82,7 +108,10 @@ export class RetrievalProgress {
     const { key } = request.location;
     const handle = request.restoreHandle ?? key;
     this.planNextCheck(request);
-    const state = request.status === RetrievalStatus.InProgress ? await retrieval.restoreStatus(key, handle) : ({ state: 'none' } as const);
+    const state =
+      request.status === RetrievalStatus.InProgress
+        ? await retrieval.restoreStatus(key, handle)
+        : ({ state: 'none' } as const);
     if (state.state !== 'none') return this.apply(request, handle, state);
     // Claimed before the provider is asked: a concurrent check fails this save and stops here.
     await this.retrievals.save(request);

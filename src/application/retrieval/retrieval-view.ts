@@ -20,6 +20,13 @@ export interface RetrievalView {
 }
 
 export function toRetrievalView(request: RetrievalRequest): RetrievalView {
-  const { location, restoreHandle: _handle, requestedBy: _by, nextCheckAt: _next, updatedAt: _updated, ...s } = request.snapshot();
+  const {
+    location,
+    restoreHandle: _handle,
+    requestedBy: _by,
+    nextCheckAt: _next,
+    updatedAt: _updated,
+    ...s
+  } = request.snapshot();
   return { ...s, providerId: location.providerId };
 }

@@ -1,5 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { StartUploadProps, UPLOAD_SESSION_REPOSITORY, UploadSession, UploadSessionRepository } from '../../domain/uploads';
+import {
+  StartUploadProps,
+  UPLOAD_SESSION_REPOSITORY,
+  UploadSession,
+  UploadSessionRepository,
+} from '../../domain/uploads';
 import { FileIngestion } from '../files/file-ingestion';
 import { CLOCK, Clock, UPLOAD_SETTINGS, UploadSettings } from '../ports';
 import { ingestRequestFor } from './ingest-target';
@@ -24,7 +29,13 @@ export class DirectUpload {
 
   applies(props: StartUploadProps, chunk: IncomingChunk): boolean {
     const { length } = props;
-    return !props.partial && length !== null && length <= this.settings.directMaxBytes && chunk.contentLength === length && !chunk.checksum;
+    return (
+      !props.partial &&
+      length !== null &&
+      length <= this.settings.directMaxBytes &&
+      chunk.contentLength === length &&
+      !chunk.checksum
+    );
   }
 
   async upload(props: StartUploadProps, chunk: IncomingChunk): Promise<UploadOutcome> {
@@ -32,7 +43,8 @@ export class DirectUpload {
     let session: UploadSession | undefined;
     const file = await this.ingestion.ingest({
       ...ingestRequestFor(props.ownerId, props.target, length),
-      store: (provider) => provider.write(chunk.body, { maxBytes: length, contentType: props.target.type.mimeType, signal: chunk.signal }),
+      store: (provider) =>
+        provider.write(chunk.body, { maxBytes: length, contentType: props.target.type.mimeType, signal: chunk.signal }),
       persist: async (newFile) => {
         session = this.completed(props, newFile.id);
         await this.sessions.saveWithFile(session, newFile);

@@ -24,5 +24,11 @@ export * from './upload-quota';
 export * from './upload-view';
 
 export const UPLOAD_SERVICES = [UploadCompletion, UploadChunkReceiver, DirectUpload, UploadQuota, UploadStart];
-export const UPLOAD_COMMAND_HANDLERS = [CreateUploadHandler, AppendUploadChunkHandler, TerminateUploadHandler, FinishUploadHandler, SweepUploadsHandler];
+export const UPLOAD_COMMAND_HANDLERS = [
+  CreateUploadHandler,
+  AppendUploadChunkHandler,
+  TerminateUploadHandler,
+  FinishUploadHandler,
+  SweepUploadsHandler,
+];
 export const UPLOAD_QUERY_HANDLERS = [GetUploadHandler];

@@ -2,7 +2,11 @@ import { UploadTarget } from '../../domain/uploads';
 import { IngestRequest } from '../files/file-ingestion';
 
 /** What an upload's target asks of the ingestion: the file's metadata, type, promised hash and provider. */
-export function ingestRequestFor(ownerId: string, target: UploadTarget, length: number | null): Omit<IngestRequest, 'store'> {
+export function ingestRequestFor(
+  ownerId: string,
+  target: UploadTarget,
+  length: number | null,
+): Omit<IngestRequest, 'store'> {
   return {
     ownerId,
     metadata: target.metadata,

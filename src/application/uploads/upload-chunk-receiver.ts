@@ -1,6 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ByteBody } from '../../domain/storage';
-import { UPLOAD_SESSION_REPOSITORY, UploadLengthExceededError, UploadSession, UploadSessionRepository } from '../../domain/uploads';
+import {
+  UPLOAD_SESSION_REPOSITORY,
+  UploadLengthExceededError,
+  UploadSession,
+  UploadSessionRepository,
+} from '../../domain/uploads';
 import { UploadFileResult } from '../files/commands/upload-file.command';
 import { CLOCK, ChunkChecksum, Clock, UPLOAD_STAGING, UploadStaging } from '../ports';
 import { UploadCompletion } from './upload-completion';
@@ -37,7 +42,12 @@ export class UploadChunkReceiver {
   ) {}
 
   /** `lockLost` aborts when the upload's lock is lost: the append then stops without recording anything. */
-  async receive(session: UploadSession, offset: number, chunk: IncomingChunk, lockLost?: AbortSignal): Promise<ReceivedChunk> {
+  async receive(
+    session: UploadSession,
+    offset: number,
+    chunk: IncomingChunk,
+    lockLost?: AbortSignal,
+  ): Promise<ReceivedChunk> {
     let room = session.acceptChunkAt(offset, this.clock.now());
     if (chunk.contentLength !== undefined && chunk.contentLength > room) throw new UploadLengthExceededError(room);
     // A deferred length reserves nothing yet: its bytes are bounded by what the owner may still reserve.

@@ -29,10 +29,12 @@ export class UploadCompletion {
     try {
       result = await this.ingestion.ingest({
         ...ingestRequestFor(session.ownerId, session.target, session.length),
-        store: (provider) => (parts.length ? this.storeConcatenation(provider, session, parts) : this.storeStaged(provider, session)),
+        store: (provider) =>
+          parts.length ? this.storeConcatenation(provider, session, parts) : this.storeStaged(provider, session),
       });
     } catch (error) {
-      if (error instanceof ChecksumMismatchError) await this.refuse(session, 'the bytes do not match the declared sha256');
+      if (error instanceof ChecksumMismatchError)
+        await this.refuse(session, 'the bytes do not match the declared sha256');
       // The staged bytes are gone (a wiped staging area): no retry can make the file.
       if (error instanceof DomainError && error.kind === 'gone') await this.refuse(session, error.message);
       throw error;
@@ -50,13 +52,23 @@ export class UploadCompletion {
     const length = session.length!;
     const local = length > 0 ? this.staging.localFile?.(session.id) : undefined;
     if (local && provider.importLocalFile) {
-      const imported = await provider.importLocalFile(local, { size: length, sha256: await this.staging.sha256(session.id, length) });
+      const imported = await provider.importLocalFile(local, {
+        size: length,
+        sha256: await this.staging.sha256(session.id, length),
+      });
       if (imported) return imported;
     }
-    return provider.write(await this.stagedBody(session.id, length), { maxBytes: length, contentType: session.target.type.mimeType });
+    return provider.write(await this.stagedBody(session.id, length), {
+      maxBytes: length,
+      contentType: session.target.type.mimeType,
+    });
   }
 
-  private async storeConcatenation(provider: StorageProvider, session: UploadSession, parts: UploadSession[]): Promise<WriteResult> {
+  private async storeConcatenation(
+    provider: StorageProvider,
+    session: UploadSession,
+    parts: UploadSession[],
+  ): Promise<WriteResult> {
     const stagedBody = (id: string, length: number) => this.stagedBody(id, length);
     async function* concatenated(): ByteBody {
       for (const part of parts) yield* await stagedBody(part.id, part.length!);
@@ -76,7 +88,11 @@ export class UploadCompletion {
       const part = parts.find((p) => p.id === id);
       if (!part || !part.isActive || !part.hasAllBytes || part.isExpiredAt(now)) {
         await this.refuse(session, `partial upload ${id} is no longer available`);
-        throw invalidUpload('Upload-Concat', `Partial upload ${id} is no longer available; upload it again.`, 'invalid-concatenation');
+        throw invalidUpload(
+          'Upload-Concat',
+          `Partial upload ${id} is no longer available; upload it again.`,
+          'invalid-concatenation',
+        );
       }
     }
     return parts;

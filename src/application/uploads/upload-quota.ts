@@ -30,7 +30,10 @@ export class UploadQuota {
   async assertRoomFor(ownerId: string, bytes: number | null, newUpload = true): Promise<void> {
     const usage = await this.sessions.activeUsage(ownerId);
     if (newUpload && usage.sessions >= this.settings.maxActivePerUser) {
-      throw new UploadQuotaExceededError('too-many', `You have ${usage.sessions} unfinished uploads, the most allowed at once. Finish or terminate some first.`);
+      throw new UploadQuotaExceededError(
+        'too-many',
+        `You have ${usage.sessions} unfinished uploads, the most allowed at once. Finish or terminate some first.`,
+      );
     }
     if (usage.reservedBytes + (bytes ?? 0) > this.settings.maxReservedBytesPerUser) {
       throw new UploadQuotaExceededError(

@@ -1,5 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { StartUploadProps, UPLOAD_SESSION_REPOSITORY, UploadNotFoundError, UploadSession, UploadSessionRepository } from '../../domain/uploads';
+import {
+  StartUploadProps,
+  UPLOAD_SESSION_REPOSITORY,
+  UploadNotFoundError,
+  UploadSession,
+  UploadSessionRepository,
+} from '../../domain/uploads';
 import { CLOCK, Clock, UPLOAD_LOCK, UPLOAD_STAGING, UploadLock, UploadStaging } from '../ports';
 import { UploadOutcome } from './commands/upload-outcome';
 import { IncomingChunk, ReceivedChunk, UploadChunkReceiver } from './upload-chunk-receiver';
@@ -27,7 +33,8 @@ export class UploadStart {
       await this.sessions.save(session);
       if (firstChunk) return this.receiveFirst(session, firstChunk, lockLost);
       // A zero-length upload has all its bytes the moment it exists.
-      if (session.awaitsCompletion) return { upload: toUploadView(session), file: await this.completion.complete(session) };
+      if (session.awaitsCompletion)
+        return { upload: toUploadView(session), file: await this.completion.complete(session) };
       return { upload: toUploadView(session) };
     });
   }
@@ -49,7 +56,11 @@ export class UploadStart {
    * an upload left behind by a refused or broken first chunk could never be resumed: it is ended
    * at once rather than holding quota until it expires.
    */
-  private async receiveFirst(session: UploadSession, chunk: IncomingChunk, lockLost: AbortSignal): Promise<UploadOutcome> {
+  private async receiveFirst(
+    session: UploadSession,
+    chunk: IncomingChunk,
+    lockLost: AbortSignal,
+  ): Promise<UploadOutcome> {
     let received: ReceivedChunk;
     try {
       received = await this.receiver.receive(session, 0, chunk, lockLost);

@@ -24,5 +24,12 @@ export * from './webhook-event';
 export * from './webhook-event.subscriber';
 export * from './webhook-view';
 
-export const WEBHOOK_COMMAND_HANDLERS = [RegisterWebhookHandler, UpdateWebhookHandler, DeleteWebhookHandler, PingWebhookHandler, RotateWebhookSecretHandler, DeliverWebhookHandler];
+export const WEBHOOK_COMMAND_HANDLERS = [
+  RegisterWebhookHandler,
+  UpdateWebhookHandler,
+  DeleteWebhookHandler,
+  PingWebhookHandler,
+  RotateWebhookSecretHandler,
+  DeliverWebhookHandler,
+];
 export const WEBHOOK_QUERY_HANDLERS = [ListWebhooksHandler, GetWebhookHandler, ListWebhookDeliveriesHandler];

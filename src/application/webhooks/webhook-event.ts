@@ -10,10 +10,16 @@ const INTERNAL_FIELDS = new Set(['storageKey', 'key', 'locations', 'location', '
 
 /** A relayed domain event as receivers see it: `{ id, type, occurredAt, data: { ...payload, <aggregate>Id } }`. */
 export function toWebhookEvent(event: DomainEvent): WebhookEvent {
-  if (!event.eventId) throw new Error(`Event ${event.eventName} of ${event.aggregateId} has no id (it was not relayed from the outbox)`);
+  if (!event.eventId)
+    throw new Error(`Event ${event.eventName} of ${event.aggregateId} has no id (it was not relayed from the outbox)`);
   const idField = ID_FIELD[event.eventName.split('.')[0]] ?? 'aggregateId';
   const data = Object.fromEntries(Object.entries(event.payload).filter(([field]) => !INTERNAL_FIELDS.has(field)));
-  return { id: event.eventId, type: event.eventName, occurredAt: new Date(event.occurredAt).toISOString(), data: { ...data, [idField]: event.aggregateId } };
+  return {
+    id: event.eventId,
+    type: event.eventName,
+    occurredAt: new Date(event.occurredAt).toISOString(),
+    data: { ...data, [idField]: event.aggregateId },
+  };
 }
 
 export function pingEvent(id: string, webhookId: string, now: Date): WebhookEvent {

@@ -13,11 +13,22 @@ export interface WebhookView {
 
 export function toWebhookView(endpoint: WebhookEndpoint): WebhookView {
   const s = endpoint.snapshot();
-  return { id: s.id, url: s.url.href, events: [...s.eventTypes.values], active: s.active, createdAt: s.createdAt, updatedAt: s.updatedAt };
+  return {
+    id: s.id,
+    url: s.url.href,
+    events: [...s.eventTypes.values],
+    active: s.active,
+    createdAt: s.createdAt,
+    updatedAt: s.updatedAt,
+  };
 }
 
 /** The caller's own endpoint; anyone else's (admins' included: it holds a secret) is "not found". */
-export async function loadOwnEndpoint(endpoints: WebhookEndpointRepository, actor: Actor, id: string): Promise<WebhookEndpoint> {
+export async function loadOwnEndpoint(
+  endpoints: WebhookEndpointRepository,
+  actor: Actor,
+  id: string,
+): Promise<WebhookEndpoint> {
   const endpoint = await endpoints.findById(id);
   if (!endpoint || !endpoint.isOwnedBy(actor.userId)) throw new WebhookNotFoundError(id);
   return endpoint;

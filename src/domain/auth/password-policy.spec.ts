@@ -14,7 +14,9 @@ describe('password policy', () => {
     try {
       assertAcceptablePassword('short');
     } catch (e) {
-      expect((e as ValidationError).fieldErrors).toEqual([{ field: 'password', message: 'must be 8 to 1024 characters long' }]);
+      expect((e as ValidationError).fieldErrors).toEqual([
+        { field: 'password', message: 'must be 8 to 1024 characters long' },
+      ]);
     }
   });
 

@@ -23,7 +23,10 @@ export class User extends AggregateRoot {
 
   /** Self-registration: always a plain user. Admin is only ever granted, never asked for. */
   static register(props: { id: string; email: Email; passwordHash: string; now: Date }): User {
-    const user = new User({ id: props.id, email: props.email, passwordHash: props.passwordHash, roles: [Role.User], createdAt: props.now }, 0);
+    const user = new User(
+      { id: props.id, email: props.email, passwordHash: props.passwordHash, roles: [Role.User], createdAt: props.now },
+      0,
+    );
     user.record(new UserRegistered(user.id, { email: props.email.value, roles: [Role.User] }, props.now.toISOString()));
     return user;
   }
@@ -32,10 +35,18 @@ export class User extends AggregateRoot {
     return new User({ ...state, roles: [...state.roles] }, version);
   }
 
-  get email(): Email { return this.state.email; }
-  get passwordHash(): string { return this.state.passwordHash; }
-  get roles(): readonly Role[] { return this.state.roles; }
-  get createdAt(): Date { return this.state.createdAt; }
+  get email(): Email {
+    return this.state.email;
+  }
+  get passwordHash(): string {
+    return this.state.passwordHash;
+  }
+  get roles(): readonly Role[] {
+    return this.state.roles;
+  }
+  get createdAt(): Date {
+    return this.state.createdAt;
+  }
 
   hasRole(role: Role): boolean {
     return this.state.roles.includes(role);

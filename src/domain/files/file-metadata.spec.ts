@@ -29,7 +29,10 @@ describe('FileMetadata', () => {
 
   describe('tags', () => {
     it('trims, drops empty ones and removes duplicates, keeping first-seen order', () => {
-      const metadata = FileMetadata.of({ name: 'a', tags: [' beach ', 'family', '', '   ', 'beach', 'family ', 'Beach'] });
+      const metadata = FileMetadata.of({
+        name: 'a',
+        tags: [' beach ', 'family', '', '   ', 'beach', 'family ', 'Beach'],
+      });
       expect(metadata.tags).toEqual(['beach', 'family', 'Beach']);
     });
 
@@ -75,8 +78,10 @@ describe('FileMetadata', () => {
       expect(FileMetadata.of({ name: 'a', capturedAt: input }).capturedAt).toBe(expected);
     });
 
-    it('reads a date-time without a zone as UTC, whatever the server\'s time zone', () => {
-      expect(FileMetadata.of({ name: 'a', capturedAt: '2024-05-01T12:00:00' }).capturedAt).toBe('2024-05-01T12:00:00.000Z');
+    it("reads a date-time without a zone as UTC, whatever the server's time zone", () => {
+      expect(FileMetadata.of({ name: 'a', capturedAt: '2024-05-01T12:00:00' }).capturedAt).toBe(
+        '2024-05-01T12:00:00.000Z',
+      );
     });
 
     it('round-trips its own output', () => {
@@ -120,7 +125,10 @@ describe('FileMetadata', () => {
       [{ entityType: 'order', entityId: '   ' }],
       [{ entityType: null, entityId: '123' }],
     ])('refuses one without the other: %p', (link) => {
-      expect(refusal({ name: 'a', ...link }).fieldErrors?.[0]).toEqual({ field: 'entityId', message: 'entityType and entityId go together' });
+      expect(refusal({ name: 'a', ...link }).fieldErrors?.[0]).toEqual({
+        field: 'entityId',
+        message: 'entityType and entityId go together',
+      });
     });
 
     it.each([
@@ -162,13 +170,27 @@ describe('FileMetadata', () => {
     });
 
     it('treats undefined as "not given"', () => {
-      const next = base.with({ name: undefined, capturedAt: undefined, tags: undefined, entityType: undefined, entityId: undefined, description: undefined });
+      const next = base.with({
+        name: undefined,
+        capturedAt: undefined,
+        tags: undefined,
+        entityType: undefined,
+        entityId: undefined,
+        description: undefined,
+      });
       expect(next.toProps()).toEqual(base.toProps());
     });
 
     it('treats null as "clear"', () => {
       const next = base.with({ capturedAt: null, entityType: null, entityId: null, description: null });
-      expect(next.toProps()).toEqual({ name: 'a.jpg', capturedAt: null, tags: ['x'], entityType: null, entityId: null, description: null });
+      expect(next.toProps()).toEqual({
+        name: 'a.jpg',
+        capturedAt: null,
+        tags: ['x'],
+        entityType: null,
+        entityId: null,
+        description: null,
+      });
     });
 
     it('validates the result', () => {

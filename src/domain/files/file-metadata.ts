@@ -7,7 +7,8 @@ const MAX_DESCRIPTION = 4000;
 const LINK_PART = /^[A-Za-z0-9_.:-]{1,128}$/;
 // YYYY-MM-DD, optionally with a time and a zone. Date.parse alone is too lenient ("1" is 2001,
 // 2024-02-30 is 1 March) and reads a zone-less time in the server's zone; here it means UTC.
-const ISO_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?$/i;
+const ISO_DATE_TIME =
+  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?$/i;
 
 export interface FileMetadataProps {
   name: string;
@@ -30,8 +31,13 @@ function parseCapturedAt(value: string): string {
   const date = new Date(0);
   date.setUTCFullYear(y, mo - 1, d);
   date.setUTCHours(h, mi, s, ms);
-  const rolledOver = date.getUTCFullYear() !== y || date.getUTCMonth() !== mo - 1 || date.getUTCDate() !== d
-    || date.getUTCHours() !== h || date.getUTCMinutes() !== mi || date.getUTCSeconds() !== s;
+  const rolledOver =
+    date.getUTCFullYear() !== y ||
+    date.getUTCMonth() !== mo - 1 ||
+    date.getUTCDate() !== d ||
+    date.getUTCHours() !== h ||
+    date.getUTCMinutes() !== mi ||
+    date.getUTCSeconds() !== s;
   if (rolledOver) fail('capturedAt', 'must be an ISO 8601 date-time');
   const zone = (m[8] ?? 'Z').toUpperCase();
   if (zone !== 'Z') {

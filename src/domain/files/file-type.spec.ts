@@ -43,20 +43,28 @@ describe('FileType', () => {
     expect(type.category).toBe('other');
   });
 
-  it.each(['image', 'image/', '/png', 'image/png/extra', 'image/*', 'text/ plain', 'ima ge/png', '-image/png', 'image/p"ng', 'a'.repeat(128) + '/x'])(
-    'refuses the invalid MIME type %p',
-    (mime) => {
-      let error: unknown;
-      try {
-        FileType.of(mime);
-      } catch (e) {
-        error = e;
-      }
-      expect(error).toBeInstanceOf(ValidationError);
-      expect((error as ValidationError).code).toBe('invalid-mime-type');
-      expect((error as ValidationError).fieldErrors?.[0].field).toBe('mimeType');
-    },
-  );
+  it.each([
+    'image',
+    'image/',
+    '/png',
+    'image/png/extra',
+    'image/*',
+    'text/ plain',
+    'ima ge/png',
+    '-image/png',
+    'image/p"ng',
+    'a'.repeat(128) + '/x',
+  ])('refuses the invalid MIME type %p', (mime) => {
+    let error: unknown;
+    try {
+      FileType.of(mime);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as ValidationError).code).toBe('invalid-mime-type');
+    expect((error as ValidationError).fieldErrors?.[0].field).toBe('mimeType');
+  });
 
   it('lets an explicit category override the derived one', () => {
     const type = FileType.of('application/pdf', 'image');
@@ -91,15 +99,24 @@ describe('FileType.withChanges', () => {
   });
 
   it('derives the category afresh from a new MIME type given alone', () => {
-    expect(pdfAsImage.withChanges({ mimeType: 'video/mp4' })).toMatchObject({ mimeType: 'video/mp4', category: 'video' });
+    expect(pdfAsImage.withChanges({ mimeType: 'video/mp4' })).toMatchObject({
+      mimeType: 'video/mp4',
+      category: 'video',
+    });
   });
 
   it('keeps the MIME type when only the category changes', () => {
-    expect(pdfAsImage.withChanges({ category: 'archive' })).toMatchObject({ mimeType: 'application/pdf', category: 'archive' });
+    expect(pdfAsImage.withChanges({ category: 'archive' })).toMatchObject({
+      mimeType: 'application/pdf',
+      category: 'archive',
+    });
   });
 
   it('takes both when both are given, and validates them', () => {
-    expect(pdfAsImage.withChanges({ mimeType: 'text/plain', category: 'other' })).toMatchObject({ mimeType: 'text/plain', category: 'other' });
+    expect(pdfAsImage.withChanges({ mimeType: 'text/plain', category: 'other' })).toMatchObject({
+      mimeType: 'text/plain',
+      category: 'other',
+    });
     expect(() => pdfAsImage.withChanges({ mimeType: 'not a type' })).toThrow(ValidationError);
   });
 });

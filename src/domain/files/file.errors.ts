@@ -55,7 +55,9 @@ export class StorageQuotaExceededError extends DomainError {
     readonly quotaBytes: number,
     readonly usedBytes: number,
   ) {
-    super(`This upload would take you past your storage quota of ${quotaBytes} bytes (${usedBytes} used). Delete files (and empty the trash) or ask for more.`);
+    super(
+      `This upload would take you past your storage quota of ${quotaBytes} bytes (${usedBytes} used). Delete files (and empty the trash) or ask for more.`,
+    );
   }
 }
 

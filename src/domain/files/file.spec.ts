@@ -114,7 +114,7 @@ describe('File', () => {
       expect(file.status).toBe(UploadStatus.Completed);
     });
 
-    it('does not share the caller\'s locations array', () => {
+    it("does not share the caller's locations array", () => {
       const locations = [HOT];
       const file = fileIn(UploadStatus.Completed, { locations });
       locations.push(COLD);
@@ -278,10 +278,22 @@ describe('File', () => {
 
     it('keeps fields given as undefined, as a DTO with unset optional properties sends them', () => {
       const file = fileIn(UploadStatus.Completed, {
-        metadata: FileMetadata.of({ name: 'a.jpg', tags: ['x'], description: 'kept', capturedAt: '2024-01-02T03:04:05Z' }),
+        metadata: FileMetadata.of({
+          name: 'a.jpg',
+          tags: ['x'],
+          description: 'kept',
+          capturedAt: '2024-01-02T03:04:05Z',
+        }),
       });
       file.updateMetadata(
-        { name: undefined, tags: ['y'], description: undefined, capturedAt: undefined, entityType: undefined, entityId: undefined },
+        {
+          name: undefined,
+          tags: ['y'],
+          description: undefined,
+          capturedAt: undefined,
+          entityType: undefined,
+          entityId: undefined,
+        },
         undefined,
         T1,
       );
@@ -371,7 +383,9 @@ describe('File', () => {
 
     it('refuses a move to the provider the file is already on', () => {
       const file = completedFile();
-      expect(() => file.relocate(StorageLocation.of('local', 'other/key'), false, T2)).toThrow(RelocationNotNeededError);
+      expect(() => file.relocate(StorageLocation.of('local', 'other/key'), false, T2)).toThrow(
+        RelocationNotNeededError,
+      );
       expect(file.locations).toEqual([HOT]);
       expect(file.pullEvents()).toEqual([]);
     });

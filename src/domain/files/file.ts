@@ -3,14 +3,7 @@ import { FileHash } from './file-hash';
 import { FileMetadata, FileMetadataProps } from './file-metadata';
 import { FileSize } from './file-size';
 import { FileType } from './file-type';
-import {
-  FileDeleted,
-  FileMetadataUpdated,
-  FilePurged,
-  FileRelocated,
-  FileRestored,
-  FileUploaded,
-} from './file.events';
+import { FileDeleted, FileMetadataUpdated, FilePurged, FileRelocated, FileRestored, FileUploaded } from './file.events';
 import { FileNotReadableError, FileNotRelocatableError, RelocationNotNeededError } from './file.errors';
 import { StorageLocation } from './storage-location';
 import { UploadStatus, assertTransition } from './upload-status';
@@ -54,7 +47,9 @@ export class File extends AggregateRoot {
    * Archive, a vault) need a retrieval before they can be read. Records FileUploaded, the upload's
    * one event.
    */
-  static ingest(props: { id: string; ownerId: string; metadata: FileMetadata; type: FileType; now: Date } & StoredBytes): File {
+  static ingest(
+    props: { id: string; ownerId: string; metadata: FileMetadata; type: FileType; now: Date } & StoredBytes,
+  ): File {
     const { id, ownerId, metadata, type, location, size, hash, archived, now } = props;
     const status = archived ? UploadStatus.Archived : UploadStatus.Completed;
     const file = new File(
@@ -92,18 +87,42 @@ export class File extends AggregateRoot {
     return new File({ ...state, locations: [...state.locations] }, version);
   }
 
-  get ownerId(): string { return this.state.ownerId; }
-  get metadata(): FileMetadata { return this.state.metadata; }
-  get type(): FileType { return this.state.type; }
-  get size(): FileSize { return this.state.size; }
-  get hash(): FileHash { return this.state.hash; }
-  get status(): UploadStatus { return this.state.status; }
-  get statusBeforeDelete(): UploadStatus | null { return this.state.statusBeforeDelete; }
-  get locations(): readonly StorageLocation[] { return this.state.locations; }
-  get createdAt(): Date { return this.state.createdAt; }
-  get updatedAt(): Date { return this.state.updatedAt; }
-  get deletedAt(): Date | null { return this.state.deletedAt; }
-  get isDeleted(): boolean { return this.state.status === UploadStatus.Deleted; }
+  get ownerId(): string {
+    return this.state.ownerId;
+  }
+  get metadata(): FileMetadata {
+    return this.state.metadata;
+  }
+  get type(): FileType {
+    return this.state.type;
+  }
+  get size(): FileSize {
+    return this.state.size;
+  }
+  get hash(): FileHash {
+    return this.state.hash;
+  }
+  get status(): UploadStatus {
+    return this.state.status;
+  }
+  get statusBeforeDelete(): UploadStatus | null {
+    return this.state.statusBeforeDelete;
+  }
+  get locations(): readonly StorageLocation[] {
+    return this.state.locations;
+  }
+  get createdAt(): Date {
+    return this.state.createdAt;
+  }
+  get updatedAt(): Date {
+    return this.state.updatedAt;
+  }
+  get deletedAt(): Date | null {
+    return this.state.deletedAt;
+  }
+  get isDeleted(): boolean {
+    return this.state.status === UploadStatus.Deleted;
+  }
 
   isOwnedBy(userId: string): boolean {
     return this.state.ownerId === userId;
@@ -148,8 +167,15 @@ export class File extends AggregateRoot {
   /** Removes a file from the trash for good, once its retention has passed (the repository deletes the row). */
   purge(retentionMs: number, now: Date): void {
     if (!this.isDeleted || !this.state.deletedAt) throw new InvalidStateTransitionError(this.status, 'purged');
-    if (now.getTime() - this.state.deletedAt.getTime() < retentionMs) throw new InvalidStateTransitionError(this.status, 'purged (still within its retention)');
-    this.record(new FilePurged(this.id, { ownerId: this.ownerId, deletedAt: this.state.deletedAt.toISOString() }, now.toISOString()));
+    if (now.getTime() - this.state.deletedAt.getTime() < retentionMs)
+      throw new InvalidStateTransitionError(this.status, 'purged (still within its retention)');
+    this.record(
+      new FilePurged(
+        this.id,
+        { ownerId: this.ownerId, deletedAt: this.state.deletedAt.toISOString() },
+        now.toISOString(),
+      ),
+    );
   }
 
   /**
@@ -195,7 +221,12 @@ export class File extends AggregateRoot {
     this.record(
       new FileRelocated(
         this.id,
-        { ownerId: this.ownerId, from: from.map((l) => ({ providerId: l.providerId, key: l.key })), toProviderId: to.providerId, archived },
+        {
+          ownerId: this.ownerId,
+          from: from.map((l) => ({ providerId: l.providerId, key: l.key })),
+          toProviderId: to.providerId,
+          archived,
+        },
         now.toISOString(),
       ),
     );

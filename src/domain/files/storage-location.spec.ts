@@ -51,9 +51,12 @@ describe('StorageLocation', () => {
     expect(StorageLocation.of(id, 'k').providerId).toBe(id);
   });
 
-  it.each(['', 'S3', '-s3', 's3_archive', 's3.archive', 'a'.repeat(64), 'local/..'])('refuses the provider id %p', (id) => {
-    expect(refusal(id, 'k').code).toBe('invalid-provider-id');
-  });
+  it.each(['', 'S3', '-s3', 's3_archive', 's3.archive', 'a'.repeat(64), 'local/..'])(
+    'refuses the provider id %p',
+    (id) => {
+      expect(refusal(id, 'k').code).toBe('invalid-provider-id');
+    },
+  );
 
   it('is equal to another location with the same provider and key only', () => {
     const a = StorageLocation.of('local', 'a/b');

@@ -17,7 +17,9 @@ export class StorageLocation {
       throw new ValidationError(`"${providerId}" is not a valid provider id.`, { code: 'invalid-provider-id' });
     }
     if (key.length > 1024 || !KEY.test(key) || key.split('/').some((s) => s === '.' || s === '..')) {
-      throw new ValidationError('A storage key must be a relative path of safe segments.', { code: 'invalid-storage-key' });
+      throw new ValidationError('A storage key must be a relative path of safe segments.', {
+        code: 'invalid-storage-key',
+      });
     }
     return new StorageLocation(providerId, key);
   }

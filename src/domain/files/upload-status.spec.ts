@@ -23,11 +23,14 @@ describe('UploadStatus transitions', () => {
     expect(() => assertTransition(from, to)).not.toThrow();
   });
 
-  it.each(pairs.filter(([f, t]) => !isAllowed(f, t)))('refuses %s → %s with InvalidStateTransitionError', (from, to) => {
-    expect(canTransition(from, to)).toBe(false);
-    expect(() => assertTransition(from, to)).toThrow(InvalidStateTransitionError);
-    expect(() => assertTransition(from, to)).toThrow(`A file cannot move from ${from} to ${to}.`);
-  });
+  it.each(pairs.filter(([f, t]) => !isAllowed(f, t)))(
+    'refuses %s → %s with InvalidStateTransitionError',
+    (from, to) => {
+      expect(canTransition(from, to)).toBe(false);
+      expect(() => assertTransition(from, to)).toThrow(InvalidStateTransitionError);
+      expect(() => assertTransition(from, to)).toThrow(`A file cannot move from ${from} to ${to}.`);
+    },
+  );
 
   it('recognises the stored status names and nothing else', () => {
     expect(statuses.every(isUploadStatus)).toBe(true);

@@ -42,9 +42,11 @@ export class Rendition {
   ) {}
 
   static ready(fileId: string, kind: RenditionKind, facts: ReadyRenditionFacts, now: Date): Rendition {
-    if (!(facts.width > 0 && facts.height > 0 && facts.size > 0)) throw new RangeError('A ready rendition has positive dimensions and size.');
+    if (!(facts.width > 0 && facts.height > 0 && facts.size > 0))
+      throw new RangeError('A ready rendition has positive dimensions and size.');
     const max = RENDITION_MAX_DIMENSION[kind];
-    if (facts.width > max || facts.height > max) throw new RangeError(`A ${kind} is at most ${max} px on its longest side, got ${facts.width}×${facts.height}.`);
+    if (facts.width > max || facts.height > max)
+      throw new RangeError(`A ${kind} is at most ${max} px on its longest side, got ${facts.width}×${facts.height}.`);
     return new Rendition(fileId, kind, 'ready', facts, null, now);
   }
 
@@ -53,7 +55,14 @@ export class Rendition {
   }
 
   /** Rebuilt from storage without the checks (they held when it was made). */
-  static reconstitute(props: { fileId: string; kind: RenditionKind; status: 'ready' | 'failed'; facts: ReadyRenditionFacts | null; failureReason: string | null; createdAt: Date }): Rendition {
+  static reconstitute(props: {
+    fileId: string;
+    kind: RenditionKind;
+    status: 'ready' | 'failed';
+    facts: ReadyRenditionFacts | null;
+    failureReason: string | null;
+    createdAt: Date;
+  }): Rendition {
     return new Rendition(props.fileId, props.kind, props.status, props.facts, props.failureReason, props.createdAt);
   }
 

@@ -1,8 +1,20 @@
 import { DomainError, InvalidStateTransitionError, ValidationError } from '../shared';
 import { StorageLocation } from '../files';
-import { isFasterTier, MAX_RESTORE_DAYS, RequestRetrievalProps, RetrievalRequest, RetrievalRequestState } from './retrieval-request';
+import {
+  isFasterTier,
+  MAX_RESTORE_DAYS,
+  RequestRetrievalProps,
+  RetrievalRequest,
+  RetrievalRequestState,
+} from './retrieval-request';
 import { RetrievalStatus } from './retrieval-status';
-import { RetrievalCompleted, RetrievalExpired, RetrievalFailed, RetrievalRequested, RetrievalTierUpgraded } from './retrieval.events';
+import {
+  RetrievalCompleted,
+  RetrievalExpired,
+  RetrievalFailed,
+  RetrievalRequested,
+  RetrievalTierUpgraded,
+} from './retrieval.events';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -15,9 +27,25 @@ const ESTIMATE = new Date('2026-03-01T12:00:00.000Z');
 const LOCATION = StorageLocation.of('glacier-eu', 'files/ab/cd/file-1');
 
 const STATE_KEYS: readonly (keyof RetrievalRequestState)[] = [
-  'id', 'fileId', 'ownerId', 'requestedBy', 'location', 'tier', 'tierSince', 'days', 'status', 'restoreHandle',
-  'requestedAt', 'estimatedReadyAt', 'completedAt', 'availableUntil', 'failureReason', 'checks',
-  'lastCheckedAt', 'nextCheckAt', 'updatedAt',
+  'id',
+  'fileId',
+  'ownerId',
+  'requestedBy',
+  'location',
+  'tier',
+  'tierSince',
+  'days',
+  'status',
+  'restoreHandle',
+  'requestedAt',
+  'estimatedReadyAt',
+  'completedAt',
+  'availableUntil',
+  'failureReason',
+  'checks',
+  'lastCheckedAt',
+  'nextCheckAt',
+  'updatedAt',
 ];
 
 function requestProps(overrides: Partial<RequestRetrievalProps> = {}): RequestRetrievalProps {
@@ -110,7 +138,12 @@ function caught(run: () => unknown): unknown {
 }
 
 /** Asserts the call is refused as a transition from `from` to `to`, leaving the request untouched. */
-function expectRefused(request: RetrievalRequest, run: (r: RetrievalRequest) => unknown, from: RetrievalStatus, to: RetrievalStatus): void {
+function expectRefused(
+  request: RetrievalRequest,
+  run: (r: RetrievalRequest) => unknown,
+  from: RetrievalStatus,
+  to: RetrievalStatus,
+): void {
   const before = request.snapshot();
   const error = caught(() => run(request));
   expect(error).toBeInstanceOf(InvalidStateTransitionError);
@@ -171,7 +204,7 @@ describe('RetrievalRequest', () => {
       });
     });
 
-    it('keeps the owner and the requester apart when someone else asks for the owner\'s file', () => {
+    it("keeps the owner and the requester apart when someone else asks for the owner's file", () => {
       const request = RetrievalRequest.request(requestProps({ ownerId: 'owner-2', requestedBy: 'admin-9' }));
       expect(request.ownerId).toBe('owner-2');
       expect(request.snapshot().requestedBy).toBe('admin-9');
@@ -205,7 +238,7 @@ describe('RetrievalRequest', () => {
   });
 
   describe('restoreStarted', () => {
-    it('moves a requested retrieval to in progress and keeps the provider\'s handle', () => {
+    it("moves a requested retrieval to in progress and keeps the provider's handle", () => {
       const request = requested();
       request.restoreStarted('job-1', T1);
       expect(request.status).toBe(RetrievalStatus.InProgress);
@@ -273,7 +306,7 @@ describe('RetrievalRequest', () => {
   });
 
   describe('complete', () => {
-    it('makes an in-progress retrieval ready until the provider\'s expiry', () => {
+    it("makes an in-progress retrieval ready until the provider's expiry", () => {
       const request = inProgress();
       const providerExpiry = new Date(T2.getTime() + 3 * DAY);
       request.complete('job-1', providerExpiry, T2);
@@ -289,7 +322,7 @@ describe('RetrievalRequest', () => {
       expect(request.availableUntil).toEqual(new Date('2026-03-08T02:00:00.000Z'));
     });
 
-    it('prefers the provider\'s expiry to the requested days, even when it is later', () => {
+    it("prefers the provider's expiry to the requested days, even when it is later", () => {
       const request = inProgress();
       const later = new Date(T2.getTime() + 30 * DAY);
       request.complete('job-1', later, T2);
@@ -336,7 +369,12 @@ describe('RetrievalRequest', () => {
     });
 
     it('refuses to complete an expired retrieval', () => {
-      expectRefused(expired(), (r) => r.complete('job-1', undefined, T3), RetrievalStatus.Expired, RetrievalStatus.Ready);
+      expectRefused(
+        expired(),
+        (r) => r.complete('job-1', undefined, T3),
+        RetrievalStatus.Expired,
+        RetrievalStatus.Ready,
+      );
     });
 
     // Questionable: a provider expiry already past is accepted; the request turns ready and
@@ -358,7 +396,11 @@ describe('RetrievalRequest', () => {
       request.fail('the vault refused the job', T2);
       expect(request.status).toBe(RetrievalStatus.Failed);
       expect(request.nextCheckAt).toBeNull();
-      expect(request.snapshot()).toMatchObject({ failureReason: 'the vault refused the job', completedAt: T2, updatedAt: T2 });
+      expect(request.snapshot()).toMatchObject({
+        failureReason: 'the vault refused the job',
+        completedAt: T2,
+        updatedAt: T2,
+      });
     });
 
     it('fails a requested retrieval the provider never accepted', () => {
@@ -378,7 +420,12 @@ describe('RetrievalRequest', () => {
       expect(event.eventName).toBe('retrieval.failed');
       expect(event.aggregateId).toBe('retrieval-1');
       expect(event.occurredAt).toBe(T2.toISOString());
-      expect(event.payload).toEqual({ fileId: 'file-1', ownerId: 'owner-1', tier: 'standard', reason: 'the vault refused the job' });
+      expect(event.payload).toEqual({
+        fileId: 'file-1',
+        ownerId: 'owner-1',
+        tier: 'standard',
+        reason: 'the vault refused the job',
+      });
     });
 
     it('refuses to fail a ready retrieval', () => {
@@ -457,10 +504,20 @@ describe('RetrievalRequest', () => {
       const estimate = new Date(T2.getTime() + 5 * 60_000);
       const check = new Date(T2.getTime() + 60_000);
       request.upgradeTier('expedited', estimate, check, T2);
-      expect(request).toMatchObject({ tier: 'expedited', tierSince: T2, estimatedReadyAt: estimate, nextCheckAt: check, status: RetrievalStatus.InProgress });
+      expect(request).toMatchObject({
+        tier: 'expedited',
+        tierSince: T2,
+        estimatedReadyAt: estimate,
+        nextCheckAt: check,
+        status: RetrievalStatus.InProgress,
+      });
       const [event] = request.pullEvents();
       expect(event).toBeInstanceOf(RetrievalTierUpgraded);
-      expect((event as RetrievalTierUpgraded).payload).toMatchObject({ tier: 'expedited', previousTier: 'standard', estimatedReadyAt: estimate.toISOString() });
+      expect((event as RetrievalTierUpgraded).payload).toMatchObject({
+        tier: 'expedited',
+        previousTier: 'standard',
+        estimatedReadyAt: estimate.toISOString(),
+      });
     });
 
     it('upgrades a request whose restore has not started yet', () => {
@@ -611,7 +668,11 @@ describe('RetrievalRequest', () => {
       const request = RetrievalRequest.request(requestProps());
       request.complete('job-1', undefined, T1);
       request.expire(T2);
-      expect(request.peekEvents().map((e) => e.eventName)).toEqual(['retrieval.requested', 'retrieval.ready', 'retrieval.expired']);
+      expect(request.peekEvents().map((e) => e.eventName)).toEqual([
+        'retrieval.requested',
+        'retrieval.ready',
+        'retrieval.expired',
+      ]);
       const events = request.pullEvents();
       expect(events.map((e) => e.constructor)).toEqual([RetrievalRequested, RetrievalCompleted, RetrievalExpired]);
       expect(request.pullEvents()).toEqual([]);

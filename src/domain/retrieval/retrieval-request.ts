@@ -1,7 +1,13 @@
 import { AggregateRoot, InvalidStateTransitionError, ValidationError } from '../shared';
 import { StorageLocation } from '../files';
 import { RetrievalTier } from '../storage';
-import { RetrievalCompleted, RetrievalExpired, RetrievalFailed, RetrievalRequested, RetrievalTierUpgraded } from './retrieval.events';
+import {
+  RetrievalCompleted,
+  RetrievalExpired,
+  RetrievalFailed,
+  RetrievalRequested,
+  RetrievalTierUpgraded,
+} from './retrieval.events';
 import { RetrievalStatus } from './retrieval-status';
 
 export const MAX_RESTORE_DAYS = 365;
@@ -48,7 +54,11 @@ export function isFasterTier(tier: RetrievalTier, than: RetrievalTier): boolean 
   return SPEED[tier] < SPEED[than];
 }
 
-const ACTIVE: readonly RetrievalStatus[] = [RetrievalStatus.Requested, RetrievalStatus.InProgress, RetrievalStatus.Ready];
+const ACTIVE: readonly RetrievalStatus[] = [
+  RetrievalStatus.Requested,
+  RetrievalStatus.InProgress,
+  RetrievalStatus.Ready,
+];
 
 /**
  * A request to bring an archived file back: the provider restores a readable copy, which then
@@ -90,7 +100,12 @@ export class RetrievalRequest extends AggregateRoot {
     request.record(
       new RetrievalRequested(
         request.id,
-        { ...request.facts(), requestedBy: props.requestedBy, providerId: props.location.providerId, estimatedReadyAt: props.estimatedReadyAt.toISOString() },
+        {
+          ...request.facts(),
+          requestedBy: props.requestedBy,
+          providerId: props.location.providerId,
+          estimatedReadyAt: props.estimatedReadyAt.toISOString(),
+        },
         props.now.toISOString(),
       ),
     );
@@ -101,19 +116,45 @@ export class RetrievalRequest extends AggregateRoot {
     return new RetrievalRequest({ ...state }, version);
   }
 
-  get fileId(): string { return this.state.fileId; }
-  get ownerId(): string { return this.state.ownerId; }
-  get location(): StorageLocation { return this.state.location; }
-  get tier(): RetrievalTier { return this.state.tier; }
-  get tierSince(): Date { return this.state.tierSince; }
-  get days(): number { return this.state.days; }
-  get status(): RetrievalStatus { return this.state.status; }
-  get restoreHandle(): string | null { return this.state.restoreHandle; }
-  get requestedAt(): Date { return this.state.requestedAt; }
-  get estimatedReadyAt(): Date { return this.state.estimatedReadyAt; }
-  get availableUntil(): Date | null { return this.state.availableUntil; }
-  get nextCheckAt(): Date | null { return this.state.nextCheckAt; }
-  get checks(): number { return this.state.checks; }
+  get fileId(): string {
+    return this.state.fileId;
+  }
+  get ownerId(): string {
+    return this.state.ownerId;
+  }
+  get location(): StorageLocation {
+    return this.state.location;
+  }
+  get tier(): RetrievalTier {
+    return this.state.tier;
+  }
+  get tierSince(): Date {
+    return this.state.tierSince;
+  }
+  get days(): number {
+    return this.state.days;
+  }
+  get status(): RetrievalStatus {
+    return this.state.status;
+  }
+  get restoreHandle(): string | null {
+    return this.state.restoreHandle;
+  }
+  get requestedAt(): Date {
+    return this.state.requestedAt;
+  }
+  get estimatedReadyAt(): Date {
+    return this.state.estimatedReadyAt;
+  }
+  get availableUntil(): Date | null {
+    return this.state.availableUntil;
+  }
+  get nextCheckAt(): Date | null {
+    return this.state.nextCheckAt;
+  }
+  get checks(): number {
+    return this.state.checks;
+  }
 
   /** Still shareable by a new request for the same file: running, or ready and not yet expired. */
   isActive(now: Date): boolean {
@@ -123,7 +164,9 @@ export class RetrievalRequest extends AggregateRoot {
 
   /** Whether downloads may be served from the restored copy right now. */
   canServe(now: Date): boolean {
-    return this.state.status === RetrievalStatus.Ready && !!this.state.availableUntil && this.state.availableUntil > now;
+    return (
+      this.state.status === RetrievalStatus.Ready && !!this.state.availableUntil && this.state.availableUntil > now
+    );
   }
 
   /**
@@ -132,10 +175,17 @@ export class RetrievalRequest extends AggregateRoot {
    */
   upgradeTier(tier: RetrievalTier, estimatedReadyAt: Date, nextCheckAt: Date, now: Date): void {
     this.guard([RetrievalStatus.Requested, RetrievalStatus.InProgress], this.state.status);
-    if (!isFasterTier(tier, this.state.tier)) throw new InvalidStateTransitionError(this.state.tier, tier, 'retrieval tier');
+    if (!isFasterTier(tier, this.state.tier))
+      throw new InvalidStateTransitionError(this.state.tier, tier, 'retrieval tier');
     const previousTier = this.state.tier;
     Object.assign(this.state, { tier, tierSince: now, estimatedReadyAt, nextCheckAt, updatedAt: now });
-    this.record(new RetrievalTierUpgraded(this.id, { ...this.facts(), previousTier, estimatedReadyAt: estimatedReadyAt.toISOString() }, now.toISOString()));
+    this.record(
+      new RetrievalTierUpgraded(
+        this.id,
+        { ...this.facts(), previousTier, estimatedReadyAt: estimatedReadyAt.toISOString() },
+        now.toISOString(),
+      ),
+    );
   }
 
   /** The provider accepted the restore (or already had it running). */
@@ -149,7 +199,8 @@ export class RetrievalRequest extends AggregateRoot {
   /** Records that the provider was asked, and when to ask next (null: nothing to poll). */
   checked(now: Date, nextCheckAt: Date | null): void {
     // An ended request is never looked at again (the sweep would otherwise pick it up).
-    if (!ACTIVE.includes(this.state.status)) throw new InvalidStateTransitionError(this.state.status, 'checked', 'retrieval');
+    if (!ACTIVE.includes(this.state.status))
+      throw new InvalidStateTransitionError(this.state.status, 'checked', 'retrieval');
     this.state.checks += 1;
     this.state.lastCheckedAt = now;
     this.state.nextCheckAt = nextCheckAt;
@@ -160,15 +211,29 @@ export class RetrievalRequest extends AggregateRoot {
   complete(handle: string, availableUntil: Date | undefined, now: Date): void {
     this.guard([RetrievalStatus.Requested, RetrievalStatus.InProgress], RetrievalStatus.Ready);
     const until = availableUntil ?? new Date(now.getTime() + this.state.days * 86_400_000);
-    Object.assign(this.state, { status: RetrievalStatus.Ready, restoreHandle: handle, completedAt: now, availableUntil: until, updatedAt: now });
+    Object.assign(this.state, {
+      status: RetrievalStatus.Ready,
+      restoreHandle: handle,
+      completedAt: now,
+      availableUntil: until,
+      updatedAt: now,
+    });
     // Ready requests are looked at once more, when the copy expires.
     this.state.nextCheckAt = until;
-    this.record(new RetrievalCompleted(this.id, { ...this.facts(), availableUntil: until.toISOString() }, now.toISOString()));
+    this.record(
+      new RetrievalCompleted(this.id, { ...this.facts(), availableUntil: until.toISOString() }, now.toISOString()),
+    );
   }
 
   fail(reason: string, now: Date): void {
     this.guard([RetrievalStatus.Requested, RetrievalStatus.InProgress], RetrievalStatus.Failed);
-    Object.assign(this.state, { status: RetrievalStatus.Failed, failureReason: reason, completedAt: now, nextCheckAt: null, updatedAt: now });
+    Object.assign(this.state, {
+      status: RetrievalStatus.Failed,
+      failureReason: reason,
+      completedAt: now,
+      nextCheckAt: null,
+      updatedAt: now,
+    });
     this.record(new RetrievalFailed(this.id, { ...this.facts(), reason }, now.toISOString()));
   }
 

@@ -21,7 +21,7 @@ function at(ms: number): Date {
 
 describe('RetrievalSchedule', () => {
   describe('nextDelayMs', () => {
-    it('waits the tier\'s base before the first re-check', () => {
+    it("waits the tier's base before the first re-check", () => {
       expect(schedule().nextDelayMs('standard', 0)).toBe(20 * MINUTE);
     });
 
@@ -76,7 +76,7 @@ describe('RetrievalSchedule', () => {
   });
 
   describe('estimatedReadyAt', () => {
-    it('adds the provider\'s typical minutes for the tier', () => {
+    it("adds the provider's typical minutes for the tier", () => {
       expect(schedule().estimatedReadyAt('standard', 300, T0)).toEqual(new Date('2026-03-01T05:00:00.000Z'));
     });
 
@@ -94,13 +94,17 @@ describe('RetrievalSchedule', () => {
 
     it('does not depend on the poll settings', () => {
       const a = schedule().estimatedReadyAt('bulk', undefined, T0);
-      const b = schedule({ pollMs: { expedited: 1, standard: 1, bulk: 1 }, giveUpFactor: 100 }).estimatedReadyAt('bulk', undefined, T0);
+      const b = schedule({ pollMs: { expedited: 1, standard: 1, bulk: 1 }, giveUpFactor: 100 }).estimatedReadyAt(
+        'bulk',
+        undefined,
+        T0,
+      );
       expect(b).toEqual(a);
     });
   });
 
   describe('giveUpAt', () => {
-    it('gives up after the provider\'s typical wait times the factor', () => {
+    it("gives up after the provider's typical wait times the factor", () => {
       // 5 h × 3
       expect(schedule().giveUpAt('standard', 300, T0)).toEqual(at(15 * HOUR));
     });
@@ -137,7 +141,7 @@ describe('RetrievalSchedule', () => {
       expect(schedule().giveUpAt('bulk', 0, T0)).toEqual(at(2 * HOUR));
     });
 
-    it('uses the floor of the tier asked for, not another tier\'s', () => {
+    it("uses the floor of the tier asked for, not another tier's", () => {
       const s = schedule({ giveUpFactor: 0.0001 });
       expect(s.giveUpAt('expedited', 1, T0)).toEqual(at(2 * MINUTE));
       expect(s.giveUpAt('standard', 1, T0)).toEqual(at(40 * MINUTE));
@@ -147,7 +151,9 @@ describe('RetrievalSchedule', () => {
     it('leaves room for the estimate itself whenever the factor is at least 1', () => {
       const s = schedule({ giveUpFactor: 1 });
       for (const tier of ['expedited', 'standard', 'bulk'] as const) {
-        expect(s.giveUpAt(tier, undefined, T0).getTime()).toBeGreaterThanOrEqual(s.estimatedReadyAt(tier, undefined, T0).getTime());
+        expect(s.giveUpAt(tier, undefined, T0).getTime()).toBeGreaterThanOrEqual(
+          s.estimatedReadyAt(tier, undefined, T0).getTime(),
+        );
       }
     });
   });

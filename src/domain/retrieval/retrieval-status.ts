@@ -8,4 +8,3 @@ export enum RetrievalStatus {
   Expired = 'expired',
   Failed = 'failed',
 }
-

@@ -6,7 +6,9 @@ interface RetrievalFacts {
   tier: string;
 }
 
-export class RetrievalRequested extends DomainEvent<RetrievalFacts & { requestedBy: string; providerId: string; estimatedReadyAt: string }> {
+export class RetrievalRequested extends DomainEvent<
+  RetrievalFacts & { requestedBy: string; providerId: string; estimatedReadyAt: string }
+> {
   static override readonly eventName = 'retrieval.requested';
 }
 
@@ -24,8 +26,16 @@ export class RetrievalExpired extends DomainEvent<RetrievalFacts> {
 }
 
 /** A faster tier took over a restore that was not ready yet (`tier` is the new one). */
-export class RetrievalTierUpgraded extends DomainEvent<RetrievalFacts & { previousTier: string; estimatedReadyAt: string }> {
+export class RetrievalTierUpgraded extends DomainEvent<
+  RetrievalFacts & { previousTier: string; estimatedReadyAt: string }
+> {
   static override readonly eventName = 'retrieval.upgraded';
 }
 
-export const RETRIEVAL_EVENTS = [RetrievalRequested, RetrievalCompleted, RetrievalFailed, RetrievalExpired, RetrievalTierUpgraded] as const;
+export const RETRIEVAL_EVENTS = [
+  RetrievalRequested,
+  RetrievalCompleted,
+  RetrievalFailed,
+  RetrievalExpired,
+  RetrievalTierUpgraded,
+] as const;

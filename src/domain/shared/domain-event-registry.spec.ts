@@ -24,7 +24,8 @@ describe('DomainEventRegistry', () => {
 
   it('still resolves the events an upload recorded before it recorded one, so old outbox rows decode', () => {
     const registry = new DomainEventRegistry([...FILE_EVENTS]);
-    for (const name of ['file.created', 'file.upload-started', 'file.archived']) expect(registry.resolve(name)?.eventName).toBe(name);
+    for (const name of ['file.created', 'file.upload-started', 'file.archived'])
+      expect(registry.resolve(name)?.eventName).toBe(name);
   });
 
   it('gives undefined for a name it does not know', () => {

@@ -1,5 +1,10 @@
 import { StorageCapabilities } from './storage-provider';
-import { ProviderCandidate, SelectionRequest, SelectionRule, StorageProviderSelector } from './storage-provider-selector';
+import {
+  ProviderCandidate,
+  SelectionRequest,
+  SelectionRule,
+  StorageProviderSelector,
+} from './storage-provider-selector';
 import { NoStorageProviderAvailableError, UnknownStorageProviderError } from './storage.errors';
 
 const HOT: StorageCapabilities = {
@@ -31,7 +36,12 @@ const small = candidate('small', { maxObjectSize: 1024 });
 const glacier = candidate('glacier', ARCHIVE);
 const ALL = [local, s3, small, glacier];
 
-const photo: SelectionRequest = { size: 2_000_000, mimeType: 'image/jpeg', category: 'image', requireInstantAccess: true };
+const photo: SelectionRequest = {
+  size: 2_000_000,
+  mimeType: 'image/jpeg',
+  category: 'image',
+  requireInstantAccess: true,
+};
 const down = (c: ProviderCandidate): ProviderCandidate => ({ ...c, healthy: false });
 
 describe('StorageProviderSelector', () => {
@@ -84,7 +94,13 @@ describe('StorageProviderSelector', () => {
     });
 
     it('with a size bound do not match a file of unknown size', () => {
-      const selector = new StorageProviderSelector([{ provider: 's3', minSize: 0 }, { provider: 'small', maxSize: 10 ** 12 }], 'local');
+      const selector = new StorageProviderSelector(
+        [
+          { provider: 's3', minSize: 0 },
+          { provider: 'small', maxSize: 10 ** 12 },
+        ],
+        'local',
+      );
       expect(selector.select({ ...photo, size: undefined }, ALL)).toBe('local');
     });
 
@@ -96,7 +112,9 @@ describe('StorageProviderSelector', () => {
         ],
         'local',
       );
-      expect(selector.select({ ...photo, size: 10, mimeType: 'application/pdf', category: 'document' }, ALL)).toBe('small');
+      expect(selector.select({ ...photo, size: 10, mimeType: 'application/pdf', category: 'document' }, ALL)).toBe(
+        'small',
+      );
       expect(selector.select({ ...photo, size: 10, mimeType: 'text/csv', category: 'document' }, ALL)).toBe('small');
       expect(selector.select({ ...photo, mimeType: 'image/heic' }, ALL)).toBe('s3');
       expect(selector.select({ ...photo, mimeType: 'video/mp4', category: 'video' }, ALL)).toBe('local');
@@ -120,14 +138,20 @@ describe('StorageProviderSelector', () => {
     });
 
     it('require every condition they give', () => {
-      const selector = new StorageProviderSelector([{ provider: 's3', categories: ['image'], mimeTypes: ['image/png'], maxSize: 100 }], 'local');
+      const selector = new StorageProviderSelector(
+        [{ provider: 's3', categories: ['image'], mimeTypes: ['image/png'], maxSize: 100 }],
+        'local',
+      );
       expect(selector.select({ ...photo, mimeType: 'image/png', size: 50 }, ALL)).toBe('s3');
       expect(selector.select({ ...photo, mimeType: 'image/png', size: 500 }, ALL)).toBe('local');
       expect(selector.select({ ...photo, mimeType: 'image/jpeg', size: 50 }, ALL)).toBe('local');
     });
 
     it('skip an unhealthy provider and go on to the next matching rule', () => {
-      const selector = new StorageProviderSelector([{ provider: 's3', categories: ['image'] }, { provider: 'small' }], 'local');
+      const selector = new StorageProviderSelector(
+        [{ provider: 's3', categories: ['image'] }, { provider: 'small' }],
+        'local',
+      );
       expect(selector.select({ ...photo, size: 10 }, [local, down(s3), small])).toBe('small');
     });
 
@@ -142,9 +166,14 @@ describe('StorageProviderSelector', () => {
       expect(selector.select({ ...photo, size: 1025 }, ALL)).toBe('local');
     });
 
-    it('send files to an archive provider when the operator\'s rule says so, even if the upload wants instant access', () => {
-      const selector = new StorageProviderSelector([{ provider: 'glacier', categories: ['video'], minSize: 1_000_000_000 }], 'local');
-      expect(selector.select({ ...photo, category: 'video', mimeType: 'video/mp4', size: 2_000_000_000 }, ALL)).toBe('glacier');
+    it("send files to an archive provider when the operator's rule says so, even if the upload wants instant access", () => {
+      const selector = new StorageProviderSelector(
+        [{ provider: 'glacier', categories: ['video'], minSize: 1_000_000_000 }],
+        'local',
+      );
+      expect(selector.select({ ...photo, category: 'video', mimeType: 'video/mp4', size: 2_000_000_000 }, ALL)).toBe(
+        'glacier',
+      );
       expect(selector.select({ ...photo, category: 'video', mimeType: 'video/mp4', size: 5_000 }, ALL)).toBe('local');
     });
 
@@ -173,7 +202,9 @@ describe('StorageProviderSelector', () => {
 
     it('settles for an archive-like provider when nothing else is up and instant access is not required', () => {
       const selector = new StorageProviderSelector([], 'local');
-      expect(selector.select({ ...photo, requireInstantAccess: false }, [down(local), down(s3), glacier])).toBe('glacier');
+      expect(selector.select({ ...photo, requireInstantAccess: false }, [down(local), down(s3), glacier])).toBe(
+        'glacier',
+      );
     });
 
     it('passes over healthy providers that are too small for the file', () => {

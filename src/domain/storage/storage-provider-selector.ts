@@ -55,19 +55,27 @@ export class StorageProviderSelector {
       return !!c && c.healthy && fits(c.capabilities, wanted);
     };
     const { preference } = request;
-    if (preference && !candidates.some((c) => c.id === preference) && !this.rules.some((r) => r.preference === preference)) {
+    if (
+      preference &&
+      !candidates.some((c) => c.id === preference) &&
+      !this.rules.some((r) => r.preference === preference)
+    ) {
       throw new UnknownStorageProviderError(preference);
     }
     if (preference && usable(preference)) return preference;
     for (const rule of this.rules) {
-      if (matches(rule, request) && usable(rule.provider, { ...request, requireInstantAccess: false })) return rule.provider;
+      if (matches(rule, request) && usable(rule.provider, { ...request, requireInstantAccess: false }))
+        return rule.provider;
     }
     if (usable(this.defaultProviderId)) return this.defaultProviderId;
-    const fallback = candidates.find((c) => c.healthy && fits(c.capabilities, request) && c.capabilities.instantAccess)
-      ?? candidates.find((c) => c.healthy && fits(c.capabilities, request));
+    const fallback =
+      candidates.find((c) => c.healthy && fits(c.capabilities, request) && c.capabilities.instantAccess) ??
+      candidates.find((c) => c.healthy && fits(c.capabilities, request));
     if (fallback) return fallback.id;
     throw new NoStorageProviderAvailableError(
-      candidates.some((c) => c.healthy) ? 'no healthy provider accepts a file of this size and kind' : 'every provider is unhealthy',
+      candidates.some((c) => c.healthy)
+        ? 'no healthy provider accepts a file of this size and kind'
+        : 'every provider is unhealthy',
     );
   }
 }

@@ -16,7 +16,9 @@ export class UploadOffsetMismatchError extends DomainError {
     readonly expected: number,
     readonly actual: number,
   ) {
-    super(`The upload is at offset ${expected}, but the chunk was sent for offset ${actual}. Ask for the offset (HEAD) and resume from there.`);
+    super(
+      `The upload is at offset ${expected}, but the chunk was sent for offset ${actual}. Ask for the offset (HEAD) and resume from there.`,
+    );
   }
 }
 
@@ -24,7 +26,11 @@ export class UploadGoneError extends DomainError {
   readonly kind = 'gone' as const;
   readonly code: string;
   constructor(id: string, why: 'expired' | 'aborted') {
-    super(why === 'expired' ? `Upload ${id} has expired; its bytes were discarded. Start a new upload.` : `Upload ${id} was terminated. Start a new upload.`);
+    super(
+      why === 'expired'
+        ? `Upload ${id} has expired; its bytes were discarded. Start a new upload.`
+        : `Upload ${id} was terminated. Start a new upload.`,
+    );
     this.code = why === 'expired' ? 'upload-expired' : 'upload-terminated';
   }
 }
@@ -52,7 +58,9 @@ export class ChunkChecksumMismatchError extends DomainError {
   readonly kind = 'validation' as const;
   readonly code = 'chunk-checksum-mismatch';
   constructor(readonly algorithm: string) {
-    super(`The chunk's ${algorithm} checksum does not match Upload-Checksum; it was discarded and the offset is unchanged.`);
+    super(
+      `The chunk's ${algorithm} checksum does not match Upload-Checksum; it was discarded and the offset is unchanged.`,
+    );
   }
 }
 

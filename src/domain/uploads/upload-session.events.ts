@@ -23,4 +23,9 @@ export class UploadSessionExpired extends DomainEvent<{ ownerId: string; offset:
   static override readonly eventName = 'upload.expired';
 }
 
-export const UPLOAD_SESSION_EVENTS = [UploadSessionStarted, UploadSessionCompleted, UploadSessionAborted, UploadSessionExpired] as const;
+export const UPLOAD_SESSION_EVENTS = [
+  UploadSessionStarted,
+  UploadSessionCompleted,
+  UploadSessionAborted,
+  UploadSessionExpired,
+] as const;

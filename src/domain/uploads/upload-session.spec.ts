@@ -10,7 +10,12 @@ import {
   UploadNotWritableError,
   UploadOffsetMismatchError,
 } from './upload-session.errors';
-import { UploadSessionAborted, UploadSessionCompleted, UploadSessionExpired, UploadSessionStarted } from './upload-session.events';
+import {
+  UploadSessionAborted,
+  UploadSessionCompleted,
+  UploadSessionExpired,
+  UploadSessionStarted,
+} from './upload-session.events';
 
 const MINUTE = 60_000;
 const TTL_MS = 60 * MINUTE;
@@ -172,7 +177,7 @@ describe('UploadSession', () => {
       expect(session.peekEvents()[0].payload).toEqual({ ownerId: 'user-1', length: 100, concat: 'partial' });
     });
 
-    it('keeps the client metadata as a copy, untouched by later changes to the caller\'s object', () => {
+    it("keeps the client metadata as a copy, untouched by later changes to the caller's object", () => {
       const metadata: Record<string, string | null> = { filename: 'report.pdf', flag: null };
       const session = UploadSession.start(startProps({ clientMetadata: metadata }));
       metadata.filename = 'changed.pdf';
@@ -316,9 +321,12 @@ describe('UploadSession', () => {
       expect(session.updatedAt).toBe(T1);
     });
 
-    it.each([1.5, Number.NaN, Number.POSITIVE_INFINITY])('refuses %p as an offset with InvalidStateTransitionError', (offset) => {
-      expect(() => started().recordProgress(offset, T1)).toThrow(InvalidStateTransitionError);
-    });
+    it.each([1.5, Number.NaN, Number.POSITIVE_INFINITY])(
+      'refuses %p as an offset with InvalidStateTransitionError',
+      (offset) => {
+        expect(() => started().recordProgress(offset, T1)).toThrow(InvalidStateTransitionError);
+      },
+    );
 
     it('refuses to go past the length with UploadLengthExceededError naming the bytes still allowed', () => {
       const session = started();
@@ -504,15 +512,22 @@ describe('UploadSession', () => {
       expect(session.peekEvents()).toEqual([]);
     });
 
-    it.each([UploadSessionStatus.Aborted, UploadSessionStatus.Expired])('refuses to complete an upload that is %s', (status) => {
-      const session = loaded({ status, offset: 100 });
-      expect(() => session.complete('file-1', T1)).toThrow(InvalidStateTransitionError);
-      expect(session.status).toBe(status);
-      expect(session.fileId).toBeNull();
-    });
+    it.each([UploadSessionStatus.Aborted, UploadSessionStatus.Expired])(
+      'refuses to complete an upload that is %s',
+      (status) => {
+        const session = loaded({ status, offset: 100 });
+        expect(() => session.complete('file-1', T1)).toThrow(InvalidStateTransitionError);
+        expect(session.status).toBe(status);
+        expect(session.fileId).toBeNull();
+      },
+    );
 
     it('completes a final upload, setting its offset to its length', () => {
-      const final = UploadSession.concatenate({ ...startProps(), id: 'final-1', parts: [finishedPart('p1', 10), finishedPart('p2', 15)] });
+      const final = UploadSession.concatenate({
+        ...startProps(),
+        id: 'final-1',
+        parts: [finishedPart('p1', 10), finishedPart('p2', 15)],
+      });
       final.pullEvents();
       expect(final.offset).toBe(0);
       final.complete('file-7', T2);
@@ -585,7 +600,7 @@ describe('UploadSession', () => {
       expect((error as UploadNotFoundError).message).toBe('No upload with id p-other.');
     });
 
-    it('refuses another owner\'s part as not found even when that part is unusable anyway', () => {
+    it("refuses another owner's part as not found even when that part is unusable anyway", () => {
       const notPartial = started({ id: 'p-other', ownerId: 'user-2', length: 10 });
       expect(() => concatenate([notPartial])).toThrow(UploadNotFoundError);
     });
@@ -770,11 +785,14 @@ describe('UploadSession', () => {
       expect(session.peekEvents()).toEqual([]);
     });
 
-    it.each([UploadSessionStatus.Completed, UploadSessionStatus.Aborted])('refuses to expire an upload that is %s', (status) => {
-      const session = loaded({ status });
-      expect(() => session.expire(new Date('2027-01-01T00:00:00.000Z'))).toThrow(InvalidStateTransitionError);
-      expect(session.status).toBe(status);
-    });
+    it.each([UploadSessionStatus.Completed, UploadSessionStatus.Aborted])(
+      'refuses to expire an upload that is %s',
+      (status) => {
+        const session = loaded({ status });
+        expect(() => session.expire(new Date('2027-01-01T00:00:00.000Z'))).toThrow(InvalidStateTransitionError);
+        expect(session.status).toBe(status);
+      },
+    );
 
     it('tells through assertAlive whether the upload can still be used', () => {
       expect(() => started().assertAlive(JUST_BEFORE_T0_EXPIRY)).not.toThrow();
@@ -805,7 +823,7 @@ describe('UploadSession', () => {
       expect(session.peekEvents()).toEqual([]);
     });
 
-    it('keeps a final upload\'s parts in order', () => {
+    it("keeps a final upload's parts in order", () => {
       const session = loaded({ concat: { kind: 'final', partIds: ['b', 'a'] }, offset: 0 });
       expect(session.concat).toEqual({ kind: 'final', partIds: ['b', 'a'] });
     });

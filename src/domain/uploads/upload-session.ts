@@ -1,6 +1,11 @@
 import { AggregateRoot, InvalidStateTransitionError } from '../shared';
 import { FileTooLargeError } from '../files';
-import { UploadSessionAborted, UploadSessionCompleted, UploadSessionExpired, UploadSessionStarted } from './upload-session.events';
+import {
+  UploadSessionAborted,
+  UploadSessionCompleted,
+  UploadSessionExpired,
+  UploadSessionStarted,
+} from './upload-session.events';
 import {
   invalidUpload,
   UploadGoneError,
@@ -74,10 +79,21 @@ export class UploadSession extends AggregateRoot {
    * A final upload made of finished partial uploads of the same owner, in the order given. Its
    * length is their sum; it takes no bytes of its own.
    */
-  static concatenate(props: Omit<StartUploadProps, 'length' | 'partial'> & { parts: readonly UploadSession[] }): UploadSession {
-    if (props.parts.length === 0) throw invalidUpload('Upload-Concat', 'A final upload needs at least one partial upload.', 'invalid-concatenation');
+  static concatenate(
+    props: Omit<StartUploadProps, 'length' | 'partial'> & { parts: readonly UploadSession[] },
+  ): UploadSession {
+    if (props.parts.length === 0)
+      throw invalidUpload(
+        'Upload-Concat',
+        'A final upload needs at least one partial upload.',
+        'invalid-concatenation',
+      );
     if (new Set(props.parts.map((p) => p.id)).size !== props.parts.length) {
-      throw invalidUpload('Upload-Concat', 'A partial upload may appear only once in a final upload.', 'invalid-concatenation');
+      throw invalidUpload(
+        'Upload-Concat',
+        'A partial upload may appear only once in a final upload.',
+        'invalid-concatenation',
+      );
     }
     let length = 0;
     for (const part of props.parts) {
@@ -94,7 +110,11 @@ export class UploadSession extends AggregateRoot {
     return new UploadSession({ ...state }, version);
   }
 
-  private static begin(props: Omit<StartUploadProps, 'length' | 'partial'>, length: number | null, concat: UploadConcat): UploadSession {
+  private static begin(
+    props: Omit<StartUploadProps, 'length' | 'partial'>,
+    length: number | null,
+    concat: UploadConcat,
+  ): UploadSession {
     const session = new UploadSession(
       {
         id: props.id,
@@ -115,24 +135,58 @@ export class UploadSession extends AggregateRoot {
       },
       0,
     );
-    session.record(new UploadSessionStarted(session.id, { ownerId: props.ownerId, length, concat: concat.kind }, props.now.toISOString()));
+    session.record(
+      new UploadSessionStarted(
+        session.id,
+        { ownerId: props.ownerId, length, concat: concat.kind },
+        props.now.toISOString(),
+      ),
+    );
     return session;
   }
 
-  get ownerId(): string { return this.state.ownerId; }
-  get status(): UploadSessionStatus { return this.state.status; }
-  get length(): number | null { return this.state.length; }
-  get offset(): number { return this.state.offset; }
-  get maxLength(): number { return this.state.maxLength; }
-  get target(): UploadTarget { return this.state.target; }
-  get clientMetadata(): Readonly<Record<string, string | null>> { return this.state.clientMetadata; }
-  get concat(): UploadConcat { return this.state.concat; }
-  get fileId(): string | null { return this.state.fileId; }
-  get endReason(): string | null { return this.state.endReason; }
-  get expiresAt(): Date { return this.state.expiresAt; }
-  get createdAt(): Date { return this.state.createdAt; }
-  get updatedAt(): Date { return this.state.updatedAt; }
-  get isActive(): boolean { return this.state.status === UploadSessionStatus.Active; }
+  get ownerId(): string {
+    return this.state.ownerId;
+  }
+  get status(): UploadSessionStatus {
+    return this.state.status;
+  }
+  get length(): number | null {
+    return this.state.length;
+  }
+  get offset(): number {
+    return this.state.offset;
+  }
+  get maxLength(): number {
+    return this.state.maxLength;
+  }
+  get target(): UploadTarget {
+    return this.state.target;
+  }
+  get clientMetadata(): Readonly<Record<string, string | null>> {
+    return this.state.clientMetadata;
+  }
+  get concat(): UploadConcat {
+    return this.state.concat;
+  }
+  get fileId(): string | null {
+    return this.state.fileId;
+  }
+  get endReason(): string | null {
+    return this.state.endReason;
+  }
+  get expiresAt(): Date {
+    return this.state.expiresAt;
+  }
+  get createdAt(): Date {
+    return this.state.createdAt;
+  }
+  get updatedAt(): Date {
+    return this.state.updatedAt;
+  }
+  get isActive(): boolean {
+    return this.state.status === UploadSessionStatus.Active;
+  }
 
   /** Every declared byte is staged. */
   get hasAllBytes(): boolean {
@@ -163,7 +217,8 @@ export class UploadSession extends AggregateRoot {
   /** Throws if the upload cannot be read from or written to any more (expired, terminated). */
   assertAlive(now: Date): void {
     if (this.state.status === UploadSessionStatus.Aborted) throw new UploadGoneError(this.id, 'aborted');
-    if (this.state.status === UploadSessionStatus.Expired || this.isExpiredAt(now)) throw new UploadGoneError(this.id, 'expired');
+    if (this.state.status === UploadSessionStatus.Expired || this.isExpiredAt(now))
+      throw new UploadGoneError(this.id, 'expired');
   }
 
   /**
@@ -172,8 +227,10 @@ export class UploadSession extends AggregateRoot {
    */
   acceptChunkAt(offset: number, now: Date): number {
     this.assertAlive(now);
-    if (this.state.concat.kind === 'final') throw new UploadNotWritableError(this.id, 'it is the concatenation of other uploads');
-    if (this.state.status === UploadSessionStatus.Completed) throw new UploadNotWritableError(this.id, 'it is complete');
+    if (this.state.concat.kind === 'final')
+      throw new UploadNotWritableError(this.id, 'it is the concatenation of other uploads');
+    if (this.state.status === UploadSessionStatus.Completed)
+      throw new UploadNotWritableError(this.id, 'it is complete');
     if (offset !== this.state.offset) throw new UploadOffsetMismatchError(this.state.offset, offset);
     return (this.state.length ?? this.state.maxLength) - this.state.offset;
   }
@@ -183,11 +240,19 @@ export class UploadSession extends AggregateRoot {
     this.guardActive('length declared');
     if (this.state.length !== null) {
       if (this.state.length === length) return;
-      throw invalidUpload('Upload-Length', `The upload's length is ${this.state.length} and cannot change.`, 'upload-length-immutable');
+      throw invalidUpload(
+        'Upload-Length',
+        `The upload's length is ${this.state.length} and cannot change.`,
+        'upload-length-immutable',
+      );
     }
     assertLength(length, this.state.maxLength);
     if (length < this.state.offset) {
-      throw invalidUpload('Upload-Length', `The upload already holds ${this.state.offset} bytes, more than ${length}.`, 'invalid-upload-length');
+      throw invalidUpload(
+        'Upload-Length',
+        `The upload already holds ${this.state.offset} bytes, more than ${length}.`,
+        'invalid-upload-length',
+      );
     }
     this.state.length = length;
     this.state.updatedAt = now;
@@ -196,7 +261,8 @@ export class UploadSession extends AggregateRoot {
   /** Bytes up to `offset` are durably staged. Progress keeps the upload alive. */
   recordProgress(offset: number, now: Date): void {
     this.guardActive('progress');
-    if (this.state.concat.kind === 'final') throw new UploadNotWritableError(this.id, 'it is the concatenation of other uploads');
+    if (this.state.concat.kind === 'final')
+      throw new UploadNotWritableError(this.id, 'it is the concatenation of other uploads');
     if (!Number.isSafeInteger(offset) || offset < this.state.offset) {
       throw new InvalidStateTransitionError(`offset ${this.state.offset}`, `offset ${offset}`, 'upload');
     }
@@ -209,12 +275,24 @@ export class UploadSession extends AggregateRoot {
   /** The upload became file `fileId` (which may be an existing file with the same bytes). */
   complete(fileId: string, now: Date): void {
     this.guardActive(UploadSessionStatus.Completed);
-    if (this.state.concat.kind === 'partial') throw new InvalidStateTransitionError('partial', 'completed as a file', 'upload');
+    if (this.state.concat.kind === 'partial')
+      throw new InvalidStateTransitionError('partial', 'completed as a file', 'upload');
     if (this.state.concat.kind === 'final') this.state.offset = this.state.length!;
-    if (!this.hasAllBytes) throw new InvalidStateTransitionError(`at ${this.state.offset} of ${this.state.length ?? '?'} bytes`, UploadSessionStatus.Completed, 'upload');
+    if (!this.hasAllBytes)
+      throw new InvalidStateTransitionError(
+        `at ${this.state.offset} of ${this.state.length ?? '?'} bytes`,
+        UploadSessionStatus.Completed,
+        'upload',
+      );
     this.end(UploadSessionStatus.Completed, null, now);
     this.state.fileId = fileId;
-    this.record(new UploadSessionCompleted(this.id, { ownerId: this.ownerId, fileId, size: this.state.length! }, now.toISOString()));
+    this.record(
+      new UploadSessionCompleted(
+        this.id,
+        { ownerId: this.ownerId, fileId, size: this.state.length! },
+        now.toISOString(),
+      ),
+    );
   }
 
   /** A finished partial upload became part of final upload `finalId`; its own bytes can go. */
@@ -222,7 +300,11 @@ export class UploadSession extends AggregateRoot {
     this.assertUsableAsPart(now);
     this.end(UploadSessionStatus.Completed, `concatenated into ${finalId}`, now);
     this.record(
-      new UploadSessionCompleted(this.id, { ownerId: this.ownerId, fileId: null, size: this.state.length!, concatenatedInto: finalId }, now.toISOString()),
+      new UploadSessionCompleted(
+        this.id,
+        { ownerId: this.ownerId, fileId: null, size: this.state.length!, concatenatedInto: finalId },
+        now.toISOString(),
+      ),
     );
   }
 
@@ -230,13 +312,26 @@ export class UploadSession extends AggregateRoot {
   abort(reason: string, now: Date): void {
     this.guardActive(UploadSessionStatus.Aborted);
     this.end(UploadSessionStatus.Aborted, reason, now);
-    this.record(new UploadSessionAborted(this.id, { ownerId: this.ownerId, reason, offset: this.state.offset }, now.toISOString()));
+    this.record(
+      new UploadSessionAborted(
+        this.id,
+        { ownerId: this.ownerId, reason, offset: this.state.offset },
+        now.toISOString(),
+      ),
+    );
   }
 
   expire(now: Date): void {
-    if (!this.isExpiredAt(now)) throw new InvalidStateTransitionError(this.state.status, UploadSessionStatus.Expired, 'upload');
+    if (!this.isExpiredAt(now))
+      throw new InvalidStateTransitionError(this.state.status, UploadSessionStatus.Expired, 'upload');
     this.end(UploadSessionStatus.Expired, 'no progress before the expiry', now);
-    this.record(new UploadSessionExpired(this.id, { ownerId: this.ownerId, offset: this.state.offset, length: this.state.length }, now.toISOString()));
+    this.record(
+      new UploadSessionExpired(
+        this.id,
+        { ownerId: this.ownerId, offset: this.state.offset, length: this.state.length },
+        now.toISOString(),
+      ),
+    );
   }
 
   snapshot(): Readonly<UploadSessionState> {
@@ -248,9 +343,14 @@ export class UploadSession extends AggregateRoot {
       throw invalidUpload('Upload-Concat', `Upload ${this.id} is not a partial upload.`, 'invalid-concatenation');
     }
     this.assertAlive(now);
-    if (!this.isActive) throw invalidUpload('Upload-Concat', `Partial upload ${this.id} was already used.`, 'invalid-concatenation');
+    if (!this.isActive)
+      throw invalidUpload('Upload-Concat', `Partial upload ${this.id} was already used.`, 'invalid-concatenation');
     if (!this.hasAllBytes) {
-      throw invalidUpload('Upload-Concat', `Partial upload ${this.id} is not finished (${this.state.offset} of ${this.state.length ?? '?'} bytes).`, 'invalid-concatenation');
+      throw invalidUpload(
+        'Upload-Concat',
+        `Partial upload ${this.id} is not finished (${this.state.offset} of ${this.state.length ?? '?'} bytes).`,
+        'invalid-concatenation',
+      );
     }
   }
 

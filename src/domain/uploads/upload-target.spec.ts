@@ -58,9 +58,12 @@ describe('UploadTarget', () => {
       expect(target({ mimeType: 'application/pdf' }).toProps()).not.toHaveProperty('category');
     });
 
-    it.each(['pdf', 'text/', '/plain', 'text/pl ain', 'tëxt/plain'])('refuses %p as a MIME type with invalid-mime-type', (mimeType) => {
-      expectValidation(() => target({ mimeType }), 'invalid-mime-type');
-    });
+    it.each(['pdf', 'text/', '/plain', 'text/pl ain', 'tëxt/plain'])(
+      'refuses %p as a MIME type with invalid-mime-type',
+      (mimeType) => {
+        expectValidation(() => target({ mimeType }), 'invalid-mime-type');
+      },
+    );
 
     it('refuses an unknown category with invalid-category', () => {
       expectValidation(() => target({ category: 'spreadsheet' }), 'invalid-category');
@@ -69,15 +72,20 @@ describe('UploadTarget', () => {
 
   describe('metadata', () => {
     it('keeps the file name and the other metadata', () => {
-      const t = target({ metadata: { name: ' report.pdf ', tags: ['q1', 'q1', ' finance '], description: 'Quarterly' } });
+      const t = target({
+        metadata: { name: ' report.pdf ', tags: ['q1', 'q1', ' finance '], description: 'Quarterly' },
+      });
       expect(t.metadata.name).toBe('report.pdf');
       expect(t.metadata.tags).toEqual(['q1', 'finance']);
       expect(t.metadata.description).toBe('Quarterly');
     });
 
-    it.each(['../etc/passwd', 'dir/report.pdf', 'dir\\report.pdf'])('refuses the path-like name %p with invalid-file-name', (name) => {
-      expectValidation(() => target({ metadata: { name } }), 'invalid-file-name');
-    });
+    it.each(['../etc/passwd', 'dir/report.pdf', 'dir\\report.pdf'])(
+      'refuses the path-like name %p with invalid-file-name',
+      (name) => {
+        expectValidation(() => target({ metadata: { name } }), 'invalid-file-name');
+      },
+    );
 
     it.each(['', '   '])('names a file with the blank name %p "unnamed"', (name) => {
       expect(target({ metadata: { name } }).metadata.name).toBe('unnamed');
@@ -108,9 +116,12 @@ describe('UploadTarget', () => {
       expect(target({ expectedSha256: BASE64 }).toProps().expectedSha256).toBe(HEX);
     });
 
-    it.each(['abc', HEX.slice(1), `${HEX}0`, 'g'.repeat(64), BASE64.slice(1)])('refuses %p with invalid-sha256', (expectedSha256) => {
-      expectValidation(() => target({ expectedSha256 }), 'invalid-sha256');
-    });
+    it.each(['abc', HEX.slice(1), `${HEX}0`, 'g'.repeat(64), BASE64.slice(1)])(
+      'refuses %p with invalid-sha256',
+      (expectedSha256) => {
+        expectValidation(() => target({ expectedSha256 }), 'invalid-sha256');
+      },
+    );
   });
 
   describe('providerPreference', () => {
@@ -165,7 +176,14 @@ describe('UploadTarget', () => {
     it('round-trips a minimal target', () => {
       const props = target({ mimeType: undefined }).toProps();
       expect(props).toEqual({
-        metadata: { name: 'report.pdf', capturedAt: null, tags: [], entityType: null, entityId: null, description: null },
+        metadata: {
+          name: 'report.pdf',
+          capturedAt: null,
+          tags: [],
+          entityType: null,
+          entityId: null,
+          description: null,
+        },
         mimeType: 'application/octet-stream',
       });
       expect(UploadTarget.of(props).toProps()).toEqual(props);

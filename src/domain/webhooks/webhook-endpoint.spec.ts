@@ -19,29 +19,48 @@ const fieldErrorsOf = (fn: () => unknown) => {
 
 describe('WebhookUrl', () => {
   it('accepts an https URL and keeps it normalised', () => {
-    expect(WebhookUrl.parse('https://Example.com:8443/hooks?x=1', httpsOnly).href).toBe('https://example.com:8443/hooks?x=1');
+    expect(WebhookUrl.parse('https://Example.com:8443/hooks?x=1', httpsOnly).href).toBe(
+      'https://example.com:8443/hooks?x=1',
+    );
   });
 
   it('refuses http unless the deployment allows it', () => {
-    expect(fieldErrorsOf(() => WebhookUrl.parse('http://example.com/h', httpsOnly))).toEqual([{ field: 'url', message: 'must use https' }]);
+    expect(fieldErrorsOf(() => WebhookUrl.parse('http://example.com/h', httpsOnly))).toEqual([
+      { field: 'url', message: 'must use https' },
+    ]);
     expect(WebhookUrl.parse('http://example.com/h', { allowHttp: true }).href).toBe('http://example.com/h');
   });
 
-  it.each(['ftp://example.com/x', 'file:///etc/passwd', 'gopher://example.com', 'javascript:alert(1)', 'data:text/plain,hi'])('refuses the scheme of %s', (url) => {
+  it.each([
+    'ftp://example.com/x',
+    'file:///etc/passwd',
+    'gopher://example.com',
+    'javascript:alert(1)',
+    'data:text/plain,hi',
+  ])('refuses the scheme of %s', (url) => {
     expect(() => WebhookUrl.parse(url, { allowHttp: true })).toThrow(ValidationError);
   });
 
   it('refuses credentials in the URL, fragments, relative and over-long URLs', () => {
-    expect(fieldErrorsOf(() => WebhookUrl.parse('https://user:pw@example.com/', httpsOnly))?.[0].message).toMatch(/credentials/);
-    expect(fieldErrorsOf(() => WebhookUrl.parse('https://example.com/#frag', httpsOnly))?.[0].message).toMatch(/fragment/);
+    expect(fieldErrorsOf(() => WebhookUrl.parse('https://user:pw@example.com/', httpsOnly))?.[0].message).toMatch(
+      /credentials/,
+    );
+    expect(fieldErrorsOf(() => WebhookUrl.parse('https://example.com/#frag', httpsOnly))?.[0].message).toMatch(
+      /fragment/,
+    );
     expect(fieldErrorsOf(() => WebhookUrl.parse('/hooks', httpsOnly))?.[0].message).toMatch(/absolute/);
-    expect(fieldErrorsOf(() => WebhookUrl.parse(`https://example.com/${'a'.repeat(2048)}`, httpsOnly))?.[0].message).toMatch(/2048/);
+    expect(
+      fieldErrorsOf(() => WebhookUrl.parse(`https://example.com/${'a'.repeat(2048)}`, httpsOnly))?.[0].message,
+    ).toMatch(/2048/);
   });
 });
 
 describe('WebhookEventTypes', () => {
   it('keeps known types once, in the catalogue order', () => {
-    expect(WebhookEventTypes.of(['file.deleted', 'file.uploaded', 'file.deleted']).values).toEqual(['file.uploaded', 'file.deleted']);
+    expect(WebhookEventTypes.of(['file.deleted', 'file.uploaded', 'file.deleted']).values).toEqual([
+      'file.uploaded',
+      'file.deleted',
+    ]);
   });
 
   it('refuses unknown types, internal events and an empty list', () => {
@@ -68,12 +87,24 @@ describe('WebhookSecret', () => {
 
 describe('WebhookEndpoint', () => {
   const register = () => {
-    const v = WebhookEndpoint.validateRegistration({ url: 'https://example.com/h', events: ['file.uploaded'], secret: 's'.repeat(30) }, httpsOnly);
-    return WebhookEndpoint.register({ id: 'e1', ownerId: 'alice', url: v.url, eventTypes: v.eventTypes, secret: v.secret!, now: new Date('2026-01-01T00:00:00Z') });
+    const v = WebhookEndpoint.validateRegistration(
+      { url: 'https://example.com/h', events: ['file.uploaded'], secret: 's'.repeat(30) },
+      httpsOnly,
+    );
+    return WebhookEndpoint.register({
+      id: 'e1',
+      ownerId: 'alice',
+      url: v.url,
+      eventTypes: v.eventTypes,
+      secret: v.secret!,
+      now: new Date('2026-01-01T00:00:00Z'),
+    });
   };
 
   it('reports every bad field of a registration at once', () => {
-    const errors = fieldErrorsOf(() => WebhookEndpoint.validateRegistration({ url: 'ftp://x', events: ['nope'], secret: 'short' }, httpsOnly));
+    const errors = fieldErrorsOf(() =>
+      WebhookEndpoint.validateRegistration({ url: 'ftp://x', events: ['nope'], secret: 'short' }, httpsOnly),
+    );
     expect(errors?.map((e) => e.field)).toEqual(['url', 'events', 'secret']);
   });
 
@@ -102,7 +133,14 @@ describe('WebhookEndpoint secret rotation', () => {
   const first = WebhookSecret.of('first-secret-of-enough-length');
   const second = WebhookSecret.of('second-secret-of-enough-length');
   const endpoint = () =>
-    WebhookEndpoint.register({ id: 'e1', ownerId: 'alice', url: WebhookUrl.parse('https://example.com/h', httpsOnly), eventTypes: WebhookEventTypes.of(['file.uploaded']), secret: first, now: t0 });
+    WebhookEndpoint.register({
+      id: 'e1',
+      ownerId: 'alice',
+      url: WebhookUrl.parse('https://example.com/h', httpsOnly),
+      eventTypes: WebhookEventTypes.of(['file.uploaded']),
+      secret: first,
+      now: t0,
+    });
 
   it('signs with the new secret and, until the grace period ends, with the replaced one too', () => {
     const e = endpoint();
@@ -126,7 +164,9 @@ describe('WebhookEndpoint secret rotation', () => {
   });
 
   it('refuses the current secret as the new one, with the same field as at registration', () => {
-    expect(fieldErrorsOf(() => endpoint().rotateSecret(WebhookSecret.of(first.value), t0, 1000))).toEqual([{ field: 'secret', message: 'must differ from the current secret' }]);
+    expect(fieldErrorsOf(() => endpoint().rotateSecret(WebhookSecret.of(first.value), t0, 1000))).toEqual([
+      { field: 'secret', message: 'must differ from the current secret' },
+    ]);
   });
 
   it('refuses to sign with a secret that cannot be read, and lets a rotation replace it without keeping it', () => {
@@ -141,7 +181,11 @@ describe('WebhookEndpoint secret rotation', () => {
   });
 
   it('refuses to sign while the replaced secret, still in its grace period, cannot be read', () => {
-    const state = { ...endpoint().snapshot(), secret: second, previousSecret: { secret: WebhookSecret.unreadable('tampered'), expiresAt: at(1000) } };
+    const state = {
+      ...endpoint().snapshot(),
+      secret: second,
+      previousSecret: { secret: WebhookSecret.unreadable('tampered'), expiresAt: at(1000) },
+    };
     const e = WebhookEndpoint.reconstitute(state, 3);
     expect(() => e.signingSecrets(t0)).toThrow(WebhookSecretUnreadableError);
     expect(e.signingSecrets(at(1000))).toEqual({ current: second });
@@ -150,9 +194,19 @@ describe('WebhookEndpoint secret rotation', () => {
 
 describe('verdictForStatus', () => {
   it.each([
-    [200, 'delivered'], [204, 'delivered'], [299, 'delivered'],
-    [500, 'retry'], [503, 'retry'], [408, 'retry'], [429, 'retry'],
-    [301, 'permanent'], [307, 'permanent'], [400, 'permanent'], [401, 'permanent'], [404, 'permanent'], [410, 'permanent'],
+    [200, 'delivered'],
+    [204, 'delivered'],
+    [299, 'delivered'],
+    [500, 'retry'],
+    [503, 'retry'],
+    [408, 'retry'],
+    [429, 'retry'],
+    [301, 'permanent'],
+    [307, 'permanent'],
+    [400, 'permanent'],
+    [401, 'permanent'],
+    [404, 'permanent'],
+    [410, 'permanent'],
   ])('%s → %s', (status, verdict) => {
     expect(verdictForStatus(status)).toBe(verdict);
   });

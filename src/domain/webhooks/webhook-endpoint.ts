@@ -43,7 +43,10 @@ export class WebhookEndpoint extends AggregateRoot {
   }
 
   /** Validates a registration's raw fields together, so a client learns every bad field at once. */
-  static validateRegistration(raw: { url: string; events: readonly string[]; secret?: string }, policy: WebhookUrlPolicy) {
+  static validateRegistration(
+    raw: { url: string; events: readonly string[]; secret?: string },
+    policy: WebhookUrlPolicy,
+  ) {
     return validateAll({
       url: () => WebhookUrl.parse(raw.url, policy),
       eventTypes: () => WebhookEventTypes.of(raw.events),
@@ -51,7 +54,10 @@ export class WebhookEndpoint extends AggregateRoot {
     });
   }
 
-  static validateChanges(raw: { url?: string; events?: readonly string[]; active?: boolean }, policy: WebhookUrlPolicy): WebhookEndpointChanges {
+  static validateChanges(
+    raw: { url?: string; events?: readonly string[]; active?: boolean },
+    policy: WebhookUrlPolicy,
+  ): WebhookEndpointChanges {
     return validateAll({
       url: () => (raw.url === undefined ? undefined : WebhookUrl.parse(raw.url, policy)),
       eventTypes: () => (raw.events === undefined ? undefined : WebhookEventTypes.of(raw.events)),
@@ -59,7 +65,9 @@ export class WebhookEndpoint extends AggregateRoot {
     });
   }
 
-  static register(props: Omit<WebhookEndpointState, 'previousSecret' | 'active' | 'createdAt' | 'updatedAt'> & { now: Date }): WebhookEndpoint {
+  static register(
+    props: Omit<WebhookEndpointState, 'previousSecret' | 'active' | 'createdAt' | 'updatedAt'> & { now: Date },
+  ): WebhookEndpoint {
     const { now, ...facts } = props;
     return new WebhookEndpoint({ ...facts, previousSecret: null, active: true, createdAt: now, updatedAt: now }, 0);
   }
@@ -68,11 +76,21 @@ export class WebhookEndpoint extends AggregateRoot {
     return new WebhookEndpoint({ ...state }, version);
   }
 
-  get ownerId(): string { return this.state.ownerId; }
-  get url(): WebhookUrl { return this.state.url; }
-  get eventTypes(): WebhookEventTypes { return this.state.eventTypes; }
-  get secret(): WebhookSecret { return this.state.secret; }
-  get active(): boolean { return this.state.active; }
+  get ownerId(): string {
+    return this.state.ownerId;
+  }
+  get url(): WebhookUrl {
+    return this.state.url;
+  }
+  get eventTypes(): WebhookEventTypes {
+    return this.state.eventTypes;
+  }
+  get secret(): WebhookSecret {
+    return this.state.secret;
+  }
+  get active(): boolean {
+    return this.state.active;
+  }
 
   isOwnedBy(userId: string): boolean {
     return this.state.ownerId === userId;
@@ -92,7 +110,8 @@ export class WebhookEndpoint extends AggregateRoot {
     const retiring = this.state.previousSecret;
     const previous = retiring && retiring.expiresAt > now ? retiring.secret : undefined;
     for (const secret of [this.state.secret, previous]) {
-      if (secret && !secret.readable) throw new WebhookSecretUnreadableError(secret.unreadableReason ?? 'unknown reason');
+      if (secret && !secret.readable)
+        throw new WebhookSecretUnreadableError(secret.unreadableReason ?? 'unknown reason');
     }
     return previous ? { current: this.state.secret, previous } : { current: this.state.secret };
   }
@@ -109,7 +128,8 @@ export class WebhookEndpoint extends AggregateRoot {
       });
     }
     const retiring = this.state.secret;
-    this.state.previousSecret = retiring.readable && graceMs > 0 ? { secret: retiring, expiresAt: new Date(now.getTime() + graceMs) } : null;
+    this.state.previousSecret =
+      retiring.readable && graceMs > 0 ? { secret: retiring, expiresAt: new Date(now.getTime() + graceMs) } : null;
     this.state.secret = next;
     this.state.updatedAt = now;
   }
@@ -138,9 +158,12 @@ function validateAll<T extends Record<string, () => unknown>>(checks: T): { [K i
       problems.push({ message: error.message, fieldErrors: error.fieldErrors ?? [], code: error.code });
     }
   }
-  if (problems.length === 1) throw new ValidationError(problems[0].message, { code: problems[0].code, fieldErrors: problems[0].fieldErrors });
+  if (problems.length === 1)
+    throw new ValidationError(problems[0].message, { code: problems[0].code, fieldErrors: problems[0].fieldErrors });
   if (problems.length > 1) {
-    throw new ValidationError(problems.map((p) => p.message).join(' '), { fieldErrors: problems.flatMap((p) => p.fieldErrors) });
+    throw new ValidationError(problems.map((p) => p.message).join(' '), {
+      fieldErrors: problems.flatMap((p) => p.fieldErrors),
+    });
   }
   return result;
 }

@@ -1,7 +1,14 @@
 import { ValidationError } from '../shared';
 
 /** The events an endpoint may subscribe to, by their wire names (the domain events' names). */
-export const WEBHOOK_EVENT_TYPES = ['file.uploaded', 'file.deleted', 'file.restored', 'retrieval.ready', 'retrieval.failed', 'upload.expired'] as const;
+export const WEBHOOK_EVENT_TYPES = [
+  'file.uploaded',
+  'file.deleted',
+  'file.restored',
+  'retrieval.ready',
+  'retrieval.failed',
+  'upload.expired',
+] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 
 /** Sent on request (POST /webhooks/:id/ping) to every endpoint, whatever it subscribes to. */

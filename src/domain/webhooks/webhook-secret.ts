@@ -13,11 +13,23 @@ export class WebhookSecret {
   ) {}
 
   static of(value: string): WebhookSecret {
-    if (value.length < MIN_WEBHOOK_SECRET_LENGTH || value.length > MAX_WEBHOOK_SECRET_LENGTH || !/^[\x21-\x7e]+$/.test(value)) {
-      throw new ValidationError(`A webhook secret must be ${MIN_WEBHOOK_SECRET_LENGTH} to ${MAX_WEBHOOK_SECRET_LENGTH} printable ASCII characters without spaces.`, {
-        code: 'invalid-webhook-secret',
-        fieldErrors: [{ field: 'secret', message: `must be ${MIN_WEBHOOK_SECRET_LENGTH}–${MAX_WEBHOOK_SECRET_LENGTH} printable ASCII characters, no spaces` }],
-      });
+    if (
+      value.length < MIN_WEBHOOK_SECRET_LENGTH ||
+      value.length > MAX_WEBHOOK_SECRET_LENGTH ||
+      !/^[\x21-\x7e]+$/.test(value)
+    ) {
+      throw new ValidationError(
+        `A webhook secret must be ${MIN_WEBHOOK_SECRET_LENGTH} to ${MAX_WEBHOOK_SECRET_LENGTH} printable ASCII characters without spaces.`,
+        {
+          code: 'invalid-webhook-secret',
+          fieldErrors: [
+            {
+              field: 'secret',
+              message: `must be ${MIN_WEBHOOK_SECRET_LENGTH}–${MAX_WEBHOOK_SECRET_LENGTH} printable ASCII characters, no spaces`,
+            },
+          ],
+        },
+      );
     }
     return new WebhookSecret(value, null);
   }

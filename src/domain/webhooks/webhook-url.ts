@@ -25,7 +25,8 @@ export class WebhookUrl {
     const schemes = policy.allowHttp ? ['https:', 'http:'] : ['https:'];
     if (!schemes.includes(url.protocol)) refuse(`must use ${schemes.map((s) => s.slice(0, -1)).join(' or ')}`);
     if (!url.hostname) refuse('must name a host');
-    if (url.username || url.password) refuse('may not carry credentials (user:password@); use the signing secret to authenticate deliveries');
+    if (url.username || url.password)
+      refuse('may not carry credentials (user:password@); use the signing secret to authenticate deliveries');
     if (url.hash) refuse('may not have a fragment (#…)');
     return new WebhookUrl(url.href);
   }

@@ -21,8 +21,13 @@ export class WebhookLimitReachedError extends DomainError {
 export class WebhookTargetNotAllowedError extends DomainError {
   readonly kind = 'validation' as const;
   readonly code = 'webhook-url-not-allowed';
-  constructor(readonly host: string, reason: string) {
-    super(`Webhooks cannot be delivered to ${host}: ${reason}.`, [{ field: 'url', message: `must point at a public address (${reason})` }]);
+  constructor(
+    readonly host: string,
+    reason: string,
+  ) {
+    super(`Webhooks cannot be delivered to ${host}: ${reason}.`, [
+      { field: 'url', message: `must point at a public address (${reason})` },
+    ]);
   }
 }
 
@@ -39,6 +44,8 @@ export class WebhookSecretUnreadableError extends DomainError {
   readonly kind = 'unprocessable' as const;
   readonly code = 'webhook-secret-unreadable';
   constructor(readonly reason: string) {
-    super(`The endpoint's signing secret cannot be read (${reason}). Nothing was sent; rotate the endpoint's secret to resume deliveries.`);
+    super(
+      `The endpoint's signing secret cannot be read (${reason}). Nothing was sent; rotate the endpoint's secret to resume deliveries.`,
+    );
   }
 }

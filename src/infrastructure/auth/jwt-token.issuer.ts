@@ -19,7 +19,12 @@ export class JwtTokenIssuer implements TokenIssuer {
     const claims: OwnAccessTokenClaims = { sub: actor.userId, roles: [...actor.roles], typ: ACCESS_TOKEN_TYPE };
     const expiresIn = this.config.jwtAccessTtlSeconds;
     // jti makes every token unique (two issued in the same second differ) and traceable in logs.
-    const token = jwt.sign(claims, this.runtime.jwtSecret, { algorithm: 'HS256', issuer: OWN_ISSUER, expiresIn, jwtid: randomUUID() });
+    const token = jwt.sign(claims, this.runtime.jwtSecret, {
+      algorithm: 'HS256',
+      issuer: OWN_ISSUER,
+      expiresIn,
+      jwtid: randomUUID(),
+    });
     return { token, expiresIn };
   }
 }

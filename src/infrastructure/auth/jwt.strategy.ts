@@ -19,12 +19,17 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
   constructor(@Inject(TRUSTED_ISSUERS) private readonly issuers: TrustedIssuers) {
     super({
       jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
-      secretOrKeyProvider: (_request: unknown, rawToken: string, done: (error: unknown, key?: string | Buffer) => void) => {
+      secretOrKeyProvider: (
+        _request: unknown,
+        rawToken: string,
+        done: (error: unknown, key?: string | Buffer) => void,
+      ) => {
         issuers.keyFor(rawToken).then(
           (key) => done(null, key as unknown as Buffer), // passport-jwt types say string|Buffer; jsonwebtoken takes a KeyObject
           (error: unknown) => {
             // A bad token is the caller's problem; a key that cannot be fetched (JWKS down) is ours.
-            if (!(error instanceof JsonWebTokenError)) logger.warn(`No key to verify a bearer token: ${(error as Error).message}`);
+            if (!(error instanceof JsonWebTokenError))
+              logger.warn(`No key to verify a bearer token: ${(error as Error).message}`);
             done(error);
           },
         );

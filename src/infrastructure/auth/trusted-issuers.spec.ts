@@ -5,7 +5,10 @@ import { AppConfig } from '../config/app-config';
 import { externalIssuer, ownIssuer, readClaim, rolesFrom, TrustedIssuers } from './trusted-issuers';
 
 const SECRET = 'own-secret-0123456789-0123456789-0123456789';
-const settings = (patch: Partial<AppConfig['externalJwt']>): AppConfig['externalJwt'] => ({ rolesClaim: 'roles', ...patch });
+const settings = (patch: Partial<AppConfig['externalJwt']>): AppConfig['externalJwt'] => ({
+  rolesClaim: 'roles',
+  ...patch,
+});
 
 describe('readClaim', () => {
   it('prefers an exact claim name, since namespaced claims contain dots', () => {
@@ -35,7 +38,9 @@ describe('externalIssuer', () => {
 
   it('needs exactly one kind of key', () => {
     expect(() => externalIssuer(settings({ issuer: 'https://id' }))).toThrow(/exactly one/);
-    expect(() => externalIssuer(settings({ issuer: 'https://id', secret: 's', jwksUri: 'https://id/jwks' }))).toThrow(/exactly one/);
+    expect(() => externalIssuer(settings({ issuer: 'https://id', secret: 's', jwksUri: 'https://id/jwks' }))).toThrow(
+      /exactly one/,
+    );
   });
 
   it('may not pose as this service', () => {
@@ -43,9 +48,15 @@ describe('externalIssuer', () => {
   });
 
   it('derives the algorithms from the public key', () => {
-    const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey.export({ type: 'spki', format: 'pem' }).toString();
-    const p384 = generateKeyPairSync('ec', { namedCurve: 'P-384' }).publicKey.export({ type: 'spki', format: 'pem' }).toString();
-    expect(externalIssuer(settings({ issuer: 'i', publicKey: rsa }))!.algorithms).toEqual(expect.arrayContaining(['RS256', 'PS256']));
+    const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 })
+      .publicKey.export({ type: 'spki', format: 'pem' })
+      .toString();
+    const p384 = generateKeyPairSync('ec', { namedCurve: 'P-384' })
+      .publicKey.export({ type: 'spki', format: 'pem' })
+      .toString();
+    expect(externalIssuer(settings({ issuer: 'i', publicKey: rsa }))!.algorithms).toEqual(
+      expect.arrayContaining(['RS256', 'PS256']),
+    );
     expect(externalIssuer(settings({ issuer: 'i', publicKey: rsa }))!.algorithms).not.toContain('HS256');
     expect(externalIssuer(settings({ issuer: 'i', publicKey: p384 }))!.algorithms).toEqual(['ES384']);
     expect(() => externalIssuer(settings({ issuer: 'i', publicKey: 'not a pem' }))).toThrow();
@@ -60,22 +71,36 @@ describe('externalIssuer', () => {
 });
 
 describe('TrustedIssuers', () => {
-  const issuers = new TrustedIssuers([ownIssuer(SECRET), externalIssuer(settings({ issuer: 'https://id', secret: 'external-secret' }))!]);
+  const issuers = new TrustedIssuers([
+    ownIssuer(SECRET),
+    externalIssuer(settings({ issuer: 'https://id', secret: 'external-secret' }))!,
+  ]);
 
-  it('picks the key by the token\'s issuer', async () => {
-    expect((await issuers.keyFor(jwt.sign({ sub: 'a' }, SECRET, { issuer: 'flexstorage' }))).export().toString()).toBe(SECRET);
-    expect((await issuers.keyFor(jwt.sign({ sub: 'a' }, 'external-secret', { issuer: 'https://id' }))).export().toString()).toBe('external-secret');
+  it("picks the key by the token's issuer", async () => {
+    expect((await issuers.keyFor(jwt.sign({ sub: 'a' }, SECRET, { issuer: 'flexstorage' }))).export().toString()).toBe(
+      SECRET,
+    );
+    expect(
+      (await issuers.keyFor(jwt.sign({ sub: 'a' }, 'external-secret', { issuer: 'https://id' }))).export().toString(),
+    ).toBe('external-secret');
   });
 
   it('refuses an unknown issuer, an algorithm the issuer does not use, and garbage', async () => {
-    await expect(issuers.keyFor(jwt.sign({ sub: 'a' }, SECRET, { issuer: 'https://other' }))).rejects.toThrow(/not trusted/);
-    await expect(issuers.keyFor(jwt.sign({ sub: 'a' }, SECRET, { issuer: 'flexstorage', algorithm: 'HS512' }))).rejects.toThrow(/not allowed/);
+    await expect(issuers.keyFor(jwt.sign({ sub: 'a' }, SECRET, { issuer: 'https://other' }))).rejects.toThrow(
+      /not trusted/,
+    );
+    await expect(
+      issuers.keyFor(jwt.sign({ sub: 'a' }, SECRET, { issuer: 'flexstorage', algorithm: 'HS512' })),
+    ).rejects.toThrow(/not allowed/);
     await expect(issuers.keyFor('garbage')).rejects.toThrow(/malformed/);
   });
 
   it('requires typ access only of its own tokens, and an expiry of all', () => {
     const exp = Math.floor(Date.now() / 1000) + 60;
-    expect(issuers.actorFrom({ iss: 'flexstorage', sub: 'a', exp, typ: 'access', roles: ['admin'] })).toEqual({ userId: 'a', roles: [Role.Admin] });
+    expect(issuers.actorFrom({ iss: 'flexstorage', sub: 'a', exp, typ: 'access', roles: ['admin'] })).toEqual({
+      userId: 'a',
+      roles: [Role.Admin],
+    });
     expect(issuers.actorFrom({ iss: 'flexstorage', sub: 'a', exp })).toBeNull();
     expect(issuers.actorFrom({ iss: 'https://id', sub: 'a', exp })).toEqual({ userId: 'a', roles: [Role.User] });
     expect(issuers.actorFrom({ iss: 'https://id', sub: 'a' })).toBeNull();

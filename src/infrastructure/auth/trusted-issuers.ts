@@ -48,7 +48,8 @@ export class TrustedIssuers {
     if (!decoded || typeof decoded.payload === 'string') throw new JsonWebTokenError('jwt malformed');
     const issuer = this.byName.get(decoded.payload.iss ?? '');
     if (!issuer) throw new JsonWebTokenError('jwt issuer is not trusted');
-    if (!issuer.algorithms.includes(decoded.header.alg as Algorithm)) throw new JsonWebTokenError('jwt algorithm is not allowed for its issuer');
+    if (!issuer.algorithms.includes(decoded.header.alg as Algorithm))
+      throw new JsonWebTokenError('jwt algorithm is not allowed for its issuer');
     return issuer.key(decoded.header);
   }
 
@@ -65,7 +66,8 @@ export function ownIssuer(secret: string): TrustedIssuer {
     issuer: OWN_ISSUER,
     algorithms: ['HS256'],
     key: async () => key,
-    actorFrom: (claims) => (claims.typ === ACCESS_TOKEN_TYPE ? { userId: claims.sub!, roles: rolesFrom(claims.roles) } : null),
+    actorFrom: (claims) =>
+      claims.typ === ACCESS_TOKEN_TYPE ? { userId: claims.sub!, roles: rolesFrom(claims.roles) } : null,
   };
 }
 
@@ -76,12 +78,19 @@ export function ownIssuer(secret: string): TrustedIssuer {
 export function externalIssuer(settings: AppConfig['externalJwt']): TrustedIssuer | null {
   const { issuer, audience, secret, publicKey, jwksUri, rolesClaim } = settings;
   if (!issuer) return null;
-  if (issuer === OWN_ISSUER) throw new Error(`JWT_EXTERNAL_ISSUER may not be "${OWN_ISSUER}", the issuer of this service's own tokens`);
+  if (issuer === OWN_ISSUER)
+    throw new Error(`JWT_EXTERNAL_ISSUER may not be "${OWN_ISSUER}", the issuer of this service's own tokens`);
   if ([secret, publicKey, jwksUri].filter(Boolean).length !== 1) {
-    throw new Error('JWT_EXTERNAL_ISSUER needs exactly one of JWT_EXTERNAL_SECRET, JWT_EXTERNAL_PUBLIC_KEY or JWT_EXTERNAL_JWKS_URI');
+    throw new Error(
+      'JWT_EXTERNAL_ISSUER needs exactly one of JWT_EXTERNAL_SECRET, JWT_EXTERNAL_PUBLIC_KEY or JWT_EXTERNAL_JWKS_URI',
+    );
   }
   const secretKey = secret ? createSecretKey(Buffer.from(secret, 'utf8')) : undefined;
-  const verification = secretKey ? { algorithms: HMAC, key: async () => secretKey } : publicKey ? fromPublicKey(publicKey) : fromJwks(jwksUri!);
+  const verification = secretKey
+    ? { algorithms: HMAC, key: async () => secretKey }
+    : publicKey
+      ? fromPublicKey(publicKey)
+      : fromJwks(jwksUri!);
   return {
     issuer,
     ...verification,
@@ -104,17 +113,30 @@ function fromPublicKey(pem: string): { algorithms: Algorithm[]; key: () => Promi
   const key = createPublicKey(pem); // a bad PEM stops the start, not the first request
   const curve = key.asymmetricKeyDetails?.namedCurve;
   const algorithms =
-    key.asymmetricKeyType === 'rsa' ? RSA
-    : key.asymmetricKeyType === 'rsa-pss' ? RSA.filter((a) => a.startsWith('PS'))
-    : key.asymmetricKeyType === 'ec' && curve && EC_BY_CURVE[curve] ? [EC_BY_CURVE[curve]]
-    : undefined;
-  if (!algorithms) throw new Error(`JWT_EXTERNAL_PUBLIC_KEY must be an RSA or P-256/384/521 EC key, got ${key.asymmetricKeyType} ${curve ?? ''}`.trim());
+    key.asymmetricKeyType === 'rsa'
+      ? RSA
+      : key.asymmetricKeyType === 'rsa-pss'
+        ? RSA.filter((a) => a.startsWith('PS'))
+        : key.asymmetricKeyType === 'ec' && curve && EC_BY_CURVE[curve]
+          ? [EC_BY_CURVE[curve]]
+          : undefined;
+  if (!algorithms)
+    throw new Error(
+      `JWT_EXTERNAL_PUBLIC_KEY must be an RSA or P-256/384/521 EC key, got ${key.asymmetricKeyType} ${curve ?? ''}`.trim(),
+    );
   return { algorithms, key: async () => key };
 }
 
 function fromJwks(jwksUri: string): { algorithms: Algorithm[]; key: (header: JwtHeader) => Promise<KeyObject> } {
   // Cached, and rate limited so that tokens with made-up key ids cannot make us hammer the provider.
-  const client = new JwksClient({ jwksUri, cache: true, cacheMaxAge: 10 * 60_000, rateLimit: true, jwksRequestsPerMinute: 10, timeout: 5_000 });
+  const client = new JwksClient({
+    jwksUri,
+    cache: true,
+    cacheMaxAge: 10 * 60_000,
+    rateLimit: true,
+    jwksRequestsPerMinute: 10,
+    timeout: 5_000,
+  });
   return {
     algorithms: [...RSA, ...Object.values(EC_BY_CURVE)],
     // The client caches the JWKS; the PEM it hands back is turned into a KeyObject each time, which
@@ -129,7 +151,12 @@ function fromJwks(jwksUri: string): { algorithms: Algorithm[]; key: (header: Jwt
  */
 export function readClaim(claims: object, name: string): unknown {
   if (name in claims) return (claims as Record<string, unknown>)[name];
-  return name.split('.').reduce<unknown>((node, key) => (node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined), claims);
+  return name
+    .split('.')
+    .reduce<unknown>(
+      (node, key) => (node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined),
+      claims,
+    );
 }
 
 /** Roles from an array, or from a space- or comma-separated string (OAuth `scope` style). Nothing known: a plain user. */

@@ -39,7 +39,9 @@ async function parentOf(pid: number): Promise<number | undefined> {
     return Number(/^PPid:\s+(\d+)/m.exec(await readFile(`/proc/${pid}/status`, 'utf8'))?.[1]) || undefined;
   } catch {
     return new Promise((resolve) => {
-      execFile('ps', ['-o', 'ppid=', '-p', String(pid)], (error, stdout) => resolve(error ? undefined : Number(stdout.trim()) || undefined));
+      execFile('ps', ['-o', 'ppid=', '-p', String(pid)], (error, stdout) =>
+        resolve(error ? undefined : Number(stdout.trim()) || undefined),
+      );
     });
   }
 }
@@ -57,7 +59,12 @@ async function waitForPidExit(pid: number, ms: number): Promise<boolean> {
  * to stop (two servers on one data directory would corrupt it). A file naming a dead or unrelated
  * process is simply removed.
  */
-export async function clearStalePidFile(pidFile: string, command: string, signals: StopSignals, log: Logger): Promise<void> {
+export async function clearStalePidFile(
+  pidFile: string,
+  command: string,
+  signals: StopSignals,
+  log: Logger,
+): Promise<void> {
   let pid: number;
   try {
     pid = Number.parseInt((await readFile(pidFile, 'utf8')).split('\n')[0], 10);
@@ -69,16 +76,26 @@ export async function clearStalePidFile(pidFile: string, command: string, signal
     // Still the child of a live node process (not re-parented): another FlexStorage is using it right now.
     const parent = await parentOf(pid);
     if (parent && parent !== 1 && isProcessAlive(parent) && (await commandLineOf(parent))?.includes('node')) {
-      throw new BootstrapError(`${path.dirname(pidFile)} is in use by the ${command} (pid ${pid}) of process ${parent}. Stop that process, or use another DATA_DIR.`);
+      throw new BootstrapError(
+        `${path.dirname(pidFile)} is in use by the ${command} (pid ${pid}) of process ${parent}. Stop that process, or use another DATA_DIR.`,
+      );
     }
-    log.warn(`A ${command} (pid ${pid}) left running by an earlier run still holds ${path.dirname(pidFile)}: stopping it`);
+    log.warn(
+      `A ${command} (pid ${pid}) left running by an earlier run still holds ${path.dirname(pidFile)}: stopping it`,
+    );
     process.kill(pid, signals.polite);
     if (!(await waitForPidExit(pid, 30_000))) {
       process.kill(pid, signals.force);
-      if (!(await waitForPidExit(pid, 5_000))) throw new BootstrapError(`Could not stop ${command} (pid ${pid}); stop it by hand and start again.`);
+      if (!(await waitForPidExit(pid, 5_000)))
+        throw new BootstrapError(`Could not stop ${command} (pid ${pid}); stop it by hand and start again.`);
     }
   }
-  if (await unlink(pidFile).then(() => true, () => false)) {
+  if (
+    await unlink(pidFile).then(
+      () => true,
+      () => false,
+    )
+  ) {
     log.warn(`Removed stale ${path.basename(pidFile)} left by an earlier run that did not shut down cleanly`);
   }
 }
@@ -92,7 +109,12 @@ export function openLogFile(file: string): Promise<number> {
 /** The end of a child's log, for error messages when it would not start. */
 export async function tailOf(file: string, lines = 15): Promise<string> {
   const text = await readFile(file, 'utf8').catch(() => '');
-  return text.trimEnd().split('\n').slice(-lines).map((l) => `    ${l}`).join('\n');
+  return text
+    .trimEnd()
+    .split('\n')
+    .slice(-lines)
+    .map((l) => `    ${l}`)
+    .join('\n');
 }
 
 /** Resolves once the child has exited; rejects nothing. */
@@ -118,7 +140,13 @@ export async function stopChild(child: ChildProcess, signals: StopSignals, grace
 export async function findOnPath(command: string): Promise<string | undefined> {
   for (const dir of (process.env.PATH ?? '').split(path.delimiter).filter(Boolean)) {
     const candidate = path.join(dir, command);
-    if (await access(candidate, constants.X_OK).then(() => true, () => false)) return candidate;
+    if (
+      await access(candidate, constants.X_OK).then(
+        () => true,
+        () => false,
+      )
+    )
+      return candidate;
   }
   return undefined;
 }

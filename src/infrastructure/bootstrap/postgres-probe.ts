@@ -18,7 +18,13 @@ function isAuthRefusal(error: unknown): boolean {
  */
 export async function localPostgresAnswers(target: HostPort): Promise<boolean> {
   if (!(await canConnect(target))) return false;
-  const client = new Client({ host: target.host, port: target.port, user: 'postgres', database: 'postgres', connectionTimeoutMillis: 3000 });
+  const client = new Client({
+    host: target.host,
+    port: target.port,
+    user: 'postgres',
+    database: 'postgres',
+    connectionTimeoutMillis: 3000,
+  });
   try {
     await client.connect();
     await client.end();
@@ -32,7 +38,9 @@ export async function localPostgresAnswers(target: HostPort): Promise<boolean> {
           'or allow local trust authentication, or set FLEXSTORAGE_LOCAL_PG=off to use an embedded PostgreSQL instead.',
       );
     }
-    logger.warn(`Something listens on ${target.host}:${target.port} but did not answer as PostgreSQL (${(error as Error).message}); not using it`);
+    logger.warn(
+      `Something listens on ${target.host}:${target.port} but did not answer as PostgreSQL (${(error as Error).message}); not using it`,
+    );
     return false;
   }
 }

@@ -84,15 +84,25 @@ export async function resolveRuntime(config: AppConfig, options: ResolveOptions)
 async function resolveDatabase({ config, options, shared, local }: Context): Promise<Found> {
   if (config.databaseUrl) return { url: config.databaseUrl, origin: 'configured', source: 'DATABASE_URL' };
   if (shared?.databaseUrl) {
-    return { url: shared.databaseUrl, origin: 'shared', source: `shared with FlexStorage process ${shared.pid} via ${runtimeFilePath(config.dataDir)}` };
+    return {
+      url: shared.databaseUrl,
+      origin: 'shared',
+      source: `shared with FlexStorage process ${shared.pid} via ${runtimeFilePath(config.dataDir)}`,
+    };
   }
   if (local.postgres && (await localPostgresAnswers(local.postgres))) {
-    const url = await ensureDatabase(`postgres://postgres@${local.postgres.host}:${local.postgres.port}/flexstorage`).catch((error: Error) => {
-      throw new BootstrapError(`PostgreSQL on ${local.postgres?.host}:${local.postgres?.port} lets user postgres in, but creating the flexstorage database failed: ${error.message}`);
+    const url = await ensureDatabase(
+      `postgres://postgres@${local.postgres.host}:${local.postgres.port}/flexstorage`,
+    ).catch((error: Error) => {
+      throw new BootstrapError(
+        `PostgreSQL on ${local.postgres?.host}:${local.postgres?.port} lets user postgres in, but creating the flexstorage database failed: ${error.message}`,
+      );
     });
     return { url, origin: 'found', source: `found on ${local.postgres.host}:${local.postgres.port}` };
   }
-  const nothingLocal = local.postgres ? `nothing answers on ${local.postgres.host}:${local.postgres.port}` : 'FLEXSTORAGE_LOCAL_PG=off';
+  const nothingLocal = local.postgres
+    ? `nothing answers on ${local.postgres.host}:${local.postgres.port}`
+    : 'FLEXSTORAGE_LOCAL_PG=off';
   if (options.role === 'worker') {
     throw new BootstrapError(
       `No PostgreSQL for the worker: DATABASE_URL is unset, ${nothingLocal}, and no FlexStorage API using DATA_DIR=${config.dataDir} ` +
@@ -100,29 +110,45 @@ async function resolveDatabase({ config, options, shared, local }: Context): Pro
     );
   }
   if (config.nodeEnv === 'production') {
-    throw new BootstrapError(`DATABASE_URL is required when NODE_ENV=production (${nothingLocal}; the embedded PostgreSQL is for development).`);
+    throw new BootstrapError(
+      `DATABASE_URL is required when NODE_ENV=production (${nothingLocal}; the embedded PostgreSQL is for development).`,
+    );
   }
   logger.log(`DATABASE_URL is unset and ${nothingLocal}: starting an embedded PostgreSQL`);
   const embedded = await startEmbeddedPostgres(config.dataDir);
   options.shutdown.add({ name: 'embedded PostgreSQL', stop: embedded.stop, kill: embedded.kill });
-  return { url: embedded.url, origin: 'embedded', source: `embedded, data in ${path.join(config.dataDir, 'postgres')}` };
+  return {
+    url: embedded.url,
+    origin: 'embedded',
+    source: `embedded, data in ${path.join(config.dataDir, 'postgres')}`,
+  };
 }
 
 async function resolveRedis({ config, options, shared, local }: Context): Promise<Found> {
   if (config.redisUrl) return { url: config.redisUrl, origin: 'configured', source: 'REDIS_URL' };
   if (shared?.redisUrl) {
-    return { url: shared.redisUrl, origin: 'shared', source: `shared with FlexStorage process ${shared.pid} via ${runtimeFilePath(config.dataDir)}` };
+    return {
+      url: shared.redisUrl,
+      origin: 'shared',
+      source: `shared with FlexStorage process ${shared.pid} via ${runtimeFilePath(config.dataDir)}`,
+    };
   }
   if (local.redis) {
     const { host, port } = local.redis;
     const answer = await askRedis(local.redis);
-    if (answer === 'pong') return { url: `redis://${host}:${port}`, origin: 'found', source: `found on ${host}:${port}` };
+    if (answer === 'pong')
+      return { url: `redis://${host}:${port}`, origin: 'found', source: `found on ${host}:${port}` };
     if (answer === 'auth-required') {
-      throw new BootstrapError(`A Redis server answers on ${host}:${port} but requires a password: set REDIS_URL=redis://:PASSWORD@${host}:${port}.`);
+      throw new BootstrapError(
+        `A Redis server answers on ${host}:${port} but requires a password: set REDIS_URL=redis://:PASSWORD@${host}:${port}.`,
+      );
     }
-    if (answer === 'not-redis') logger.warn(`Something listens on ${host}:${port} but did not answer PING as Redis; not using it`);
+    if (answer === 'not-redis')
+      logger.warn(`Something listens on ${host}:${port} but did not answer PING as Redis; not using it`);
   }
-  const nothingLocal = local.redis ? `no Redis answers on ${local.redis.host}:${local.redis.port}` : 'FLEXSTORAGE_LOCAL_REDIS=off';
+  const nothingLocal = local.redis
+    ? `no Redis answers on ${local.redis.host}:${local.redis.port}`
+    : 'FLEXSTORAGE_LOCAL_REDIS=off';
   if (options.role === 'worker') {
     throw new BootstrapError(
       `No Redis for the worker: REDIS_URL is unset, ${nothingLocal}, and no FlexStorage API using DATA_DIR=${config.dataDir} is running ` +
@@ -134,10 +160,16 @@ async function resolveRedis({ config, options, shared, local }: Context): Promis
   }
   const embedded = await startEmbeddedRedis(config.dataDir);
   if (!embedded) {
-    throw new BootstrapError(`Redis is required for the job queues, but REDIS_URL is unset, ${nothingLocal} and redis-server is not on PATH. ${REDIS_INSTALL_HINT}`);
+    throw new BootstrapError(
+      `Redis is required for the job queues, but REDIS_URL is unset, ${nothingLocal} and redis-server is not on PATH. ${REDIS_INSTALL_HINT}`,
+    );
   }
   options.shutdown.add({ name: 'embedded Redis', stop: embedded.stop, kill: embedded.kill });
-  return { url: embedded.url, origin: 'embedded', source: `redis-server child, data in ${path.join(config.dataDir, 'redis')}` };
+  return {
+    url: embedded.url,
+    origin: 'embedded',
+    source: `redis-server child, data in ${path.join(config.dataDir, 'redis')}`,
+  };
 }
 
 /**
@@ -148,7 +180,9 @@ function exitWhenOwnerStops(owner: number, dataDir: string, shutdown: GracefulSh
   const timer = setInterval(() => {
     if (isProcessAlive(owner)) return;
     clearInterval(timer);
-    logger.error(`FlexStorage process ${owner}, whose PostgreSQL/Redis this process uses (${runtimeFilePath(dataDir)}), has stopped: exiting.`);
+    logger.error(
+      `FlexStorage process ${owner}, whose PostgreSQL/Redis this process uses (${runtimeFilePath(dataDir)}), has stopped: exiting.`,
+    );
     shutdown.exitNow(1);
   }, 1000);
   timer.unref();
@@ -157,7 +191,11 @@ function exitWhenOwnerStops(owner: number, dataDir: string, shutdown: GracefulSh
 /** Outside production a missing JWT_SECRET is generated once and kept, so tokens survive restarts. */
 async function loadOrCreateSecret(dataDir: string): Promise<string> {
   const file = path.join(dataDir, 'jwt-secret');
-  return loadOrCreate(file, () => randomBytes(48).toString('base64url'), `JWT_SECRET is not set: using a generated secret kept in ${file}. Set JWT_SECRET in production.`);
+  return loadOrCreate(
+    file,
+    () => randomBytes(48).toString('base64url'),
+    `JWT_SECRET is not set: using a generated secret kept in ${file}. Set JWT_SECRET in production.`,
+  );
 }
 
 /**
@@ -172,7 +210,10 @@ async function loadOrCreateWebhookSecretKeys(dataDir: string): Promise<SecretKey
     `WEBHOOK_SECRET_KEYS is not set: webhook secrets are encrypted with a generated key kept in ${file}. Set WEBHOOK_SECRET_KEYS in production (to keep these secrets readable, list this file's content after the new key).`,
   );
   const { keys, problems } = parseSecretKeys(text, file);
-  if (problems.length) throw new BootstrapError(`${problems.join('; ')}. Mend the file, or set WEBHOOK_SECRET_KEYS (deleting the file makes the webhook secrets encrypted with it unreadable).`);
+  if (problems.length)
+    throw new BootstrapError(
+      `${problems.join('; ')}. Mend the file, or set WEBHOOK_SECRET_KEYS (deleting the file makes the webhook secrets encrypted with it unreadable).`,
+    );
   return keys;
 }
 

@@ -37,7 +37,10 @@ export async function readLiveRuntimeFile(dataDir: string): Promise<RuntimeFile 
   return databaseUrl || redisUrl ? { ...file, databaseUrl, redisUrl } : undefined;
 }
 
-export async function writeRuntimeFile(dataDir: string, content: Omit<RuntimeFile, 'pid' | 'startedAt'>): Promise<void> {
+export async function writeRuntimeFile(
+  dataDir: string,
+  content: Omit<RuntimeFile, 'pid' | 'startedAt'>,
+): Promise<void> {
   const file: RuntimeFile = { pid: process.pid, startedAt: new Date().toISOString(), ...content };
   const temp = `${runtimeFilePath(dataDir)}.${process.pid}.tmp`;
   await writeFile(temp, `${JSON.stringify(file, null, 2)}\n`, { mode: 0o600 });

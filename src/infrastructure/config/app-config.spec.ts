@@ -28,7 +28,9 @@ describe('loadConfig', () => {
   });
 
   it('refuses a file size limit it cannot read, showing what a valid one looks like', () => {
-    expect(problemsOf({ MAX_FILE_SIZE: 'lots' })).toEqual(['MAX_FILE_SIZE must be a size such as 5GiB or 104857600, got "lots"']);
+    expect(problemsOf({ MAX_FILE_SIZE: 'lots' })).toEqual([
+      'MAX_FILE_SIZE must be a size such as 5GiB or 104857600, got "lots"',
+    ]);
   });
 
   it('reports every problem at once, in one message', () => {
@@ -62,7 +64,13 @@ describe('loadConfig', () => {
   describe('resumable uploads', () => {
     it('defaults to local staging under DATA_DIR with a day of expiry and Tus-Max-Size = MAX_FILE_SIZE', () => {
       const { uploads } = loadConfig({ DATA_DIR: '/srv/flex', MAX_FILE_SIZE: '1GiB' });
-      expect(uploads).toMatchObject({ staging: 'local', stagingDir: '/srv/flex/uploads', ttlSeconds: 86_400, maxSize: 1024 ** 3, lockTtlMs: 6_000 });
+      expect(uploads).toMatchObject({
+        staging: 'local',
+        stagingDir: '/srv/flex/uploads',
+        ttlSeconds: 86_400,
+        maxSize: 1024 ** 3,
+        lockTtlMs: 6_000,
+      });
     });
 
     it('never lets Tus-Max-Size pass MAX_FILE_SIZE', () => {
@@ -78,7 +86,10 @@ describe('loadConfig', () => {
     });
 
     it('reads CORS origins as a list', () => {
-      expect(loadConfig({ CORS_ORIGINS: 'https://a.example, https://b.example' }).corsOrigins).toEqual(['https://a.example', 'https://b.example']);
+      expect(loadConfig({ CORS_ORIGINS: 'https://a.example, https://b.example' }).corsOrigins).toEqual([
+        'https://a.example',
+        'https://b.example',
+      ]);
       expect(loadConfig({}).corsOrigins).toEqual([]);
     });
   });
@@ -86,11 +97,23 @@ describe('loadConfig', () => {
   describe('live events', () => {
     it('keeps 1000 events a day per user for replay and allows 10 streams per user by default', () => {
       expect(loadConfig({}).liveEvents).toEqual({ replayMax: 1000, replayTtlSeconds: 86_400, maxStreamsPerUser: 10 });
-      expect(loadConfig({ LIVE_EVENTS_REPLAY_MAX: '50', LIVE_EVENTS_REPLAY_TTL_S: '3600', LIVE_EVENTS_MAX_STREAMS_PER_USER: '2' }).liveEvents).toEqual({ replayMax: 50, replayTtlSeconds: 3600, maxStreamsPerUser: 2 });
+      expect(
+        loadConfig({
+          LIVE_EVENTS_REPLAY_MAX: '50',
+          LIVE_EVENTS_REPLAY_TTL_S: '3600',
+          LIVE_EVENTS_MAX_STREAMS_PER_USER: '2',
+        }).liveEvents,
+      ).toEqual({ replayMax: 50, replayTtlSeconds: 3600, maxStreamsPerUser: 2 });
     });
 
     it('names every bad live events setting', () => {
-      expect(problemsOf({ LIVE_EVENTS_REPLAY_MAX: '0', LIVE_EVENTS_REPLAY_TTL_S: 'a day', LIVE_EVENTS_MAX_STREAMS_PER_USER: '-1' })).toEqual([
+      expect(
+        problemsOf({
+          LIVE_EVENTS_REPLAY_MAX: '0',
+          LIVE_EVENTS_REPLAY_TTL_S: 'a day',
+          LIVE_EVENTS_MAX_STREAMS_PER_USER: '-1',
+        }),
+      ).toEqual([
         'LIVE_EVENTS_REPLAY_MAX must be an integer from 1 to 1000000, got "0"',
         'LIVE_EVENTS_REPLAY_TTL_S must be an integer from 60 to 2592000, got "a day"',
         'LIVE_EVENTS_MAX_STREAMS_PER_USER must be an integer from 1 to 10000, got "-1"',
@@ -101,12 +124,18 @@ describe('loadConfig', () => {
 
 describe('storage provider sections', () => {
   it('reports a provider section problem in the same message as every other one', () => {
-    const problems = problemsOf({ PORT: 'abc', STORAGE_PROVIDERS: 'local-fs,s3-standard', STORAGE_GLACIER_ACCESS_KEY_ID: 'AKIA' });
-    expect(problems).toEqual(expect.arrayContaining([
-      'PORT must be an integer from 0 to 65535, got "abc"',
-      'STORAGE_S3_BUCKET is required when STORAGE_PROVIDERS includes s3-standard',
-      'STORAGE_GLACIER_ACCESS_KEY_ID and STORAGE_GLACIER_SECRET_ACCESS_KEY must be set together',
-    ]));
+    const problems = problemsOf({
+      PORT: 'abc',
+      STORAGE_PROVIDERS: 'local-fs,s3-standard',
+      STORAGE_GLACIER_ACCESS_KEY_ID: 'AKIA',
+    });
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        'PORT must be an integer from 0 to 65535, got "abc"',
+        'STORAGE_S3_BUCKET is required when STORAGE_PROVIDERS includes s3-standard',
+        'STORAGE_GLACIER_ACCESS_KEY_ID and STORAGE_GLACIER_SECRET_ACCESS_KEY must be set together',
+      ]),
+    );
   });
 
   it('lets a provider that is not built in bring its own section and its checks', () => {

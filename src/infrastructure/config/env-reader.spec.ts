@@ -16,7 +16,11 @@ describe('EnvReader', () => {
   });
 
   it('reads a section by its short names and names the full variable in its messages', () => {
-    const root = new EnvReader({ STORAGE_S3_BUCKET: ' photos ', STORAGE_S3_ENDPOINT: 'ftp://x', STORAGE_S3_PORT: '99999' });
+    const root = new EnvReader({
+      STORAGE_S3_BUCKET: ' photos ',
+      STORAGE_S3_ENDPOINT: 'ftp://x',
+      STORAGE_S3_PORT: '99999',
+    });
     const s3 = root.section('STORAGE_S3_');
     expect(s3.string('BUCKET')).toBe('photos');
     expect(s3.url('ENDPOINT', ['https:', 'http:'])).toBeUndefined();
@@ -45,7 +49,10 @@ describe('EnvReader', () => {
     expect(env.byteSize('Q', undefined, { example: '10GiB', min: 1 })).toBeUndefined();
     expect(env.list('L')).toEqual(['a', 'b']);
     expect(env.list('UNSET', ['local-fs'])).toEqual(['local-fs']);
-    expect(env.problems).toEqual(['I must be an integer from 0 to 10, got "1.5"', 'Q must be a size such as 10GiB, got "0"']);
+    expect(env.problems).toEqual([
+      'I must be an integer from 0 to 10, got "1.5"',
+      'Q must be a size such as 10GiB, got "0"',
+    ]);
   });
 
   it('parses JSON and reports both unreadable JSON and JSON of the wrong shape', () => {

@@ -3,7 +3,16 @@ export type Env = Readonly<Record<string, string | undefined>>;
 type NumericArgs = [key: string, fallback: number, min: number, max: number];
 
 const SIZE_UNITS: Record<string, number> = {
-  '': 1, b: 1, kb: 1e3, mb: 1e6, gb: 1e9, tb: 1e12, kib: 1024, mib: 1024 ** 2, gib: 1024 ** 3, tib: 1024 ** 4,
+  '': 1,
+  b: 1,
+  kb: 1e3,
+  mb: 1e6,
+  gb: 1e9,
+  tb: 1e12,
+  kib: 1024,
+  mib: 1024 ** 2,
+  gib: 1024 ** 3,
+  tib: 1024 ** 4,
 };
 
 export function parseByteSize(value: string): number | undefined {
@@ -125,7 +134,10 @@ export class EnvReader {
   list(key: string, fallback: readonly string[] = []): string[] {
     const raw = this.string(key);
     if (raw === undefined) return [...fallback];
-    return raw.split(',').map((s) => s.trim()).filter(Boolean);
+    return raw
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
   }
 
   /** Parsed JSON that `accept` turns into a value or refuses by throwing an Error saying what it must be. */

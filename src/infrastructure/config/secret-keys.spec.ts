@@ -17,14 +17,22 @@ describe('WEBHOOK_SECRET_KEYS', () => {
   it('reads a list of <key id>:<base64 key>, the first one first', () => {
     const { keys, problems } = parseSecretKeys(` new:${b64(32, 2)} , old:${b64(32, 3)}`, 'WEBHOOK_SECRET_KEYS');
     expect(problems).toEqual([]);
-    expect(keys.map((k) => [k.id, k.key.length, k.key[0]])).toEqual([['new', 32, 2], ['old', 32, 3]]);
+    expect(keys.map((k) => [k.id, k.key.length, k.key[0]])).toEqual([
+      ['new', 32, 2],
+      ['old', 32, 3],
+    ]);
     expect(parseSecretKeys(formatSecretKeys(keys), 'x').keys).toEqual(keys);
-    expect(parseSecretKeys(`url:${Buffer.alloc(32, 0xfb).toString('base64url')}`, 'x').keys[0].key).toEqual(Buffer.alloc(32, 0xfb));
+    expect(parseSecretKeys(`url:${Buffer.alloc(32, 0xfb).toString('base64url')}`, 'x').keys[0].key).toEqual(
+      Buffer.alloc(32, 0xfb),
+    );
   });
 
   it('names every bad entry without repeating the key material', () => {
     const short = b64(16);
-    const { problems } = parseSecretKeys(`k1:${short},nocolon,bad id:${b64(32)},k1:${b64(32)},k2:not*base64,k3:${b64(32)}`, 'WEBHOOK_SECRET_KEYS');
+    const { problems } = parseSecretKeys(
+      `k1:${short},nocolon,bad id:${b64(32)},k1:${b64(32)},k2:not*base64,k3:${b64(32)}`,
+      'WEBHOOK_SECRET_KEYS',
+    );
     expect(problems).toEqual([
       'WEBHOOK_SECRET_KEYS: key "k1" must be 32 bytes in base64 (openssl rand -base64 32), got 16 bytes',
       'WEBHOOK_SECRET_KEYS: entry 2 must be <key id>:<base64 key>, e.g. k1:$(openssl rand -base64 32)',
@@ -37,9 +45,13 @@ describe('WEBHOOK_SECRET_KEYS', () => {
 
   it('is required in production and stops the start when malformed', () => {
     const production = { NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32) };
-    expect(problemsOf(production)).toEqual([expect.stringMatching(/^WEBHOOK_SECRET_KEYS is required when NODE_ENV=production/)]);
+    expect(problemsOf(production)).toEqual([
+      expect.stringMatching(/^WEBHOOK_SECRET_KEYS is required when NODE_ENV=production/),
+    ]);
     expect(problemsOf({ ...production, WEBHOOK_SECRET_KEYS: `k1:${b64(32)}` })).toEqual([]);
-    expect(problemsOf({ WEBHOOK_SECRET_KEYS: 'k1:abc' })).toEqual(['WEBHOOK_SECRET_KEYS: key "k1" must be 32 bytes in base64 (openssl rand -base64 32), got 2 bytes']);
+    expect(problemsOf({ WEBHOOK_SECRET_KEYS: 'k1:abc' })).toEqual([
+      'WEBHOOK_SECRET_KEYS: key "k1" must be 32 bytes in base64 (openssl rand -base64 32), got 2 bytes',
+    ]);
   });
 
   it('is left to start-up outside production, with a day of grace after a rotation by default', () => {
@@ -47,6 +59,8 @@ describe('WEBHOOK_SECRET_KEYS', () => {
     expect(config.webhooks.secretKeys).toBeUndefined();
     expect(config.webhooks.secretRotationGraceSeconds).toBe(86_400);
     expect(loadConfig({ WEBHOOK_SECRET_ROTATION_GRACE_S: '0' }).webhooks.secretRotationGraceSeconds).toBe(0);
-    expect(problemsOf({ WEBHOOK_SECRET_ROTATION_GRACE_S: '-1' })).toEqual(['WEBHOOK_SECRET_ROTATION_GRACE_S must be an integer from 0 to 2592000, got "-1"']);
+    expect(problemsOf({ WEBHOOK_SECRET_ROTATION_GRACE_S: '-1' })).toEqual([
+      'WEBHOOK_SECRET_ROTATION_GRACE_S must be an integer from 0 to 2592000, got "-1"',
+    ]);
   });
 });

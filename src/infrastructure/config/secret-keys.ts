@@ -21,12 +21,20 @@ export function parseSecretKeys(raw: string, source: string): { keys: SecretKey[
     const colon = entry.indexOf(':');
     const id = colon < 0 ? '' : entry.slice(0, colon);
     const encoded = colon < 0 ? '' : entry.slice(colon + 1);
-    if (!id || !encoded) return void problems.push(`${source}: entry ${i + 1} must be <key id>:<base64 key>, e.g. k1:$(openssl rand -base64 32)`);
-    if (!KEY_ID.test(id)) return void problems.push(`${source}: key id "${id.slice(0, 40)}" must be 1 to 32 letters, digits, "_" or "-"`);
+    if (!id || !encoded)
+      return void problems.push(
+        `${source}: entry ${i + 1} must be <key id>:<base64 key>, e.g. k1:$(openssl rand -base64 32)`,
+      );
+    if (!KEY_ID.test(id))
+      return void problems.push(`${source}: key id "${id.slice(0, 40)}" must be 1 to 32 letters, digits, "_" or "-"`);
     if (keys.some((k) => k.id === id)) return void problems.push(`${source}: key id "${id}" appears twice`);
-    const key = BASE64.test(encoded) ? Buffer.from(encoded, encoded.includes('-') || encoded.includes('_') ? 'base64url' : 'base64') : undefined;
+    const key = BASE64.test(encoded)
+      ? Buffer.from(encoded, encoded.includes('-') || encoded.includes('_') ? 'base64url' : 'base64')
+      : undefined;
     if (!key || key.length !== SECRET_KEY_BYTES) {
-      return void problems.push(`${source}: key "${id}" must be ${SECRET_KEY_BYTES} bytes in base64 (openssl rand -base64 32)${key ? `, got ${key.length} bytes` : ', got text that is not base64'}`);
+      return void problems.push(
+        `${source}: key "${id}" must be ${SECRET_KEY_BYTES} bytes in base64 (openssl rand -base64 32)${key ? `, got ${key.length} bytes` : ', got text that is not base64'}`,
+      );
     }
     keys.push({ id, key });
   });

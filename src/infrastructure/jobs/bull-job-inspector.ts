@@ -21,7 +21,16 @@ export class UnknownQueueError extends DomainError {
   }
 }
 
-const STATES = ['waiting', 'delayed', 'prioritized', 'active', 'completed', 'failed', 'paused', 'waiting-children'] as const;
+const STATES = [
+  'waiting',
+  'delayed',
+  'prioritized',
+  'active',
+  'completed',
+  'failed',
+  'paused',
+  'waiting-children',
+] as const;
 
 /** The JobInspector port over BullMQ's queues; a job's ref is `<queue>.<job id>`. */
 // Its enqueue is for the diagnostics endpoint (noop and sleep only); dead letters go back as they came.
@@ -78,7 +87,10 @@ export class BullJobInspector implements JobInspector {
 
   async deadLetters(limit: number, offset: number): Promise<{ total: number; items: DeadLetterView[] }> {
     const queue = this.deadLetterQueue.queue;
-    const [total, jobs] = await Promise.all([queue.getWaitingCount(), queue.getJobs(['waiting'], offset, offset + limit - 1, false)]);
+    const [total, jobs] = await Promise.all([
+      queue.getWaitingCount(),
+      queue.getJobs(['waiting'], offset, offset + limit - 1, false),
+    ]);
     return { total, items: jobs.filter(Boolean).map((j) => letterView(j)) };
   }
 
@@ -146,5 +158,14 @@ export class BullJobInspector implements JobInspector {
 
 function letterView(job: Job<DeadLetterData>): DeadLetterView {
   const d = job.data;
-  return { id: String(job.id), queue: d.queue, name: d.name, jobId: d.jobId, data: d.data, failedReason: d.failedReason, attemptsMade: d.attemptsMade, failedAt: new Date(d.failedAt) };
+  return {
+    id: String(job.id),
+    queue: d.queue,
+    name: d.name,
+    jobId: d.jobId,
+    data: d.data,
+    failedReason: d.failedReason,
+    attemptsMade: d.attemptsMade,
+    failedAt: new Date(d.failedAt),
+  };
 }

@@ -92,12 +92,16 @@ export class JobRunner implements OnApplicationBootstrap, OnApplicationShutdown 
       const settings = this.config.jobs.queues[queue];
       // Each job runs in its own logging context: every line carries its job id and queue.
       const processor = (job: Job, token?: string) =>
-        this.pino.runInContext(() => this.measured(queue, job, () => this.run(queue, byName, job, token)), { bindings: { jobId: `${queue}.${job.id}`, queue, job: job.name } });
+        this.pino.runInContext(() => this.measured(queue, job, () => this.run(queue, byName, job, token)), {
+          bindings: { jobId: `${queue}.${job.id}`, queue, job: job.name },
+        });
       const worker = new Worker(queue, processor, {
         connection: redisOptionsFromUrl(this.runtime.redisUrl),
         prefix: this.config.queuePrefix,
         concurrency: settings.concurrency,
-        limiter: settings.rateLimit ? { max: settings.rateLimit.max, duration: settings.rateLimit.durationMs } : undefined,
+        limiter: settings.rateLimit
+          ? { max: settings.rateLimit.max, duration: settings.rateLimit.durationMs }
+          : undefined,
         lockDuration: this.config.jobs.lockDurationMs,
         stalledInterval: this.config.jobs.stalledIntervalMs,
         maxStalledCount: 2,
@@ -133,7 +137,9 @@ export class JobRunner implements OnApplicationBootstrap, OnApplicationShutdown 
       const final = (error as Error).name === 'UnrecoverableError' || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
       this.metrics.jobs.inc({ queue, outcome: final ? 'failed' : 'retried' });
       // Logged here, inside the job's logging context, so the line carries its job id and queue.
-      this.logger.warn(`${job.name} failed (attempt ${job.attemptsMade + 1} of ${job.opts.attempts ?? 1}${final ? ', final' : ', will retry'}): ${(error as Error).message}`);
+      this.logger.warn(
+        `${job.name} failed (attempt ${job.attemptsMade + 1} of ${job.opts.attempts ?? 1}${final ? ', final' : ', will retry'}): ${(error as Error).message}`,
+      );
       throw error;
     } finally {
       this.metrics.jobDuration.observe({ queue }, Number(process.hrtime.bigint() - started) / 1e9);
@@ -173,7 +179,8 @@ export class JobRunner implements OnApplicationBootstrap, OnApplicationShutdown 
         throw new DelayedError();
       }
       // Retrying cannot help a cancelled job or a permanent failure: fail it for good now.
-      if (error instanceof JobCancelledError || error instanceof PermanentJobError) throw new UnrecoverableError(error.message);
+      if (error instanceof JobCancelledError || error instanceof PermanentJobError)
+        throw new UnrecoverableError(error.message);
       throw error;
     } finally {
       clearTimeout(timer);
@@ -185,7 +192,9 @@ export class JobRunner implements OnApplicationBootstrap, OnApplicationShutdown 
     if (!job) return;
     const final = error.name === 'UnrecoverableError' || job.attemptsMade >= (job.opts.attempts ?? 1);
     if (!final || error.message === 'cancelled') return;
-    await this.deadLetters.add(queue, job, error).catch((e: Error) => this.logger.error(`dead-lettering ${queue}.${job.id}: ${e.message}`));
+    await this.deadLetters
+      .add(queue, job, error)
+      .catch((e: Error) => this.logger.error(`dead-lettering ${queue}.${job.id}: ${e.message}`));
   }
 
   private findHandlers(): Map<QueueName, Map<string, JobHandler>> {

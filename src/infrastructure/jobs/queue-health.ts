@@ -31,14 +31,20 @@ export class QueueHealthCheck {
     await Promise.all(
       QUEUE_NAMES.map(async (name: QueueName) => {
         const queue = this.moduleRef.get<Queue>(getQueueToken(name), { strict: false });
-        const [workers, counts, active] = await Promise.all([queue.getWorkersCount(), queue.getJobCounts('waiting', 'active'), queue.getActive(0, 99)]);
+        const [workers, counts, active] = await Promise.all([
+          queue.getWorkersCount(),
+          queue.getJobCounts('waiting', 'active'),
+          queue.getActive(0, 99),
+        ]);
         const limit = this.config.jobs.queues[name].timeoutMs + this.config.jobs.lockDurationMs + 60_000;
         const stuck = active.filter((j) => j.processedOn && now - j.processedOn > limit).length;
         result.queues[name] = { workers, waiting: counts.waiting, active: counts.active, stuck };
         // This instance runs workers: then one missing means they died here. Without (RUN_WORKERS=false)
         // workers live elsewhere, and their absence is reported without failing this instance.
-        if (workers === 0) (this.config.runWorkers ? result.problems : result.warnings).push(`no worker is running for queue ${name}`);
-        if (stuck > 0) result.problems.push(`${stuck} job(s) of queue ${name} active for longer than ${Math.round(limit / 1000)} s`);
+        if (workers === 0)
+          (this.config.runWorkers ? result.problems : result.warnings).push(`no worker is running for queue ${name}`);
+        if (stuck > 0)
+          result.problems.push(`${stuck} job(s) of queue ${name} active for longer than ${Math.round(limit / 1000)} s`);
       }),
     );
     result.healthy = result.problems.length === 0;

@@ -53,7 +53,11 @@ export class RecurringJobs implements OnApplicationBootstrap {
 
   async onApplicationBootstrap(): Promise<void> {
     await this.scheduleAll();
-    this.logger.log(`recurring jobs scheduled: ${recurringJobs(this.config).map((j) => `${j.id} (${j.schedule})`).join(', ')}`);
+    this.logger.log(
+      `recurring jobs scheduled: ${recurringJobs(this.config)
+        .map((j) => `${j.id} (${j.schedule})`)
+        .join(', ')}`,
+    );
     // A Redis restarted without its data has forgotten the schedules: upsert them again (by id, so
     // idempotent) whenever the connection comes back.
     const client = await this.queue(QUEUES.maintenance).client;
@@ -67,7 +71,10 @@ export class RecurringJobs implements OnApplicationBootstrap {
 
   private async scheduleAll(): Promise<void> {
     for (const job of recurringJobs(this.config)) {
-      await this.queue(job.queue).upsertJobScheduler(job.id, repeatOf(job.schedule), { name: job.id, opts: { removeOnComplete: 100, removeOnFail: 100 } });
+      await this.queue(job.queue).upsertJobScheduler(job.id, repeatOf(job.schedule), {
+        name: job.id,
+        opts: { removeOnComplete: 100, removeOnFail: 100 },
+      });
     }
   }
 

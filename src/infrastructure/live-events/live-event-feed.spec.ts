@@ -1,16 +1,21 @@
 import { LiveLogEntry, LiveMessage } from '../../application/live-events';
 import { LiveEventFeed } from './live-event-feed';
 
-const entry = (streamId: string): LiveLogEntry => ({ streamId, event: { id: `event-${streamId}`, type: 'file.uploaded', occurredAt: '2026-01-01T00:00:00.000Z', data: {} } });
+const entry = (streamId: string): LiveLogEntry => ({
+  streamId,
+  event: { id: `event-${streamId}`, type: 'file.uploaded', occurredAt: '2026-01-01T00:00:00.000Z', data: {} },
+});
 
 function run(feed: LiveEventFeed, ...steps: ((sent: LiveMessage[]) => void)[]): string[] {
   const sent: LiveMessage[] = [];
   for (const step of steps) step(sent);
-  return sent.map((m) => (m.kind === 'event' ? m.streamId : m.kind === 'interrupted' ? 'interrupted' : `${m.kind} ${m.streamId}`));
+  return sent.map((m) =>
+    m.kind === 'event' ? m.streamId : m.kind === 'interrupted' ? 'interrupted' : `${m.kind} ${m.streamId}`,
+  );
 }
 
 describe('LiveEventFeed', () => {
-  it('replays what came after the client\'s last event, then the live events held back meanwhile, each once', () => {
+  it("replays what came after the client's last event, then the live events held back meanwhile, each once", () => {
     const feed = new LiveEventFeed('1-0');
     const sent = run(
       feed,
@@ -32,7 +37,7 @@ describe('LiveEventFeed', () => {
     expect(out.map((m) => m.kind)).toEqual(['position', 'event']);
   });
 
-  it('starts a new stream at the log\'s newest id, sending only what comes after it', () => {
+  it("starts a new stream at the log's newest id, sending only what comes after it", () => {
     const feed = new LiveEventFeed();
     const sent = run(
       feed,
@@ -43,7 +48,7 @@ describe('LiveEventFeed', () => {
     expect(sent).toEqual(['position 6-0', '7-0']);
   });
 
-  it('resets a client whose last event the log no longer holds, and goes on from the log\'s newest id', () => {
+  it("resets a client whose last event the log no longer holds, and goes on from the log's newest id", () => {
     const feed = new LiveEventFeed('1-0');
     const sent = run(
       feed,
@@ -56,7 +61,9 @@ describe('LiveEventFeed', () => {
 
   it('resets a client whose last event is newer than the log (the log was lost)', () => {
     const feed = new LiveEventFeed('500-0');
-    expect(run(feed, (out) => feed.start({ first: '3-0', last: '3-0', after: [] }, (m) => out.push(m)))).toEqual(['reset 3-0']);
+    expect(run(feed, (out) => feed.start({ first: '3-0', last: '3-0', after: [] }, (m) => out.push(m)))).toEqual([
+      'reset 3-0',
+    ]);
   });
 
   it('reports an interruption that came while the log was read, after what it could still send', () => {

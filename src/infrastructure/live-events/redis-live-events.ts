@@ -60,7 +60,11 @@ export class LiveEventHub implements LiveEventStreams, OnApplicationShutdown {
    */
   async open(userId: string, lastEventId?: string): Promise<LiveStream> {
     const feed = new LiveEventFeed(lastEventId);
-    const unsubscribe = await this.subscribe(userId, (entry) => feed.receive(entry), () => feed.interrupt());
+    const unsubscribe = await this.subscribe(
+      userId,
+      (entry) => feed.receive(entry),
+      () => feed.interrupt(),
+    );
     try {
       const log = await readLiveLog(this.redis, liveLogSettings(this.config), userId, lastEventId);
       return { start: (send) => feed.start(log, send), close: unsubscribe };
@@ -74,14 +78,21 @@ export class LiveEventHub implements LiveEventStreams, OnApplicationShutdown {
    * Calls `receive` with each of the user's events until the returned function is called, and
    * `interrupted` when the subscription dropped (events published until it is back are not heard).
    */
-  async subscribe(userId: string, receive: (entry: LiveLogEntry) => void, interrupted?: () => void): Promise<() => Promise<void>> {
+  async subscribe(
+    userId: string,
+    receive: (entry: LiveLogEntry) => void,
+    interrupted?: () => void,
+  ): Promise<() => Promise<void>> {
     const redis = this.connection();
     const listener: Listener = { receive, interrupted };
     let set = this.listeners.get(userId);
     if (!set) {
       set = new Set();
       this.listeners.set(userId, set);
-      this.pending.set(userId, redis.subscribe(channel(this.config.queuePrefix, userId)).then(() => undefined));
+      this.pending.set(
+        userId,
+        redis.subscribe(channel(this.config.queuePrefix, userId)).then(() => undefined),
+      );
     }
     set.add(listener);
     try {

@@ -59,14 +59,36 @@ return {first[1], last[1], after}
 `);
 
 /** Logs the event and announces it on the user's channel; resolves to its stream id. */
-export async function appendToLiveLog(redis: Redis, settings: LiveLogSettings, userId: string, event: LiveEvent): Promise<string> {
+export async function appendToLiveLog(
+  redis: Redis,
+  settings: LiveLogSettings,
+  userId: string,
+  event: LiveEvent,
+): Promise<string> {
   const keys = [logKey(settings.prefix, userId), loggedKey(settings.prefix, event.id)];
-  return String(await APPEND.run(redis, keys, [liveChannel(settings.prefix, userId), settings.maxEntries, settings.ttlSeconds, JSON.stringify(event), LOGGED_TTL_S]));
+  return String(
+    await APPEND.run(redis, keys, [
+      liveChannel(settings.prefix, userId),
+      settings.maxEntries,
+      settings.ttlSeconds,
+      JSON.stringify(event),
+      LOGGED_TTL_S,
+    ]),
+  );
 }
 
 /** The user's log as a client resuming after `after` needs it (without `after`: its bounds only). */
-export async function readLiveLog(redis: Redis, settings: LiveLogSettings, userId: string, after?: string): Promise<LiveLogSnapshot> {
-  const [first, last, entries] = (await READ.run(redis, [logKey(settings.prefix, userId)], [after ?? '', settings.ttlSeconds])) as [string, string, [string, string[]][]];
+export async function readLiveLog(
+  redis: Redis,
+  settings: LiveLogSettings,
+  userId: string,
+  after?: string,
+): Promise<LiveLogSnapshot> {
+  const [first, last, entries] = (await READ.run(
+    redis,
+    [logKey(settings.prefix, userId)],
+    [after ?? '', settings.ttlSeconds],
+  )) as [string, string, [string, string[]][]];
   return { first, last, after: entries.flatMap(([streamId, fields]) => toEntry(streamId, fields)) };
 }
 

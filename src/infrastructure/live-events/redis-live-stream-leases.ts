@@ -86,7 +86,9 @@ export class RedisLiveStreamLeases implements LiveStreamLeases, OnApplicationShu
   private async renew(): Promise<void> {
     await Promise.all(
       [...this.held].map(([key, ids]) =>
-        RENEW.run(this.redis, [key], [LEASE_MS, ...ids]).catch((error: Error) => this.logger.warn(`live stream leases not renewed: ${error.message}`)),
+        RENEW.run(this.redis, [key], [LEASE_MS, ...ids]).catch((error: Error) =>
+          this.logger.warn(`live stream leases not renewed: ${error.message}`),
+        ),
       ),
     );
   }

@@ -13,7 +13,10 @@ export const MEDIA_PROVIDERS: Provider[] = [
   { provide: RENDITION_REPOSITORY, useClass: KnexRenditionRepository },
   {
     provide: THUMBNAIL_SETTINGS,
-    useFactory: (config: AppConfig): ThumbnailSettings => ({ provider: config.thumbnails.provider, defaultProvider: config.storage.defaultProvider }),
+    useFactory: (config: AppConfig): ThumbnailSettings => ({
+      provider: config.thumbnails.provider,
+      defaultProvider: config.storage.defaultProvider,
+    }),
     inject: [APP_CONFIG],
   },
 ];

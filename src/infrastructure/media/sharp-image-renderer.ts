@@ -37,7 +37,9 @@ export class SharpImageRenderer implements ImageRenderer {
 
   constructor(private readonly options: SharpRendererOptions = {}) {
     this.maxSourceBytes = options.maxSourceBytes ?? 256 * 1024 * 1024;
-    this.readable = new Set(DECODERS.filter(([, format, suffix]) => readsStreams(format, suffix)).map(([mime]) => mime));
+    this.readable = new Set(
+      DECODERS.filter(([, format, suffix]) => readsStreams(format, suffix)).map(([mime]) => mime),
+    );
     sharp.cache(false); // a worker sees each image once; libvips' operation cache would only hold memory
   }
 
@@ -48,7 +50,11 @@ export class SharpImageRenderer implements ImageRenderer {
   render(source: ByteBody, requests: readonly RenditionRequest[], signal?: AbortSignal): RenderedImage[] {
     // A provider's own stream (a file, an HTTP body) is used as it is, so destroying it really lets it go.
     const input = source instanceof Readable ? source : Readable.from(source, { objectMode: false });
-    const decoder = sharp({ limitInputPixels: this.options.limitInputPixels ?? 100_000_000, failOn: 'error', sequentialRead: true }).rotate();
+    const decoder = sharp({
+      limitInputPixels: this.options.limitInputPixels ?? 100_000_000,
+      failOn: 'error',
+      sequentialRead: true,
+    }).rotate();
     const outputs = requests.map((request) => {
       const output = decoder
         .clone()

@@ -3,7 +3,14 @@ import { Readable } from 'node:stream';
 import sharp from 'sharp';
 import { File, FileHash, FileMetadata, FileRepository, FileSize, FileType, StorageLocation } from '../../domain/files';
 import { ImageUnreadableError, Rendition, RenditionKind, RenditionRepository } from '../../domain/media';
-import { ByteBody, ProviderCandidate, StorageCapabilities, StorageProvider, WriteOptions, WriteResult } from '../../domain/storage';
+import {
+  ByteBody,
+  ProviderCandidate,
+  StorageCapabilities,
+  StorageProvider,
+  WriteOptions,
+  WriteResult,
+} from '../../domain/storage';
 import { SharpImageRenderer } from './sharp-image-renderer';
 import { GenerateThumbnailsCommand, GenerateThumbnailsHandler } from '../../application/media';
 import { StorageProviderRegistry } from '../../application/ports';
@@ -15,8 +22,20 @@ class MemoryProvider implements StorageProvider {
   readonly objects = new Map<string, Buffer>();
   readonly capabilities: StorageCapabilities;
   private next = 0;
-  constructor(readonly id: string, instantAccess: boolean, private readonly failWrites = false) {
-    this.capabilities = { instantAccess, rangeReads: true, retrievalRequired: !instantAccess, retrievalTiers: [], maxObjectSize: null, deletion: 'immediate', minimumStorageDays: 0 };
+  constructor(
+    readonly id: string,
+    instantAccess: boolean,
+    private readonly failWrites = false,
+  ) {
+    this.capabilities = {
+      instantAccess,
+      rangeReads: true,
+      retrievalRequired: !instantAccess,
+      retrievalTiers: [],
+      maxObjectSize: null,
+      deletion: 'immediate',
+      minimumStorageDays: 0,
+    };
   }
   async write(body: ByteBody, options: WriteOptions): Promise<WriteResult> {
     const chunks: Buffer[] = [];
@@ -33,18 +52,32 @@ class MemoryProvider implements StorageProvider {
   async read(key: string): Promise<ByteBody> {
     const bytes = this.objects.get(key);
     if (!bytes) throw new Error(`no ${key}`);
-    return (async function* () { for (let i = 0; i < bytes.length; i += 4096) yield bytes.subarray(i, i + 4096); })();
+    return (async function* () {
+      for (let i = 0; i < bytes.length; i += 4096) yield bytes.subarray(i, i + 4096);
+    })();
   }
-  async head() { return null; }
-  async delete(key: string) { this.objects.delete(key); }
-  async health() { return { healthy: true }; }
+  async head() {
+    return null;
+  }
+  async delete(key: string) {
+    this.objects.delete(key);
+  }
+  async health() {
+    return { healthy: true };
+  }
 }
 
 class MemoryRenditions implements RenditionRepository {
   readonly rows = new Map<string, Rendition>();
-  async find(fileId: string, kind: RenditionKind) { return this.rows.get(`${fileId}/${kind}`) ?? null; }
-  async findAll(fileId: string) { return [...this.rows.values()].filter((r) => r.fileId === fileId); }
-  async replace(renditions: readonly Rendition[]) { for (const r of renditions) this.rows.set(`${r.fileId}/${r.kind}`, r); }
+  async find(fileId: string, kind: RenditionKind) {
+    return this.rows.get(`${fileId}/${kind}`) ?? null;
+  }
+  async findAll(fileId: string) {
+    return [...this.rows.values()].filter((r) => r.fileId === fileId);
+  }
+  async replace(renditions: readonly Rendition[]) {
+    for (const r of renditions) this.rows.set(`${r.fileId}/${r.kind}`, r);
+  }
 }
 
 function setUp(options: { failingTarget?: boolean } = {}) {
@@ -56,12 +89,24 @@ function setUp(options: { failingTarget?: boolean } = {}) {
   const registry: StorageProviderRegistry = {
     get: (id) => providers.get(id)!,
     has: (id) => providers.has(id),
-    candidates: async () => [...providers.values()].map((p): ProviderCandidate => ({ id: p.id, capabilities: p.capabilities, healthy: true })),
+    candidates: async () =>
+      [...providers.values()].map((p): ProviderCandidate => ({
+        id: p.id,
+        capabilities: p.capabilities,
+        healthy: true,
+      })),
   };
   const files = new Map<string, File>();
   const repo = { findById: async (id: string) => files.get(id) ?? null } as unknown as FileRepository;
   const renditions = new MemoryRenditions();
-  const handler = new GenerateThumbnailsHandler(repo, renditions, registry, new SharpImageRenderer(), { defaultProvider: 'default' }, { now: () => NOW });
+  const handler = new GenerateThumbnailsHandler(
+    repo,
+    renditions,
+    registry,
+    new SharpImageRenderer(),
+    { defaultProvider: 'default' },
+    { now: () => NOW },
+  );
   const addFile = (providerId: string, bytes: Buffer, mimeType = 'image/png') => {
     const key = `original-${files.size}`;
     providers.get(providerId)!.objects.set(key, bytes);
@@ -82,13 +127,19 @@ function setUp(options: { failingTarget?: boolean } = {}) {
   return { handler, providers, renditions, addFile };
 }
 
-const png = (width: number, height: number) => sharp({ create: { width, height, channels: 3, background: '#3366cc' } }).png().toBuffer();
+const png = (width: number, height: number) =>
+  sharp({ create: { width, height, channels: 3, background: '#3366cc' } })
+    .png()
+    .toBuffer();
 
 describe('GenerateThumbnailsHandler with the sharp renderer', () => {
   it('stores the renditions of a file on a non-instant provider on the default provider', async () => {
     const { handler, providers, renditions, addFile } = setUp();
     const file = addFile('cold', await png(2000, 1000));
-    await expect(handler.execute(new GenerateThumbnailsCommand(file.id))).resolves.toEqual({ generated: ['thumb', 'preview'], providerId: 'default' });
+    await expect(handler.execute(new GenerateThumbnailsCommand(file.id))).resolves.toEqual({
+      generated: ['thumb', 'preview'],
+      providerId: 'default',
+    });
     const thumb = (await renditions.find(file.id, 'thumb'))!;
     expect(thumb.facts).toMatchObject({ width: 256, height: 128, contentType: 'image/webp' });
     expect(thumb.location!.providerId).toBe('default');
@@ -102,7 +153,9 @@ describe('GenerateThumbnailsHandler with the sharp renderer', () => {
     const { handler, providers, addFile } = setUp();
     const file = addFile('hot', await png(300, 300));
     await expect(handler.execute(new GenerateThumbnailsCommand(file.id))).resolves.toMatchObject({ providerId: 'hot' });
-    await expect(handler.execute(new GenerateThumbnailsCommand(file.id))).resolves.toEqual({ skipped: 'already generated' });
+    await expect(handler.execute(new GenerateThumbnailsCommand(file.id))).resolves.toEqual({
+      skipped: 'already generated',
+    });
     expect(providers.get('hot')!.objects.size).toBe(3); // the original and two renditions
   });
 
@@ -111,7 +164,10 @@ describe('GenerateThumbnailsHandler with the sharp renderer', () => {
     const good = await png(400, 300);
     const file = addFile('hot', Buffer.concat([good.subarray(0, 100), Buffer.alloc(5000, 7)]));
     await expect(handler.execute(new GenerateThumbnailsCommand(file.id))).rejects.toBeInstanceOf(ImageUnreadableError);
-    expect((await renditions.findAll(file.id)).map((r) => [r.kind, r.status])).toEqual([['thumb', 'failed'], ['preview', 'failed']]);
+    expect((await renditions.findAll(file.id)).map((r) => [r.kind, r.status])).toEqual([
+      ['thumb', 'failed'],
+      ['preview', 'failed'],
+    ]);
     expect((await renditions.find(file.id, 'thumb'))!.failureReason).not.toContain('\n');
     expect(providers.get('hot')!.objects.size).toBe(1);
   });
@@ -127,21 +183,30 @@ describe('GenerateThumbnailsHandler with the sharp renderer', () => {
   it('skips files that are not images it can read', async () => {
     const { handler, addFile } = setUp();
     const file = addFile('hot', Buffer.from('hello'), 'text/plain');
-    await expect(handler.execute(new GenerateThumbnailsCommand(file.id))).resolves.toEqual({ skipped: 'text/plain is not a readable image type' });
-    await expect(handler.execute(new GenerateThumbnailsCommand('0193a000-0000-7000-8000-0000000000ff'))).resolves.toEqual({ skipped: 'file is gone' });
+    await expect(handler.execute(new GenerateThumbnailsCommand(file.id))).resolves.toEqual({
+      skipped: 'text/plain is not a readable image type',
+    });
+    await expect(
+      handler.execute(new GenerateThumbnailsCommand('0193a000-0000-7000-8000-0000000000ff')),
+    ).resolves.toEqual({ skipped: 'file is gone' });
   });
 });
 
 describe('SharpImageRenderer', () => {
   const renderer = new SharpImageRenderer();
-  const requests = [{ kind: 'thumb' as const, maxDimension: 256 }, { kind: 'preview' as const, maxDimension: 1440 }];
+  const requests = [
+    { kind: 'thumb' as const, maxDimension: 256 },
+    { kind: 'preview' as const, maxDimension: 1440 },
+  ];
   const drain = async (body: ByteBody) => {
     for await (const _ of body) void _;
   };
 
   it('reads the image types its sharp build decodes, and no others', () => {
-    for (const mime of ['image/jpeg', 'image/png', 'image/webp', 'image/gif', 'image/tiff', 'image/avif', 'IMAGE/PNG']) expect(renderer.canRead(mime)).toBe(true);
-    for (const mime of ['image/svg+xml', 'text/plain', 'application/pdf', 'video/mp4']) expect(renderer.canRead(mime)).toBe(false);
+    for (const mime of ['image/jpeg', 'image/png', 'image/webp', 'image/gif', 'image/tiff', 'image/avif', 'IMAGE/PNG'])
+      expect(renderer.canRead(mime)).toBe(true);
+    for (const mime of ['image/svg+xml', 'text/plain', 'application/pdf', 'video/mp4'])
+      expect(renderer.canRead(mime)).toBe(false);
     expect(renderer.canRead('image/heic')).toBe(!!sharp.format.heif.input.fileSuffix?.includes('.heic'));
   });
 

@@ -25,9 +25,13 @@ export function httpMetrics(metrics: Metrics) {
         // Content-Length when declared: a small body arrives with its headers, before this middleware
         // could take the socket's count. A chunked body is counted from the socket.
         const declared = Number(req.headers['content-length']);
-        metrics.bytes.inc({ direction: 'uploaded' }, Number.isFinite(declared) ? declared : Math.max(0, req.socket.bytesRead - readBefore));
+        metrics.bytes.inc(
+          { direction: 'uploaded' },
+          Number.isFinite(declared) ? declared : Math.max(0, req.socket.bytesRead - readBefore),
+        );
       }
-      if (DOWNLOADS.test(path) && req.method === 'GET') metrics.bytes.inc({ direction: 'downloaded' }, Math.max(0, req.socket.bytesWritten - writtenBefore));
+      if (DOWNLOADS.test(path) && req.method === 'GET')
+        metrics.bytes.inc({ direction: 'downloaded' }, Math.max(0, req.socket.bytesWritten - writtenBefore));
     });
     next();
   };

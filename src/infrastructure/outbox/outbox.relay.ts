@@ -92,7 +92,13 @@ export class OutboxRelay {
         removeOnFail: { age: 14 * DAY },
       },
     );
-    await this.em.getConnection().execute('update outbox set published_at = now() where relay_batch = ? and published_at is null', [batchId], 'run');
+    await this.em
+      .getConnection()
+      .execute(
+        'update outbox set published_at = now() where relay_batch = ? and published_at is null',
+        [batchId],
+        'run',
+      );
     this.logger.debug(`Relayed ${rows.length} events as batch ${batchId}`);
     return rows.length;
   }
@@ -100,7 +106,9 @@ export class OutboxRelay {
   private async leftoverBatch(): Promise<string | undefined> {
     const rows: { relay_batch: string }[] = await this.em
       .getConnection()
-      .execute('select relay_batch from outbox where relay_batch is not null and published_at is null order by seq limit 1');
+      .execute(
+        'select relay_batch from outbox where relay_batch is not null and published_at is null order by seq limit 1',
+      );
     return rows[0]?.relay_batch;
   }
 

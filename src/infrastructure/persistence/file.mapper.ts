@@ -1,12 +1,4 @@
-import {
-  File,
-  FileHash,
-  FileMetadata,
-  FileSize,
-  FileType,
-  StorageLocation,
-  UploadStatus,
-} from '../../domain/files';
+import { File, FileHash, FileMetadata, FileSize, FileType, StorageLocation, UploadStatus } from '../../domain/files';
 import { FileRecord } from './schemas/file.record';
 
 // Rows were validated when written; sizes are re-checked against no maximum, since the limit

@@ -28,13 +28,21 @@ export class KnexRenditionRepository implements RenditionRepository {
 
   async find(fileId: string, kind: RenditionKind): Promise<Rendition | null> {
     if (!isUuid(fileId)) return null;
-    const row = await this.em.fork().getKnex()<RenditionRow>(TABLE).where({ file_id: fileId.toLowerCase(), kind }).first();
+    const row = await this.em
+      .fork()
+      .getKnex()<RenditionRow>(TABLE)
+      .where({ file_id: fileId.toLowerCase(), kind })
+      .first();
     return row ? toDomain(row) : null;
   }
 
   async findAll(fileId: string): Promise<Rendition[]> {
     if (!isUuid(fileId)) return [];
-    const rows = await this.em.fork().getKnex()<RenditionRow>(TABLE).where({ file_id: fileId.toLowerCase() }).orderBy('kind');
+    const rows = await this.em
+      .fork()
+      .getKnex()<RenditionRow>(TABLE)
+      .where({ file_id: fileId.toLowerCase() })
+      .orderBy('kind');
     return rows.map(toDomain);
   }
 

@@ -1,7 +1,13 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
-import { ConcurrentModificationError, DuplicateActiveFileError, File, FileRepository, UploadStatus } from '../../domain/files';
+import {
+  ConcurrentModificationError,
+  DuplicateActiveFileError,
+  File,
+  FileRepository,
+  UploadStatus,
+} from '../../domain/files';
 import { OutboxWriter } from '../outbox/outbox.writer';
 import { FileMapper } from './file.mapper';
 import { FileRecord, FileSchema } from './schemas/file.record';
@@ -12,10 +18,25 @@ const LIVE = [UploadStatus.Completed, UploadStatus.Archived];
 
 // Record field → column. The one list both the SQL and the JSON row are built from.
 const COLUMN_OF: Record<keyof FileRecord, string> = {
-  id: 'id', ownerId: 'owner_id', name: 'name', mimeType: 'mime_type', category: 'category', size: 'size', sha256: 'sha256',
-  status: 'status', statusBeforeDelete: 'status_before_delete', locations: 'locations', capturedAt: 'captured_at', tags: 'tags',
-  entityType: 'entity_type', entityId: 'entity_id', description: 'description', createdAt: 'created_at', updatedAt: 'updated_at',
-  deletedAt: 'deleted_at', version: 'version',
+  id: 'id',
+  ownerId: 'owner_id',
+  name: 'name',
+  mimeType: 'mime_type',
+  category: 'category',
+  size: 'size',
+  sha256: 'sha256',
+  status: 'status',
+  statusBeforeDelete: 'status_before_delete',
+  locations: 'locations',
+  capturedAt: 'captured_at',
+  tags: 'tags',
+  entityType: 'entity_type',
+  entityId: 'entity_id',
+  description: 'description',
+  createdAt: 'created_at',
+  updatedAt: 'updated_at',
+  deletedAt: 'deleted_at',
+  version: 'version',
 };
 
 /**
@@ -77,7 +98,13 @@ export class MikroFileRepository implements FileRepository {
   }
 
   async findDeletedBefore(before: Date, limit: number): Promise<File[]> {
-    const rows = await this.em.fork().find(FileSchema, { status: UploadStatus.Deleted, deletedAt: { $lt: before } }, { orderBy: { deletedAt: 'asc' }, limit });
+    const rows = await this.em
+      .fork()
+      .find(
+        FileSchema,
+        { status: UploadStatus.Deleted, deletedAt: { $lt: before } },
+        { orderBy: { deletedAt: 'asc' }, limit },
+      );
     return rows.map((r) => FileMapper.toDomain(r));
   }
 

@@ -47,11 +47,13 @@ export class MikroRefreshTokenStore implements RefreshTokenStore {
     const tokenHash = digest(token);
     const em = this.em.fork();
     // One conditional UPDATE, so two concurrent refreshes with one token cannot both win.
-    const used: UsedRow[] = await em.getConnection().execute(
-      `update refresh_tokens set revoked_at = ? where token_hash = ? and revoked_at is null and expires_at > ? returning user_id, family_id`,
-      [now, tokenHash, now],
-      'all',
-    );
+    const used: UsedRow[] = await em
+      .getConnection()
+      .execute(
+        `update refresh_tokens set revoked_at = ? where token_hash = ? and revoked_at is null and expires_at > ? returning user_id, family_id`,
+        [now, tokenHash, now],
+        'all',
+      );
     if (used.length) return { outcome: 'consumed', userId: used[0].user_id, familyId: used[0].family_id };
     const row = await em.findOne(RefreshTokenSchema, { tokenHash });
     if (!row) return { outcome: 'unknown' };

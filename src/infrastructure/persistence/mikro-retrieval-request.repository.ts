@@ -11,10 +11,27 @@ import { writeVersioned } from './versioned-write';
 const ACTIVE = `status in ('requested', 'in-progress', 'ready')`;
 
 const COLUMN_OF: Record<keyof RetrievalRequestRecord, string> = {
-  id: 'id', fileId: 'file_id', ownerId: 'owner_id', requestedBy: 'requested_by', providerId: 'provider_id', storageKey: 'storage_key',
-  tier: 'tier', tierSince: 'tier_since', days: 'days', status: 'status', restoreHandle: 'restore_handle', requestedAt: 'requested_at',
-  estimatedReadyAt: 'estimated_ready_at', completedAt: 'completed_at', availableUntil: 'available_until', failureReason: 'failure_reason',
-  checks: 'checks', lastCheckedAt: 'last_checked_at', nextCheckAt: 'next_check_at', updatedAt: 'updated_at', version: 'version',
+  id: 'id',
+  fileId: 'file_id',
+  ownerId: 'owner_id',
+  requestedBy: 'requested_by',
+  providerId: 'provider_id',
+  storageKey: 'storage_key',
+  tier: 'tier',
+  tierSince: 'tier_since',
+  days: 'days',
+  status: 'status',
+  restoreHandle: 'restore_handle',
+  requestedAt: 'requested_at',
+  estimatedReadyAt: 'estimated_ready_at',
+  completedAt: 'completed_at',
+  availableUntil: 'available_until',
+  failureReason: 'failure_reason',
+  checks: 'checks',
+  lastCheckedAt: 'last_checked_at',
+  nextCheckAt: 'next_check_at',
+  updatedAt: 'updated_at',
+  version: 'version',
 };
 
 /** Retrieval requests and their events, each save one statement (see writeVersioned). */
@@ -33,11 +50,13 @@ export class MikroRetrievalRequestRepository implements RetrievalRequestReposito
 
   async findCurrentForFile(fileId: string): Promise<RetrievalRequest | null> {
     if (!isUuid(fileId)) return null;
-    const row = await this.em.fork().findOne(
-      RetrievalRequestSchema,
-      { fileId: fileId.toLowerCase(), status: { $in: ['requested', 'in-progress', 'ready'] } },
-      { orderBy: { requestedAt: 'desc' } },
-    );
+    const row = await this.em
+      .fork()
+      .findOne(
+        RetrievalRequestSchema,
+        { fileId: fileId.toLowerCase(), status: { $in: ['requested', 'in-progress', 'ready'] } },
+        { orderBy: { requestedAt: 'desc' } },
+      );
     return row ? RetrievalRequestMapper.toDomain(row) : null;
   }
 
@@ -55,7 +74,9 @@ export class MikroRetrievalRequestRepository implements RetrievalRequestReposito
       },
     ]);
     if (written === 0) {
-      throw request.version === 0 ? new ActiveRetrievalExistsError(request.fileId) : new ConcurrentModificationError(request.id);
+      throw request.version === 0
+        ? new ActiveRetrievalExistsError(request.fileId)
+        : new ConcurrentModificationError(request.id);
     }
     const announced = request.pullEvents().length > 0;
     request.markPersisted(request.version + 1);
@@ -63,11 +84,13 @@ export class MikroRetrievalRequestRepository implements RetrievalRequestReposito
   }
 
   async findDue(before: Date, limit: number): Promise<RetrievalRequest[]> {
-    const rows = await this.em.fork().find(
-      RetrievalRequestSchema,
-      { status: { $in: ['requested', 'in-progress', 'ready'] }, nextCheckAt: { $lte: before } },
-      { orderBy: { nextCheckAt: 'asc' }, limit },
-    );
+    const rows = await this.em
+      .fork()
+      .find(
+        RetrievalRequestSchema,
+        { status: { $in: ['requested', 'in-progress', 'ready'] }, nextCheckAt: { $lte: before } },
+        { orderBy: { nextCheckAt: 'asc' }, limit },
+      );
     return rows.map((r) => RetrievalRequestMapper.toDomain(r));
   }
 }

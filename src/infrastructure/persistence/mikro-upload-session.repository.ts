@@ -13,9 +13,23 @@ import { canonicalUuid, isUuid } from '../../domain/shared';
 const HOLDS_EVERY_BYTE = `(concat_kind = 'final' or (concat_kind = 'none' and length is not null and upload_offset = length))`;
 
 const COLUMN_OF: Record<keyof UploadSessionRecord, string> = {
-  id: 'id', ownerId: 'owner_id', status: 'status', length: 'length', uploadOffset: 'upload_offset', maxLength: 'max_length',
-  target: 'target', clientMetadata: 'client_metadata', concatKind: 'concat_kind', concatParts: 'concat_parts', fileId: 'file_id',
-  endReason: 'end_reason', ttlMs: 'ttl_ms', expiresAt: 'expires_at', createdAt: 'created_at', updatedAt: 'updated_at', version: 'version',
+  id: 'id',
+  ownerId: 'owner_id',
+  status: 'status',
+  length: 'length',
+  uploadOffset: 'upload_offset',
+  maxLength: 'max_length',
+  target: 'target',
+  clientMetadata: 'client_metadata',
+  concatKind: 'concat_kind',
+  concatParts: 'concat_parts',
+  fileId: 'file_id',
+  endReason: 'end_reason',
+  ttlMs: 'ttl_ms',
+  expiresAt: 'expires_at',
+  createdAt: 'created_at',
+  updatedAt: 'updated_at',
+  version: 'version',
 };
 
 /** Upload sessions and their events, each save one statement (see writeVersioned). */
@@ -103,15 +117,19 @@ export class MikroUploadSessionRepository implements UploadSessionRepository {
   }
 
   async findEnded(endedBefore: Date, limit: number): Promise<string[]> {
-    const rows: { id: string }[] = await this.em.getConnection().execute(
-      `select id from upload_sessions where status <> 'active' and updated_at < ? order by updated_at limit ?`,
-      [endedBefore, limit],
-    );
+    const rows: { id: string }[] = await this.em
+      .getConnection()
+      .execute(
+        `select id from upload_sessions where status <> 'active' and updated_at < ? order by updated_at limit ?`,
+        [endedBefore, limit],
+      );
     return rows.map((r) => r.id);
   }
 
   async deleteByIds(ids: readonly string[]): Promise<void> {
     if (ids.length === 0) return;
-    await this.em.getConnection().execute(`delete from upload_sessions where id = any(?::uuid[])`, [`{${ids.join(',')}}`]);
+    await this.em
+      .getConnection()
+      .execute(`delete from upload_sessions where id = any(?::uuid[])`, [`{${ids.join(',')}}`]);
   }
 }

@@ -7,7 +7,6 @@ import { UserMapper } from './user.mapper';
 import { UserSchema } from './schemas/user.record';
 import { isUuid } from '../../domain/shared';
 
-
 /**
  * Users are rarely written (sign-up, the admin bootstrap), so there is no optimistic locking:
  * an update simply overwrites the row.

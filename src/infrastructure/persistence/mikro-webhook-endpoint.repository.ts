@@ -28,15 +28,18 @@ export class MikroWebhookEndpointRepository implements WebhookEndpointRepository
   }
 
   async listByOwner(ownerId: string): Promise<WebhookEndpoint[]> {
-    const rows = await this.rows(`select ${COLUMNS} from webhook_endpoints where owner_id = ? order by created_at, id`, [ownerId]);
+    const rows = await this.rows(
+      `select ${COLUMNS} from webhook_endpoints where owner_id = ? order by created_at, id`,
+      [ownerId],
+    );
     return rows.map((r) => this.mapper.toDomain(r));
   }
 
   async findSubscribed(ownerId: string, eventType: string): Promise<WebhookEndpoint[]> {
-    const rows = await this.rows(`select ${COLUMNS} from webhook_endpoints where owner_id = ? and active and ? = any (event_types) order by created_at, id`, [
-      ownerId,
-      eventType,
-    ]);
+    const rows = await this.rows(
+      `select ${COLUMNS} from webhook_endpoints where owner_id = ? and active and ? = any (event_types) order by created_at, id`,
+      [ownerId, eventType],
+    );
     return rows.map((r) => this.mapper.toDomain(r));
   }
 
@@ -44,10 +47,16 @@ export class MikroWebhookEndpointRepository implements WebhookEndpointRepository
     // The owner's lock makes count-then-insert exact when two registrations race.
     const inserted = await this.em.getKnex().transaction(async (trx) => {
       await trx.raw('select pg_advisory_xact_lock(hashtextextended(?, 0))', [`webhook-endpoints:${endpoint.ownerId}`]);
-      const { rows } = await trx.raw<{ rows: { n: number }[] }>('select count(*)::int as n from webhook_endpoints where owner_id = ?', [endpoint.ownerId]);
+      const { rows } = await trx.raw<{ rows: { n: number }[] }>(
+        'select count(*)::int as n from webhook_endpoints where owner_id = ?',
+        [endpoint.ownerId],
+      );
       if (rows[0].n >= maxPerOwner) return false;
       const values = this.mapper.toColumns(endpoint, 1);
-      await trx.raw(`insert into webhook_endpoints (${COLUMNS}) values (${INSERT_VALUES})`, WEBHOOK_ENDPOINT_COLUMNS.map((c) => values[c]) as never[]);
+      await trx.raw(
+        `insert into webhook_endpoints (${COLUMNS}) values (${INSERT_VALUES})`,
+        WEBHOOK_ENDPOINT_COLUMNS.map((c) => values[c]) as never[],
+      );
       return true;
     });
     if (inserted) endpoint.markPersisted(1);
@@ -59,7 +68,18 @@ export class MikroWebhookEndpointRepository implements WebhookEndpointRepository
     const { rowCount } = await this.em.getKnex().raw<{ rowCount: number | null }>(
       `update webhook_endpoints set url = ?, event_types = ${EVENT_TYPES}, secret = ?, previous_secret = ?, previous_secret_expires_at = ?, active = ?, updated_at = ?, version = ?
        where id = ? and version = ?`,
-      [v.url, v.event_types, v.secret, v.previous_secret, v.previous_secret_expires_at, v.active, v.updated_at, v.version, v.id, endpoint.version] as never[],
+      [
+        v.url,
+        v.event_types,
+        v.secret,
+        v.previous_secret,
+        v.previous_secret_expires_at,
+        v.active,
+        v.updated_at,
+        v.version,
+        v.id,
+        endpoint.version,
+      ] as never[],
     );
     if (rowCount !== 1) throw new WebhookChangedConcurrentlyError(endpoint.id);
     endpoint.markPersisted(endpoint.version + 1);
@@ -67,7 +87,9 @@ export class MikroWebhookEndpointRepository implements WebhookEndpointRepository
 
   async delete(id: string): Promise<boolean> {
     if (!isUuid(id)) return false;
-    const { rowCount } = await this.em.getKnex().raw<{ rowCount: number | null }>('delete from webhook_endpoints where id = ?', [id.toLowerCase()]);
+    const { rowCount } = await this.em
+      .getKnex()
+      .raw<{ rowCount: number | null }>('delete from webhook_endpoints where id = ?', [id.toLowerCase()]);
     return rowCount === 1;
   }
 

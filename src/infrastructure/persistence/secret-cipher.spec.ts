@@ -50,7 +50,8 @@ describe('SecretCipher', () => {
 
   it('refuses a value whose tag, ciphertext or IV was tampered with', () => {
     const stored = cipher.seal(secret, row);
-    for (const part of [3, 4, 2]) expect(reasonOf(() => cipher.open(flipByteOf(stored, part), row))).toMatch(/failed authentication/);
+    for (const part of [3, 4, 2])
+      expect(reasonOf(() => cipher.open(flipByteOf(stored, part), row))).toMatch(/failed authentication/);
   });
 
   it('refuses a truncated tag rather than checking fewer bytes', () => {
@@ -61,13 +62,17 @@ describe('SecretCipher', () => {
 
   it('refuses a value copied from another record (the context is authenticated)', () => {
     const stored = cipher.seal(secret, row);
-    expect(reasonOf(() => cipher.open(stored, 'webhook_endpoints:0196a3c1-0000-7000-8000-000000000002'))).toMatch(/failed authentication/);
+    expect(reasonOf(() => cipher.open(stored, 'webhook_endpoints:0196a3c1-0000-7000-8000-000000000002'))).toMatch(
+      /failed authentication/,
+    );
   });
 
   it('names a key id it does not have, and a value that is not in the format', () => {
     const stranger = new SecretCipher([key('gone')]).seal(secret, row);
     expect(reasonOf(() => cipher.open(stranger, row))).toBe('was encrypted with key "gone", which is not configured');
-    expect(reasonOf(() => cipher.open('v1:k1:only-three', row))).toBe('is not in the v1:<key id>:<iv>:<tag>:<ciphertext> format');
+    expect(reasonOf(() => cipher.open('v1:k1:only-three', row))).toBe(
+      'is not in the v1:<key id>:<iv>:<tag>:<ciphertext> format',
+    );
   });
 
   it('opens values of an older key listed after the current one, and seals under the first', () => {

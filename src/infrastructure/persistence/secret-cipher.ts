@@ -41,7 +41,9 @@ export class SecretCipher {
 
   seal(plaintext: string, context: string): string {
     const iv = randomBytes(IV_BYTES);
-    const cipher = createCipheriv('aes-256-gcm', this.current.key, iv, { authTagLength: TAG_BYTES }).setAAD(Buffer.from(context, 'utf8'));
+    const cipher = createCipheriv('aes-256-gcm', this.current.key, iv, { authTagLength: TAG_BYTES }).setAAD(
+      Buffer.from(context, 'utf8'),
+    );
     const ciphertext = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
     return `${this.currentPrefix}${iv.toString('base64')}:${cipher.getAuthTag().toString('base64')}:${ciphertext.toString('base64')}`;
   }
@@ -57,13 +59,18 @@ export class SecretCipher {
     if (!key) throw new SecretUnreadableError(`was encrypted with key "${keyId}", which is not configured`);
     const ivBytes = Buffer.from(iv, 'base64');
     const tagBytes = Buffer.from(tag, 'base64');
-    if (ivBytes.length !== IV_BYTES || tagBytes.length !== TAG_BYTES) throw new SecretUnreadableError('has an IV or tag of the wrong length');
+    if (ivBytes.length !== IV_BYTES || tagBytes.length !== TAG_BYTES)
+      throw new SecretUnreadableError('has an IV or tag of the wrong length');
     try {
       // authTagLength pins the tag to 16 bytes: GCM would otherwise accept a truncated one.
-      const decipher = createDecipheriv('aes-256-gcm', key, ivBytes, { authTagLength: TAG_BYTES }).setAAD(Buffer.from(context, 'utf8')).setAuthTag(tagBytes);
+      const decipher = createDecipheriv('aes-256-gcm', key, ivBytes, { authTagLength: TAG_BYTES })
+        .setAAD(Buffer.from(context, 'utf8'))
+        .setAuthTag(tagBytes);
       return Buffer.concat([decipher.update(Buffer.from(ciphertext, 'base64')), decipher.final()]).toString('utf8');
     } catch {
-      throw new SecretUnreadableError(`failed authentication under key "${keyId}": tampered with, copied from another record, or encrypted with another key of that id`);
+      throw new SecretUnreadableError(
+        `failed authentication under key "${keyId}": tampered with, copied from another record, or encrypted with another key of that id`,
+      );
     }
   }
 

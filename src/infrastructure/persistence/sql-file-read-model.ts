@@ -44,7 +44,8 @@ export class SqlFileReadModel implements FileReadModel {
     if (filter.tag) add('tags @> array[?]::text[]', filter.tag);
     if (filter.createdFrom) add('created_at >= ?', filter.createdFrom);
     if (filter.createdTo) add('created_at < ?', filter.createdTo);
-    if (filter.nameContains) add(`name ilike ? escape '\\'`, `%${filter.nameContains.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+    if (filter.nameContains)
+      add(`name ilike ? escape '\\'`, `%${filter.nameContains.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
     if (cursor) {
       const [createdAt, id] = decodeCursor(cursor);
       add('(created_at, id) < (?, ?)', createdAt, id);
@@ -53,7 +54,10 @@ export class SqlFileReadModel implements FileReadModel {
         entity_type, entity_id, description, created_at, updated_at, deleted_at
       from files ${where.length ? `where ${where.join(' and ')}` : ''}
       order by created_at desc, id desc limit ?`;
-    const rows: Row[] = await this.em.fork().getConnection().execute(sql, [...params, limit + 1]);
+    const rows: Row[] = await this.em
+      .fork()
+      .getConnection()
+      .execute(sql, [...params, limit + 1]);
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
     return {

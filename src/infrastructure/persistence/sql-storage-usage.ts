@@ -13,7 +13,13 @@ export class SqlStorageUsage implements StorageUsage {
    * figure errs on the high side, which is the safe side for a quota.
    */
   async of(ownerId: string): Promise<StorageUsageView> {
-    const [row]: { files: number; bytes: string; trash_files: number; trash_bytes: string; recounted_at: Date | null }[] = await this.em.getConnection().execute(
+    const [row]: {
+      files: number;
+      bytes: string;
+      trash_files: number;
+      trash_bytes: string;
+      recounted_at: Date | null;
+    }[] = await this.em.getConnection().execute(
       `select coalesce(u.files, 0) + recent.files as files, (coalesce(u.bytes, 0) + recent.bytes)::text as bytes,
               coalesce(u.trash_files, 0) as trash_files, coalesce(u.trash_bytes, 0)::text as trash_bytes, u.recounted_at
          from (select 1) one
@@ -24,7 +30,13 @@ export class SqlStorageUsage implements StorageUsage {
          ) recent`,
       [ownerId, ownerId],
     );
-    return { files: row.files, bytes: Number(row.bytes), trashFiles: row.trash_files, trashBytes: Number(row.trash_bytes), recountedAt: row.recounted_at ? new Date(row.recounted_at) : null };
+    return {
+      files: row.files,
+      bytes: Number(row.bytes),
+      trashFiles: row.trash_files,
+      trashBytes: Number(row.trash_bytes),
+      recountedAt: row.recounted_at ? new Date(row.recounted_at) : null,
+    };
   }
 
   async recount(): Promise<number> {

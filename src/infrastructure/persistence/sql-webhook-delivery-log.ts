@@ -23,23 +23,36 @@ export class SqlWebhookDeliveryLog implements WebhookDeliveryLog {
   constructor(private readonly em: EntityManager) {}
 
   async prune(before: Date): Promise<number> {
-    const result: { rowCount: number } = await this.em.getKnex().raw('delete from webhook_deliveries where created_at < ?', [before]);
+    const result: { rowCount: number } = await this.em
+      .getKnex()
+      .raw('delete from webhook_deliveries where created_at < ?', [before]);
     return result.rowCount ?? 0;
   }
 
-  async started(a: { id: string; endpointId: string; eventId: string; eventType: string; attempt: number; createdAt: Date }): Promise<void> {
-    await this.em.getKnex().raw(
-      `insert into webhook_deliveries (id, endpoint_id, event_id, event_type, attempt, status, created_at) values (?, ?, ?, ?, ?, 'pending', ?)`,
-      [a.id, a.endpointId, a.eventId, a.eventType, a.attempt, a.createdAt],
-    );
+  async started(a: {
+    id: string;
+    endpointId: string;
+    eventId: string;
+    eventType: string;
+    attempt: number;
+    createdAt: Date;
+  }): Promise<void> {
+    await this.em
+      .getKnex()
+      .raw(
+        `insert into webhook_deliveries (id, endpoint_id, event_id, event_type, attempt, status, created_at) values (?, ?, ?, ?, ?, 'pending', ?)`,
+        [a.id, a.endpointId, a.eventId, a.eventType, a.attempt, a.createdAt],
+      );
   }
 
   async finished(id: string, r: Parameters<WebhookDeliveryLog['finished']>[1]): Promise<void> {
     // The endpoint may have been deleted meanwhile (its rows with it): nothing to complete then.
-    await this.em.getKnex().raw(
-      'update webhook_deliveries set status = ?, response_status = ?, response_excerpt = ?, error = ?, duration_ms = ? where id = ?',
-      [r.status, r.responseStatus, r.responseExcerpt, r.error?.replaceAll('\u0000', '') ?? null, r.durationMs, id],
-    );
+    await this.em
+      .getKnex()
+      .raw(
+        'update webhook_deliveries set status = ?, response_status = ?, response_excerpt = ?, error = ?, duration_ms = ? where id = ?',
+        [r.status, r.responseStatus, r.responseExcerpt, r.error?.replaceAll('\u0000', '') ?? null, r.durationMs, id],
+      );
   }
 
   async list(endpointId: string, limit: number, cursor?: string): Promise<DeliveryAttemptPage> {
@@ -52,7 +65,10 @@ export class SqlWebhookDeliveryLog implements WebhookDeliveryLog {
     );
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
-    return { items: page.map(toView), nextCursor: rows.length > limit && last ? encodeCursor(new Date(last.created_at).toISOString(), last.id) : null };
+    return {
+      items: page.map(toView),
+      nextCursor: rows.length > limit && last ? encodeCursor(new Date(last.created_at).toISOString(), last.id) : null,
+    };
   }
 }
 
@@ -71,4 +87,3 @@ function toView(r: Row): DeliveryAttemptView {
     createdAt: new Date(r.created_at).toISOString(),
   };
 }
-

@@ -6,7 +6,11 @@ const num = (v: string | number): number => Number(v);
 export const UploadSessionMapper = {
   toDomain(r: UploadSessionRecord): UploadSession {
     const concat: UploadConcat =
-      r.concatKind === 'final' ? { kind: 'final', partIds: r.concatParts } : r.concatKind === 'partial' ? { kind: 'partial' } : { kind: 'none' };
+      r.concatKind === 'final'
+        ? { kind: 'final', partIds: r.concatParts }
+        : r.concatKind === 'partial'
+          ? { kind: 'partial' }
+          : { kind: 'none' };
     return UploadSession.reconstitute(
       {
         id: r.id,

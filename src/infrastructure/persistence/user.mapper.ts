@@ -7,13 +7,25 @@ const PERSISTED = 1;
 export const UserMapper = {
   toDomain(r: UserRecord): User {
     return User.reconstitute(
-      { id: r.id, email: Email.of(r.email), passwordHash: r.passwordHash, roles: knownRoles(r.roles), createdAt: r.createdAt },
+      {
+        id: r.id,
+        email: Email.of(r.email),
+        passwordHash: r.passwordHash,
+        roles: knownRoles(r.roles),
+        createdAt: r.createdAt,
+      },
       PERSISTED,
     );
   },
 
   toRecord(user: User): UserRecord {
     const s = user.snapshot();
-    return { id: s.id, email: s.email.value, passwordHash: s.passwordHash, roles: [...s.roles], createdAt: s.createdAt };
+    return {
+      id: s.id,
+      email: s.email.value,
+      passwordHash: s.passwordHash,
+      roles: [...s.roles],
+      createdAt: s.createdAt,
+    };
   },
 };

@@ -18,7 +18,17 @@ export interface WebhookEndpointRow {
 }
 
 export const WEBHOOK_ENDPOINT_COLUMNS = [
-  'id', 'owner_id', 'url', 'event_types', 'secret', 'previous_secret', 'previous_secret_expires_at', 'active', 'created_at', 'updated_at', 'version',
+  'id',
+  'owner_id',
+  'url',
+  'event_types',
+  'secret',
+  'previous_secret',
+  'previous_secret_expires_at',
+  'active',
+  'created_at',
+  'updated_at',
+  'version',
 ] as const;
 type Column = (typeof WEBHOOK_ENDPOINT_COLUMNS)[number];
 
@@ -40,7 +50,10 @@ export class WebhookEndpointMapper {
         url: WebhookUrl.stored(r.url),
         eventTypes: WebhookEventTypes.of(r.event_types),
         secret: this.open(r.secret, r.id),
-        previousSecret: r.previous_secret === null ? null : { secret: this.open(r.previous_secret, r.id), expiresAt: new Date(r.previous_secret_expires_at!) },
+        previousSecret:
+          r.previous_secret === null
+            ? null
+            : { secret: this.open(r.previous_secret, r.id), expiresAt: new Date(r.previous_secret_expires_at!) },
         active: r.active,
         createdAt: new Date(r.created_at),
         updatedAt: new Date(r.updated_at),
@@ -81,7 +94,8 @@ export class WebhookEndpointMapper {
   private seal(secret: WebhookSecret, endpointId: string): string {
     if (secret.readable) return this.cipher.seal(secret.value, webhookSecretContext(endpointId));
     const stored = storedUnreadable.get(secret);
-    if (stored === undefined) throw new Error(`Endpoint ${endpointId}: an unreadable secret that was not loaded from its row`);
+    if (stored === undefined)
+      throw new Error(`Endpoint ${endpointId}: an unreadable secret that was not loaded from its row`);
     return stored;
   }
 }

@@ -38,8 +38,14 @@ export class WebhookSecretResealing implements OnApplicationBootstrap {
   async onApplicationBootstrap(): Promise<void> {
     try {
       const report = await this.run();
-      if (report.resealed || report.forgotten) this.logger.log(`re-encrypted the secrets of ${report.resealed} webhook endpoint(s) under the current key; erased ${report.forgotten} expired retired secret(s)`);
-      if (report.unreadable) this.logger.warn(`${report.unreadable} webhook endpoint(s) have a secret that cannot be decrypted; their deliveries fail until the secret is rotated`);
+      if (report.resealed || report.forgotten)
+        this.logger.log(
+          `re-encrypted the secrets of ${report.resealed} webhook endpoint(s) under the current key; erased ${report.forgotten} expired retired secret(s)`,
+        );
+      if (report.unreadable)
+        this.logger.warn(
+          `${report.unreadable} webhook endpoint(s) have a secret that cannot be decrypted; their deliveries fail until the secret is rotated`,
+        );
     } catch (error) {
       // Not fatal: every stored form is still readable; the next start tries again.
       this.logger.warn(`re-encrypting webhook secrets failed: ${(error as Error).message}`);
@@ -48,10 +54,12 @@ export class WebhookSecretResealing implements OnApplicationBootstrap {
 
   async run(batchSize = 200): Promise<ResealingReport> {
     const knex = this.em.getKnex();
-    const erased = await knex.raw<{ rowCount: number | null }>('update webhook_endpoints set previous_secret = null, previous_secret_expires_at = null where previous_secret_expires_at <= now()');
+    const erased = await knex.raw<{ rowCount: number | null }>(
+      'update webhook_endpoints set previous_secret = null, previous_secret_expires_at = null where previous_secret_expires_at <= now()',
+    );
     const report: ResealingReport = { resealed: 0, unreadable: 0, forgotten: erased.rowCount ?? 0 };
     const prefix = this.cipher.currentPrefix;
-    for (let after = ''; ; ) {
+    for (let after = ''; ;) {
       const { rows } = await knex.raw<{ rows: StoredSecrets[] }>(
         `select id::text, secret, previous_secret from webhook_endpoints
          where id::text > ? and (not starts_with(secret, ?) or not starts_with(previous_secret, ?)) order by id::text limit ?`,
@@ -75,9 +83,13 @@ export class WebhookSecretResealing implements OnApplicationBootstrap {
 
   private reseal(row: StoredSecrets): Omit<StoredSecrets, 'id'> | null {
     const context = webhookSecretContext(row.id);
-    const reseal = (stored: string) => (this.cipher.isStale(stored) ? this.cipher.seal(this.cipher.open(stored, context), context) : stored);
+    const reseal = (stored: string) =>
+      this.cipher.isStale(stored) ? this.cipher.seal(this.cipher.open(stored, context), context) : stored;
     try {
-      return { secret: reseal(row.secret), previous_secret: row.previous_secret === null ? null : reseal(row.previous_secret) };
+      return {
+        secret: reseal(row.secret),
+        previous_secret: row.previous_secret === null ? null : reseal(row.previous_secret),
+      };
     } catch (error) {
       if (error instanceof SecretUnreadableError) return null;
       throw error;

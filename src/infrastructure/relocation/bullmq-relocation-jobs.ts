@@ -44,7 +44,11 @@ export class BullmqRelocationJobs implements RelocationJobs {
     return { jobId: `${QUEUES.relocation}.${jobId}`, toProviderId: queued.toProviderId };
   }
 
-  async deleteGivenUpCopies(eventId: string, copies: readonly { providerId: string; key: string }[], delayMs: number): Promise<void> {
+  async deleteGivenUpCopies(
+    eventId: string,
+    copies: readonly { providerId: string; key: string }[],
+    delayMs: number,
+  ): Promise<void> {
     const data: GivenUpCopiesJobData = { copies: [...copies] };
     await this.queue.add(DELETE_GIVEN_UP_COPIES_JOB.name, data, { jobId: `delete-copies-${eventId}`, delay: delayMs });
   }

@@ -6,5 +6,9 @@ import { BullmqRelocationJobs } from './bullmq-relocation-jobs';
 /** The adapters of moving files between providers, for the API and the workers alike. */
 export const RELOCATION_PROVIDERS: Provider[] = [
   { provide: RELOCATION_JOBS, useClass: BullmqRelocationJobs },
-  { provide: RELOCATION_SETTINGS, useFactory: (config: AppConfig): RelocationSettings => ({ oldCopyGraceMs: config.relocation.oldCopyGraceMs }), inject: [APP_CONFIG] },
+  {
+    provide: RELOCATION_SETTINGS,
+    useFactory: (config: AppConfig): RelocationSettings => ({ oldCopyGraceMs: config.relocation.oldCopyGraceMs }),
+    inject: [APP_CONFIG],
+  },
 ];

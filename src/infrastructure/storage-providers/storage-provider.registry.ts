@@ -53,17 +53,27 @@ export class InMemoryStorageProviderRegistry implements StorageProviderRegistry,
     }
     // Only the very first call waits, so a provider is never assumed healthy without a check.
     await Promise.all(unknown);
-    return this.all().map((p) => ({ id: p.id, capabilities: p.capabilities, healthy: this.health.get(p.id)?.healthy ?? false }));
+    return this.all().map((p) => ({
+      id: p.id,
+      capabilities: p.capabilities,
+      healthy: this.health.get(p.id)?.healthy ?? false,
+    }));
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await Promise.all(this.all().map((p) => p.close?.().catch((e: Error) => this.logger.warn(`Closing ${p.id}: ${e.message}`)) ?? Promise.resolve()));
+    await Promise.all(
+      this.all().map(
+        (p) => p.close?.().catch((e: Error) => this.logger.warn(`Closing ${p.id}: ${e.message}`)) ?? Promise.resolve(),
+      ),
+    );
   }
 
   /** Checks every provider now (for /health and for tests). */
   async checkAll(): Promise<Record<string, { healthy: boolean; detail?: string }>> {
     await Promise.all(this.all().map((p) => this.refresh(p)));
-    return Object.fromEntries(this.all().map((p) => [p.id, { healthy: this.health.get(p.id)!.healthy, detail: this.health.get(p.id)!.detail }]));
+    return Object.fromEntries(
+      this.all().map((p) => [p.id, { healthy: this.health.get(p.id)!.healthy, detail: this.health.get(p.id)!.detail }]),
+    );
   }
 
   private refresh(provider: StorageProvider): Promise<void> {
@@ -80,12 +90,17 @@ export class InMemoryStorageProviderRegistry implements StorageProviderRegistry,
       const result = await Promise.race([
         provider.health(),
         new Promise<{ healthy: boolean; detail: string }>((resolve) =>
-          setTimeout(() => resolve({ healthy: false, detail: `no answer within ${HEALTH_TIMEOUT_MS} ms` }), HEALTH_TIMEOUT_MS).unref(),
+          setTimeout(
+            () => resolve({ healthy: false, detail: `no answer within ${HEALTH_TIMEOUT_MS} ms` }),
+            HEALTH_TIMEOUT_MS,
+          ).unref(),
         ),
       ]);
       const was = this.health.get(provider.id)?.healthy;
       if (was !== undefined && was !== result.healthy) {
-        this.logger.warn(`Provider ${provider.id} is now ${result.healthy ? 'healthy' : `unhealthy: ${result.detail}`}`);
+        this.logger.warn(
+          `Provider ${provider.id} is now ${result.healthy ? 'healthy' : `unhealthy: ${result.detail}`}`,
+        );
       }
       this.health.set(provider.id, { ...result, checkedAt: Date.now() });
     } catch (e) {

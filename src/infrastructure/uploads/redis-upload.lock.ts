@@ -25,7 +25,12 @@ export class RedisUploadLock implements UploadLock, OnApplicationShutdown {
   ) {
     // One retry per command: a call made while connecting waits for the connection, one made
     // while Redis is down fails within a reconnect attempt instead of queueing forever.
-    this.redis = new Redis({ ...redisOptions, maxRetriesPerRequest: 1, enableOfflineQueue: true, connectTimeout: 2_000 });
+    this.redis = new Redis({
+      ...redisOptions,
+      maxRetriesPerRequest: 1,
+      enableOfflineQueue: true,
+      connectTimeout: 2_000,
+    });
     this.redis.on('error', () => undefined); // surfaced per call as UploadLockUnavailableError
     this.redlock = new Redlock([this.redis], { retryCount: 0 });
     this.redlock.on('error', () => undefined);

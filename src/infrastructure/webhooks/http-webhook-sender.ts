@@ -25,10 +25,21 @@ export class HttpWebhookSender implements WebhookSender {
     private readonly options: HttpWebhookSenderOptions = { timeoutMs: 10_000, excerptBytes: 4096 },
   ) {}
 
-  async send({ url, secret, previousSecret, event, deliveryId, signal }: WebhookSendRequest): Promise<WebhookAttemptResult> {
+  async send({
+    url,
+    secret,
+    previousSecret,
+    event,
+    deliveryId,
+    signal,
+  }: WebhookSendRequest): Promise<WebhookAttemptResult> {
     const started = performance.now();
-    const failed = (verdict: DeliveryVerdict, error: string, responseStatus: number | null = null, responseExcerpt: string | null = null) =>
-      ({ verdict, responseStatus, responseExcerpt, error, durationMs: Math.round(performance.now() - started) });
+    const failed = (
+      verdict: DeliveryVerdict,
+      error: string,
+      responseStatus: number | null = null,
+      responseExcerpt: string | null = null,
+    ) => ({ verdict, responseStatus, responseExcerpt, error, durationMs: Math.round(performance.now() - started) });
     const target = new URL(url.href);
     let address: ResolvedAddress;
     try {
@@ -36,7 +47,10 @@ export class HttpWebhookSender implements WebhookSender {
     } catch (error) {
       // A refused address stays refused: retrying would only knock on the same door.
       if (error instanceof WebhookTargetNotAllowedError) return failed('permanent', error.message);
-      return failed('retry', `looking up ${target.hostname} failed: ${(error as { code?: string }).code ?? (error as Error).message}`);
+      return failed(
+        'retry',
+        `looking up ${target.hostname} failed: ${(error as { code?: string }).code ?? (error as Error).message}`,
+      );
     }
     const body = JSON.stringify(event);
     const timestamp = Math.floor(Date.now() / 1000);
@@ -47,16 +61,28 @@ export class HttpWebhookSender implements WebhookSender {
       'x-flexstorage-event': event.type,
       'x-flexstorage-delivery': deliveryId,
       'x-flexstorage-timestamp': String(timestamp),
-      'x-flexstorage-signature': signatureHeader(previousSecret ? [secret.value, previousSecret.value] : [secret.value], timestamp, body),
+      'x-flexstorage-signature': signatureHeader(
+        previousSecret ? [secret.value, previousSecret.value] : [secret.value],
+        timestamp,
+        body,
+      ),
     };
     const timeout = AbortSignal.timeout(this.options.timeoutMs);
     try {
       const answer = await this.post(target, address, headers, body, AbortSignal.any([signal, timeout]));
       const verdict = verdictForStatus(answer.status);
-      if (verdict === 'delivered') return { verdict, responseStatus: answer.status, responseExcerpt: answer.excerpt, error: null, durationMs: Math.round(performance.now() - started) };
-      const why = answer.status >= 300 && answer.status < 400
-        ? `the receiver answered ${answer.status}${answer.location ? ` (to ${answer.location.slice(0, 200)})` : ''}; redirects are not followed, update the endpoint's URL`
-        : `the receiver answered ${answer.status}`;
+      if (verdict === 'delivered')
+        return {
+          verdict,
+          responseStatus: answer.status,
+          responseExcerpt: answer.excerpt,
+          error: null,
+          durationMs: Math.round(performance.now() - started),
+        };
+      const why =
+        answer.status >= 300 && answer.status < 400
+          ? `the receiver answered ${answer.status}${answer.location ? ` (to ${answer.location.slice(0, 200)})` : ''}; redirects are not followed, update the endpoint's URL`
+          : `the receiver answered ${answer.status}`;
       return failed(verdict, why, answer.status, answer.excerpt);
     } catch (error) {
       if (timeout.aborted) return failed('retry', `no answer within ${this.options.timeoutMs} ms`);
@@ -82,7 +108,10 @@ export class HttpWebhookSender implements WebhookSender {
           resolve({
             status: response.statusCode ?? 0,
             // PostgreSQL text cannot hold NUL; the excerpt is for people reading the log.
-            excerpt: Buffer.concat(chunks).subarray(0, this.options.excerptBytes).toString('utf8').replaceAll('\u0000', ''),
+            excerpt: Buffer.concat(chunks)
+              .subarray(0, this.options.excerptBytes)
+              .toString('utf8')
+              .replaceAll('\u0000', ''),
             location: response.headers.location,
           });
         response.on('data', (chunk: Buffer) => {

@@ -14,7 +14,10 @@ export interface ResolvedAddress {
 export type HostResolver = (host: string) => Promise<ResolvedAddress[]>;
 
 const systemResolver: HostResolver = async (host) =>
-  (await lookup(host, { all: true, verbatim: true })).map(({ address, family }) => ({ address, family: family === 6 ? 6 : 4 }));
+  (await lookup(host, { all: true, verbatim: true })).map(({ address, family }) => ({
+    address,
+    family: family === 6 ? 6 : 4,
+  }));
 
 class WebhookHostUnavailableError extends DomainError {
   readonly kind = 'unavailable' as const;
@@ -44,7 +47,11 @@ export class DnsWebhookTargets implements WebhookTargets {
       // otherwise be steered to the private one by whichever the connection picks.
       for (const { address } of addresses) {
         const reason = forbiddenAddressReason(address);
-        if (reason) throw new WebhookTargetNotAllowedError(url.hostname, literal ? reason : `it resolves to ${address} (${reason})`);
+        if (reason)
+          throw new WebhookTargetNotAllowedError(
+            url.hostname,
+            literal ? reason : `it resolves to ${address} (${reason})`,
+          );
       }
     }
     return addresses[0];
@@ -57,12 +64,17 @@ export class DnsWebhookTargets implements WebhookTargets {
       if (error instanceof DomainError) throw error;
       const code = (error as { code?: string }).code;
       if (code === 'ENOTFOUND' || code === 'ENODATA') {
-        throw new ValidationError(`The webhook URL's host ${new URL(url.href).hostname} does not resolve to any address.`, {
-          code: 'webhook-host-unresolvable',
-          fieldErrors: [{ field: 'url', message: 'host does not resolve' }],
-        });
+        throw new ValidationError(
+          `The webhook URL's host ${new URL(url.href).hostname} does not resolve to any address.`,
+          {
+            code: 'webhook-host-unresolvable',
+            fieldErrors: [{ field: 'url', message: 'host does not resolve' }],
+          },
+        );
       }
-      throw new WebhookHostUnavailableError(`The webhook URL's host could not be looked up right now (${code ?? (error as Error).message}); try again.`);
+      throw new WebhookHostUnavailableError(
+        `The webhook URL's host could not be looked up right now (${code ?? (error as Error).message}); try again.`,
+      );
     }
   }
 }

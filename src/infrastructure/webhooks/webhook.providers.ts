@@ -33,7 +33,11 @@ export function webhookProviders(config: AppConfig): Provider[] {
         secretRotationGraceMs: config.webhooks.secretRotationGraceSeconds * 1000,
       } satisfies WebhookSettings,
     },
-    { provide: SecretCipher, useFactory: (runtime: RuntimeSettings) => new SecretCipher(runtime.webhookSecretKeys), inject: [RUNTIME] },
+    {
+      provide: SecretCipher,
+      useFactory: (runtime: RuntimeSettings) => new SecretCipher(runtime.webhookSecretKeys),
+      inject: [RUNTIME],
+    },
     WebhookSecretResealing,
     { provide: WEBHOOK_TARGETS, useValue: targets },
     { provide: WEBHOOK_SENDER, useValue: new HttpWebhookSender(targets) },

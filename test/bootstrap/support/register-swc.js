@@ -6,6 +6,11 @@ const { transformSync } = require('@swc/core');
 const { $schema, ...swcrc } = JSON.parse(fs.readFileSync(path.join(__dirname, '../../../.swcrc'), 'utf8'));
 
 require.extensions['.ts'] = (module, filename) => {
-  const { code } = transformSync(fs.readFileSync(filename, 'utf8'), { ...swcrc, filename, swcrc: false, sourceMaps: 'inline' });
+  const { code } = transformSync(fs.readFileSync(filename, 'utf8'), {
+    ...swcrc,
+    filename,
+    swcrc: false,
+    sourceMaps: 'inline',
+  });
   module._compile(code, filename);
 };

@@ -18,7 +18,9 @@ class SlowToClose implements OnApplicationShutdown {
   async onApplicationShutdown(signal?: string): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, Number(closeMs)));
     const { hostname, port } = new URL(redisUrl);
-    console.log(`app closed (${signal ?? 'no signal'}), redis answered ${await askRedis({ host: hostname, port: Number(port) })}`);
+    console.log(
+      `app closed (${signal ?? 'no signal'}), redis answered ${await askRedis({ host: hostname, port: Number(port) })}`,
+    );
   }
 }
 

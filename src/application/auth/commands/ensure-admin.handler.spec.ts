@@ -8,7 +8,8 @@ describe('EnsureAdminHandler', () => {
     const f = authFakes();
     return { ...f, handler: new EnsureAdminHandler(f.users, f.hasher, f.refreshTokens, f.ids, f.clock) };
   };
-  const ensure = (handler: EnsureAdminHandler, password = 'admin password') => handler.execute(new EnsureAdminCommand('Root@Example.com', password));
+  const ensure = (handler: EnsureAdminHandler, password = 'admin password') =>
+    handler.execute(new EnsureAdminCommand('Root@Example.com', password));
 
   it('creates the admin when there is none', async () => {
     const { handler, users } = setup();
@@ -25,9 +26,14 @@ describe('EnsureAdminHandler', () => {
     expect(users.saves).toBe(1);
   });
 
-  it('promotes an existing account, replaces a password it did not set and ends that account\'s sessions', async () => {
+  it("promotes an existing account, replaces a password it did not set and ends that account's sessions", async () => {
     const { handler, users, sessions, refreshTokens, ids, clock } = setup();
-    const squatter = User.register({ id: ids.next(), email: Email.of('root@example.com'), passwordHash: 'hashed:squatter', now: clock.now() });
+    const squatter = User.register({
+      id: ids.next(),
+      email: Email.of('root@example.com'),
+      passwordHash: 'hashed:squatter',
+      now: clock.now(),
+    });
     await users.save(squatter);
     const session = await sessions.start(squatter);
 
@@ -41,7 +47,12 @@ describe('EnsureAdminHandler', () => {
 
   it('promotes without ending sessions when the password already matches', async () => {
     const { handler, users, sessions, refreshTokens, ids, clock } = setup();
-    const owner = User.register({ id: ids.next(), email: Email.of('root@example.com'), passwordHash: 'hashed:admin password', now: clock.now() });
+    const owner = User.register({
+      id: ids.next(),
+      email: Email.of('root@example.com'),
+      passwordHash: 'hashed:admin password',
+      now: clock.now(),
+    });
     await users.save(owner);
     const session = await sessions.start(owner);
 
@@ -57,7 +68,9 @@ describe('EnsureAdminHandler', () => {
       if (first) {
         first = false;
         // Another instance wins the race between our lookup and our insert.
-        await users.save(User.register({ id: ids.next(), email, passwordHash: 'hashed:admin password', now: clock.now() }));
+        await users.save(
+          User.register({ id: ids.next(), email, passwordHash: 'hashed:admin password', now: clock.now() }),
+        );
         return null;
       }
       return original(email);

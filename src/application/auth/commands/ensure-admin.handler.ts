@@ -1,6 +1,14 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { assertAcceptablePassword, Email, EmailAlreadyRegisteredError, Role, User, USER_REPOSITORY, UserRepository } from '../../../domain/auth';
+import {
+  assertAcceptablePassword,
+  Email,
+  EmailAlreadyRegisteredError,
+  Role,
+  User,
+  USER_REPOSITORY,
+  UserRepository,
+} from '../../../domain/auth';
 import { CLOCK, Clock, ID_GENERATOR, IdGenerator } from '../../ports';
 import { PASSWORD_HASHER, PasswordHasher, REFRESH_TOKEN_STORE, RefreshTokenStore } from '../ports';
 import { EnsureAdminCommand, EnsureAdminOutcome } from './ensure-admin.command';

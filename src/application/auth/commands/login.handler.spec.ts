@@ -7,7 +7,12 @@ import { LoginHandler } from './login.handler';
 describe('LoginHandler', () => {
   const setup = async () => {
     const f = authFakes();
-    const dana = User.register({ id: f.ids.next(), email: Email.of('dana@example.com'), passwordHash: await f.hasher.hash('dana password'), now: f.clock.now() });
+    const dana = User.register({
+      id: f.ids.next(),
+      email: Email.of('dana@example.com'),
+      passwordHash: await f.hasher.hash('dana password'),
+      now: f.clock.now(),
+    });
     await f.users.save(dana);
     return { ...f, dana, handler: new LoginHandler(f.users, f.hasher, f.sessions) };
   };
@@ -34,7 +39,9 @@ describe('LoginHandler', () => {
 
   it('still verifies a password when there is no such account, so timing does not tell', async () => {
     const { handler, hasher } = await setup();
-    await expect(handler.execute(new LoginCommand('nobody@example.com', 'whatever'))).rejects.toMatchObject({ code: 'invalid-credentials' });
+    await expect(handler.execute(new LoginCommand('nobody@example.com', 'whatever'))).rejects.toMatchObject({
+      code: 'invalid-credentials',
+    });
     expect(hasher.verificationsWithoutHash).toBe(1);
   });
 
@@ -42,6 +49,8 @@ describe('LoginHandler', () => {
     const { handler, refreshTokens } = await setup();
     const a = await handler.execute(new LoginCommand('dana@example.com', 'dana password'));
     const b = await handler.execute(new LoginCommand('dana@example.com', 'dana password'));
-    expect(refreshTokens.tokens.get(a.refreshToken)!.familyId).not.toBe(refreshTokens.tokens.get(b.refreshToken)!.familyId);
+    expect(refreshTokens.tokens.get(a.refreshToken)!.familyId).not.toBe(
+      refreshTokens.tokens.get(b.refreshToken)!.familyId,
+    );
   });
 });

@@ -6,7 +6,12 @@ import { RefreshTokensHandler } from './refresh-tokens.handler';
 describe('RefreshTokensHandler', () => {
   const setup = async () => {
     const f = authFakes();
-    const erin = User.register({ id: f.ids.next(), email: Email.of('erin@example.com'), passwordHash: 'h', now: f.clock.now() });
+    const erin = User.register({
+      id: f.ids.next(),
+      email: Email.of('erin@example.com'),
+      passwordHash: 'h',
+      now: f.clock.now(),
+    });
     await f.users.save(erin);
     const signIn = await f.sessions.start(erin);
     return { ...f, erin, signIn, handler: new RefreshTokensHandler(f.refreshTokens, f.users, f.clock, f.sessions) };
@@ -18,7 +23,9 @@ describe('RefreshTokensHandler', () => {
     const next = await refresh(handler, signIn.refreshToken);
     expect(refreshTokens.isActive(signIn.refreshToken)).toBe(false);
     expect(refreshTokens.isActive(next.refreshToken)).toBe(true);
-    expect(refreshTokens.tokens.get(next.refreshToken)!.familyId).toBe(refreshTokens.tokens.get(signIn.refreshToken)!.familyId);
+    expect(refreshTokens.tokens.get(next.refreshToken)!.familyId).toBe(
+      refreshTokens.tokens.get(signIn.refreshToken)!.familyId,
+    );
   });
 
   it('revokes the whole family when a used token comes back', async () => {

@@ -25,13 +25,19 @@ describe('RegisterUserHandler', () => {
     const { handler, users } = setup();
     await handler.execute(new RegisterUserCommand('bob@example.com', 'a long password'));
 
-    await expect(handler.execute(new RegisterUserCommand('BOB@example.com', 'another password'))).rejects.toBeInstanceOf(EmailAlreadyRegisteredError);
+    await expect(
+      handler.execute(new RegisterUserCommand('BOB@example.com', 'another password')),
+    ).rejects.toBeInstanceOf(EmailAlreadyRegisteredError);
     expect(users.saves).toBe(1);
   });
 
   it('applies the password policy itself, not only the HTTP validation', async () => {
     const { handler } = setup();
-    await expect(handler.execute(new RegisterUserCommand('carol@example.com', 'short'))).rejects.toBeInstanceOf(ValidationError);
-    await expect(handler.execute(new RegisterUserCommand('not an email', 'a long password'))).rejects.toBeInstanceOf(ValidationError);
+    await expect(handler.execute(new RegisterUserCommand('carol@example.com', 'short'))).rejects.toBeInstanceOf(
+      ValidationError,
+    );
+    await expect(handler.execute(new RegisterUserCommand('not an email', 'a long password'))).rejects.toBeInstanceOf(
+      ValidationError,
+    );
   });
 });

@@ -1,6 +1,13 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { assertAcceptablePassword, Email, EmailAlreadyRegisteredError, User, USER_REPOSITORY, UserRepository } from '../../../domain/auth';
+import {
+  assertAcceptablePassword,
+  Email,
+  EmailAlreadyRegisteredError,
+  User,
+  USER_REPOSITORY,
+  UserRepository,
+} from '../../../domain/auth';
 import { CLOCK, Clock, ID_GENERATOR, IdGenerator } from '../../ports';
 import { PASSWORD_HASHER, PasswordHasher } from '../ports';
 import { SessionTokens } from '../session-tokens';
@@ -22,7 +29,12 @@ export class RegisterUserHandler implements ICommandHandler<RegisterUserCommand,
     assertAcceptablePassword(password);
     // Checked first to spare an argon2 hash; the unique index still decides a race (save throws).
     if (await this.users.findByEmail(address)) throw new EmailAlreadyRegisteredError();
-    const user = User.register({ id: this.ids.next(), email: address, passwordHash: await this.hasher.hash(password), now: this.clock.now() });
+    const user = User.register({
+      id: this.ids.next(),
+      email: address,
+      passwordHash: await this.hasher.hash(password),
+      now: this.clock.now(),
+    });
     await this.users.save(user);
     return { user: toUserView(user), tokens: await this.sessions.start(user) };
   }

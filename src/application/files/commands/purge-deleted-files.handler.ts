@@ -24,7 +24,11 @@ export class PurgeDeletedFilesHandler implements ICommandHandler<PurgeDeletedFil
     @Optional() @Inject(RENDITION_REPOSITORY) private readonly renditions?: RenditionRepository,
   ) {}
 
-  async execute({ retentionMs, batchSize, signal }: PurgeDeletedFilesCommand): Promise<{ purged: number; bytesLeft: number }> {
+  async execute({
+    retentionMs,
+    batchSize,
+    signal,
+  }: PurgeDeletedFilesCommand): Promise<{ purged: number; bytesLeft: number }> {
     const now = this.clock.now();
     const totals = { purged: 0, bytesLeft: 0 };
     // Batch after batch until the trash past its retention is empty (a bound keeps one run finite).
@@ -53,7 +57,9 @@ export class PurgeDeletedFilesHandler implements ICommandHandler<PurgeDeletedFil
         if (this.providers.has(location.providerId)) await this.providers.get(location.providerId).delete(location.key);
       } catch (error) {
         left++;
-        this.logger.warn(`purged file ${file.id}: its bytes on ${location.providerId} stay behind: ${(error as Error).message}`);
+        this.logger.warn(
+          `purged file ${file.id}: its bytes on ${location.providerId} stay behind: ${(error as Error).message}`,
+        );
       }
     }
     return left;

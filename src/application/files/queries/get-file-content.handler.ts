@@ -1,9 +1,20 @@
 import { Inject } from '@nestjs/common';
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { File, FILE_REPOSITORY, FileNotFoundError, FileRepository, UploadStatus } from '../../../domain/files';
-import { RETRIEVAL_REQUEST_REPOSITORY, RetrievalRequestRepository, RetrievalRequiredError } from '../../../domain/retrieval';
+import {
+  RETRIEVAL_REQUEST_REPOSITORY,
+  RetrievalRequestRepository,
+  RetrievalRequiredError,
+} from '../../../domain/retrieval';
 import { ByteBody, ByteRange, RestoreNotReadyError } from '../../../domain/storage';
-import { CLOCK, Clock, RETRIEVAL_POLLS, RetrievalPolls, STORAGE_PROVIDER_REGISTRY, StorageProviderRegistry } from '../../ports';
+import {
+  CLOCK,
+  Clock,
+  RETRIEVAL_POLLS,
+  RetrievalPolls,
+  STORAGE_PROVIDER_REGISTRY,
+  StorageProviderRegistry,
+} from '../../ports';
 import { loadAccessibleFile } from '../file-access';
 import { toFileView } from '../file-view';
 import { FileContent, GetFileContentQuery } from './get-file-content.query';
@@ -32,7 +43,9 @@ export class GetFileContentHandler implements IQueryHandler<GetFileContentQuery,
     const request = await this.retrievals.findCurrentForFile(file.id);
     const now = this.clock.now();
     if (!request?.canServe(now)) {
-      const pending = request?.isActive(now) ? { id: request.id, status: request.status, estimatedReadyAt: request.estimatedReadyAt } : null;
+      const pending = request?.isActive(now)
+        ? { id: request.id, status: request.status, estimatedReadyAt: request.estimatedReadyAt }
+        : null;
       throw new RetrievalRequiredError(file.id, pending);
     }
     const location = file.primaryLocation();
@@ -46,7 +59,9 @@ export class GetFileContentHandler implements IQueryHandler<GetFileContentQuery,
         if (!(error instanceof RestoreNotReadyError)) throw error;
         // The provider let the copy go sooner than it said: a check now marks the request expired.
         // One check per minute however many downloads notice it.
-        await this.polls.schedule(request.id, 0, `vanished-${Math.floor(this.clock.now().getTime() / 60_000)}`).catch(() => undefined);
+        await this.polls
+          .schedule(request.id, 0, `vanished-${Math.floor(this.clock.now().getTime() / 60_000)}`)
+          .catch(() => undefined);
         throw new RetrievalRequiredError(file.id, null);
       }
     };

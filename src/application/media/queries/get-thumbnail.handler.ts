@@ -1,7 +1,13 @@
 import { Inject } from '@nestjs/common';
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { FILE_REPOSITORY, FileNotFoundError, FileRepository } from '../../../domain/files';
-import { ImageUnreadableError, RENDITION_REPOSITORY, RenditionRepository, ThumbnailNotAvailableError, ThumbnailNotReadyError } from '../../../domain/media';
+import {
+  ImageUnreadableError,
+  RENDITION_REPOSITORY,
+  RenditionRepository,
+  ThumbnailNotAvailableError,
+  ThumbnailNotReadyError,
+} from '../../../domain/media';
 import { loadAccessibleFile } from '../../files/file-access';
 import { STORAGE_PROVIDER_REGISTRY, StorageProviderRegistry } from '../../ports';
 import { IMAGE_RENDERER, ImageRenderer } from '../ports';
@@ -27,11 +33,22 @@ export class GetThumbnailHandler implements IQueryHandler<GetThumbnailQuery, Thu
     const rendition = await this.renditions.find(file.id, kind);
     if (rendition?.facts) {
       const { location, ...facts } = rendition.facts;
-      return { fileId: file.id, kind, ...facts, createdAt: rendition.createdAt, open: () => this.providers.get(location.providerId).read(location.key) };
+      return {
+        fileId: file.id,
+        kind,
+        ...facts,
+        createdAt: rendition.createdAt,
+        open: () => this.providers.get(location.providerId).read(location.key),
+      };
     }
     if (rendition) throw new ImageUnreadableError(rendition.failureReason ?? 'unknown');
-    if (!this.renderer.canRead(file.type.mimeType)) throw new ThumbnailNotAvailableError(file.id, `${file.type.mimeType} is not an image type thumbnails are made of`);
-    if (!file.hasReadableContent) throw new ThumbnailNotAvailableError(file.id, `it is ${file.status}, its bytes cannot be read`);
+    if (!this.renderer.canRead(file.type.mimeType))
+      throw new ThumbnailNotAvailableError(
+        file.id,
+        `${file.type.mimeType} is not an image type thumbnails are made of`,
+      );
+    if (!file.hasReadableContent)
+      throw new ThumbnailNotAvailableError(file.id, `it is ${file.status}, its bytes cannot be read`);
     throw new ThumbnailNotReadyError(file.id);
   }
 }

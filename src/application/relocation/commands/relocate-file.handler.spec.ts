@@ -1,5 +1,15 @@
 import { createHash } from 'node:crypto';
-import { ConcurrentModificationError, File, FileHash, FileMetadata, FileRepository, FileSize, FileType, StorageLocation, UploadStatus } from '../../../domain/files';
+import {
+  ConcurrentModificationError,
+  File,
+  FileHash,
+  FileMetadata,
+  FileRepository,
+  FileSize,
+  FileType,
+  StorageLocation,
+  UploadStatus,
+} from '../../../domain/files';
 import { RetrievalRequest, RetrievalRequestRepository } from '../../../domain/retrieval';
 import { ByteBody, RestoreNotReadyError, StorageProvider } from '../../../domain/storage';
 import { RetrievalPolls, StorageProviderRegistry } from '../../ports';
@@ -55,8 +65,14 @@ function provider(id: string, stored: Map<string, Buffer>): StorageProvider {
 describe('RelocateFileHandler', () => {
   it('removes its copy again when the file keeps changing under every save (nothing points at it)', async () => {
     const onTarget = new Map<string, Buffer>();
-    const providers = new Map([['hot', provider('hot', new Map())], ['cold', provider('cold', onTarget)]]);
-    const registry = { get: (id: string) => providers.get(id)!, has: (id: string) => providers.has(id) } as unknown as StorageProviderRegistry;
+    const providers = new Map([
+      ['hot', provider('hot', new Map())],
+      ['cold', provider('cold', onTarget)],
+    ]);
+    const registry = {
+      get: (id: string) => providers.get(id)!,
+      has: (id: string) => providers.has(id),
+    } as unknown as StorageProviderRegistry;
     let saves = 0;
     const files = {
       findById: async () => loaded(),
@@ -65,35 +81,83 @@ describe('RelocateFileHandler', () => {
         throw new ConcurrentModificationError(file.id); // an edit lands before every save
       },
     } as unknown as FileRepository;
-    const handler = new RelocateFileHandler(files, {} as RetrievalRequestRepository, registry, { now: () => NOW }, {} as RetrievalPolls, {} as RetrievalRequests);
+    const handler = new RelocateFileHandler(
+      files,
+      {} as RetrievalRequestRepository,
+      registry,
+      { now: () => NOW },
+      {} as RetrievalPolls,
+      {} as RetrievalRequests,
+    );
 
-    await expect(handler.execute(new RelocateFileCommand('file-1', 'cold', 'standard', 'alice'))).rejects.toBeInstanceOf(ConcurrentModificationError);
+    await expect(
+      handler.execute(new RelocateFileCommand('file-1', 'cold', 'standard', 'alice')),
+    ).rejects.toBeInstanceOf(ConcurrentModificationError);
     expect(saves).toBeGreaterThan(1);
     expect([...onTarget.keys()]).toEqual([]);
   });
 
   it('waits, and has the restore checked at once, when the restored copy is gone sooner than the provider said', async () => {
     const archivedAt = StorageLocation.of('vault', 'archive-1');
-    const file = File.reconstitute({ ...loaded().snapshot(), status: UploadStatus.Archived, locations: [archivedAt] }, 3);
+    const file = File.reconstitute(
+      { ...loaded().snapshot(), status: UploadStatus.Archived, locations: [archivedAt] },
+      3,
+    );
     const restore = RetrievalRequest.request({
-      id: 'retrieval-1', fileId: 'file-1', ownerId: 'alice', requestedBy: 'alice', location: archivedAt, tier: 'standard', days: 1, estimatedReadyAt: NOW, now: NOW,
+      id: 'retrieval-1',
+      fileId: 'file-1',
+      ownerId: 'alice',
+      requestedBy: 'alice',
+      location: archivedAt,
+      tier: 'standard',
+      days: 1,
+      estimatedReadyAt: NOW,
+      now: NOW,
     });
     restore.restoreStarted('job-1', NOW);
     restore.complete('job-1', new Date(NOW.getTime() + 3_600_000), NOW);
     const vault = {
       id: 'vault',
       capabilities: { retrievalRequired: true },
-      retrieval: { readRestored: async () => { throw new RestoreNotReadyError('vault', 'archive-1'); } },
+      retrieval: {
+        readRestored: async () => {
+          throw new RestoreNotReadyError('vault', 'archive-1');
+        },
+      },
     } as unknown as StorageProvider;
     const written: string[] = [];
-    const target = { ...provider('hot', new Map()), write: async () => { written.push('copy'); throw new Error('nothing should be written'); } } as unknown as StorageProvider;
-    const providers = new Map([['vault', vault], ['hot', target]]);
-    const registry = { get: (id: string) => providers.get(id)!, has: (id: string) => providers.has(id) } as unknown as StorageProviderRegistry;
+    const target = {
+      ...provider('hot', new Map()),
+      write: async () => {
+        written.push('copy');
+        throw new Error('nothing should be written');
+      },
+    } as unknown as StorageProvider;
+    const providers = new Map([
+      ['vault', vault],
+      ['hot', target],
+    ]);
+    const registry = {
+      get: (id: string) => providers.get(id)!,
+      has: (id: string) => providers.has(id),
+    } as unknown as StorageProviderRegistry;
     const scheduled: [string, number][] = [];
-    const polls = { schedule: async (id: string, delay: number) => void scheduled.push([id, delay]) } as unknown as RetrievalPolls;
-    const retrievals = { findCurrentForFile: async () => restore, findById: async () => restore } as unknown as RetrievalRequestRepository;
+    const polls = {
+      schedule: async (id: string, delay: number) => void scheduled.push([id, delay]),
+    } as unknown as RetrievalPolls;
+    const retrievals = {
+      findCurrentForFile: async () => restore,
+      findById: async () => restore,
+    } as unknown as RetrievalRequestRepository;
     const files = { findById: async () => file } as unknown as FileRepository;
-    const handler = new RelocateFileHandler(files, retrievals, registry, { now: () => NOW }, polls, {} as RetrievalRequests);
+    const handler = new RelocateFileHandler(
+      files,
+      retrievals,
+      registry,
+      { now: () => NOW },
+      polls,
+      {} as RetrievalRequests,
+    );
 
     const outcome = await handler.execute(new RelocateFileCommand('file-1', 'hot', 'standard', 'alice'));
     expect(outcome).toMatchObject({ status: 'waiting', retrievalId: 'retrieval-1' });

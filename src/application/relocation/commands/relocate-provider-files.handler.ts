@@ -16,14 +16,23 @@ export class RelocateProviderFilesHandler implements ICommandHandler<RelocatePro
     @Inject(RELOCATION_JOBS) private readonly jobs: RelocationJobs,
   ) {}
 
-  async execute({ fromProviderId, toProviderId, tier, requestedBy, run }: RelocateProviderFilesCommand): Promise<{ queued: number }> {
+  async execute({
+    fromProviderId,
+    toProviderId,
+    tier,
+    requestedBy,
+    run,
+  }: RelocateProviderFilesCommand): Promise<{ queued: number }> {
     const batchSize = run.batchSize ?? 500;
     let queued = 0;
-    for (let after: string | null = null; ; ) {
+    for (let after: string | null = null; ;) {
       run.signal?.throwIfAborted();
       const page = await this.files.findLiveOnProvider(fromProviderId, after, batchSize);
       for (const file of page) {
-        await this.jobs.enqueueFile({ fileId: file.id, ownerId: file.ownerId, toProviderId, tier, requestedBy }, file.primaryLocation());
+        await this.jobs.enqueueFile(
+          { fileId: file.id, ownerId: file.ownerId, toProviderId, tier, requestedBy },
+          file.primaryLocation(),
+        );
         queued++;
       }
       if (page.length < batchSize) return { queued };

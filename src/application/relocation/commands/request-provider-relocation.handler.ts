@@ -9,28 +9,44 @@ import { RequestProviderRelocationCommand } from './request-provider-relocation.
 import { tierFor } from './restore-tier';
 
 @CommandHandler(RequestProviderRelocationCommand)
-export class RequestProviderRelocationHandler implements ICommandHandler<RequestProviderRelocationCommand, { jobId: string }> {
+export class RequestProviderRelocationHandler implements ICommandHandler<
+  RequestProviderRelocationCommand,
+  { jobId: string }
+> {
   constructor(
     @Inject(STORAGE_PROVIDER_REGISTRY) private readonly providers: StorageProviderRegistry,
     @Inject(RELOCATION_JOBS) private readonly jobs: RelocationJobs,
   ) {}
 
-  async execute({ actor, fromProviderId, toProviderId, tier }: RequestProviderRelocationCommand): Promise<{ jobId: string }> {
+  async execute({
+    actor,
+    fromProviderId,
+    toProviderId,
+    tier,
+  }: RequestProviderRelocationCommand): Promise<{ jobId: string }> {
     assertAdmin(actor);
     const source = this.known(fromProviderId, 'from');
     this.known(toProviderId, 'to');
     if (fromProviderId === toProviderId) {
-      throw new ValidationError('Files cannot move to the provider they are on.', { code: 'same-provider', fieldErrors: [{ field: 'to', message: 'must differ from "from"' }] });
+      throw new ValidationError('Files cannot move to the provider they are on.', {
+        code: 'same-provider',
+        fieldErrors: [{ field: 'to', message: 'must differ from "from"' }],
+      });
     }
     // Archived files on the source need a restore first; files already restored are copied as they are.
     const offered = source.retrieval ? source.capabilities.retrievalTiers : [];
     const chosen = offered.length ? tierFor(offered, tier, fromProviderId) : (tier ?? 'standard');
-    return { jobId: await this.jobs.enqueueProvider({ fromProviderId, toProviderId, tier: chosen, requestedBy: actor.userId }) };
+    return {
+      jobId: await this.jobs.enqueueProvider({ fromProviderId, toProviderId, tier: chosen, requestedBy: actor.userId }),
+    };
   }
 
   /** The provider, or a 400 that names the field it came from. */
   private known(id: string, field: 'from' | 'to'): StorageProvider {
     if (this.providers.has(id)) return this.providers.get(id);
-    throw new ValidationError(`There is no storage provider "${id}".`, { code: 'unknown-storage-provider', fieldErrors: [{ field, message: 'unknown provider' }] });
+    throw new ValidationError(`There is no storage provider "${id}".`, {
+      code: 'unknown-storage-provider',
+      fieldErrors: [{ field, message: 'unknown provider' }],
+    });
   }
 }

@@ -1,12 +1,12 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import {
-File,
-FILE_REPOSITORY,
-FileNotFoundError,
-FileRepository,
-RelocationInProgressError,
-UploadStatus,
+  File,
+  FILE_REPOSITORY,
+  FileNotFoundError,
+  FileRepository,
+  RelocationInProgressError,
+  UploadStatus,
 } from '../../../domain/files';
 import { ValidationError } from '../../../domain/shared';
 import { loadAccessibleFile } from '../../files/file-access';
@@ -38,12 +38,21 @@ export class RequestRelocationHandler implements ICommandHandler<RequestRelocati
 
     const source = this.providers.get(from);
     const archived = file.status === UploadStatus.Archived;
-    const retrievalTier = archived ? tierFor(source.retrieval ? source.capabilities.retrievalTiers : [], tier, from) : null;
+    const retrievalTier = archived
+      ? tierFor(source.retrieval ? source.capabilities.retrievalTiers : [], tier, from)
+      : null;
     const queued = await this.jobs.enqueueFile(
-      { fileId: file.id, ownerId: file.ownerId, toProviderId, tier: retrievalTier ?? 'standard', requestedBy: actor.userId },
+      {
+        fileId: file.id,
+        ownerId: file.ownerId,
+        toProviderId,
+        tier: retrievalTier ?? 'standard',
+        requestedBy: actor.userId,
+      },
       file.primaryLocation(),
     );
-    if (queued.toProviderId !== toProviderId) throw new RelocationInProgressError(file.id, queued.toProviderId, queued.jobId);
+    if (queued.toProviderId !== toProviderId)
+      throw new RelocationInProgressError(file.id, queued.toProviderId, queued.jobId);
     return { jobId: queued.jobId, fileId: file.id, fromProviderId: from, toProviderId, retrievalTier };
   }
 }
@@ -51,9 +60,12 @@ export class RequestRelocationHandler implements ICommandHandler<RequestRelocati
 function assertFits(file: File, maxObjectSize: number | null, providerId: string): void {
   const size = file.size.bytes;
   if (maxObjectSize !== null && size > maxObjectSize) {
-    throw new ValidationError(`Provider ${providerId} holds objects of at most ${maxObjectSize} bytes; this file has ${size}.`, {
-      code: 'provider-cannot-hold-file',
-      fieldErrors: [{ field: 'provider', message: `holds at most ${maxObjectSize} bytes` }],
-    });
+    throw new ValidationError(
+      `Provider ${providerId} holds objects of at most ${maxObjectSize} bytes; this file has ${size}.`,
+      {
+        code: 'provider-cannot-hold-file',
+        fieldErrors: [{ field: 'provider', message: `holds at most ${maxObjectSize} bytes` }],
+      },
+    );
   }
 }

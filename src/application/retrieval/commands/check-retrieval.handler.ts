@@ -12,7 +12,9 @@ export class CheckRetrievalHandler implements ICommandHandler<CheckRetrievalComm
     private readonly progress: RetrievalProgress,
   ) {}
 
-  async execute({ retrievalId }: CheckRetrievalCommand): Promise<{ status: string; nextCheckInMs: number | null; deferred?: string }> {
+  async execute({
+    retrievalId,
+  }: CheckRetrievalCommand): Promise<{ status: string; nextCheckInMs: number | null; deferred?: string }> {
     const request = await this.retrievals.findById(retrievalId);
     if (!request) return { status: 'gone', nextCheckInMs: null }; // the file (and its requests) was purged
     return { status: request.status, ...(await this.progress.advance(request)) };

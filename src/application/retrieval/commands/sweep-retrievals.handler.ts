@@ -4,7 +4,6 @@ import { RETRIEVAL_REQUEST_REPOSITORY, RetrievalRequestRepository } from '../../
 import { CLOCK, Clock, RETRIEVAL_POLLS, RETRIEVAL_SETTINGS, RetrievalPolls, RetrievalSettings } from '../../ports';
 import { SweepRetrievalsCommand } from './sweep-retrievals.command';
 
-
 @CommandHandler(SweepRetrievalsCommand)
 export class SweepRetrievalsHandler implements ICommandHandler<SweepRetrievalsCommand> {
   constructor(

@@ -1,7 +1,11 @@
 import { Inject } from '@nestjs/common';
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { isAdmin } from '../../../domain/auth/role';
-import { RETRIEVAL_REQUEST_REPOSITORY, RetrievalNotFoundError, RetrievalRequestRepository } from '../../../domain/retrieval';
+import {
+  RETRIEVAL_REQUEST_REPOSITORY,
+  RetrievalNotFoundError,
+  RetrievalRequestRepository,
+} from '../../../domain/retrieval';
 import { RetrievalView, toRetrievalView } from '../retrieval-view';
 import { GetRetrievalQuery } from './get-retrieval.query';
 
@@ -12,7 +16,8 @@ export class GetRetrievalHandler implements IQueryHandler<GetRetrievalQuery, Ret
   async execute({ actor, retrievalId }: GetRetrievalQuery): Promise<RetrievalView> {
     const request = await this.retrievals.findById(retrievalId);
     // Another user's request answers "not found", as their files do.
-    if (!request || !(request.ownerId === actor.userId || isAdmin(actor))) throw new RetrievalNotFoundError(retrievalId);
+    if (!request || !(request.ownerId === actor.userId || isAdmin(actor)))
+      throw new RetrievalNotFoundError(retrievalId);
     return toRetrievalView(request);
   }
 }

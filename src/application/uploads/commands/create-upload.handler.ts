@@ -33,8 +33,13 @@ export class CreateUploadHandler implements ICommandHandler<CreateUploadCommand,
       throw new UnknownStorageProviderError(target.providerPreference);
     }
     const base = {
-      id: this.ids.next(), ownerId: actor.userId, maxLength: this.settings.maxSize, target,
-      clientMetadata: request.clientMetadata, now: this.clock.now(), ttlMs: this.settings.ttlMs,
+      id: this.ids.next(),
+      ownerId: actor.userId,
+      maxLength: this.settings.maxSize,
+      target,
+      clientMetadata: request.clientMetadata,
+      now: this.clock.now(),
+      ttlMs: this.settings.ttlMs,
     };
     if (request.concat.kind === 'final') return this.starter.concatenate(base, request.concat.partIds);
 

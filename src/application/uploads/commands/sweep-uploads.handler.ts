@@ -1,7 +1,16 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { UPLOAD_SESSION_REPOSITORY, UploadSessionRepository } from '../../../domain/uploads';
-import { CLOCK, Clock, UPLOAD_LOCK, UPLOAD_SETTINGS, UPLOAD_STAGING, UploadLock, UploadSettings, UploadStaging } from '../../ports';
+import {
+  CLOCK,
+  Clock,
+  UPLOAD_LOCK,
+  UPLOAD_SETTINGS,
+  UPLOAD_STAGING,
+  UploadLock,
+  UploadSettings,
+  UploadStaging,
+} from '../../ports';
 import { UploadCompletion } from '../upload-completion';
 import { SweepUploadsCommand } from './sweep-uploads.command';
 
@@ -38,7 +47,10 @@ export class SweepUploadsHandler implements ICommandHandler<SweepUploadsCommand>
         expired++;
       });
     }
-    for (const candidate of await this.sessions.findUnfinished(new Date(now.getTime() - STRANDED_AFTER_MS), batchSize)) {
+    for (const candidate of await this.sessions.findUnfinished(
+      new Date(now.getTime() - STRANDED_AFTER_MS),
+      batchSize,
+    )) {
       await this.underLock(candidate.id, async () => {
         const session = await this.sessions.findById(candidate.id);
         if (!session?.awaitsCompletion) return;

@@ -22,6 +22,10 @@ export class RotateWebhookSecretHandler implements ICommandHandler<RotateWebhook
     const next = WebhookSecret.of(secret ?? this.secrets.generate());
     endpoint.rotateSecret(next, this.clock.now(), this.settings.secretRotationGraceMs);
     await this.endpoints.save(endpoint);
-    return { webhook: toWebhookView(endpoint), secret: next.value, previousSecretExpiresAt: endpoint.snapshot().previousSecret?.expiresAt ?? null };
+    return {
+      webhook: toWebhookView(endpoint),
+      secret: next.value,
+      previousSecretExpiresAt: endpoint.snapshot().previousSecret?.expiresAt ?? null,
+    };
   }
 }

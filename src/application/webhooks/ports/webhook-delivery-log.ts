@@ -24,10 +24,23 @@ export interface DeliveryAttemptPage {
 
 /** Port: the delivery log, one row per attempt, written before the request and completed after it. */
 export interface WebhookDeliveryLog {
-  started(attempt: { id: string; endpointId: string; eventId: string; eventType: string; attempt: number; createdAt: Date }): Promise<void>;
+  started(attempt: {
+    id: string;
+    endpointId: string;
+    eventId: string;
+    eventType: string;
+    attempt: number;
+    createdAt: Date;
+  }): Promise<void>;
   finished(
     id: string,
-    result: { status: 'succeeded' | 'failed'; responseStatus: number | null; responseExcerpt: string | null; error: string | null; durationMs: number },
+    result: {
+      status: 'succeeded' | 'failed';
+      responseStatus: number | null;
+      responseExcerpt: string | null;
+      error: string | null;
+      durationMs: number;
+    },
   ): Promise<void>;
   /** Newest first; `cursor` is the `nextCursor` of the previous page. */
   list(endpointId: string, limit: number, cursor?: string): Promise<DeliveryAttemptPage>;

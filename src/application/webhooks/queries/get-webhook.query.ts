@@ -3,7 +3,10 @@ import { Actor } from '../../../domain/auth/role';
 import { WebhookView } from '../webhook-view';
 
 export class GetWebhookQuery extends Query<WebhookView> {
-  constructor(readonly actor: Actor, readonly id: string) {
+  constructor(
+    readonly actor: Actor,
+    readonly id: string,
+  ) {
     super();
   }
 }

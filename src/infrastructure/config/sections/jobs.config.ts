@@ -55,12 +55,14 @@ export interface WorkersConfig {
 }
 
 export function readJobsConfig(env: EnvReader): WorkersConfig {
-  const queues = Object.entries(QUEUE_DEFAULTS).map(
-    ([name, defaults]): [string, QueueConfig] => [name, readQueue(env.section(`JOBS_${envName(name)}_`), defaults)],
-  );
-  const schedules = Object.entries(SCHEDULE_DEFAULTS).map(
-    ([job, d]): [string, string] => [job, env.string(scheduleKey(job), d)],
-  );
+  const queues = Object.entries(QUEUE_DEFAULTS).map(([name, defaults]): [string, QueueConfig] => [
+    name,
+    readQueue(env.section(`JOBS_${envName(name)}_`), defaults),
+  ]);
+  const schedules = Object.entries(SCHEDULE_DEFAULTS).map(([job, d]): [string, string] => [
+    job,
+    env.string(scheduleKey(job), d),
+  ]);
   const jobs: JobsConfig = {
     queues: Object.fromEntries(queues),
     lockDurationMs: env.integer('JOBS_LOCK_DURATION_MS', 30_000, 500, 600_000),

@@ -24,7 +24,10 @@ export class SleepJob implements JobHandler<SleepJobData> {
       context.signal.throwIfAborted();
       await new Promise<void>((resolve, reject) => {
         const onAbort = () => (clearTimeout(timer), reject(context.signal.reason));
-        const timer = setTimeout(() => (context.signal.removeEventListener('abort', onAbort), resolve()), data.ms / steps);
+        const timer = setTimeout(
+          () => (context.signal.removeEventListener('abort', onAbort), resolve()),
+          data.ms / steps,
+        );
         context.signal.addEventListener('abort', onAbort, { once: true });
       });
       await context.progress((100 * i) / steps);

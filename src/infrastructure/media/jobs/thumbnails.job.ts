@@ -21,7 +21,9 @@ export class ThumbnailsJob implements JobHandler<ThumbnailsJobData> {
 
   async handle(data: ThumbnailsJobData, context: JobContext): Promise<ThumbnailsOutcome> {
     try {
-      return await this.commands.execute(new GenerateThumbnailsCommand(data.fileId, { signal: context.signal, progress: (p) => context.progress(p) }));
+      return await this.commands.execute(
+        new GenerateThumbnailsCommand(data.fileId, { signal: context.signal, progress: (p) => context.progress(p) }),
+      );
     } catch (error) {
       if (error instanceof ImageUnreadableError) throw new PermanentJobError(error.message);
       throw error;

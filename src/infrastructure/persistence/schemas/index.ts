@@ -10,4 +10,11 @@ export * from './user.record';
 export * from './retrieval-request.record';
 export * from './upload-session.record';
 
-export const PERSISTENCE_SCHEMAS = [FileSchema, OutboxSchema, UserSchema, RefreshTokenSchema, UploadSessionSchema, RetrievalRequestSchema];
+export const PERSISTENCE_SCHEMAS = [
+  FileSchema,
+  OutboxSchema,
+  UserSchema,
+  RefreshTokenSchema,
+  UploadSessionSchema,
+  RetrievalRequestSchema,
+];

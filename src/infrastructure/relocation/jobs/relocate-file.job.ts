@@ -29,14 +29,27 @@ export class RelocateFileJob implements JobHandler<FileRelocationJobData> {
     let outcome: RelocationOutcome;
     try {
       outcome = await this.commands.execute(
-        new RelocateFileCommand(data.fileId, data.toProviderId, data.tier, data.requestedBy, { signal: context.signal, progress: (p) => context.progress(p) }, data.retrievalId),
+        new RelocateFileCommand(
+          data.fileId,
+          data.toProviderId,
+          data.tier,
+          data.requestedBy,
+          { signal: context.signal, progress: (p) => context.progress(p) },
+          data.retrievalId,
+        ),
       );
     } catch (error) {
-      if (error instanceof ChecksumMismatchError) throw new PermanentJobError(`the stored bytes no longer match the file's SHA-256; the file was left where it is (${error.message})`);
+      if (error instanceof ChecksumMismatchError)
+        throw new PermanentJobError(
+          `the stored bytes no longer match the file's SHA-256; the file was left where it is (${error.message})`,
+        );
       if (error instanceof RelocationRestoreFailedError) throw new PermanentJobError(error.message);
       throw error;
     }
-    if (outcome.status === 'waiting') throw new JobDeferredError(outcome.retryAt.getTime(), `waiting for retrieval ${outcome.retrievalId}`, { retrievalId: outcome.retrievalId });
+    if (outcome.status === 'waiting')
+      throw new JobDeferredError(outcome.retryAt.getTime(), `waiting for retrieval ${outcome.retrievalId}`, {
+        retrievalId: outcome.retrievalId,
+      });
     await context.progress(100);
     return outcome;
   }

@@ -21,6 +21,10 @@ export class RelocateProviderJob implements JobHandler<ProviderRelocationJobData
   constructor(private readonly commands: CommandBus) {}
 
   handle(data: ProviderRelocationJobData, context: JobContext): Promise<{ queued: number }> {
-    return this.commands.execute(new RelocateProviderFilesCommand(data.fromProviderId, data.toProviderId, data.tier, data.requestedBy, { signal: context.signal }));
+    return this.commands.execute(
+      new RelocateProviderFilesCommand(data.fromProviderId, data.toProviderId, data.tier, data.requestedBy, {
+        signal: context.signal,
+      }),
+    );
   }
 }

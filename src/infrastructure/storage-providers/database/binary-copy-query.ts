@@ -40,7 +40,8 @@ export class BinaryCopyQuery implements Submittable {
   }
 
   handleCommandComplete(): void {
-    if (!this.failure && (!this.trailerRead || this.pending.length > 0)) this.failure = new Error('The COPY data ended mid-stream.');
+    if (!this.failure && (!this.trailerRead || this.pending.length > 0))
+      this.failure = new Error('The COPY data ended mid-stream.');
   }
 
   handleReadyForQuery(): void {

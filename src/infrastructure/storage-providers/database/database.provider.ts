@@ -123,9 +123,13 @@ export class DatabaseProvider implements StorageProvider {
 
   async read(key: string, range?: ByteRange): Promise<ByteBody> {
     this.checkKey(key);
-    if (range && (range.start < 0 || range.end < range.start)) throw new RangeError(`Invalid byte range ${range.start}-${range.end}.`);
+    if (range && (range.start < 0 || range.end < range.start))
+      throw new RangeError(`Invalid byte range ${range.start}-${range.end}.`);
     // Looked up before returning, so a missing object fails before any response header is sent.
-    const { rows } = await this.pool.query<StoredObjectRow>('select size, sha256, chunk_size from storage_objects where key = $1', [key]);
+    const { rows } = await this.pool.query<StoredObjectRow>(
+      'select size, sha256, chunk_size from storage_objects where key = $1',
+      [key],
+    );
     if (rows.length === 0) throw new StoredObjectNotFoundError(this.id, key);
     const size = Number(rows[0].size);
     const start = range?.start ?? 0;
@@ -135,14 +139,19 @@ export class DatabaseProvider implements StorageProvider {
 
   async head(key: string): Promise<ObjectHead | null> {
     this.checkKey(key);
-    const { rows } = await this.pool.query<StoredObjectRow>('select size, sha256 from storage_objects where key = $1', [key]);
+    const { rows } = await this.pool.query<StoredObjectRow>('select size, sha256 from storage_objects where key = $1', [
+      key,
+    ]);
     return rows.length === 0 ? null : { size: Number(rows[0].size), sha256: rows[0].sha256 };
   }
 
   async delete(key: string): Promise<void> {
     this.checkKey(key);
     // One statement, so one transaction: the object and all its chunks go together.
-    await this.pool.query('with chunks as (delete from storage_chunks where key = $1) delete from storage_objects where key = $1', [key]);
+    await this.pool.query(
+      'with chunks as (delete from storage_chunks where key = $1) delete from storage_objects where key = $1',
+      [key],
+    );
   }
 
   /**
@@ -151,7 +160,11 @@ export class DatabaseProvider implements StorageProvider {
    */
   async health(): Promise<ProviderHealth> {
     const timeoutMs = this.settings.healthTimeoutMs;
-    const client = new Client({ connectionString: this.databaseUrl, connectionTimeoutMillis: timeoutMs, query_timeout: timeoutMs });
+    const client = new Client({
+      connectionString: this.databaseUrl,
+      connectionTimeoutMillis: timeoutMs,
+      query_timeout: timeoutMs,
+    });
     client.on('error', () => undefined);
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
@@ -303,7 +316,11 @@ class ChunkSink extends Writable {
 
   private insert(data: Buffer, buffer: Buffer): void {
     // A Buffer parameter goes over the wire as binary: no hex or escape encoding on the way in.
-    const p = this.client.query('insert into storage_chunks (key, seq, data) values ($1, $2, $3)', [this.key, this.seq++, data]);
+    const p = this.client.query('insert into storage_chunks (key, seq, data) values ($1, $2, $3)', [
+      this.key,
+      this.seq++,
+      data,
+    ]);
     // Awaited later, or abandoned on failure (the transaction rolls back): never left unhandled.
     p.catch(() => undefined);
     this.inFlight.push({ done: p, buffer });

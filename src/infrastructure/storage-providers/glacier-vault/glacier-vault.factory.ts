@@ -8,7 +8,8 @@ export const glacierVaultProviderFactory: StorageProviderFactory<GlacierVaultCon
   envPrefix: 'STORAGE_GLACIER_',
   readSettings: readGlacierVaultSettings,
   create: (vault) => {
-    if (!vault) throw new Error('glacier-vault needs STORAGE_GLACIER_VAULT (the vault name) and its region and credentials.');
+    if (!vault)
+      throw new Error('glacier-vault needs STORAGE_GLACIER_VAULT (the vault name) and its region and credentials.');
     return new GlacierVaultProvider(vault);
   },
 };

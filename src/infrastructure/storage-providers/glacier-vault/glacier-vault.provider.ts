@@ -1,12 +1,34 @@
 import {
-  AbortMultipartUploadCommand, CompleteMultipartUploadCommand, DeleteArchiveCommand, DescribeJobCommand, DescribeVaultCommand, GetJobOutputCommand,
-  GlacierClient, GlacierServiceException, InitiateJobCommand, InitiateMultipartUploadCommand, UploadArchiveCommand, UploadMultipartPartCommand,
+  AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
+  DeleteArchiveCommand,
+  DescribeJobCommand,
+  DescribeVaultCommand,
+  GetJobOutputCommand,
+  GlacierClient,
+  GlacierServiceException,
+  InitiateJobCommand,
+  InitiateMultipartUploadCommand,
+  UploadArchiveCommand,
+  UploadMultipartPartCommand,
 } from '@aws-sdk/client-glacier';
 import { createHash } from 'node:crypto';
 import { ChecksumMismatchError, StorageLocation } from '../../../domain/files';
 import {
-  ArchiveRetrieval, ByteBody, ByteRange, ObjectHead, ProviderHealth, RestoreNotReadyError, RestoreState, RetrievalTier, StartedRestore,
-  StorageCapabilities, StorageProvider, StoredObjectNotFoundError, WriteOptions, WriteResult,
+  ArchiveRetrieval,
+  ByteBody,
+  ByteRange,
+  ObjectHead,
+  ProviderHealth,
+  RestoreNotReadyError,
+  RestoreState,
+  RetrievalTier,
+  StartedRestore,
+  StorageCapabilities,
+  StorageProvider,
+  StoredObjectNotFoundError,
+  WriteOptions,
+  WriteResult,
 } from '../../../domain/storage';
 import { GlacierVaultConfig } from './glacier-vault.settings';
 import { meter } from '../shared/metered-body';
@@ -60,7 +82,8 @@ export class GlacierVaultProvider implements StorageProvider {
       endpoint: config.endpoint,
       credentials: config.credentials,
       maxAttempts: 3,
-      bodyChecksumGenerator: async ({ body }: { body?: unknown }) => (body instanceof Object && this.hashed.get(body)) || smallBodyChecksums(body),
+      bodyChecksumGenerator: async ({ body }: { body?: unknown }) =>
+        (body instanceof Object && this.hashed.get(body)) || smallBodyChecksums(body),
     });
     this.retrieval = {
       startRestore: (key, tier) => this.startRestore(key, tier),
@@ -86,22 +109,36 @@ export class GlacierVaultProvider implements StorageProvider {
           const res = await this.client.send(new UploadArchiveCommand({ ...this.vault, body: bytes, checksum }), send);
           return { key: this.archiveKey(res.archiveId), size: bytes.length, sha256: metered.result().sha256 };
         }
-        uploadId ??= (await this.client.send(new InitiateMultipartUploadCommand({ ...this.vault, partSize: String(PART_SIZE) }), send)).uploadId!;
+        uploadId ??= (
+          await this.client.send(
+            new InitiateMultipartUploadCommand({ ...this.vault, partSize: String(PART_SIZE) }),
+            send,
+          )
+        ).uploadId!;
         await inFlight; // one part on the wire while the next one fills
         const range = `bytes ${size}-${size + bytes.length - 1}/*`;
-        inFlight = this.client.send(new UploadMultipartPartCommand({ ...this.vault, uploadId, range, body: bytes, checksum }), send);
+        inFlight = this.client.send(
+          new UploadMultipartPartCommand({ ...this.vault, uploadId, range, body: bytes, checksum }),
+          send,
+        );
         inFlight.catch(() => undefined); // awaited above or below; a failure must not go unhandled meanwhile
         size += bytes.length;
       }
       await inFlight;
       const res = await this.client.send(
-        new CompleteMultipartUploadCommand({ ...this.vault, uploadId, archiveSize: String(size), checksum: combineTreeHash(leaves).toString('hex') }),
+        new CompleteMultipartUploadCommand({
+          ...this.vault,
+          uploadId,
+          archiveSize: String(size),
+          checksum: combineTreeHash(leaves).toString('hex'),
+        }),
         send,
       );
       return { key: this.archiveKey(res.archiveId), size, sha256: metered.result().sha256 };
     } catch (error) {
       await inFlight?.catch(() => undefined);
-      if (uploadId) await this.client.send(new AbortMultipartUploadCommand({ ...this.vault, uploadId })).catch(() => undefined);
+      if (uploadId)
+        await this.client.send(new AbortMultipartUploadCommand({ ...this.vault, uploadId })).catch(() => undefined);
       // The body's own failure (too large, the client gone) is the one to report, not the SDK's.
       throw options.signal?.aborted ? options.signal.reason : error;
     }
@@ -132,7 +169,9 @@ export class GlacierVaultProvider implements StorageProvider {
       return { healthy: true, detail: `vault ${this.config.vault} reachable` };
     } catch (error) {
       const e = error as GlacierServiceException;
-      const denied = e.$metadata?.httpStatusCode === 403 || ['UnrecognizedClientException', 'InvalidSignatureException', 'AccessDeniedException'].includes(e.name);
+      const denied =
+        e.$metadata?.httpStatusCode === 403 ||
+        ['UnrecognizedClientException', 'InvalidSignatureException', 'AccessDeniedException'].includes(e.name);
       const why = denied ? 'access denied (check the credentials)' : isNotFound(error) ? 'no such vault' : e.message;
       return { healthy: false, detail: `vault ${this.config.vault}: ${why}` };
     }
@@ -148,7 +187,10 @@ export class GlacierVaultProvider implements StorageProvider {
     if (key === EMPTY) return { handle: EMPTY, status: { state: 'ready' } };
     try {
       const res = await this.client.send(
-        new InitiateJobCommand({ ...this.vault, jobParameters: { Type: 'archive-retrieval', ArchiveId: key, Tier: TIERS[tier] } }),
+        new InitiateJobCommand({
+          ...this.vault,
+          jobParameters: { Type: 'archive-retrieval', ArchiveId: key, Tier: TIERS[tier] },
+        }),
       );
       return { handle: res.jobId!, status: { state: 'in-progress' } };
     } catch (error) {
@@ -164,10 +206,14 @@ export class GlacierVaultProvider implements StorageProvider {
       const job = await this.client.send(new DescribeJobCommand({ ...this.vault, jobId }));
       // A handle of another archive's job would otherwise pass that archive's bytes off as this one's.
       if (job.ArchiveId !== undefined && job.ArchiveId !== key) return { state: 'none' };
-      if (job.StatusCode === 'Failed') return { state: 'failed', reason: job.StatusMessage ?? 'the retrieval job failed' };
+      if (job.StatusCode === 'Failed')
+        return { state: 'failed', reason: job.StatusMessage ?? 'the retrieval job failed' };
       if (job.StatusCode !== 'Succeeded') return { state: 'in-progress' };
       const completed = job.CompletionDate ? Date.parse(job.CompletionDate) : NaN;
-      return { state: 'ready', expiresAt: Number.isNaN(completed) ? undefined : new Date(completed + OUTPUT_HOURS * 3600_000) };
+      return {
+        state: 'ready',
+        expiresAt: Number.isNaN(completed) ? undefined : new Date(completed + OUTPUT_HOURS * 3600_000),
+      };
     } catch (error) {
       if (isNotFound(error)) return { state: 'none' }; // Glacier forgets a job once its output expires
       throw error;
@@ -179,12 +225,21 @@ export class GlacierVaultProvider implements StorageProvider {
     if (key === EMPTY) return (async function* () {})();
     try {
       const res = await this.client.send(
-        new GetJobOutputCommand({ ...this.vault, jobId, range: range ? `bytes=${range.start}-${range.end}` : undefined }),
+        new GetJobOutputCommand({
+          ...this.vault,
+          jobId,
+          range: range ? `bytes=${range.start}-${range.end}` : undefined,
+        }),
       );
       const servedFrom = Number(/^bytes (\d+)-/.exec(res.contentRange ?? '')?.[1] ?? 0);
       const stream = res.body as AsyncIterable<Uint8Array> & { destroy?(): void };
       const skip = range ? range.start - servedFrom : 0;
-      return exactly(stream, skip, range ? range.end - range.start + 1 : Infinity, skip === 0 ? res.checksum : undefined);
+      return exactly(
+        stream,
+        skip,
+        range ? range.end - range.start + 1 : Infinity,
+        skip === 0 ? res.checksum : undefined,
+      );
     } catch (error) {
       if (isNotFound(error) || isNotYetAvailable(error)) throw new RestoreNotReadyError(this.id, key);
       throw error;
@@ -218,7 +273,10 @@ export class GlacierVaultProvider implements StorageProvider {
  * Cuts a body into Buffers of `size` bytes; the last one (possibly short, or empty for an empty
  * body) says so. A full part is handed on only once a further byte arrives, so `last` is exact.
  */
-async function* parts(source: AsyncIterable<Uint8Array>, size: number): AsyncGenerator<{ bytes: Buffer; last: boolean }> {
+async function* parts(
+  source: AsyncIterable<Uint8Array>,
+  size: number,
+): AsyncGenerator<{ bytes: Buffer; last: boolean }> {
   let part = Buffer.allocUnsafe(size);
   let filled = 0;
   for await (let chunk of source) {
@@ -241,7 +299,12 @@ async function* parts(source: AsyncIterable<Uint8Array>, size: number): AsyncGen
  * Yields `length` bytes after skipping `skip` (a server that answers more than the range asked),
  * fails if fewer arrive, and checks the tree hash Glacier sent for what it served.
  */
-async function* exactly(source: AsyncIterable<Uint8Array> & { destroy?(): void }, skip: number, length: number, treeHash?: string): ByteBody {
+async function* exactly(
+  source: AsyncIterable<Uint8Array> & { destroy?(): void },
+  skip: number,
+  length: number,
+  treeHash?: string,
+): ByteBody {
   const tree = treeHash ? new TreeHash() : undefined;
   let position = 0;
   let sent = 0;
@@ -259,7 +322,8 @@ async function* exactly(source: AsyncIterable<Uint8Array> & { destroy?(): void }
     }
     if (Number.isFinite(length) && sent < length) throw new Error(`job output ended after ${sent} of ${length} bytes`);
     // Checked only when what was served is exactly what was passed on; the hash covers the served bytes.
-    if (tree && position === sent && tree.digest() !== treeHash) throw new Error('job output does not match the tree hash Glacier sent for it');
+    if (tree && position === sent && tree.digest() !== treeHash)
+      throw new Error('job output does not match the tree hash Glacier sent for it');
   } finally {
     source.destroy?.();
   }
@@ -267,7 +331,8 @@ async function* exactly(source: AsyncIterable<Uint8Array> & { destroy?(): void }
 
 /** Fallback for bodies not cut here (InitiateJob's JSON): small, so hashed whole. */
 async function smallBodyChecksums(body: unknown): Promise<[string, string]> {
-  if (typeof body !== 'string' && !(body instanceof Uint8Array)) throw new Error('glacier-vault sends only byte bodies it has hashed');
+  if (typeof body !== 'string' && !(body instanceof Uint8Array))
+    throw new Error('glacier-vault sends only byte bodies it has hashed');
   const bytes = typeof body === 'string' ? Buffer.from(body) : body;
   return [createHash('sha256').update(bytes).digest('hex'), new TreeHash().update(bytes).digest()];
 }

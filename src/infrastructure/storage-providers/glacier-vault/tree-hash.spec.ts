@@ -41,7 +41,8 @@ describe('SHA-256 tree hash', () => {
   it('gives the same hash however the stream is cut', () => {
     const bytes = data(3 * MiB + 17);
     const whole = new TreeHash().update(bytes).digest();
-    for (const piece of [1 << 10, 65_537, MiB - 1, MiB, MiB + 1, 5 * MiB]) expect(treeHashInPieces(bytes, piece)).toBe(whole);
+    for (const piece of [1 << 10, 65_537, MiB - 1, MiB, MiB + 1, 5 * MiB])
+      expect(treeHashInPieces(bytes, piece)).toBe(whole);
   });
 
   it('keeps one 32-byte hash per MiB, never the bytes', () => {

@@ -14,7 +14,14 @@ export function combineTreeHash(leaves: readonly Buffer[]): Buffer {
   while (level.length > 1) {
     const up: Buffer[] = [];
     for (let i = 0; i < level.length; i += 2) {
-      up.push(i + 1 < level.length ? createHash('sha256').update(level[i]).update(level[i + 1]).digest() : level[i]);
+      up.push(
+        i + 1 < level.length
+          ? createHash('sha256')
+              .update(level[i])
+              .update(level[i + 1])
+              .digest()
+          : level[i],
+      );
     }
     level = up;
   }

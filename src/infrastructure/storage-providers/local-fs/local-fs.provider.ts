@@ -161,7 +161,10 @@ export class LocalFsProvider implements StorageProvider {
       const file = path.join(this.tmpDir, name);
       const info = await stat(file).catch(() => undefined);
       if (info?.isFile() && Date.now() - info.mtimeMs > maxAgeMs) {
-        await unlink(file).then(() => removed++, () => undefined);
+        await unlink(file).then(
+          () => removed++,
+          () => undefined,
+        );
       }
     }
     return removed;

@@ -78,7 +78,12 @@ export const s3DeepArchiveProviderFactory: S3Factory = {
       id: 's3-deep-archive',
       ...settings('s3-deep-archive', deepArchive, 'STORAGE_DEEP_ARCHIVE_BUCKET'),
       storageClass: 'DEEP_ARCHIVE',
-      capabilities: { ...ARCHIVE, retrievalTiers: ['standard', 'bulk'], retrievalMinutes: { standard: 720, bulk: 2880 }, minimumStorageDays: 180 },
+      capabilities: {
+        ...ARCHIVE,
+        retrievalTiers: ['standard', 'bulk'],
+        retrievalMinutes: { standard: 720, bulk: 2880 },
+        minimumStorageDays: 180,
+      },
     }),
 };
 

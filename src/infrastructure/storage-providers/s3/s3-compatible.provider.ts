@@ -87,7 +87,12 @@ export class S3CompatibleProvider implements StorageProvider {
       maxAttempts: 3,
     });
     if (options.capabilities.retrievalRequired) {
-      this.retrieval = new S3ArchiveRetrieval({ providerId: this.id, client: this.client, bucket: options.bucket, read: (key, range) => this.read(key, range) });
+      this.retrieval = new S3ArchiveRetrieval({
+        providerId: this.id,
+        client: this.client,
+        bucket: options.bucket,
+        read: (key, range) => this.read(key, range),
+      });
     }
   }
 
@@ -140,8 +145,16 @@ export class S3CompatibleProvider implements StorageProvider {
       // The hash also lives in the file's row, so a failed tag costs only head()'s sha256; the
       // bytes are kept (deleting them again would be billed a minimum period on archive classes).
       await this.client
-        .send(new PutObjectTaggingCommand({ Bucket: this.options.bucket, Key: key, Tagging: { TagSet: [{ Key: SHA256_METADATA, Value: sha256 }] } }))
-        .catch((error: Error) => this.logger.warn(`${this.id}: tagging ${key} with its SHA-256 failed: ${error.message}`));
+        .send(
+          new PutObjectTaggingCommand({
+            Bucket: this.options.bucket,
+            Key: key,
+            Tagging: { TagSet: [{ Key: SHA256_METADATA, Value: sha256 }] },
+          }),
+        )
+        .catch((error: Error) =>
+          this.logger.warn(`${this.id}: tagging ${key} with its SHA-256 failed: ${error.message}`),
+        );
     }
     return { key, size, sha256 };
   }
@@ -150,7 +163,11 @@ export class S3CompatibleProvider implements StorageProvider {
     this.assertKey(key);
     try {
       const res = await this.client.send(
-        new GetObjectCommand({ Bucket: this.options.bucket, Key: key, Range: range ? `bytes=${range.start}-${range.end}` : undefined }),
+        new GetObjectCommand({
+          Bucket: this.options.bucket,
+          Key: key,
+          Range: range ? `bytes=${range.start}-${range.end}` : undefined,
+        }),
       );
       const stream = res.Body as Readable;
       if (!range || res.ContentLength === range.end - range.start + 1) return stream;
@@ -183,9 +200,11 @@ export class S3CompatibleProvider implements StorageProvider {
 
   async delete(key: string): Promise<void> {
     this.assertKey(key);
-    await this.client.send(new DeleteObjectCommand({ Bucket: this.options.bucket, Key: key })).catch((error: unknown) => {
-      if (!isNotFound(error)) throw error;
-    });
+    await this.client
+      .send(new DeleteObjectCommand({ Bucket: this.options.bucket, Key: key }))
+      .catch((error: unknown) => {
+        if (!isNotFound(error)) throw error;
+      });
   }
 
   async health(): Promise<ProviderHealth> {
@@ -194,7 +213,12 @@ export class S3CompatibleProvider implements StorageProvider {
       return { healthy: true, detail: `bucket ${this.options.bucket} reachable` };
     } catch (error) {
       const status = (error as S3ServiceException).$metadata?.httpStatusCode;
-      const why = status === 403 ? 'access denied (check the credentials)' : status === 404 ? 'no such bucket' : (error as Error).message;
+      const why =
+        status === 403
+          ? 'access denied (check the credentials)'
+          : status === 404
+            ? 'no such bucket'
+            : (error as Error).message;
       return { healthy: false, detail: `bucket ${this.options.bucket}: ${why}` };
     }
   }

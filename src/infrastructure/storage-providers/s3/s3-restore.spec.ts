@@ -47,7 +47,11 @@ describe('S3ArchiveRetrieval', () => {
     expect(await retrieval.startRestore(key, 'bulk', 4)).toEqual({ handle: key, status: { state: 'in-progress' } });
     const command = send.mock.calls[0][0] as RestoreObjectCommand;
     expect(command).toBeInstanceOf(RestoreObjectCommand);
-    expect(command.input).toEqual({ Bucket: 'b', Key: key, RestoreRequest: { Days: 4, GlacierJobParameters: { Tier: 'Bulk' } } });
+    expect(command.input).toEqual({
+      Bucket: 'b',
+      Key: key,
+      RestoreRequest: { Days: 4, GlacierJobParameters: { Tier: 'Bulk' } },
+    });
   });
 
   it('shares a restore already running (409) instead of failing', async () => {
@@ -57,8 +61,14 @@ describe('S3ArchiveRetrieval', () => {
 
   it('takes 200 as a restored copy, with the expiry HeadObject gives', async () => {
     send.mockResolvedValueOnce({ $metadata: { httpStatusCode: 200 } });
-    send.mockResolvedValueOnce({ $metadata: { httpStatusCode: 200 }, Restore: 'ongoing-request="false", expiry-date="Sat, 02 Jan 2100 00:00:00 GMT"' });
-    expect(await retrieval.startRestore(key, 'standard', 1)).toEqual({ handle: key, status: { state: 'ready', expiresAt: new Date(Date.UTC(2100, 0, 2)) } });
+    send.mockResolvedValueOnce({
+      $metadata: { httpStatusCode: 200 },
+      Restore: 'ongoing-request="false", expiry-date="Sat, 02 Jan 2100 00:00:00 GMT"',
+    });
+    expect(await retrieval.startRestore(key, 'standard', 1)).toEqual({
+      handle: key,
+      status: { state: 'ready', expiresAt: new Date(Date.UTC(2100, 0, 2)) },
+    });
     expect(send.mock.calls[1][0]).toBeInstanceOf(HeadObjectCommand);
   });
 
@@ -66,7 +76,10 @@ describe('S3ArchiveRetrieval', () => {
     send.mockRejectedValueOnce(s3Error('NoSuchKey', 404));
     await expect(retrieval.startRestore(key, 'standard', 1)).rejects.toBeInstanceOf(StoredObjectNotFoundError);
     send.mockRejectedValueOnce(s3Error('NotFound', 404));
-    expect(await retrieval.restoreStatus(key, key)).toEqual({ state: 'failed', reason: 'the archived object no longer exists' });
+    expect(await retrieval.restoreStatus(key, key)).toEqual({
+      state: 'failed',
+      reason: 'the archived object no longer exists',
+    });
   });
 
   it('passes other refusals on (an Expedited restore of DEEP_ARCHIVE)', async () => {

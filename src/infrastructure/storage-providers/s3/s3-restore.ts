@@ -1,6 +1,14 @@
 import { HeadObjectCommand, RestoreObjectCommand, S3Client, S3ServiceException, Tier } from '@aws-sdk/client-s3';
 import { StorageLocation } from '../../../domain/files';
-import { ArchiveRetrieval, ByteBody, ByteRange, RestoreState, RetrievalTier, StartedRestore, StoredObjectNotFoundError } from '../../../domain/storage';
+import {
+  ArchiveRetrieval,
+  ByteBody,
+  ByteRange,
+  RestoreState,
+  RetrievalTier,
+  StartedRestore,
+  StoredObjectNotFoundError,
+} from '../../../domain/storage';
 
 const TIERS: Record<RetrievalTier, Tier> = { expedited: 'Expedited', standard: 'Standard', bulk: 'Bulk' };
 
@@ -39,7 +47,11 @@ export class S3ArchiveRetrieval implements ArchiveRetrieval {
     StorageLocation.of(providerId, key); // refuses absolute keys and `..`, as every operation does
     try {
       const res = await client.send(
-        new RestoreObjectCommand({ Bucket: bucket, Key: key, RestoreRequest: { Days: days, GlacierJobParameters: { Tier: TIERS[tier] } } }),
+        new RestoreObjectCommand({
+          Bucket: bucket,
+          Key: key,
+          RestoreRequest: { Days: days, GlacierJobParameters: { Tier: TIERS[tier] } },
+        }),
       );
       // 202: a restore was started. 200: a restored copy already exists (its expiry was extended).
       if (res.$metadata.httpStatusCode !== 200) return { handle: key, status: { state: 'in-progress' } };
@@ -63,7 +75,13 @@ export class S3ArchiveRetrieval implements ArchiveRetrieval {
     const { client, bucket, providerId } = this.target;
     StorageLocation.of(providerId, key);
     try {
-      await client.send(new RestoreObjectCommand({ Bucket: bucket, Key: key, RestoreRequest: { Days: days, GlacierJobParameters: { Tier: TIERS[tier] } } }));
+      await client.send(
+        new RestoreObjectCommand({
+          Bucket: bucket,
+          Key: key,
+          RestoreRequest: { Days: days, GlacierJobParameters: { Tier: TIERS[tier] } },
+        }),
+      );
       return true;
     } catch (error) {
       const e = error as S3ServiceException;
@@ -80,7 +98,8 @@ export class S3ArchiveRetrieval implements ArchiveRetrieval {
       return parseRestoreHeader(res.Restore);
     } catch (error) {
       const e = error as S3ServiceException;
-      if (e?.name === 'NotFound' || e?.$metadata?.httpStatusCode === 404) return { state: 'failed', reason: 'the archived object no longer exists' };
+      if (e?.name === 'NotFound' || e?.$metadata?.httpStatusCode === 404)
+        return { state: 'failed', reason: 'the archived object no longer exists' };
       throw error;
     }
   }

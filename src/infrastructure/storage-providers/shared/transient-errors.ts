@@ -2,14 +2,39 @@ import { ArchiveRetrieval, StorageProvider, StorageUnavailableError } from '../.
 import { DomainError } from '../../../domain/shared';
 
 const TRANSIENT_NAMES = new Set([
-  'TimeoutError', 'RequestTimeout', 'RequestTimeoutException', 'SlowDown', 'Throttling', 'ThrottlingException',
-  'RequestLimitExceeded', 'ServiceUnavailable', 'ServiceUnavailableException', 'InternalError', 'InternalFailure',
+  'TimeoutError',
+  'RequestTimeout',
+  'RequestTimeoutException',
+  'SlowDown',
+  'Throttling',
+  'ThrottlingException',
+  'RequestLimitExceeded',
+  'ServiceUnavailable',
+  'ServiceUnavailableException',
+  'InternalError',
+  'InternalFailure',
 ]);
-const TRANSIENT_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+const TRANSIENT_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+]);
 
 /** Whether a failure is the provider's passing trouble (network, 5xx, throttling), not a refusal. */
 export function isTransient(error: unknown): boolean {
-  const e = error as { name?: string; code?: string; $fault?: string; $metadata?: { httpStatusCode?: number }; cause?: unknown; message?: string };
+  const e = error as {
+    name?: string;
+    code?: string;
+    $fault?: string;
+    $metadata?: { httpStatusCode?: number };
+    cause?: unknown;
+    message?: string;
+  };
   if (!e || error instanceof DomainError) return false;
   if ((e.$metadata?.httpStatusCode ?? 0) >= 500 || e.$fault === 'server') return true;
   if (TRANSIENT_NAMES.has(e.name ?? '') || TRANSIENT_CODES.has(e.code ?? '')) return true;
@@ -22,19 +47,23 @@ export function isTransient(error: unknown): boolean {
  * at every call, so no provider — built-in or plugin — can turn a network blip into a 500.
  */
 export function guardTransientErrors(provider: StorageProvider): StorageProvider {
-  const guard = <A extends unknown[], R>(call: (...args: A) => Promise<R>) => async (...args: A): Promise<R> => {
-    try {
-      return await call(...args);
-    } catch (error) {
-      if (isTransient(error)) throw new StorageUnavailableError(provider.id, (error as Error).message || (error as Error).name);
-      throw error;
-    }
-  };
+  const guard =
+    <A extends unknown[], R>(call: (...args: A) => Promise<R>) =>
+    async (...args: A): Promise<R> => {
+      try {
+        return await call(...args);
+      } catch (error) {
+        if (isTransient(error))
+          throw new StorageUnavailableError(provider.id, (error as Error).message || (error as Error).name);
+        throw error;
+      }
+    };
   const retrieval: ArchiveRetrieval | undefined = provider.retrieval && {
     startRestore: guard(provider.retrieval.startRestore.bind(provider.retrieval)),
     restoreStatus: guard(provider.retrieval.restoreStatus.bind(provider.retrieval)),
     readRestored: guard(provider.retrieval.readRestored.bind(provider.retrieval)),
-    upgradeRestore: provider.retrieval.upgradeRestore && guard(provider.retrieval.upgradeRestore.bind(provider.retrieval)),
+    upgradeRestore:
+      provider.retrieval.upgradeRestore && guard(provider.retrieval.upgradeRestore.bind(provider.retrieval)),
   };
   return {
     id: provider.id,

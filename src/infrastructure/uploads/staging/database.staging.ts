@@ -35,7 +35,11 @@ export class DatabaseStaging implements UploadStaging, OnApplicationShutdown {
     const sink: StagingSink = {
       write: async (chunks) => {
         const data = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
-        await this.pool.query('insert into upload_chunks (session_id, start_offset, data) values ($1, $2, $3)', [uploadId, position, data]);
+        await this.pool.query('insert into upload_chunks (session_id, start_offset, data) values ($1, $2, $3)', [
+          uploadId,
+          position,
+          data,
+        ]);
         position += data.length;
       },
       sync: async () => undefined, // every row was committed as it was written

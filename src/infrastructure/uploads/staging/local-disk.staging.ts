@@ -9,7 +9,6 @@ import { StagedBytesMissingError } from './staged-bytes-missing.error';
 import { CheckpointPolicy, stagedAppend, StagingSink } from './staged-append';
 import { HashChain } from './hash-chain';
 
-
 /**
  * Staged bytes as one file per upload under a directory: appended, fsynced at checkpoints.
  * For one API instance, or several that share the directory (a network filesystem with working
@@ -84,7 +83,10 @@ export class LocalDiskStaging implements UploadStaging {
 
   /** For the sweep: whether anything is staged for an upload. */
   async exists(uploadId: string): Promise<boolean> {
-    return stat(this.pathOf(uploadId)).then(() => true, () => false);
+    return stat(this.pathOf(uploadId)).then(
+      () => true,
+      () => false,
+    );
   }
 
   private pathOf(uploadId: string): string {

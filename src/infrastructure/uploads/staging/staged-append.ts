@@ -70,7 +70,7 @@ export async function stagedAppend(
     await writes[current].catch(() => undefined);
   };
   const take = async (chunk: Uint8Array) => {
-    for (let at = 0; at < chunk.length; ) {
+    for (let at = 0; at < chunk.length;) {
       const n = Math.min(chunk.length - at, batchBytes - fill);
       buffers[current].set(chunk.subarray(at, at + n), fill);
       fill += n;

@@ -26,7 +26,9 @@ export class WebhookDeliveryJob implements JobHandler<WebhookDelivery> {
   constructor(private readonly commands: CommandBus) {}
 
   async handle(data: WebhookDelivery, context: JobContext): Promise<DeliveryOutcome> {
-    const result = await this.commands.execute(new DeliverWebhookCommand(data.endpointId, data.event, context.attempt, context.signal));
+    const result = await this.commands.execute(
+      new DeliverWebhookCommand(data.endpointId, data.event, context.attempt, context.signal),
+    );
     if (result.outcome !== 'failed') return result;
     throw result.retryable ? new WebhookDeliveryFailedError(result.detail) : new PermanentJobError(result.detail);
   }
