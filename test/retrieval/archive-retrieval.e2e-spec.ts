@@ -44,7 +44,8 @@ describe('archive storage and retrieval in the running service (S3 archive class
       upstream: s3.endpoint,
       accessKeyId: 'S3RVER',
       restoreDelayMs,
-      restoredCopyMs: COPY_MS,
+      // Long enough for downloads on a busy machine; the expiry test shortens it to COPY_MS.
+      restoredCopyMs: 10 * 60_000,
     });
     flexible = await startS3Emulator({
       upstream: s3.endpoint,
@@ -55,6 +56,7 @@ describe('archive storage and retrieval in the running service (S3 archive class
     t = await startTestApp(archiveEnv(deep, flexible));
     token = t.tokenFor(owner);
   });
+  afterEach(() => deep?.setRestoredCopyMs(10 * 60_000));
   afterAll(async () => {
     await t?.close();
     await deep?.close();
@@ -203,6 +205,7 @@ describe('archive storage and retrieval in the running service (S3 archive class
   });
 
   it('lets the restored copy expire: downloads are refused again, the request turns expired, and a new request restores anew', async () => {
+    deep.setRestoredCopyMs(COPY_MS);
     const file = await uploadArchived(2 * MiB, 's3-deep-archive', 'short-lived.bin');
     const asked = await api(t.baseUrl, 'POST', `/api/v1/files/${file.id}/retrievals`, token, { tier: 'standard' });
     const ready = await waitForRetrieval(t, token, asked.body.id, ['ready']);

@@ -20,7 +20,8 @@ describe('glacier-vault (legacy) in the running service', () => {
       accessKeyId: 'VAULTKEY',
       vaults: [VAULT],
       jobDelayMs: { Expedited: 200, Standard: 400, Bulk: 600 },
-      outputTtlMs: 4_000,
+      // Long enough for a 56 MiB download and a range read on a busy machine; the expiry test shortens it.
+      outputTtlMs: 120_000,
     });
     t = await startTestApp({
       STORAGE_PROVIDERS: 'local-fs,glacier-vault',
@@ -78,6 +79,7 @@ describe('glacier-vault (legacy) in the running service', () => {
   });
 
   it('notices when the job output is gone (AWS keeps it 24 h; here 4 s): the download is refused and the request turns expired', async () => {
+    vault.setOutputTtl(4_000);
     const file = await uploadToVault(5000);
     const asked = await api(t.baseUrl, 'POST', `/api/v1/files/${file.id}/retrievals`, token(), { tier: 'expedited' });
     await waitForRetrieval(t, token(), asked.body.id, ['ready']);

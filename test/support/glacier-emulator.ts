@@ -25,6 +25,8 @@ export interface GlacierEmulator {
   requests: { method: string; url: string; headers: http.IncomingHttpHeaders }[];
   /** Down: every connection is reset, as a host that has gone away. */
   setAvailable(up: boolean): void;
+  /** From now on, job outputs stay this long after completion (a test of expiry shortens it). */
+  setOutputTtl(ms: number): void;
   close(): Promise<void>;
 }
 
@@ -82,7 +84,7 @@ export async function startGlacierEmulator(options: GlacierEmulatorOptions): Pro
   const jobs = new Map<string, Job>();
   const requests: GlacierEmulator['requests'] = [];
   const sockets = new Set<Socket>();
-  const ttl = options.outputTtlMs ?? 24 * 3600_000;
+  let ttl = options.outputTtlMs ?? 24 * 3600_000;
   const delay = (tier: Tier) =>
     typeof options.jobDelayMs === 'number' ? options.jobDelayMs : (options.jobDelayMs?.[tier] ?? 0);
   let up = true;
@@ -336,6 +338,9 @@ export async function startGlacierEmulator(options: GlacierEmulatorOptions): Pro
     endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     directory,
     requests,
+    setOutputTtl: (ms) => {
+      ttl = ms;
+    },
     setAvailable: (available) => {
       up = available;
       if (!up) for (const socket of sockets) socket.destroy();

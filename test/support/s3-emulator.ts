@@ -26,6 +26,8 @@ export interface S3Emulator {
   requests: { method: string; url: string; headers: http.IncomingHttpHeaders; status?: number }[];
   /** Down: every request has its connection cut, as a store out of reach would. */
   setAvailable(up: boolean): void;
+  /** From now on, restored copies live this long (a test of their expiry shortens it). */
+  setRestoredCopyMs(ms: number | undefined): void;
   close(): Promise<void>;
 }
 
@@ -66,6 +68,7 @@ export async function startS3Emulator(options: S3EmulatorOptions): Promise<S3Emu
   const requests: S3Emulator['requests'] = [];
   const restores = new Map<string, Restore>();
   let available = true;
+  let restoredCopyMs = options.restoredCopyMs;
 
   /** The object's restore as of now; an expired copy is forgotten, as S3 deletes it. */
   const restoreOf = (object: string): Restore | undefined => {
@@ -129,7 +132,7 @@ export async function startS3Emulator(options: S3EmulatorOptions): Promise<S3Emu
       });
     }
     const now = Date.now();
-    const lifetime = options.restoredCopyMs ?? days * DAY_MS;
+    const lifetime = restoredCopyMs ?? days * DAY_MS;
     const current = restoreOf(object);
     if (current && current.readyAt > now) {
       // Restore speed upgrade: a faster tier takes over a running restore; the same or a slower one is refused.
@@ -182,6 +185,7 @@ export async function startS3Emulator(options: S3EmulatorOptions): Promise<S3Emu
     endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     requests,
     setAvailable: (up) => (available = up),
+    setRestoredCopyMs: (ms) => (restoredCopyMs = ms),
     close: () =>
       new Promise((resolve) => {
         server.close(() => resolve());

@@ -513,8 +513,11 @@ export function describeUploadStagingContract(
         const data = bytes('stalled', 0, 20_000);
         let release!: () => void;
         const gate = new Promise<void>((resolve) => (release = resolve));
+        let stalled!: () => void;
+        const waitingForBytes = new Promise<void>((resolve) => (stalled = resolve));
         async function* stalls(): ByteBody {
           yield data.subarray(0, 10_000);
+          stalled(); // the staging took the first bytes and asks for more
           await gate; // the client stops sending
           yield data.subarray(10_000);
         }
@@ -522,7 +525,9 @@ export function describeUploadStagingContract(
         const lost = new Error('upload lock lost');
         const record = recorder();
         const appending = staging.append(id, 0, stalls(), options(record.onDurable, { signal: abort.signal }));
-        await new Promise((resolve) => setTimeout(resolve, 50));
+        // Not a fixed delay: on a busy machine the staging may not have read the first bytes yet.
+        await waitingForBytes;
+        await new Promise((resolve) => setTimeout(resolve, 20));
         abort.abort(lost);
         const outcome = await Promise.race([
           appending,
