@@ -17,7 +17,8 @@
  *   BENCH_ONLY=tus     --only=tus      run only the tus case (plus what it needs)
  *   BENCH_S3=0         --s3=0          skip the S3 adapter case (bench/s3-provider.js, against s3rver)
  *   BENCH_JOBS_CASE=0  --jobs-case=0   skip the jobs case (bench/jobs.js: BENCH_JOBS no-op jobs, default 20000)
- *   BENCH_RELOCATION=0 --relocation=0  skip the relocation case (bench/relocation.js: the large file local-fs → database)
+ *   BENCH_RELOCATION=0 --relocation=0  skip the relocation case (bench/relocation.js: the large file
+ *                                      local-fs → database)
  *   BENCH_ONLY=jobs|s3|relocation      run only that case (plus what it needs)
  *   BENCH_PG_URL       admin URL of the PostgreSQL server (postgres://postgres@127.0.0.1:5432/postgres)
  *   BENCH_REDIS_URL    redis://127.0.0.1:6379

@@ -19,7 +19,10 @@ const userToken = () =>
     expiresIn: 600,
   });
 
-/** `npm run start:worker` in a child process (the TypeScript source, as startService runs src/main.ts); resolves once its workers run. */
+/**
+ * `npm run start:worker` in a child process (the TypeScript source, as startService runs src/main.ts); resolves once
+ * its workers run.
+ */
 async function startWorker(env: Record<string, string>): Promise<ChildProcess> {
   const child = spawn(
     process.execPath,

@@ -220,7 +220,8 @@ describe('live events: resuming with Last-Event-ID, and the per-user stream cap'
         await stream.waitFor((m) => m.id !== undefined);
         await publish(hank, 1);
         await stream.waitFor((m) => m.data?.data?.n === 1);
-        b.app.get<unknown, { subscriber: Redis }>(LiveEventHub).subscriber.disconnect(true); // ioredis reconnects by itself
+        // ioredis reconnects by itself
+        b.app.get<unknown, { subscriber: Redis }>(LiveEventHub).subscriber.disconnect(true);
         await until(() => stream.ended(), 'the stream to end', WAIT_MS);
         await publish(hank, 2);
         again = listen(url(b, hank), { 'last-event-id': stream.lastEventId()! });

@@ -27,7 +27,9 @@ interface JobBody {
   ownerId: string | null;
 }
 
-/** Moving files between providers in the running service: local disk, PostgreSQL, S3 archive classes, a legacy vault. */
+/**
+ * Moving files between providers in the running service: local disk, PostgreSQL, S3 archive classes, a legacy vault.
+ */
 describe('relocation: moving a file to another provider (e2e, real PostgreSQL, Redis, s3rver, vault emulator)', () => {
   let stack: ArchiveStack;
   let archive: S3Emulator;

@@ -197,7 +197,10 @@ describe('relocation retried, queued, and meeting restores (e2e, PostgreSQL, Red
   });
 
   describe('a restore of the old location left ready by a crash between the repoint and its retirement', () => {
-    /** A file moved from Flexible Retrieval into Deep Archive, with the restore the move used put back to `ready` (as a crash right after the repoint leaves it). */
+    /**
+     * A file moved from Flexible Retrieval into Deep Archive, with the restore the move used put back to `ready` (as a
+     * crash right after the repoint leaves it).
+     */
     async function movedWithStaleRestore(from = 's3-flexible-retrieval', to = 's3-deep-archive') {
       const size = 300_000;
       const file = await upload(size, from);

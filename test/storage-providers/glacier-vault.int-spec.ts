@@ -176,7 +176,8 @@ describe('glacier-vault (legacy) against the project Glacier emulator', () => {
         size,
         sha256: stored.sha256,
       });
-      await expect(provider.read(stored.key)).rejects.toBeInstanceOf(RestoreNotReadyError); // a job's output is not the object
+      // a job's output is not the object
+      await expect(provider.read(stored.key)).rejects.toBeInstanceOf(RestoreNotReadyError);
     });
 
     it.each([

@@ -366,7 +366,8 @@ export function describeUploadStagingContract(
         let previous = 100_000;
         for (const offset of record.offsets) {
           expect(offset).toBeGreaterThan(previous);
-          expect(offset - previous).toBeLessThanOrEqual(64 * KiB + 16 * KiB); // at least every 64 KiB (one chunk of slack)
+          // at least every 64 KiB (one chunk of slack)
+          expect(offset - previous).toBeLessThanOrEqual(64 * KiB + 16 * KiB);
           previous = offset;
         }
         await expectStaged(id, bytes('checkpoints', 0, 100_000 + MiB));

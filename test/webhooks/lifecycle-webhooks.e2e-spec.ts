@@ -322,7 +322,8 @@ describe('lifecycle webhooks: retrieval.ready, retrieval.failed and upload.expir
         WAIT_MS,
       );
       expect(live.id).toBeTruthy(); // the stream's position, to resume from
-      expect(live.data).toEqual({ id: delivery.body.id, type, occurredAt: delivery.body.occurredAt, data }); // the owner is implied
+      // the owner is implied
+      expect(live.data).toEqual({ id: delivery.body.id, type, occurredAt: delivery.body.occurredAt, data });
     }
     expect(
       aliceStream.events().filter((m) => m.event === 'retrieval.ready' && m.data.data.fileId === readyFileId),

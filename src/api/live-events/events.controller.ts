@@ -12,7 +12,10 @@ import { ProblemException } from '../problem/problem-exception';
 import { lastEventIdOf, sseMessage } from './sse-message';
 
 const HEARTBEAT_MS = 25_000;
-/** The client's reconnect delay: 2–5 s, drawn per stream so the clients of a restarted instance do not all come back at once. */
+/**
+ * The client's reconnect delay: 2–5 s, drawn per stream so the clients of a restarted instance do not all come back at
+ * once.
+ */
 const retryMs = () => 2_000 + Math.floor(Math.random() * 3_000);
 
 /**

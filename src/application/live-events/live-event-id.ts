@@ -21,7 +21,10 @@ export function compareLiveEventIds(a: string, b: string): number {
   return as === bs ? 0 : as < bs ? -1 : 1;
 }
 
-/** What the user's log looks like when a client asks to resume: its oldest kept entry (none when empty) and the newest id it ever gave. */
+/**
+ * What the user's log looks like when a client asks to resume: its oldest kept entry (none when empty) and the newest
+ * id it ever gave.
+ */
 export interface LiveLogBounds {
   first?: string;
   last: string;

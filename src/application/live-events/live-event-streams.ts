@@ -10,7 +10,10 @@ export type LiveMessage =
   | ({ kind: 'event' } & LiveLogEntry)
   /** Where a new stream starts (no data: it only sets the client's last event id). */
   | { kind: 'position'; streamId: string }
-  /** The client's Last-Event-ID is older than the log: it must re-read what it shows; the stream goes on from `streamId`. */
+  /**
+   * The client's Last-Event-ID is older than the log: it must re-read what it shows; the stream goes on from
+   * `streamId`.
+   */
   | { kind: 'reset'; streamId: string }
   /** Live events may have been lost here (the Redis subscription dropped): end the stream so the client resumes. */
   | { kind: 'interrupted' };
@@ -27,7 +30,10 @@ export interface LiveEventStreams {
 }
 export const LIVE_EVENT_STREAMS = Symbol('LiveEventStreams');
 
-/** A slot among the user's streams, or the refusal: the limit, and when a slot may free up (a dead stream's lease lapses). */
+/**
+ * A slot among the user's streams, or the refusal: the limit, and when a slot may free up (a dead stream's lease
+ * lapses).
+ */
 export type LiveStreamSlot = { release: () => Promise<void> } | { limit: number; retryAfterSeconds: number };
 
 /** Port: how many streams a user holds open, on all API instances together. */

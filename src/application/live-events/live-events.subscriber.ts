@@ -29,7 +29,10 @@ const SHOWN: Record<string, (payload: Record<string, unknown>) => Record<string,
   }),
 };
 
-/** Relays the owner's events to their live connections; a client that reconnects gets what it missed (and one too far behind re-reads its lists). */
+/**
+ * Relays the owner's events to their live connections; a client that reconnects gets what it missed (and one too far
+ * behind re-reads its lists).
+ */
 @Injectable()
 export class LiveEventsSubscriber implements DomainEventSubscriber {
   readonly name = 'live-events';

@@ -51,7 +51,9 @@ export interface JobInspector {
   /** Throws UnknownQueueError. */
   setPaused(queue: string, paused: boolean): Promise<QueueCounts>;
   deadLetters(limit: number, offset: number): Promise<{ total: number; items: DeadLetterView[] }>;
-  /** Re-enqueues the job on its own queue (a fresh attempt count); answers the new job's ref. Null: no such dead letter. */
+  /**
+   * Re-enqueues the job on its own queue (a fresh attempt count); answers the new job's ref. Null: no such dead letter.
+   */
   retryDeadLetter(id: string): Promise<string | null>;
   discardDeadLetter(id: string): Promise<boolean>;
   /** Adds a job (diagnostics: checks that workers run); answers its ref. High priority runs first. */

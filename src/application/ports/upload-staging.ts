@@ -43,10 +43,16 @@ export interface AppendResult {
 export interface UploadStaging {
   readonly id: string;
   append(uploadId: string, offset: number, body: ByteBody, options: AppendOptions): Promise<AppendResult>;
-  /** SHA-256 of the first `length` staged bytes (hex): from the running hash when this process has it, else by reading them again. */
+  /**
+   * SHA-256 of the first `length` staged bytes (hex): from the running hash when this process has it, else by reading
+   * them again.
+   */
   sha256(uploadId: string, length: number): Promise<string>;
   read(uploadId: string, range?: ByteRange): Promise<ByteBody>;
-  /** A local file holding exactly the staged bytes, when the store keeps them in one (lets a provider take them without a copy). */
+  /**
+   * A local file holding exactly the staged bytes, when the store keeps them in one (lets a provider take them without
+   * a copy).
+   */
   localFile?(uploadId: string): string | undefined;
   /** Idempotent. */
   remove(uploadId: string): Promise<void>;

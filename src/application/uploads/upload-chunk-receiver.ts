@@ -13,7 +13,9 @@ import { UploadQuota } from './upload-quota';
 
 export interface IncomingChunk {
   body: ByteBody;
-  /** From Content-Length, when the request has one: a chunk too long for the upload is refused before a byte is read. */
+  /**
+   * From Content-Length, when the request has one: a chunk too long for the upload is refused before a byte is read.
+   */
   contentLength?: number;
   checksum?: ChunkChecksum;
   signal?: AbortSignal;

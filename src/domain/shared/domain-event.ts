@@ -22,7 +22,8 @@ export abstract class DomainEvent<P extends object = object> {
 }
 
 export type DomainEventClass = {
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each class takes its own payload type; the registry rebuilds any of them from stored JSON
+  /* eslint-disable-next-line @typescript-eslint/no-explicit-any --
+     each class takes its own payload type; the registry rebuilds any of them from stored JSON */
   new (aggregateId: string, payload: any, occurredAt?: string): DomainEvent;
   readonly eventName: string;
 };

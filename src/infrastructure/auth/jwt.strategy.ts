@@ -25,7 +25,8 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
         done: (error: unknown, key?: string | Buffer) => void,
       ) => {
         issuers.keyFor(rawToken).then(
-          (key) => done(null, key as unknown as Buffer), // passport-jwt types say string|Buffer; jsonwebtoken takes a KeyObject
+          // passport-jwt types say string|Buffer; jsonwebtoken takes a KeyObject
+          (key) => done(null, key as unknown as Buffer),
           (error: unknown) => {
             // A bad token is the caller's problem; a key that cannot be fetched (JWKS down) is ours.
             if (!(error instanceof JsonWebTokenError))

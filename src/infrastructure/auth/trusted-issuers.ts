@@ -159,7 +159,9 @@ export function readClaim(claims: object, name: string): unknown {
     );
 }
 
-/** Roles from an array, or from a space- or comma-separated string (OAuth `scope` style). Nothing known: a plain user. */
+/**
+ * Roles from an array, or from a space- or comma-separated string (OAuth `scope` style). Nothing known: a plain user.
+ */
 export function rolesFrom(value: unknown): Role[] {
   const names = Array.isArray(value) ? value : typeof value === 'string' ? value.split(/[\s,]+/) : [];
   const roles = knownRoles(names);

@@ -138,7 +138,10 @@ function spawnPostgres(bin: Binaries, clusterDir: string, port: number, logFd: n
   return child;
 }
 
-/** Waits until the server accepts the password; 'exited' when it stopped first (a port taken meanwhile, a broken cluster). */
+/**
+ * Waits until the server accepts the password; 'exited' when it stopped first (a port taken meanwhile, a broken
+ * cluster).
+ */
 async function waitUntilReady(child: ChildProcess, port: number, password: string): Promise<'ready' | 'exited'> {
   const gone = exited(child).then(() => 'exited' as const);
   for (const deadline = Date.now() + 120_000; Date.now() < deadline;) {

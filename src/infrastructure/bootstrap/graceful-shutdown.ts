@@ -53,7 +53,8 @@ export class GracefulShutdown {
           process.removeListener(signal, listener as (...args: unknown[]) => void);
       }
     }
-    // NestApplicationContext.close() passes the signal on to onApplicationShutdown hooks; its interface omits the parameter.
+    // NestApplicationContext.close() passes the signal on to onApplicationShutdown hooks; its interface omits the
+    // parameter.
     const closable = app as unknown as { close(signal?: string): Promise<void> };
     this.add({ name: 'application', stop: (signal) => closable.close(signal) });
     return app;

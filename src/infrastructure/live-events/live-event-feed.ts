@@ -1,7 +1,9 @@
 import { canResumeFrom, compareLiveEventIds, LiveLogBounds } from '../../application/live-events';
 import { LiveLogEntry, LiveMessage } from '../../application/live-events';
 
-/** The user's log as read once the live subscription stands: its bounds and what came after the client's Last-Event-ID. */
+/**
+ * The user's log as read once the live subscription stands: its bounds and what came after the client's Last-Event-ID.
+ */
 export interface LiveLogSnapshot extends LiveLogBounds {
   after: LiveLogEntry[];
 }

@@ -16,7 +16,10 @@ export interface LiveLogSettings {
   ttlSeconds: number;
 }
 
-/** Retries come within minutes (job backoff, stalled jobs, ioredis re-sending); longer would hold a key per event for nothing. */
+/**
+ * Retries come within minutes (job backoff, stalled jobs, ioredis re-sending); longer would hold a key per event for
+ * nothing.
+ */
 const LOGGED_TTL_S = 3600;
 
 /**

@@ -9,7 +9,10 @@ const COLUMNS = WEBHOOK_ENDPOINT_COLUMNS.join(', ');
 const EVENT_TYPES = 'array(select jsonb_array_elements_text(?::jsonb))';
 const INSERT_VALUES = WEBHOOK_ENDPOINT_COLUMNS.map((c) => (c === 'event_types' ? EVENT_TYPES : '?')).join(', ');
 
-/** Secrets are sealed on every write: a row still in plain text (or under an older key) is re-encrypted by its next save. */
+/**
+ * Secrets are sealed on every write: a row still in plain text (or under an older key) is re-encrypted by its next
+ * save.
+ */
 @Injectable()
 export class MikroWebhookEndpointRepository implements WebhookEndpointRepository {
   private readonly mapper: WebhookEndpointMapper;

@@ -48,7 +48,10 @@ export class SecretCipher {
     return `${this.currentPrefix}${iv.toString('base64')}:${cipher.getAuthTag().toString('base64')}:${ciphertext.toString('base64')}`;
   }
 
-  /** The plain text; throws SecretUnreadableError for a value that is malformed, under an unknown key, or fails authentication. */
+  /**
+   * The plain text; throws SecretUnreadableError for a value that is malformed, under an unknown key, or fails
+   * authentication.
+   */
   open(stored: string, context: string): string {
     if (stored.startsWith(ESCAPED_PLAIN)) return stored.slice(ESCAPED_PLAIN.length);
     if (!stored.startsWith('v1:')) return stored;

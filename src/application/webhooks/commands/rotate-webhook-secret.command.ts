@@ -6,7 +6,9 @@ export interface RotatedWebhookSecret {
   webhook: WebhookView;
   /** The new secret: shown this once. */
   secret: string;
-  /** Until when deliveries are signed with the replaced secret too; null: not at all (no grace, or it was unreadable). */
+  /**
+   * Until when deliveries are signed with the replaced secret too; null: not at all (no grace, or it was unreadable).
+   */
   previousSecretExpiresAt: Date | null;
 }
 

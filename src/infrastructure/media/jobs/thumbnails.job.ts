@@ -13,7 +13,9 @@ export interface ThumbnailsJobData {
   ownerId: string;
 }
 
-/** A file's thumbnail and preview; a corrupt image fails for good (retrying cannot mend it), anything else is retried. */
+/**
+ * A file's thumbnail and preview; a corrupt image fails for good (retrying cannot mend it), anything else is retried.
+ */
 @Injectable()
 @HandlesJob(THUMBNAILS_JOB)
 export class ThumbnailsJob implements JobHandler<ThumbnailsJobData> {

@@ -1,6 +1,9 @@
 import { Migration } from '@mikro-orm/migrations';
 
-/** Since when a restore runs at its tier: a faster tier can take over a running restore, and its give-up time counts from then. */
+/**
+ * Since when a restore runs at its tier: a faster tier can take over a running restore, and its give-up time counts
+ * from then.
+ */
 export class Migration20261214000000_retrievalTierSince extends Migration {
   override async up(): Promise<void> {
     this.addSql(`

@@ -1,6 +1,8 @@
 import { EntitySchema } from '@mikro-orm/core';
 
-/** Row shape of `retrieval_requests`; mapped to and from the RetrievalRequest aggregate by retrieval-request.mapper.ts. */
+/**
+ * Row shape of `retrieval_requests`; mapped to and from the RetrievalRequest aggregate by retrieval-request.mapper.ts.
+ */
 export class RetrievalRequestRecord {
   id!: string;
   fileId!: string;

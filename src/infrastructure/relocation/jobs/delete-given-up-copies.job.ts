@@ -10,7 +10,10 @@ export interface GivenUpCopiesJobData {
   copies: { providerId: string; key: string }[];
 }
 
-/** The copies a moved file gave up, deleted once the grace after the move is over. Deleting a missing object is no error. */
+/**
+ * The copies a moved file gave up, deleted once the grace after the move is over. Deleting a missing object is no
+ * error.
+ */
 @Injectable()
 @HandlesJob(DELETE_GIVEN_UP_COPIES_JOB)
 export class DeleteGivenUpCopiesJob implements JobHandler<GivenUpCopiesJobData> {

@@ -154,12 +154,14 @@ export async function stagedAppend(
       } else {
         await take(chunk);
       }
-      // eslint-disable-next-line @typescript-eslint/only-throw-error -- rethrows what the background write rejected with
+      /* eslint-disable-next-line @typescript-eslint/only-throw-error --
+         rethrows what the background write rejected with */
       if (backgroundError) throw backgroundError;
       const due = start + written - checkpointedAt >= policy.bytes || Date.now() - lastSync >= policy.ms;
       if (!checksum && due) {
         await background; // never two checkpoints at once
-        // eslint-disable-next-line @typescript-eslint/only-throw-error -- rethrows what the background write rejected with
+        /* eslint-disable-next-line @typescript-eslint/only-throw-error --
+           rethrows what the background write rejected with */
         if (backgroundError) throw backgroundError;
         await checkpoint(); // waits for the hand-over only, not for the fsync
       }
