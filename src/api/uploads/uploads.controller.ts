@@ -22,33 +22,19 @@ import {
   CreateUploadCommand,
   FinishUploadCommand,
   GetUploadQuery,
-  IncomingChunk,
   TerminateUploadCommand,
-  UploadOutcome,
-  UploadView,
 } from '../../application/uploads';
-import { FileTooLargeError } from '../../domain/files';
 import { Actor } from '../../domain/auth/role';
 import { CurrentActor } from '../auth/current-actor.decorator';
 import { JwtAuthGuard } from '../auth/jwt-auth.guard';
-import { firstHeader } from '../http-header';
 import { HTTP_SETTINGS, HttpSettings } from '../http-settings';
 import { ApiProblemResponses } from '../problem/api-problem-responses';
-import { ProblemException } from '../problem/problem-exception';
-import {
-  formatUploadMetadata,
-  integerHeader,
-  tusBadRequest,
-  OFFSET_OCTET_STREAM,
-  parseUploadChecksum,
-  parseUploadConcat,
-  parseUploadMetadata,
-  targetFromMetadata,
-} from './tus-headers';
 import { TusProblemFilter } from './tus-problem.filter';
+import { readAppend, readCreation } from './tus-request';
+import { describeOutcome, describeUpload, UPLOADS_PATH } from './tus-response';
 import { TusVersionGuard } from './tus-version.guard';
 
-export const UPLOADS_PATH = '/api/v1/uploads';
+export { UPLOADS_PATH } from './tus-response';
 
 const TUS_HEADER = { name: 'Tus-Resumable', required: true, description: '1.0.0' };
 
@@ -102,35 +88,10 @@ export class UploadsController {
   @ApiProblemResponses(400, 401, 404, 412, 413, 415, 429, 460)
   async create(@CurrentActor() actor: Actor, @Req() req: Request, @Res() res: Response): Promise<void> {
     await this.answering(req, res, async () => {
-      const concat = parseUploadConcat(firstHeader(req, 'upload-concat'));
-      const length = integerHeader(firstHeader(req, 'upload-length'), 'Upload-Length');
-      const deferred = firstHeader(req, 'upload-defer-length');
-      if (concat.kind !== 'final') {
-        if (deferred !== undefined && (deferred !== '1' || length !== undefined))
-          throw tusBadRequest('Upload-Defer-Length', 'Send either Upload-Length or Upload-Defer-Length: 1.');
-        if (deferred === undefined && length === undefined)
-          throw tusBadRequest('Upload-Length', 'Send Upload-Length, or Upload-Defer-Length: 1 to declare it later.');
-      }
-      if (length !== undefined && length > this.settings.maxSize) throw new FileTooLargeError(this.settings.maxSize);
-      const metadata = parseUploadMetadata(firstHeader(req, 'upload-metadata'));
-      const body = hasBody(req);
-      if (body && !isOffsetStream(req)) throw unsupportedMediaType();
-      if (body && concat.kind === 'final')
-        throw tusBadRequest(
-          'Upload-Concat',
-          'A final upload is made of its partial uploads and takes no bytes of its own.',
-        );
-      const outcome = await this.commands.execute(
-        new CreateUploadCommand(actor, {
-          length: length ?? null,
-          target: targetFromMetadata(metadata),
-          clientMetadata: metadata,
-          concat,
-          firstChunk: body ? chunkOf(req) : undefined,
-        }),
-      );
+      const request = readCreation(req, this.settings.maxSize);
+      const outcome = await this.commands.execute(new CreateUploadCommand(actor, request));
       res.status(201).setHeader('Location', `${this.publicBase(req)}${UPLOADS_PATH}/${outcome.upload.id}`);
-      if (body) res.setHeader('Upload-Offset', String(outcome.upload.offset));
+      if (request.firstChunk) res.setHeader('Upload-Offset', String(outcome.upload.offset));
       describeOutcome(res, outcome);
       res.end();
     });
@@ -154,17 +115,7 @@ export class UploadsController {
       let upload = await this.queries.execute(new GetUploadQuery(actor, id));
       // Never report "all bytes here" for a file not made yet: finish it first.
       if (upload.awaitsCompletion) upload = (await this.commands.execute(new FinishUploadCommand(actor, id))).upload;
-      res.setHeader('Cache-Control', 'no-store');
-      if (upload.concat !== 'final' || upload.status === 'completed')
-        res.setHeader('Upload-Offset', String(upload.offset));
-      if (upload.length !== null) res.setHeader('Upload-Length', String(upload.length));
-      else res.setHeader('Upload-Defer-Length', '1');
-      if (Object.keys(upload.clientMetadata).length)
-        res.setHeader('Upload-Metadata', formatUploadMetadata(upload.clientMetadata));
-      if (upload.concat === 'partial') res.setHeader('Upload-Concat', 'partial');
-      if (upload.concat === 'final')
-        res.setHeader('Upload-Concat', `final;${upload.partIds.map((p) => `${UPLOADS_PATH}/${p}`).join(' ')}`);
-      describeOutcome(res, { upload });
+      describeUpload(res, upload);
       res.status(200).end();
     });
   }
@@ -191,13 +142,9 @@ export class UploadsController {
     @Res() res: Response,
   ): Promise<void> {
     await this.answering(req, res, async () => {
-      if (!isOffsetStream(req)) throw unsupportedMediaType();
-      const offset = integerHeader(firstHeader(req, 'upload-offset'), 'Upload-Offset');
-      if (offset === undefined)
-        throw tusBadRequest('Upload-Offset', 'Send Upload-Offset: the offset this chunk starts at.');
-      const declared = integerHeader(firstHeader(req, 'upload-length'), 'Upload-Length');
+      const { offset, chunk, declaredLength } = readAppend(req);
       const outcome = await this.commands.execute(
-        new AppendUploadChunkCommand(actor, id, offset, chunkOf(req), declared),
+        new AppendUploadChunkCommand(actor, id, offset, chunk, declaredLength),
       );
       res.status(204).setHeader('Upload-Offset', String(outcome.upload.offset));
       describeOutcome(res, outcome);
@@ -240,42 +187,4 @@ export class UploadsController {
       throw error;
     }
   }
-}
-
-function describeOutcome(res: Response, outcome: Pick<UploadOutcome, 'upload' | 'file'>): void {
-  const upload: UploadView = outcome.upload;
-  if (upload.status === 'active') res.setHeader('Upload-Expires', upload.expiresAt.toUTCString());
-  const fileId = outcome.file?.file.id ?? upload.fileId;
-  if (fileId) res.setHeader('X-File-Id', fileId);
-}
-
-function chunkOf(req: Request): IncomingChunk {
-  const abort = new AbortController();
-  req.once('close', () => {
-    if (!req.complete) abort.abort(new Error('The client closed the connection mid-chunk.'));
-  });
-  const length = integerHeader(firstHeader(req, 'content-length'), 'Content-Length');
-  return {
-    body: req,
-    contentLength: length,
-    checksum: parseUploadChecksum(firstHeader(req, 'upload-checksum')),
-    signal: abort.signal,
-  };
-}
-
-function hasBody(req: Request): boolean {
-  return Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
-}
-
-function isOffsetStream(req: Request): boolean {
-  return (firstHeader(req, 'content-type') ?? '').split(';')[0].trim().toLowerCase() === OFFSET_OCTET_STREAM;
-}
-
-function unsupportedMediaType(): ProblemException {
-  return new ProblemException(
-    415,
-    'unsupported-media-type',
-    'Unsupported Media Type',
-    `Send chunks as Content-Type: ${OFFSET_OCTET_STREAM}.`,
-  );
 }

@@ -1,6 +1,12 @@
 import { Logger } from '@nestjs/common';
 import { File, StorageLocation } from '../../domain/files';
-import { Rendition, RENDITION_KINDS, RENDITION_MAX_DIMENSION, RenditionRepository } from '../../domain/media';
+import {
+  ImageUnreadableError,
+  Rendition,
+  RENDITION_KINDS,
+  RENDITION_MAX_DIMENSION,
+  RenditionRepository,
+} from '../../domain/media';
 import { StorageProvider, WriteResult } from '../../domain/storage';
 import { Clock, StorageProviderRegistry } from '../ports';
 import { GenerateThumbnailsCommand } from './commands/generate-thumbnails.command';
@@ -57,6 +63,14 @@ export class RenditionMaker {
       await this.deleteQuietly(stored); // no object without its row
       throw error;
     }
+  }
+
+  /** Records the failure for every kind (the API answers 422 from it), discards `previous`, then reports it. */
+  async fail(file: File, previous: readonly Rendition[], error: ImageUnreadableError): Promise<never> {
+    const now = this.clock.now();
+    await this.renditions.replace(RENDITION_KINDS.map((kind) => Rendition.failed(file.id, kind, error.reason, now)));
+    await this.discard(previous);
+    throw error;
   }
 
   /** The objects of renditions that were replaced; one that cannot be deleted now only costs space. */

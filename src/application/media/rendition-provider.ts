@@ -1,4 +1,6 @@
-import { ProviderCandidate } from '../../domain/storage';
+import { File } from '../../domain/files';
+import { NoStorageProviderAvailableError, ProviderCandidate, StorageProvider } from '../../domain/storage';
+import { StorageProviderRegistry } from '../ports';
 import { ThumbnailSettings } from './ports';
 
 /**
@@ -14,4 +16,15 @@ export function chooseRenditionProvider(
   const instant = (id: string | undefined) => candidates.find((c) => c.id === id && c.capabilities.instantAccess);
   const preferred = [settings.provider, fileProviderId, settings.defaultProvider].map(instant).find(Boolean);
   return (preferred ?? candidates.find((c) => c.healthy && c.capabilities.instantAccess))?.id ?? null;
+}
+
+/** The provider a file's renditions go to now; refused when none reads instantly. */
+export async function renditionTarget(
+  file: File,
+  settings: ThumbnailSettings,
+  providers: StorageProviderRegistry,
+): Promise<StorageProvider> {
+  const id = chooseRenditionProvider(file.primaryLocation().providerId, settings, await providers.candidates());
+  if (!id) throw new NoStorageProviderAvailableError('no provider reads instantly, as thumbnails need');
+  return providers.get(id);
 }

@@ -8,7 +8,7 @@ export * from './commands/request-relocation.command';
 export * from './commands/request-provider-relocation.command';
 export * from './commands/relocate-file.command';
 export * from './commands/relocate-provider-files.command';
-export { RelocationRestoreFailedError } from './commands/relocate-file.handler';
+export { RelocationRestoreFailedError } from './relocation-source';
 export * from './ports';
 export * from './relocated-object-cleanup.subscriber';
 export * from './rendition-follower';

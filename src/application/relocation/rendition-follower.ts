@@ -27,6 +27,19 @@ export class RenditionFollower {
     @Optional() @Inject(THUMBNAIL_SETTINGS) private readonly thumbnails?: ThumbnailSettings,
   ) {}
 
+  /** As `follow`, but a failure is logged and counts as none moved: the move itself never fails for it. */
+  followBestEffort(
+    fileId: string,
+    leftProviderId: string,
+    newProviderId: string,
+    signal?: AbortSignal,
+  ): Promise<number> {
+    return this.follow(fileId, leftProviderId, newProviderId, signal).catch((error: Error) => {
+      this.logger.warn(`file ${fileId}: its renditions stay on ${leftProviderId}: ${error.message}`);
+      return 0;
+    });
+  }
+
   async follow(fileId: string, leftProviderId: string, newProviderId: string, signal?: AbortSignal): Promise<number> {
     if (!this.renditions || !this.thumbnails) return 0;
     const left = (await this.renditions.findAll(fileId)).filter(

@@ -1,3 +1,5 @@
+// Longer than 250 lines on purpose: the File aggregate's lifecycle (ingest, metadata, trash, purge,
+// relocation) shares one state and one transition table; its errors, events and values live beside it.
 import { AggregateRoot, InvalidStateTransitionError } from '../shared';
 import { FileHash } from './file-hash';
 import { FileMetadata, FileMetadataProps } from './file-metadata';

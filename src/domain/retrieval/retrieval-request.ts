@@ -1,3 +1,5 @@
+// Longer than 250 lines on purpose: one aggregate holding the restore's state machine (request, tier
+// upgrade, checks, completion, failure, expiry) and its getters; its events and statuses live beside it.
 import { AggregateRoot, InvalidStateTransitionError, ValidationError } from '../shared';
 import { StorageLocation } from '../files';
 import { RetrievalTier } from '../storage';

@@ -1,3 +1,5 @@
+// Longer than 250 lines on purpose: one aggregate holding every tus rule (offsets, deferred length,
+// concatenation, expiry) with the state they guard; errors and events already live beside it.
 import { AggregateRoot, InvalidStateTransitionError } from '../shared';
 import { FileTooLargeError } from '../files';
 import {

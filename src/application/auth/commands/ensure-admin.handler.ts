@@ -4,13 +4,12 @@ import {
   assertAcceptablePassword,
   Email,
   EmailAlreadyRegisteredError,
-  Role,
-  User,
   USER_REPOSITORY,
   UserRepository,
 } from '../../../domain/auth';
 import { CLOCK, Clock, ID_GENERATOR, IdGenerator } from '../../ports';
 import { PASSWORD_HASHER, PasswordHasher, REFRESH_TOKEN_STORE, RefreshTokenStore } from '../ports';
+import { AdminAccount } from './admin-account';
 import { EnsureAdminCommand, EnsureAdminOutcome } from './ensure-admin.command';
 
 /**
@@ -21,13 +20,17 @@ import { EnsureAdminCommand, EnsureAdminOutcome } from './ensure-admin.command';
  */
 @CommandHandler(EnsureAdminCommand)
 export class EnsureAdminHandler implements ICommandHandler<EnsureAdminCommand, EnsureAdminOutcome> {
+  private readonly account: AdminAccount;
+
   constructor(
     @Inject(USER_REPOSITORY) private readonly users: UserRepository,
-    @Inject(PASSWORD_HASHER) private readonly hasher: PasswordHasher,
-    @Inject(REFRESH_TOKEN_STORE) private readonly refreshTokens: RefreshTokenStore,
-    @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
+    @Inject(PASSWORD_HASHER) hasher: PasswordHasher,
+    @Inject(REFRESH_TOKEN_STORE) refreshTokens: RefreshTokenStore,
+    @Inject(ID_GENERATOR) ids: IdGenerator,
     @Inject(CLOCK) private readonly clock: Clock,
-  ) {}
+  ) {
+    this.account = new AdminAccount(users, hasher, refreshTokens, ids);
+  }
 
   async execute({ email: rawEmail, password }: EnsureAdminCommand): Promise<EnsureAdminOutcome> {
     const email = Email.of(rawEmail);
@@ -44,23 +47,6 @@ export class EnsureAdminHandler implements ICommandHandler<EnsureAdminCommand, E
   private async ensure(email: Email, password: string): Promise<EnsureAdminOutcome> {
     const now = this.clock.now();
     const existing = await this.users.findByEmail(email);
-    return existing ? this.update(existing, password, now) : this.create(email, password, now);
-  }
-
-  private async create(email: Email, password: string, now: Date): Promise<EnsureAdminOutcome> {
-    const admin = User.register({ id: this.ids.next(), email, passwordHash: await this.hasher.hash(password), now });
-    admin.grantRole(Role.Admin, now);
-    await this.users.save(admin);
-    return 'created';
-  }
-
-  private async update(user: User, password: string, now: Date): Promise<EnsureAdminOutcome> {
-    user.grantRole(Role.Admin, now);
-    const passwordChanged = !(await this.hasher.verify(password, user.passwordHash));
-    if (passwordChanged) user.changePassword(await this.hasher.hash(password), now);
-    if (user.peekEvents().length === 0) return 'unchanged';
-    await this.users.save(user);
-    if (passwordChanged) await this.refreshTokens.revokeAllOfUser(user.id, now);
-    return 'updated';
+    return existing ? this.account.update(existing, password, now) : this.account.create(email, password, now);
   }
 }

@@ -1,18 +1,16 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { File, FILE_REPOSITORY, FileRepository } from '../../../domain/files';
+import { FILE_REPOSITORY, FileRepository } from '../../../domain/files';
 import {
   ImageUnreadableError,
-  Rendition,
   RENDITION_KINDS,
   RENDITION_REPOSITORY,
   RenditionRepository,
 } from '../../../domain/media';
-import { NoStorageProviderAvailableError, StorageProvider } from '../../../domain/storage';
 import { CLOCK, Clock, STORAGE_PROVIDER_REGISTRY, StorageProviderRegistry } from '../../ports';
 import { IMAGE_RENDERER, ImageRenderer, THUMBNAIL_SETTINGS, ThumbnailSettings } from '../ports';
 import { RenditionMaker } from '../rendition-maker';
-import { chooseRenditionProvider } from '../rendition-provider';
+import { renditionTarget } from '../rendition-provider';
 import { GenerateThumbnailsCommand, ThumbnailsOutcome } from './generate-thumbnails.command';
 
 /**
@@ -30,7 +28,7 @@ export class GenerateThumbnailsHandler implements ICommandHandler<GenerateThumbn
     @Inject(STORAGE_PROVIDER_REGISTRY) private readonly providers: StorageProviderRegistry,
     @Inject(IMAGE_RENDERER) private readonly renderer: ImageRenderer,
     @Inject(THUMBNAIL_SETTINGS) private readonly settings: ThumbnailSettings,
-    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(CLOCK) clock: Clock,
   ) {
     this.maker = new RenditionMaker(renditions, providers, renderer, clock);
   }
@@ -47,30 +45,15 @@ export class GenerateThumbnailsHandler implements ICommandHandler<GenerateThumbn
     const limit = this.renderer.maxSourceBytes;
     if (file.size.bytes > limit) {
       const tooLarge = new ImageUnreadableError(`larger than the ${limit} bytes thumbnails are made from`);
-      return this.fail(file, previous, tooLarge);
+      return this.maker.fail(file, previous, tooLarge);
     }
-    const target = await this.target(file);
+    const target = await renditionTarget(file, this.settings, this.providers);
     const stored = await this.maker.make(file, target, run).catch((error: unknown) => {
-      if (error instanceof ImageUnreadableError) return this.fail(file, previous, error);
+      if (error instanceof ImageUnreadableError) return this.maker.fail(file, previous, error);
       throw error;
     });
     await this.maker.discard(previous);
     await run.progress?.(100);
     return { generated: stored.map((r) => r.kind), providerId: target.id };
-  }
-
-  private async target(file: File): Promise<StorageProvider> {
-    const candidates = await this.providers.candidates();
-    const id = chooseRenditionProvider(file.primaryLocation().providerId, this.settings, candidates);
-    if (!id) throw new NoStorageProviderAvailableError('no provider reads instantly, as thumbnails need');
-    return this.providers.get(id);
-  }
-
-  /** Records the failure for every kind (the API answers 422 from it), then reports it. */
-  private async fail(file: File, previous: readonly Rendition[], error: ImageUnreadableError): Promise<never> {
-    const now = this.clock.now();
-    await this.renditions.replace(RENDITION_KINDS.map((kind) => Rendition.failed(file.id, kind, error.reason, now)));
-    await this.maker.discard(previous);
-    throw error;
   }
 }

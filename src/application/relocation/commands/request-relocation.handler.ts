@@ -1,19 +1,11 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import {
-  File,
-  FILE_REPOSITORY,
-  FileNotFoundError,
-  FileRepository,
-  RelocationInProgressError,
-  UploadStatus,
-} from '../../../domain/files';
-import { ValidationError } from '../../../domain/shared';
+import { FILE_REPOSITORY, FileNotFoundError, FileRepository, RelocationInProgressError } from '../../../domain/files';
 import { loadAccessibleFile } from '../../files/file-access';
 import { STORAGE_PROVIDER_REGISTRY, StorageProviderRegistry } from '../../ports';
 import { RELOCATION_JOBS, RelocationJobs } from '../ports';
+import { assertTargetHolds, sourceRestoreTier } from './relocation-target';
 import { RelocationRequested, RequestRelocationCommand } from './request-relocation.command';
-import { tierFor } from './restore-tier';
 
 /**
  * Checks that the move can be made (the file is the actor's and live, the target exists, holds
@@ -34,13 +26,8 @@ export class RequestRelocationHandler implements ICommandHandler<RequestRelocati
     const target = this.providers.get(toProviderId); // UnknownStorageProviderError: 400
     file.assertCanMoveTo(toProviderId);
     const from = file.primaryLocation().providerId;
-    assertFits(file, target.capabilities.maxObjectSize, toProviderId);
-
-    const source = this.providers.get(from);
-    const archived = file.status === UploadStatus.Archived;
-    const retrievalTier = archived
-      ? tierFor(source.retrieval ? source.capabilities.retrievalTiers : [], tier, from)
-      : null;
+    assertTargetHolds(file, target);
+    const retrievalTier = sourceRestoreTier(file, this.providers.get(from), tier);
     const queued = await this.jobs.enqueueFile(
       {
         fileId: file.id,
@@ -54,18 +41,5 @@ export class RequestRelocationHandler implements ICommandHandler<RequestRelocati
     if (queued.toProviderId !== toProviderId)
       throw new RelocationInProgressError(file.id, queued.toProviderId, queued.jobId);
     return { jobId: queued.jobId, fileId: file.id, fromProviderId: from, toProviderId, retrievalTier };
-  }
-}
-
-function assertFits(file: File, maxObjectSize: number | null, providerId: string): void {
-  const size = file.size.bytes;
-  if (maxObjectSize !== null && size > maxObjectSize) {
-    throw new ValidationError(
-      `Provider ${providerId} holds objects of at most ${maxObjectSize} bytes; this file has ${size}.`,
-      {
-        code: 'provider-cannot-hold-file',
-        fieldErrors: [{ field: 'provider', message: `holds at most ${maxObjectSize} bytes` }],
-      },
-    );
   }
 }

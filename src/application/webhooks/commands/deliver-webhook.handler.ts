@@ -1,22 +1,10 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import {
-  WEBHOOK_ENDPOINT_REPOSITORY,
-  WEBHOOK_PING,
-  WebhookEndpoint,
-  WebhookEndpointRepository,
-  WebhookSecretUnreadableError,
-} from '../../../domain/webhooks';
+import { WEBHOOK_ENDPOINT_REPOSITORY, WebhookEndpointRepository } from '../../../domain/webhooks';
 import { CLOCK, Clock, ID_GENERATOR, IdGenerator } from '../../ports';
-import {
-  WEBHOOK_DELIVERY_LOG,
-  WEBHOOK_SENDER,
-  WebhookAttemptResult,
-  WebhookDeliveryLog,
-  WebhookEvent,
-  WebhookSender,
-} from '../ports';
+import { WEBHOOK_DELIVERY_LOG, WEBHOOK_SENDER, WebhookDeliveryLog, WebhookSender } from '../ports';
 import { DeliverWebhookCommand, DeliveryOutcome } from './deliver-webhook.command';
+import { attemptOutcome, signAndSend, unwantedAttempt } from './webhook-attempt';
 
 /**
  * One attempt: the endpoint is loaded afresh (a retry goes to its current URL, and stops if it was
@@ -35,13 +23,8 @@ export class DeliverWebhookHandler implements ICommandHandler<DeliverWebhookComm
   async execute({ endpointId, event, attempt, signal }: DeliverWebhookCommand): Promise<DeliveryOutcome> {
     const endpoint = await this.endpoints.findById(endpointId);
     if (!endpoint) return { outcome: 'skipped', retryable: false, detail: 'the endpoint was deleted' };
-    if (event.type !== WEBHOOK_PING && !endpoint.wants(event.type)) {
-      return {
-        outcome: 'skipped',
-        retryable: false,
-        detail: `the endpoint is inactive or no longer subscribed to ${event.type}`,
-      };
-    }
+    const unwanted = unwantedAttempt(endpoint, event);
+    if (unwanted) return unwanted;
     const deliveryId = this.ids.next();
     await this.log.started({
       id: deliveryId,
@@ -51,39 +34,13 @@ export class DeliverWebhookHandler implements ICommandHandler<DeliverWebhookComm
       attempt,
       createdAt: this.clock.now(),
     });
-    const { verdict, ...result } = await this.signAndSend(endpoint, event, deliveryId, signal);
-    await this.log.finished(deliveryId, { status: verdict === 'delivered' ? 'succeeded' : 'failed', ...result });
-    if (verdict === 'delivered')
-      return { outcome: 'succeeded', retryable: false, detail: `HTTP ${result.responseStatus}` };
-    return {
-      outcome: 'failed',
-      retryable: verdict === 'retry',
-      detail: result.error ?? `HTTP ${result.responseStatus}`,
-    };
-  }
-
-  /** Signed with the current secret, and the replaced one during a rotation's grace period. */
-  private async signAndSend(
-    endpoint: WebhookEndpoint,
-    event: WebhookEvent,
-    deliveryId: string,
-    signal: AbortSignal,
-  ): Promise<WebhookAttemptResult> {
-    let secrets: ReturnType<WebhookEndpoint['signingSecrets']>;
-    try {
-      secrets = endpoint.signingSecrets(this.clock.now());
-    } catch (error) {
-      if (!(error instanceof WebhookSecretUnreadableError)) throw error;
-      // No retry can mend it: the attempt fails for good, with why in the log, until the secret is rotated.
-      return { verdict: 'permanent', responseStatus: null, responseExcerpt: null, error: error.message, durationMs: 0 };
-    }
-    return this.sender.send({
-      url: endpoint.url,
-      secret: secrets.current,
-      previousSecret: secrets.previous,
+    const { verdict, ...result } = await signAndSend(this.sender, endpoint, {
       event,
       deliveryId,
       signal,
+      now: this.clock.now(),
     });
+    await this.log.finished(deliveryId, { status: verdict === 'delivered' ? 'succeeded' : 'failed', ...result });
+    return attemptOutcome({ verdict, ...result });
   }
 }

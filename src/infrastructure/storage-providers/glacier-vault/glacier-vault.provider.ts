@@ -2,12 +2,9 @@ import {
   AbortMultipartUploadCommand,
   CompleteMultipartUploadCommand,
   DeleteArchiveCommand,
-  DescribeJobCommand,
   DescribeVaultCommand,
-  GetJobOutputCommand,
   GlacierClient,
   GlacierServiceException,
-  InitiateJobCommand,
   InitiateMultipartUploadCommand,
   UploadArchiveCommand,
   UploadMultipartPartCommand,
@@ -17,19 +14,16 @@ import { ChecksumMismatchError, StorageLocation } from '../../../domain/files';
 import {
   ArchiveRetrieval,
   ByteBody,
-  ByteRange,
   ObjectHead,
   ProviderHealth,
   RestoreNotReadyError,
-  RestoreState,
-  RetrievalTier,
-  StartedRestore,
   StorageCapabilities,
   StorageProvider,
-  StoredObjectNotFoundError,
   WriteOptions,
   WriteResult,
 } from '../../../domain/storage';
+import { EMPTY, parts, smallBodyChecksums } from './glacier-vault.bodies';
+import { GlacierVaultRetrieval, isNotFound } from './glacier-vault.retrieval';
 import { GlacierVaultConfig } from './glacier-vault.settings';
 import { meter } from '../shared/metered-body';
 import { combineTreeHash, TreeHash } from './tree-hash';
@@ -37,15 +31,6 @@ import { combineTreeHash, TreeHash } from './tree-hash';
 const MiB = 1024 * 1024;
 /** Glacier wants 1 MiB × 2^n; 8 MiB keeps two parts (16 MiB) per upload in memory, at most. */
 const PART_SIZE = 8 * MiB;
-/** Job output stays downloadable for 24 hours after the job completes; it cannot be chosen. */
-const OUTPUT_HOURS = 24;
-const TIERS: Record<RetrievalTier, string> = { expedited: 'Expedited', standard: 'Standard', bulk: 'Bulk' };
-/**
- * Glacier refuses 0-byte archives (archives are 1 byte to 40 TiB), but an empty file is a valid
- * file: it is kept under this key, which no archive id can be (they are 138 characters), and never
- * reaches the vault. It is "restored" at once and reads as nothing.
- */
-const EMPTY = 'empty';
 
 /**
  * Archives in an Amazon S3 Glacier *vault* (the original, pre-S3 Glacier API). Legacy: AWS took no
@@ -85,11 +70,7 @@ export class GlacierVaultProvider implements StorageProvider {
       bodyChecksumGenerator: async ({ body }: { body?: unknown }) =>
         (body instanceof Object && this.hashed.get(body)) || smallBodyChecksums(body),
     });
-    this.retrieval = {
-      startRestore: (key, tier) => this.startRestore(key, tier),
-      restoreStatus: (key, handle) => this.restoreStatus(key, handle),
-      readRestored: (key, handle, range) => this.readRestored(key, handle, range),
-    };
+    this.retrieval = new GlacierVaultRetrieval(this.id, this.client, this.vault, (key: string) => this.assertKey(key));
   }
 
   async write(body: ByteBody, options: WriteOptions): Promise<WriteResult> {
@@ -181,71 +162,6 @@ export class GlacierVaultProvider implements StorageProvider {
     this.client.destroy();
   }
 
-  /** `days` does not apply: a vault keeps a job's output for 24 hours, whatever is asked. */
-  private async startRestore(key: string, tier: RetrievalTier): Promise<StartedRestore> {
-    this.assertKey(key);
-    if (key === EMPTY) return { handle: EMPTY, status: { state: 'ready' } };
-    try {
-      const res = await this.client.send(
-        new InitiateJobCommand({
-          ...this.vault,
-          jobParameters: { Type: 'archive-retrieval', ArchiveId: key, Tier: TIERS[tier] },
-        }),
-      );
-      return { handle: res.jobId!, status: { state: 'in-progress' } };
-    } catch (error) {
-      if (isNotFound(error)) throw new StoredObjectNotFoundError(this.id, key);
-      throw error;
-    }
-  }
-
-  private async restoreStatus(key: string, jobId: string): Promise<RestoreState> {
-    this.assertKey(key);
-    if (key === EMPTY) return { state: 'ready' };
-    try {
-      const job = await this.client.send(new DescribeJobCommand({ ...this.vault, jobId }));
-      // A handle of another archive's job would otherwise pass that archive's bytes off as this one's.
-      if (job.ArchiveId !== undefined && job.ArchiveId !== key) return { state: 'none' };
-      if (job.StatusCode === 'Failed')
-        return { state: 'failed', reason: job.StatusMessage ?? 'the retrieval job failed' };
-      if (job.StatusCode !== 'Succeeded') return { state: 'in-progress' };
-      const completed = job.CompletionDate ? Date.parse(job.CompletionDate) : NaN;
-      return {
-        state: 'ready',
-        expiresAt: Number.isNaN(completed) ? undefined : new Date(completed + OUTPUT_HOURS * 3600_000),
-      };
-    } catch (error) {
-      if (isNotFound(error)) return { state: 'none' }; // Glacier forgets a job once its output expires
-      throw error;
-    }
-  }
-
-  private async readRestored(key: string, jobId: string, range?: ByteRange): Promise<ByteBody> {
-    this.assertKey(key);
-    if (key === EMPTY) return (async function* () {})();
-    try {
-      const res = await this.client.send(
-        new GetJobOutputCommand({
-          ...this.vault,
-          jobId,
-          range: range ? `bytes=${range.start}-${range.end}` : undefined,
-        }),
-      );
-      const servedFrom = Number(/^bytes (\d+)-/.exec(res.contentRange ?? '')?.[1] ?? 0);
-      const stream = res.body as AsyncIterable<Uint8Array> & { destroy?(): void };
-      const skip = range ? range.start - servedFrom : 0;
-      return exactly(
-        stream,
-        skip,
-        range ? range.end - range.start + 1 : Infinity,
-        skip === 0 ? res.checksum : undefined,
-      );
-    } catch (error) {
-      if (isNotFound(error) || isNotYetAvailable(error)) throw new RestoreNotReadyError(this.id, key);
-      throw error;
-    }
-  }
-
   /** The part's tree hash; its leaves join the archive's (parts start on MiB boundaries). */
   private hashBody(bytes: Buffer, archiveLeaves: Buffer[]): string {
     const tree = new TreeHash().update(bytes);
@@ -267,83 +183,4 @@ export class GlacierVaultProvider implements StorageProvider {
   private assertKey(key: string): void {
     StorageLocation.of(this.id, key); // refuses absolute keys and `..`, as for every provider
   }
-}
-
-/**
- * Cuts a body into Buffers of `size` bytes; the last one (possibly short, or empty for an empty
- * body) says so. A full part is handed on only once a further byte arrives, so `last` is exact.
- */
-async function* parts(
-  source: AsyncIterable<Uint8Array>,
-  size: number,
-): AsyncGenerator<{ bytes: Buffer; last: boolean }> {
-  let part = Buffer.allocUnsafe(size);
-  let filled = 0;
-  for await (let chunk of source) {
-    while (chunk.byteLength > 0) {
-      if (filled === size) {
-        yield { bytes: part, last: false };
-        part = Buffer.allocUnsafe(size); // never reused: the previous one may still be on the wire
-        filled = 0;
-      }
-      const take = Math.min(size - filled, chunk.byteLength);
-      part.set(chunk.subarray(0, take), filled);
-      filled += take;
-      chunk = chunk.subarray(take);
-    }
-  }
-  yield { bytes: part.subarray(0, filled), last: true };
-}
-
-/**
- * Yields `length` bytes after skipping `skip` (a server that answers more than the range asked),
- * fails if fewer arrive, and checks the tree hash Glacier sent for what it served.
- */
-async function* exactly(
-  source: AsyncIterable<Uint8Array> & { destroy?(): void },
-  skip: number,
-  length: number,
-  treeHash?: string,
-): ByteBody {
-  const tree = treeHash ? new TreeHash() : undefined;
-  let position = 0;
-  let sent = 0;
-  try {
-    for await (const chunk of source) {
-      tree?.update(chunk);
-      const from = Math.max(0, skip - position);
-      const to = Math.min(chunk.length, skip + length - position);
-      position += chunk.length;
-      if (to > from) {
-        sent += to - from;
-        yield chunk.subarray(from, to);
-      }
-      if (position >= skip + length) break;
-    }
-    if (Number.isFinite(length) && sent < length) throw new Error(`job output ended after ${sent} of ${length} bytes`);
-    // Checked only when what was served is exactly what was passed on; the hash covers the served bytes.
-    if (tree && position === sent && tree.digest() !== treeHash)
-      throw new Error('job output does not match the tree hash Glacier sent for it');
-  } finally {
-    source.destroy?.();
-  }
-}
-
-/** Fallback for bodies not cut here (InitiateJob's JSON): small, so hashed whole. */
-async function smallBodyChecksums(body: unknown): Promise<[string, string]> {
-  if (typeof body !== 'string' && !(body instanceof Uint8Array))
-    throw new Error('glacier-vault sends only byte bodies it has hashed');
-  const bytes = typeof body === 'string' ? Buffer.from(body) : body;
-  return [createHash('sha256').update(bytes).digest('hex'), new TreeHash().update(bytes).digest()];
-}
-
-function isNotFound(error: unknown): boolean {
-  const e = error as GlacierServiceException;
-  return e?.name === 'ResourceNotFoundException' || e?.$metadata?.httpStatusCode === 404;
-}
-
-/** Glacier answers 400 InvalidParameterValueException for the output of a job still running. */
-function isNotYetAvailable(error: unknown): boolean {
-  const e = error as GlacierServiceException;
-  return e?.name === 'InvalidParameterValueException' && /not currently available/i.test(e.message);
 }

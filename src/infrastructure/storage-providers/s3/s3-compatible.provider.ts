@@ -4,16 +4,12 @@ import {
   GetObjectTaggingCommand,
   HeadBucketCommand,
   HeadObjectCommand,
-  PutObjectTaggingCommand,
   S3Client,
   S3ServiceException,
-  StorageClass,
 } from '@aws-sdk/client-s3';
-import { Upload } from '@aws-sdk/lib-storage';
-import { Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { ChecksumMismatchError, StorageLocation } from '../../../domain/files';
+import { StorageLocation } from '../../../domain/files';
 import {
   ArchiveRetrieval,
   ByteBody,
@@ -27,33 +23,11 @@ import {
   WriteOptions,
   WriteResult,
 } from '../../../domain/storage';
-import { meter } from '../shared/metered-body';
+import { S3CompatibleOptions } from './s3-compatible.options';
+import { S3ObjectWriter, SHA256_METADATA } from './s3-object-writer';
 import { S3ArchiveRetrieval } from './s3-restore';
 
-export interface S3CompatibleOptions {
-  id: string;
-  bucket: string;
-  region: string;
-  /** Any S3-compatible endpoint (MinIO, R2, Wasabi, B2); unset: AWS. */
-  endpoint?: string;
-  forcePathStyle?: boolean;
-  credentials?: { accessKeyId: string; secretAccessKey: string };
-  /** Prepended to every generated key, e.g. `flexstorage/`. */
-  keyPrefix?: string;
-  storageClass?: StorageClass;
-  capabilities: StorageCapabilities;
-  /**
-   * The store supports object tagging (default true; B2's S3 API does not). A SHA-256 the client
-   * did not declare up front is then kept as the object's `sha256` tag once the upload is done:
-   * metadata cannot be added afterwards without a copy, and archive classes refuse that copy.
-   */
-  objectTagging?: boolean;
-  /** Multipart part size; memory per upload is partSize × queueSize. */
-  partSize?: number;
-  queueSize?: number;
-}
-
-const SHA256_METADATA = 'sha256';
+export type { S3CompatibleOptions } from './s3-compatible.options';
 
 /**
  * Objects in an S3 bucket through @aws-sdk/client-s3; uploads stream as multipart
@@ -70,8 +44,8 @@ export class S3CompatibleProvider implements StorageProvider {
   readonly capabilities: StorageCapabilities;
   readonly retrieval?: ArchiveRetrieval;
   private readonly client: S3Client;
-  private readonly logger = new Logger('S3Provider');
   private readonly tagsHashes: boolean;
+  private readonly writer: S3ObjectWriter;
 
   constructor(private readonly options: S3CompatibleOptions) {
     this.id = options.id;
@@ -86,6 +60,13 @@ export class S3CompatibleProvider implements StorageProvider {
       responseChecksumValidation: 'WHEN_REQUIRED',
       maxAttempts: 3,
     });
+    this.writer = new S3ObjectWriter({
+      providerId: this.id,
+      client: this.client,
+      options,
+      tagsHashes: this.tagsHashes,
+      remove: (key) => this.delete(key),
+    });
     if (options.capabilities.retrievalRequired) {
       this.retrieval = new S3ArchiveRetrieval({
         providerId: this.id,
@@ -97,66 +78,7 @@ export class S3CompatibleProvider implements StorageProvider {
   }
 
   async write(body: ByteBody, options: WriteOptions): Promise<WriteResult> {
-    const key = this.newKey();
-    const metered = meter(body, options.maxBytes, options.signal);
-    // The body's own failure (too large, the client gone) is the one to report, not whatever the
-    // SDK makes of the stream ending badly (or of aborting the multipart upload afterwards).
-    let bodyError: unknown;
-    const source = (async function* () {
-      try {
-        yield* metered.body;
-      } catch (error) {
-        bodyError = error;
-        throw error;
-      }
-    })();
-    const upload = new Upload({
-      client: this.client,
-      params: {
-        Bucket: this.options.bucket,
-        Key: key,
-        Body: Readable.from(source),
-        ContentType: options.contentType,
-        StorageClass: this.options.storageClass,
-        // Known before the first byte only when the client declared it; the hash computed while
-        // streaming is checked against it below and always returned to the caller.
-        Metadata: options.expectedSha256 ? { [SHA256_METADATA]: options.expectedSha256 } : undefined,
-      },
-      partSize: this.options.partSize ?? 8 * 1024 * 1024,
-      queueSize: this.options.queueSize ?? 2,
-      leavePartsOnError: false, // a failed multipart upload is aborted, its parts freed
-    });
-    const onAbort = () => void upload.abort();
-    options.signal?.addEventListener('abort', onAbort, { once: true });
-    try {
-      await upload.done();
-    } catch (error) {
-      await this.delete(key).catch(() => undefined); // a single-part upload may have landed
-      throw bodyError ?? error;
-    } finally {
-      options.signal?.removeEventListener('abort', onAbort);
-    }
-    const { size, sha256 } = metered.result();
-    if (options.expectedSha256 && options.expectedSha256 !== sha256) {
-      await this.delete(key);
-      throw new ChecksumMismatchError(options.expectedSha256, sha256);
-    }
-    if (!options.expectedSha256 && this.tagsHashes) {
-      // The hash also lives in the file's row, so a failed tag costs only head()'s sha256; the
-      // bytes are kept (deleting them again would be billed a minimum period on archive classes).
-      await this.client
-        .send(
-          new PutObjectTaggingCommand({
-            Bucket: this.options.bucket,
-            Key: key,
-            Tagging: { TagSet: [{ Key: SHA256_METADATA, Value: sha256 }] },
-          }),
-        )
-        .catch((error: Error) =>
-          this.logger.warn(`${this.id}: tagging ${key} with its SHA-256 failed: ${error.message}`),
-        );
-    }
-    return { key, size, sha256 };
+    return this.writer.write(this.newKey(), body, options);
   }
 
   async read(key: string, range?: ByteRange): Promise<ByteBody> {
