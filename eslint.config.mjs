@@ -72,25 +72,6 @@ export default tseslint.config(
   // After `prettier` because eslint-config-prettier turns max-len off; Prettier wraps code but not comments.
   {
     files: ['**/*.ts', '**/*.js'],
-    // TODO: wrapped after the handlers branch merges.
-    ignores: [
-      'src/api/uploads/uploads.controller.ts',
-      'src/application/auth/commands/ensure-admin.handler.ts',
-      'src/application/files/commands/purge-deleted-files.handler.ts',
-      'src/application/files/queries/get-file-content.handler.ts',
-      'src/application/media/commands/generate-thumbnails.handler.ts',
-      'src/application/relocation/commands/relocate-file.handler.ts',
-      'src/application/relocation/commands/request-relocation.handler.ts',
-      'src/application/uploads/commands/finish-upload.handler.ts',
-      'src/application/uploads/commands/sweep-uploads.handler.ts',
-      'src/application/webhooks/commands/deliver-webhook.handler.ts',
-      'src/domain/files/file.ts',
-      'src/domain/retrieval/retrieval-request.ts',
-      'src/domain/uploads/upload-session.ts',
-      'src/infrastructure/storage-providers/database/database.provider.ts',
-      'src/infrastructure/storage-providers/glacier-vault/glacier-vault.provider.ts',
-      'src/infrastructure/storage-providers/s3/s3-compatible.provider.ts',
-    ],
     rules: {
       // A long message or test title stays one searchable string; Prettier keeps those whole too.
       'max-len': [

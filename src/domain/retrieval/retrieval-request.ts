@@ -23,7 +23,10 @@ export interface RetrievalRequestState {
   /** The archived copy being restored. */
   location: StorageLocation;
   tier: RetrievalTier;
-  /** Since when the restore runs at `tier` (the request time, or when a faster tier took over): what the give-up time counts from. */
+  /**
+   * Since when the restore runs at `tier` (the request time, or when a faster tier took over): what the give-up
+   * time counts from.
+   */
   tierSince: Date;
   /** How long the restored copy should stay readable, as asked. */
   days: number;

@@ -84,7 +84,8 @@ export class GlacierVaultProvider implements StorageProvider {
     try {
       for await (const { bytes, last } of parts(metered.body, PART_SIZE)) {
         const checksum = this.hashBody(bytes, leaves);
-        if (last) this.refuseMismatch(options.expectedSha256, metered.result().sha256); // before anything becomes an archive
+        // Before anything becomes an archive.
+        if (last) this.refuseMismatch(options.expectedSha256, metered.result().sha256);
         if (last && uploadId === undefined) {
           if (bytes.length === 0) return { key: EMPTY, size: 0, sha256: metered.result().sha256 };
           const res = await this.client.send(new UploadArchiveCommand({ ...this.vault, body: bytes, checksum }), send);
