@@ -6,7 +6,12 @@ import { HashChain } from './hash-chain';
 import { CheckpointPolicy, stagedAppend, StagingSink } from './staged-append';
 import { StagedBytesMissingError } from './staged-bytes-missing.error';
 
-const READ_BATCH = 4;
+/**
+ * Rows (1 MiB chunks) per read query. Each row arrives hex-encoded (twice its size) in one protocol
+ * message that the driver buffers whole, so a batch costs about 3 × its bytes while it is decoded;
+ * 4 put the 64 MiB flat-memory check at 32-43 MiB live on a busy machine, 2 keep it well below.
+ */
+const READ_BATCH = 2;
 
 /**
  * Staged bytes as rows of `upload_chunks` in PostgreSQL: every row is committed when written, so
