@@ -2,6 +2,7 @@ import busboy from 'busboy';
 import type { Request } from 'express';
 import { Readable } from 'node:stream';
 import { ProblemException } from '../problem/problem-exception';
+import { findUnstorableText, unstorableText } from '../validation/request-text';
 
 export interface IncomingFilePart {
   stream: Readable;
@@ -64,10 +65,13 @@ export function receiveMultipart<T>(
     parser.on('field', (name, value, info) => {
       if (info.valueTruncated)
         return fail(badMultipart(`Field "${name}" is longer than ${FIELD_LIMITS.fieldSize} bytes.`));
+      const unstorable = findUnstorableText({ [name]: value }, '');
+      if (unstorable) return fail(unstorableText(unstorable.field, unstorable.reason));
       const target = handling ? lateFields : fields;
       (target[name] ??= []).push(value);
     });
     parser.on('file', (name, stream, info) => {
+      if (settled) return stream.resume(); // refused already (a bad field before it): never start the upload
       if (name !== 'file' || handling) {
         stream.resume();
         return fail(badMultipart(`Unexpected file part "${name}": send exactly one part named "file".`));
