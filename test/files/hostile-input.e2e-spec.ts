@@ -166,6 +166,22 @@ describe('Files API: hostile input (e2e, real PostgreSQL and Redis)', () => {
       });
     });
 
+    it.each(['__proto__', 'constructor', 'hasOwnProperty'])(
+      'refuses a field named %s as an unknown field, before or after the file part',
+      async (name) => {
+        await storesNothing(async () => {
+          for (const placement of ['fields', 'lateFields'] as const) {
+            const res = await uploadMultipart(t.baseUrl, randomBytes(64), 64, {
+              token: alice,
+              [placement]: Object.fromEntries([[name, 'x']]),
+            });
+            expectProblem(res, 400, 'validation-failed');
+            expect(fieldsOf(res.body)).toEqual([name]);
+          }
+        });
+      },
+    );
+
     it('keeps a multi-line description sent as a field', async () => {
       const file = await uploaded({ description: 'first\nsecond' });
       expect(file.description).toBe('first\nsecond');

@@ -50,6 +50,21 @@ describe('tus Upload-Metadata: hostile values (e2e, real PostgreSQL and Redis)',
     expect(await c.count('upload_sessions', u.id)).toBe(0);
   });
 
+  it('keeps keys named like Object.prototype members (__proto__, constructor) as the client sent them', async () => {
+    const u = c.user();
+    const metadata = `filename ${b64('a.txt')},__proto__ ${b64('p')},constructor ${b64('c')},hasOwnProperty`;
+    const { url } = await c.created(u.token, { length: 10, metadata });
+    const head = await c.head(u.token, url);
+    expect(parseMetadataHeader(head.headers['upload-metadata'] as string)).toEqual(
+      Object.fromEntries([
+        ['filename', 'a.txt'],
+        ['__proto__', 'p'],
+        ['constructor', 'c'],
+        ['hasOwnProperty', null],
+      ]),
+    );
+  });
+
   it('keeps line breaks in a description and in unknown keys, and hands them back', async () => {
     const u = c.user();
     const metadata = { filename: 'notes.txt', description: 'one\ntwo', caption: 'tab\there\r\n' };

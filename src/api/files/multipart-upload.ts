@@ -43,8 +43,9 @@ export function receiveMultipart<T>(
       reject(badMultipart((e as Error).message));
       return;
     }
-    const fields: Record<string, string[]> = {};
-    const lateFields: Record<string, string[]> = {};
+    // No prototype: a field named __proto__ or constructor is a field (refused as unknown), not a crash.
+    const fields = Object.create(null) as Record<string, string[]>;
+    const lateFields = Object.create(null) as Record<string, string[]>;
     let endOfForm!: { resolve: (f: Record<string, string[]>) => void; reject: (e: unknown) => void };
     const trailingFields = new Promise<Record<string, string[]>>(
       (resolve, reject) => (endOfForm = { resolve, reject }),

@@ -65,7 +65,8 @@ export function integerHeader(value: string | undefined, header: string): number
 
 /** `Upload-Metadata: key base64,key2 base64,flag` → decoded pairs (a bare key has null). */
 export function parseUploadMetadata(header: string | undefined): Record<string, string | null> {
-  const pairs: Record<string, string | null> = {};
+  // No prototype: a client's `__proto__` key is kept as a key, not swallowed by the setter.
+  const pairs = Object.create(null) as Record<string, string | null>;
   if (header === undefined || header.trim() === '') return pairs;
   for (const item of header.split(',')) {
     const parts = item.trim().split(/ +/);
