@@ -11,16 +11,21 @@ import { liveEventsTokenFromQuery } from './api/live-events/events.controller';
 import { Logger as PinoNestLogger } from 'nestjs-pino';
 import { httpMetrics } from './infrastructure/observability/http-metrics.middleware';
 import { Metrics } from './infrastructure/observability/metrics';
+import { jsonBody, urlencodedBody } from './api/validation/request-bodies';
+import { refuseUnstorableRequestText } from './api/validation/request-text';
 
 export const API_PREFIX = 'api/v1';
 /** A connection that sends and receives nothing for this long is closed. */
 export const HTTP_IDLE_TIMEOUT_MS = 120_000;
+/** Form bodies (nothing here needs one) keep Nest's default parser limit. */
+const FORM_BODY_LIMIT = 100 * 1024;
 
 /** Builds the HTTP application exactly as `npm start` runs it; tests use the same function. */
 export async function createHttpApp(options: AppModuleOptions): Promise<INestApplication> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.register(options), {
     bufferLogs: true,
-    bodyParser: true,
+    // The parsers are mounted below, with limits and checks of their own.
+    bodyParser: false,
   });
   app.useLogger(app.get(PinoNestLogger));
   app.use(httpMetrics(app.get(Metrics)));
@@ -34,7 +39,9 @@ export async function createHttpApp(options: AppModuleOptions): Promise<INestApp
   // file content sets its own strong ETag (the SHA-256).
   app.set('etag', false);
   app.set('trust proxy', 'loopback');
-  app.useBodyParser('json', { limit: '1mb' });
+  app.use(jsonBody(options.config.maxJsonBodyBytes));
+  app.use(urlencodedBody(FORM_BODY_LIMIT));
+  app.use(refuseUnstorableRequestText);
   // Before CORS, so tus discovery headers survive a preflight answer.
   app.use(`/${API_PREFIX}/uploads`, tusMiddleware(options.config.uploads.maxSize));
   app.use(`/${API_PREFIX}/events`, liveEventsTokenFromQuery);

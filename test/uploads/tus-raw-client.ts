@@ -124,13 +124,17 @@ export function uploadMetadata(pairs: Record<string, string | null>): string {
     .join(',');
 }
 
+/** The pairs of an Upload-Metadata header; a key such as `__proto__` is kept as a key. */
 export function parseMetadataHeader(header: string | undefined): Record<string, string | null> {
-  const out: Record<string, string | null> = {};
-  for (const item of (header ?? '').split(',').filter(Boolean)) {
-    const [k, v] = item.trim().split(' ');
-    out[k] = v === undefined ? null : Buffer.from(v, 'base64').toString('utf8');
-  }
-  return out;
+  return Object.fromEntries(
+    (header ?? '')
+      .split(',')
+      .filter(Boolean)
+      .map((item) => {
+        const [k, v] = item.trim().split(' ');
+        return [k, v === undefined ? null : Buffer.from(v, 'base64').toString('utf8')];
+      }),
+  );
 }
 
 /** An Upload-Checksum value: the digest in base64. */

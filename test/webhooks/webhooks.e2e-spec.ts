@@ -352,9 +352,13 @@ describe('Webhooks (e2e: real app, PostgreSQL, Redis and a local HTTP receiver)'
       });
       expect(patched.status).toBe(200);
       expect(patched.body).toMatchObject({ events: ['retrieval.ready', 'retrieval.failed'], active: false });
-      expect(
-        (await api(t.baseUrl, 'PATCH', `/api/v1/webhooks/${id}`, token('frank'), { url: null, active: null })).status,
-      ).toBe(200); // null: unchanged
+      // Leaving a field out leaves it unchanged; null is not a URL or a boolean (none of these is nullable).
+      const nulls = await api(t.baseUrl, 'PATCH', `/api/v1/webhooks/${id}`, token('frank'), {
+        url: null,
+        active: null,
+      });
+      expect(nulls.status).toBe(400);
+      expect(nulls.body.errors.map((e: any) => e.field)).toEqual(expect.arrayContaining(['url', 'active']));
       const badPatch = await api(t.baseUrl, 'PATCH', `/api/v1/webhooks/${id}`, token('frank'), {
         url: 'ftp://example.com/',
         events: ['file.vanished'],

@@ -8,13 +8,12 @@ import {
   IsIn,
   IsInt,
   IsISO8601,
-  IsOptional,
   IsString,
   Max,
   MaxLength,
   Min,
-  ValidateIf,
 } from 'class-validator';
+import { IsStorableInstant, Nullable, Omittable } from '../validation/dto-rules';
 import { FILE_CATEGORIES, UploadStatus } from '../../domain/files';
 
 export class FileResponse {
@@ -83,59 +82,69 @@ const toArray = ({ value }: { value: unknown }) =>
     : value;
 
 export class UpdateFileRequest {
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(1024) name?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(255) mimeType?: string;
-  @ApiPropertyOptional({ enum: FILE_CATEGORIES }) @IsOptional() @IsIn(FILE_CATEGORIES) category?: string;
+  @ApiPropertyOptional() @Omittable() @IsString() @MaxLength(1024) name?: string;
+  @ApiPropertyOptional() @Omittable() @IsString() @MaxLength(255) mimeType?: string;
+  @ApiPropertyOptional({ enum: FILE_CATEGORIES }) @Omittable() @IsIn(FILE_CATEGORIES) category?: string;
   @ApiPropertyOptional({ type: String, nullable: true, format: 'date-time' })
-  @ValidateIf((_, v) => v !== null && v !== undefined)
+  @Nullable()
   @IsISO8601()
   capturedAt?: string | null;
   @ApiPropertyOptional({ type: [String] })
-  @IsOptional()
+  @Omittable()
   @IsArray()
   @ArrayMaxSize(50)
   @IsString({ each: true })
   tags?: string[];
   @ApiPropertyOptional({ type: String, nullable: true })
-  @ValidateIf((_, v) => v !== null && v !== undefined)
+  @Nullable()
   @IsString()
   entityType?: string | null;
   @ApiPropertyOptional({ type: String, nullable: true })
-  @ValidateIf((_, v) => v !== null && v !== undefined)
+  @Nullable()
   @IsString()
   entityId?: string | null;
   @ApiPropertyOptional({ type: String, nullable: true })
-  @ValidateIf((_, v) => v !== null && v !== undefined)
+  @Nullable()
   @IsString()
   description?: string | null;
 }
 
 export class ListFilesRequest {
   @ApiPropertyOptional({ type: Number, minimum: 1, maximum: 200, default: 50 })
-  @IsOptional()
+  @Omittable()
   @Type(() => Number)
   @IsInt()
   @Min(1)
   @Max(200)
   limit: number = 50;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(200) cursor?: string;
+  @ApiPropertyOptional() @Omittable() @IsString() @MaxLength(200) cursor?: string;
   @ApiPropertyOptional({ description: 'Exact MIME type, e.g. image/jpeg.' })
-  @IsOptional()
+  @Omittable()
   @IsString()
   @MaxLength(255)
   type?: string;
-  @ApiPropertyOptional({ enum: FILE_CATEGORIES }) @IsOptional() @IsIn(FILE_CATEGORIES) category?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(64) tag?: string;
-  @ApiPropertyOptional({ enum: UploadStatus }) @IsOptional() @IsIn(Object.values(UploadStatus)) status?: string;
-  @ApiPropertyOptional({ format: 'date-time' }) @IsOptional() @Type(() => Date) @IsDate() createdFrom?: Date;
-  @ApiPropertyOptional({ format: 'date-time' }) @IsOptional() @Type(() => Date) @IsDate() createdTo?: Date;
+  @ApiPropertyOptional({ enum: FILE_CATEGORIES }) @Omittable() @IsIn(FILE_CATEGORIES) category?: string;
+  @ApiPropertyOptional() @Omittable() @IsString() @MaxLength(64) tag?: string;
+  @ApiPropertyOptional({ enum: UploadStatus }) @Omittable() @IsIn(Object.values(UploadStatus)) status?: string;
+  @ApiPropertyOptional({ format: 'date-time' })
+  @Omittable()
+  @Type(() => Date)
+  @IsDate()
+  @IsStorableInstant()
+  createdFrom?: Date;
+  @ApiPropertyOptional({ format: 'date-time' })
+  @Omittable()
+  @Type(() => Date)
+  @IsDate()
+  @IsStorableInstant()
+  createdTo?: Date;
   @ApiPropertyOptional({ description: 'Case-insensitive substring of the name.' })
-  @IsOptional()
+  @Omittable()
   @IsString()
   @MaxLength(255)
   name?: string;
   @ApiPropertyOptional({ description: "Admins only: list every owner's files." })
-  @IsOptional()
+  @Omittable()
   @Transform(({ value }) => value === true || value === 'true')
   @IsBoolean()
   all?: boolean;

@@ -2,6 +2,7 @@ import busboy from 'busboy';
 import type { Request } from 'express';
 import { Readable } from 'node:stream';
 import { ProblemException } from '../problem/problem-exception';
+import { findUnstorableText, unstorableText } from '../validation/request-text';
 
 export interface IncomingFilePart {
   stream: Readable;
@@ -42,8 +43,9 @@ export function receiveMultipart<T>(
       reject(badMultipart((e as Error).message));
       return;
     }
-    const fields: Record<string, string[]> = {};
-    const lateFields: Record<string, string[]> = {};
+    // No prototype: a field named __proto__ or constructor is a field (refused as unknown), not a crash.
+    const fields = Object.create(null) as Record<string, string[]>;
+    const lateFields = Object.create(null) as Record<string, string[]>;
     let endOfForm!: { resolve: (f: Record<string, string[]>) => void; reject: (e: unknown) => void };
     const trailingFields = new Promise<Record<string, string[]>>(
       (resolve, reject) => (endOfForm = { resolve, reject }),
@@ -64,10 +66,13 @@ export function receiveMultipart<T>(
     parser.on('field', (name, value, info) => {
       if (info.valueTruncated)
         return fail(badMultipart(`Field "${name}" is longer than ${FIELD_LIMITS.fieldSize} bytes.`));
+      const unstorable = findUnstorableText({ [name]: value }, '');
+      if (unstorable) return fail(unstorableText(unstorable.field, unstorable.reason));
       const target = handling ? lateFields : fields;
       (target[name] ??= []).push(value);
     });
     parser.on('file', (name, stream, info) => {
+      if (settled) return stream.resume(); // refused already (a bad field before it): never start the upload
       if (name !== 'file' || handling) {
         stream.resume();
         return fail(badMultipart(`Unexpected file part "${name}": send exactly one part named "file".`));

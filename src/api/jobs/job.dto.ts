@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsInt, IsString, Max, MaxLength, Min } from 'class-validator';
+import { Omittable } from '../validation/dto-rules';
 
 export class JobResponse {
   @ApiProperty({ example: 'diagnostics.42', description: '`<queue>.<job id>`' }) id!: string;
@@ -60,14 +61,14 @@ export class DeadLetterPageResponse {
 
 export class ListDeadLettersRequest {
   @ApiPropertyOptional({ default: 50, minimum: 1, maximum: 500 })
-  @IsOptional()
+  @Omittable()
   @Type(() => Number)
   @IsInt()
   @Min(1)
   @Max(500)
   limit?: number;
   @ApiPropertyOptional({ default: 0, minimum: 0, maximum: 1_000_000 })
-  @IsOptional()
+  @Omittable()
   @Type(() => Number)
   @IsInt()
   @Min(0)
@@ -78,25 +79,25 @@ export class ListDeadLettersRequest {
 export class DiagnosticJobRequest {
   @ApiProperty({ enum: ['noop', 'sleep'] }) @IsIn(['noop', 'sleep']) name!: 'noop' | 'sleep';
   @ApiPropertyOptional({ description: 'sleep: how long, ms', maximum: 3_600_000 })
-  @IsOptional()
+  @Omittable()
   @IsInt()
   @Min(0)
   @Max(3_600_000)
   ms?: number;
   @ApiPropertyOptional({ description: 'sleep: progress steps', maximum: 100 })
-  @IsOptional()
+  @Omittable()
   @IsInt()
   @Min(1)
   @Max(100)
   steps?: number;
   @ApiPropertyOptional({ description: 'sleep: fail this many first attempts (to see retries and dead letters)' })
-  @IsOptional()
+  @Omittable()
   @IsInt()
   @Min(0)
   @Max(100)
   failTimes?: number;
   @ApiPropertyOptional({ description: 'run on behalf of this user (who may then see and cancel it)' })
-  @IsOptional()
+  @Omittable()
   @IsString()
   @MaxLength(200)
   ownerId?: string;
@@ -104,7 +105,7 @@ export class DiagnosticJobRequest {
     enum: ['high', 'normal', 'low'],
     description: 'within its queue, high runs before normal before low',
   })
-  @IsOptional()
+  @Omittable()
   @IsIn(['high', 'normal', 'low'])
   priority?: 'high' | 'normal' | 'low';
 }

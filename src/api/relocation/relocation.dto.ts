@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, Matches } from 'class-validator';
+import { IsIn, IsString, Matches } from 'class-validator';
+import { Omittable } from '../validation/dto-rules';
 import { RetrievalTier } from '../../domain/storage';
 
 const TIERS: RetrievalTier[] = ['expedited', 'standard', 'bulk'];
@@ -18,7 +19,7 @@ export class RequestRelocationBody {
     enum: TIERS,
     description: 'For a file in archive storage: the restore tier used to get its bytes out first (default standard).',
   })
-  @IsOptional()
+  @Omittable()
   @IsIn(TIERS)
   tier?: RetrievalTier;
 }
@@ -56,7 +57,7 @@ export class RequestProviderRelocationBody {
     enum: TIERS,
     description: 'Restore tier for archived files (default standard; bulk is the cheapest).',
   })
-  @IsOptional()
+  @Omittable()
   @IsIn(TIERS)
   tier?: RetrievalTier;
 }

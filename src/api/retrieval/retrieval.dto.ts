@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IsIn, IsInt, Max, Min } from 'class-validator';
+import { Omittable } from '../validation/dto-rules';
 import { MAX_RESTORE_DAYS, RetrievalStatus } from '../../domain/retrieval';
 import { RetrievalTier } from '../../domain/storage';
 
@@ -19,7 +20,7 @@ export class RequestRetrievalBody {
     description:
       'Days the restored copy stays downloadable (default from RETRIEVAL_DAYS; vaults keep job output 24 h).',
   })
-  @IsOptional()
+  @Omittable()
   @IsInt()
   @Min(1)
   @Max(MAX_RESTORE_DAYS)

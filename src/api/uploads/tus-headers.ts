@@ -1,5 +1,6 @@
 import { ChecksumAlgorithm, CHECKSUM_ALGORITHMS, ChunkChecksum } from '../../application/ports';
 import { RequestedConcat } from '../../application/uploads';
+import { unstorableTextReason } from '../../domain/shared';
 import { UploadTargetProps } from '../../domain/uploads';
 import { parseTags } from '../files/upload-fields';
 import { ProblemException } from '../problem/problem-exception';
@@ -64,7 +65,8 @@ export function integerHeader(value: string | undefined, header: string): number
 
 /** `Upload-Metadata: key base64,key2 base64,flag` → decoded pairs (a bare key has null). */
 export function parseUploadMetadata(header: string | undefined): Record<string, string | null> {
-  const pairs: Record<string, string | null> = {};
+  // No prototype: a client's `__proto__` key is kept as a key, not swallowed by the setter.
+  const pairs = Object.create(null) as Record<string, string | null>;
   if (header === undefined || header.trim() === '') return pairs;
   for (const item of header.split(',')) {
     const parts = item.trim().split(/ +/);
@@ -164,10 +166,16 @@ export function parseUploadConcat(header: string | undefined): RequestedConcat {
   return { kind: 'final', partIds };
 }
 
+/** A value as text every store can hold (no NUL: it lands in jsonb), whatever its key; else a 400. */
 function decodeUtf8(base64: string, key: string): string {
+  let text: string;
   try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(Buffer.from(base64, 'base64'));
+    text = new TextDecoder('utf-8', { fatal: true }).decode(Buffer.from(base64, 'base64'));
   } catch {
     throw tusBadRequest('Upload-Metadata', `The value of "${key}" is not UTF-8 text.`, 'invalid-upload-metadata');
   }
+  const reason = unstorableTextReason(text);
+  if (reason !== undefined)
+    throw tusBadRequest('Upload-Metadata', `The value of "${key}" ${reason}.`, 'invalid-upload-metadata');
+  return text;
 }

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsBoolean, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsInt, IsString, Max, MaxLength, Min } from 'class-validator';
+import { Omittable } from '../validation/dto-rules';
 import {
   MAX_WEBHOOK_SECRET_LENGTH,
   MAX_WEBHOOK_URL_LENGTH,
@@ -32,7 +33,7 @@ export class CreateWebhookRequest {
     maxLength: MAX_WEBHOOK_SECRET_LENGTH,
     description: 'Your own signing secret; one is generated when left out.',
   })
-  @IsOptional()
+  @Omittable()
   @IsString()
   @MaxLength(MAX_WEBHOOK_SECRET_LENGTH + 1)
   secret?: string;
@@ -40,13 +41,13 @@ export class CreateWebhookRequest {
 
 export class UpdateWebhookRequest {
   @ApiPropertyOptional({ example: 'https://example.com/hooks/v2' })
-  @IsOptional()
+  @Omittable()
   @IsString()
   @MaxLength(MAX_WEBHOOK_URL_LENGTH + 1)
   url?: string;
 
   @ApiPropertyOptional({ enum: WEBHOOK_EVENT_TYPES, isArray: true })
-  @IsOptional()
+  @Omittable()
   @IsArray()
   @ArrayMaxSize(WEBHOOK_EVENT_TYPES.length * 2)
   @IsString({ each: true })
@@ -54,7 +55,7 @@ export class UpdateWebhookRequest {
   events?: string[];
 
   @ApiPropertyOptional({ description: 'An inactive endpoint is sent nothing but pings.' })
-  @IsOptional()
+  @Omittable()
   @IsBoolean()
   active?: boolean;
 }
@@ -65,7 +66,7 @@ export class RotateWebhookSecretRequest {
     maxLength: MAX_WEBHOOK_SECRET_LENGTH,
     description: 'Your own new signing secret; one is generated when left out.',
   })
-  @IsOptional()
+  @Omittable()
   @IsString()
   @MaxLength(MAX_WEBHOOK_SECRET_LENGTH + 1)
   secret?: string;
@@ -73,13 +74,13 @@ export class RotateWebhookSecretRequest {
 
 export class ListDeliveriesRequest {
   @ApiPropertyOptional({ type: Number, minimum: 1, maximum: 100, default: 20 })
-  @IsOptional()
+  @Omittable()
   @Type(() => Number)
   @IsInt()
   @Min(1)
   @Max(100)
   limit: number = 20;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(200) cursor?: string;
+  @ApiPropertyOptional() @Omittable() @IsString() @MaxLength(200) cursor?: string;
 }
 
 export class WebhookResponse {

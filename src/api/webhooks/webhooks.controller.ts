@@ -84,11 +84,7 @@ export class WebhooksController {
   @ApiProblemResponses(400, 404, 409)
   update(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() body: UpdateWebhookRequest) {
     return this.commands.execute(
-      new UpdateWebhookCommand(actor, id, {
-        url: body.url ?? undefined,
-        events: body.events ?? undefined,
-        active: body.active ?? undefined,
-      }),
+      new UpdateWebhookCommand(actor, id, { url: body.url, events: body.events, active: body.active }),
     );
   }
 
@@ -120,7 +116,7 @@ export class WebhooksController {
   @ApiProblemResponses(400, 404, 409)
   async rotateSecret(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() body: RotateWebhookSecretRequest) {
     const { webhook, secret, previousSecretExpiresAt } = await this.commands.execute(
-      new RotateWebhookSecretCommand(actor, id, body?.secret ?? undefined),
+      new RotateWebhookSecretCommand(actor, id, body?.secret),
     );
     return { ...webhook, secret, previousSecretExpiresAt };
   }

@@ -16,6 +16,10 @@ describe('Email', () => {
     'al ice@example.com',
     'a@b@example.com',
     'alice@example..com',
+    'a\u0000lice@example.com',
+    'alice\u0007@example.com',
+    'alice\u0085@example.com',
+    '\ud800@x.io',
   ])('refuses %j with a field error on email', (raw) => {
     expect(() => Email.of(raw)).toThrow(ValidationError);
     try {

@@ -1,4 +1,4 @@
-import { ValidationError } from '../shared';
+import { textReason, ValidationError } from '../shared';
 
 // RFC 5321 caps a forward path at 256 octets including the angle brackets.
 const MAX_LENGTH = 254;
@@ -14,7 +14,8 @@ export class Email {
 
   static of(raw: string): Email {
     const value = raw.normalize('NFC').trim().toLowerCase();
-    if (value.length > MAX_LENGTH || !SHAPE.test(value)) {
+    // The shape allows any non-space character; text rules keep controls and lone surrogates out.
+    if (value.length > MAX_LENGTH || !SHAPE.test(value) || textReason(value, 'single-line') !== undefined) {
       throw new ValidationError('The email address is not valid.', {
         code: 'invalid-email',
         fieldErrors: [{ field: 'email', message: 'must be an email address' }],

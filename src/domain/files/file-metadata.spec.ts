@@ -57,7 +57,7 @@ describe('FileMetadata', () => {
       expect(refusal({ name: 'a', tags: ['x'.repeat(65)] }).fieldErrors?.[0].field).toBe('tags');
     });
 
-    it.each(['a,b', 'a\u0000b', 'line\nbreak'])('refuses the tag %p', (tag) => {
+    it.each(['a,b', 'a\u0000b', 'line\nbreak', 'del\u007f', 'c1\u0085', 'lone\ud800'])('refuses the tag %p', (tag) => {
       expect(refusal({ name: 'a', tags: [tag] }).fieldErrors?.[0].field).toBe('tags');
     });
   });
@@ -107,6 +107,22 @@ describe('FileMetadata', () => {
       expect(error.fieldErrors).toEqual([{ field: 'capturedAt', message: 'must be an ISO 8601 date-time' }]);
     });
 
+    it.each([
+      ['year 0000', '0000-01-01'],
+      ['a time that is year 0000 in UTC', '0001-01-01T00:30:00+01:00'],
+    ])('refuses %s: PostgreSQL cannot store it', (_what, input) => {
+      expect(refusal({ name: 'a', capturedAt: input }).fieldErrors).toEqual([
+        { field: 'capturedAt', message: 'must be between 0001-01-01T00:00:00Z and 9999-12-31T23:59:59.999Z' },
+      ]);
+    });
+
+    it('accepts the first and the last storable instant', () => {
+      expect(FileMetadata.of({ name: 'a', capturedAt: '0001-01-01' }).capturedAt).toBe('0001-01-01T00:00:00.000Z');
+      expect(FileMetadata.of({ name: 'a', capturedAt: '9999-12-31T23:59:59.999Z' }).capturedAt).toBe(
+        '9999-12-31T23:59:59.999Z',
+      );
+    });
+
     it.each([null, undefined, ''])('treats %p as not captured', (capturedAt) => {
       expect(FileMetadata.of({ name: 'a', capturedAt }).capturedAt).toBeNull();
     });
@@ -145,6 +161,22 @@ describe('FileMetadata', () => {
     it('is trimmed, and blank means none', () => {
       expect(FileMetadata.of({ name: 'a', description: '  hi  ' }).description).toBe('hi');
       expect(FileMetadata.of({ name: 'a', description: '   ' }).description).toBeNull();
+    });
+
+    it('keeps tabs and line breaks', () => {
+      expect(FileMetadata.of({ name: 'a', description: 'one\r\n\ttwo\nthree' }).description).toBe(
+        'one\r\n\ttwo\nthree',
+      );
+    });
+
+    it.each([
+      ['a NUL', 'a\u0000b'],
+      ['a vertical tab', 'a\u000bb'],
+      ['an escape sequence', '\u001b[31mred'],
+      ['a C1 control', 'a\u0085b'],
+      ['an unpaired surrogate', 'a\ud800b'],
+    ])('refuses %s', (_what, description) => {
+      expect(refusal({ name: 'a', description }).fieldErrors?.[0].field).toBe('description');
     });
 
     it('accepts 4000 characters and refuses 4001', () => {

@@ -1,4 +1,4 @@
-import { ValidationError } from '../shared';
+import { isStorableInstant, STORABLE_INSTANT_RANGE, textReason, ValidationError } from '../shared';
 import { FileName } from './file-name';
 
 export const MAX_TAGS = 50;
@@ -45,6 +45,7 @@ function parseCapturedAt(value: string): string {
     if (Number(zh) > 23 || Number(zm) > 59) fail('capturedAt', 'must be an ISO 8601 date-time');
     date.setTime(date.getTime() - (sign === '-' ? -1 : 1) * (Number(zh) * 60 + Number(zm)) * 60_000);
   }
+  if (!isStorableInstant(date)) fail('capturedAt', `must be ${STORABLE_INSTANT_RANGE}`);
   return date.toISOString();
 }
 
@@ -65,9 +66,8 @@ export class FileMetadata {
     const tags = [...new Set((props.tags ?? []).map((t) => t.trim()).filter((t) => t.length > 0))];
     if (tags.length > MAX_TAGS) fail('tags', `at most ${MAX_TAGS} tags`);
     for (const tag of tags) {
-      // eslint-disable-next-line no-control-regex -- control characters are what it refuses
-      if (tag.length > MAX_TAG_LENGTH || /[\u0000-\u001f,]/.test(tag)) {
-        fail('tags', `each tag is 1-${MAX_TAG_LENGTH} characters without commas or control characters`);
+      if (tag.length > MAX_TAG_LENGTH || tag.includes(',') || textReason(tag, 'single-line') !== undefined) {
+        fail('tags', `each tag is 1-${MAX_TAG_LENGTH} characters of text without commas or control characters`);
       }
     }
     const entityType = props.entityType?.trim() || null;
@@ -79,6 +79,8 @@ export class FileMetadata {
     if (description !== null && description.length > MAX_DESCRIPTION) {
       fail('description', `at most ${MAX_DESCRIPTION} characters`);
     }
+    const descriptionReason = description === null ? undefined : textReason(description, 'multi-line');
+    if (descriptionReason !== undefined) fail('description', descriptionReason);
     return new FileMetadata(name, capturedAt, tags, entityType, entityId, description);
   }
 

@@ -78,6 +78,15 @@ describe('FileName', () => {
     expect(error.message).toMatch(/control characters/);
   });
 
+  it.each([
+    ['a lone high surrogate', 'a\ud800.txt'],
+    ['a lone low surrogate', '\udc00.txt'],
+  ])('refuses a name holding %s, which no column can store', (_what, raw) => {
+    const error = refusal(raw);
+    expect(error.code).toBe('invalid-file-name');
+    expect(error.message).toMatch(/well-formed Unicode/);
+  });
+
   it('accepts a name of exactly 255 UTF-8 bytes', () => {
     expect(FileName.of('a'.repeat(255)).value).toHaveLength(255);
     const multiByte = '\u00e9'.repeat(127) + 'a'; // 127 × 2 bytes + 1

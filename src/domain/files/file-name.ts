@@ -1,9 +1,9 @@
-import { ValidationError } from '../shared';
+import { textReason, ValidationError } from '../shared';
 
 const MAX_BYTES = 255;
-// C0 and C1 controls, DEL, and the Unicode bidi overrides that disguise extensions ("gpj.exe").
-// eslint-disable-next-line no-control-regex -- control characters are what it refuses
-const FORBIDDEN = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+// The Unicode bidi overrides that disguise extensions ("gpj.exe"); control characters proper are
+// refused by the single-line text rule.
+const BIDI_CONTROLS = /[\u202a-\u202e\u2066-\u2069]/;
 
 function invalid(message: string): ValidationError {
   return new ValidationError(message, {
@@ -25,7 +25,10 @@ export class FileName {
   static of(raw: string | undefined | null): FileName {
     if (raw === undefined || raw === null || raw.trim() === '') return new FileName(FileName.UNNAMED);
     const value = raw.normalize('NFC').trim();
-    if (FORBIDDEN.test(value)) throw invalid('A file name may not contain control characters.');
+    const reason =
+      textReason(value, 'single-line') ??
+      (BIDI_CONTROLS.test(value) ? 'may not contain control characters' : undefined);
+    if (reason !== undefined) throw invalid(`A file name ${reason}.`);
     if (value.includes('/') || value.includes('\\')) throw invalid('A file name may not contain a path separator.');
     if (value === '.' || value === '..') throw invalid('A file name may not be "." or "..".');
     if (new TextEncoder().encode(value).length > MAX_BYTES) {

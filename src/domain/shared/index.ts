@@ -3,3 +3,5 @@ export * from './domain-event';
 export * from './domain-error';
 export * from './domain-event-registry';
 export * from './uuid';
+export * from './text';
+export * from './instant';

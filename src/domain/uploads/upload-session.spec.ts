@@ -187,6 +187,21 @@ describe('UploadSession', () => {
     it('has empty client metadata when none was sent', () => {
       expect(UploadSession.start(startProps()).clientMetadata).toEqual({});
     });
+
+    it.each([
+      ['a NUL in a value', { note: 'a\u0000b' }],
+      ['an unpaired surrogate in a value', { note: '\ud800' }],
+      ['a NUL in a key', { 'a\u0000': 'x' }],
+    ])('refuses client metadata with %s, which its jsonb column could not hold', (_what, clientMetadata) => {
+      expect(() => UploadSession.start(startProps({ clientMetadata }))).toThrow(
+        expect.objectContaining({ code: 'invalid-upload-metadata', kind: 'validation' }),
+      );
+    });
+
+    it('keeps control characters other than NUL in client metadata: only its own fields have shapes', () => {
+      const clientMetadata = { caption: 'two\nlines\u0007' };
+      expect(UploadSession.start(startProps({ clientMetadata })).clientMetadata).toEqual(clientMetadata);
+    });
   });
 
   describe('acceptChunkAt', () => {

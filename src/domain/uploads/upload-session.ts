@@ -1,6 +1,6 @@
 // Longer than 250 lines on purpose: one aggregate holding every tus rule (offsets, deferred length,
 // concatenation, expiry) with the state they guard; errors and events already live beside it.
-import { AggregateRoot, InvalidStateTransitionError } from '../shared';
+import { AggregateRoot, InvalidStateTransitionError, unstorableTextReason } from '../shared';
 import { FileTooLargeError } from '../files';
 import {
   UploadSessionAborted,
@@ -117,6 +117,7 @@ export class UploadSession extends AggregateRoot {
     length: number | null,
     concat: UploadConcat,
   ): UploadSession {
+    const clientMetadata = storableMetadata(props.clientMetadata ?? {});
     const session = new UploadSession(
       {
         id: props.id,
@@ -126,7 +127,7 @@ export class UploadSession extends AggregateRoot {
         offset: 0,
         maxLength: props.maxLength,
         target: props.target,
-        clientMetadata: { ...(props.clientMetadata ?? {}) },
+        clientMetadata,
         concat,
         fileId: null,
         endReason: null,
@@ -377,4 +378,18 @@ function assertLength(length: number, maxLength: number): void {
     throw invalidUpload('Upload-Length', 'Upload-Length must be a non-negative integer.', 'invalid-upload-length');
   }
   if (length > maxLength) throw new FileTooLargeError(maxLength);
+}
+
+/**
+ * The client's metadata as the session keeps it (jsonb): any key the client likes, but keys and
+ * values must be storable text, or the session could never be written.
+ */
+function storableMetadata(metadata: Record<string, string | null>): Record<string, string | null> {
+  for (const [key, value] of Object.entries(metadata)) {
+    const reason = unstorableTextReason(key) ?? (value === null ? undefined : unstorableTextReason(value));
+    if (reason !== undefined) {
+      throw invalidUpload('Upload-Metadata', `Upload-Metadata "${key}" ${reason}.`, 'invalid-upload-metadata');
+    }
+  }
+  return { ...metadata };
 }

@@ -33,6 +33,14 @@ describe('loadConfig', () => {
     ]);
   });
 
+  it('reads JSON bodies up to 1 MiB unless MAX_JSON_BODY says otherwise', () => {
+    expect(loadConfig({}).maxJsonBodyBytes).toBe(1024 * 1024);
+    expect(loadConfig({ MAX_JSON_BODY: '64KiB' }).maxJsonBodyBytes).toBe(65_536);
+    expect(problemsOf({ MAX_JSON_BODY: '10' })).toEqual([
+      'MAX_JSON_BODY must be a size such as 1MiB or 1048576, got "10"',
+    ]);
+  });
+
   it('reports every problem at once, in one message', () => {
     let message = '';
     try {

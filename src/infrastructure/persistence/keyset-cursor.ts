@@ -1,4 +1,4 @@
-import { isUuid, ValidationError } from '../../domain/shared';
+import { isStorableInstant, isUuid, ValidationError } from '../../domain/shared';
 
 /**
  * Opaque cursors for keyset pagination over (created_at, id): what the last row of a page was, so
@@ -12,7 +12,8 @@ export function decodeCursor(cursor: string): [Date, string] {
   try {
     const [createdAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string];
     const date = new Date(createdAt);
-    if (Number.isNaN(date.getTime()) || typeof id !== 'string' || !isUuid(id)) throw new Error();
+    // A forged date PostgreSQL cannot read (year 0, +275760) would fail the query: it is a bad cursor.
+    if (!isStorableInstant(date) || typeof id !== 'string' || !isUuid(id)) throw new Error();
     return [date, id];
   } catch {
     throw new ValidationError('The cursor is not one this server issued.', {

@@ -15,7 +15,11 @@ export interface ServerConfig {
   corsOrigins: string[];
   /** How clients reach the service (behind a proxy); absolute URLs the API hands out start with it. */
   publicUrl?: string;
+  /** The largest JSON request body read (bytes); a larger one answers 413 before it is parsed. */
+  maxJsonBodyBytes: number;
 }
+
+export const DEFAULT_MAX_JSON_BODY = 1024 * 1024;
 
 export function readServerConfig(env: EnvReader): ServerConfig {
   return {
@@ -27,5 +31,6 @@ export function readServerConfig(env: EnvReader): ServerConfig {
     dataDir: path.resolve(env.string('DATA_DIR', './data')),
     corsOrigins: env.list('CORS_ORIGINS'),
     publicUrl: env.url('PUBLIC_URL', ['https:', 'http:'])?.replace(/\/+$/, ''),
+    maxJsonBodyBytes: env.byteSize('MAX_JSON_BODY', DEFAULT_MAX_JSON_BODY, { example: '1MiB or 1048576', min: 1024 }),
   };
 }
