@@ -7,6 +7,11 @@ export interface UploadOptions {
   /** Fields sent after the file part. */
   lateFields?: Record<string, string>;
   filename?: string;
+  /**
+   * The file part's Content-Disposition parameters after `name="file"`, sent as they are (e.g.
+   * `filename*=UTF-8''%E5%86%99.jpg`); instead of `filename`.
+   */
+  fileParams?: string;
   contentType?: string;
   headers?: Record<string, string>;
   /** Send with Transfer-Encoding: chunked instead of a Content-Length. */
@@ -45,7 +50,7 @@ export function uploadMultipart(
   const head = Buffer.concat([
     ...Object.entries(options.fields ?? {}).map(([k, v]) => fieldPart(k, v)),
     Buffer.from(
-      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${quote(options.filename ?? 'file.bin')}"\r\n` +
+      `--${boundary}\r\nContent-Disposition: form-data; name="file"; ${options.fileParams ?? `filename="${quote(options.filename ?? 'file.bin')}"`}\r\n` +
         `Content-Type: ${options.contentType ?? 'application/octet-stream'}\r\n\r\n`,
     ),
   ]);

@@ -26,7 +26,7 @@ export async function sendContent(req: Request, res: Response, content: FileCont
     res.setHeader('Content-Security-Policy', "default-src 'none'; sandbox");
     res.setHeader('Content-Type', file.mimeType);
     const asInline = inline && INLINE_SAFE.test(file.mimeType);
-    res.setHeader('Content-Disposition', contentDisposition(file.name, { type: asInline ? 'inline' : 'attachment' }));
+    res.setHeader('Content-Disposition', dispositionHeader(file.name, asInline ? 'inline' : 'attachment'));
   };
 
   if (matchesEtag(req.headers['if-none-match'], etag)) {
@@ -72,6 +72,18 @@ export async function sendContent(req: Request, res: Response, content: FileCont
     if (res.destroyed && (error as NodeJS.ErrnoException).code === 'ERR_STREAM_PREMATURE_CLOSE') return;
     throw error;
   }
+}
+
+/**
+ * Any name beyond ASCII goes in filename* (UTF-8, RFC 6266), with an ASCII filename= for old
+ * clients: a latin1 "é" sent raw in filename= is read differently by different browsers.
+ */
+export function dispositionHeader(name: string, type: 'inline' | 'attachment'): string {
+  const ascii = name
+    .normalize('NFKD')
+    .replace(/\p{M}/gu, '')
+    .replace(/[^\x20-\x7e]/g, '_');
+  return contentDisposition(name, { type, fallback: ascii });
 }
 
 export function matchesEtag(header: string | undefined, etag: string): boolean {
