@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { problemValidationPipe } from './api/problem/validation.pipe';
-import { TUS_EXPOSED_HEADERS, TUS_REQUEST_HEADERS } from './api/uploads/tus-headers';
+import { corsOptions } from './api/cors-policy';
 import { tusMiddleware } from './api/uploads/tus.middleware';
 import { AppModule, AppModuleOptions } from './app.module';
 import { mountQueueDashboard } from './api/ops/queue-dashboard';
@@ -38,16 +38,7 @@ export async function createHttpApp(options: AppModuleOptions): Promise<INestApp
   // Before CORS, so tus discovery headers survive a preflight answer.
   app.use(`/${API_PREFIX}/uploads`, tusMiddleware(options.config.uploads.maxSize));
   app.use(`/${API_PREFIX}/events`, liveEventsTokenFromQuery);
-  if (options.config.corsOrigins.length) {
-    const origins = options.config.corsOrigins;
-    app.enableCors({
-      origin: origins.includes('*') ? true : origins,
-      methods: ['GET', 'HEAD', 'POST', 'PATCH', 'DELETE', 'OPTIONS'],
-      allowedHeaders: [...TUS_REQUEST_HEADERS, 'Range', 'If-None-Match', 'If-Range', 'x-content-sha256'],
-      exposedHeaders: [...TUS_EXPOSED_HEADERS, 'Content-Range', 'Content-Disposition', 'ETag', 'Retry-After'],
-      maxAge: 86_400,
-    });
-  }
+  if (options.config.corsOrigins.length) app.enableCors(corsOptions(options.config.corsOrigins));
   app.setGlobalPrefix(API_PREFIX, {
     exclude: [
       { path: 'health', method: RequestMethod.GET },
