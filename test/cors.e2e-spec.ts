@@ -1,6 +1,7 @@
 import { Browser, Page } from 'playwright-core';
 import { BLANK_PAGE, describeInBrowser, launchChromium, PageServer, startPageServer } from './support/browser';
 import { uploadMultipart } from './support/http-client';
+import { listen } from './support/sse-client';
 import { startTestApp, TestApp } from './support/test-app';
 
 /** What a web app on another origin sends and reads, allowed by CORS_ORIGINS: checked in a real Chromium. */
@@ -108,8 +109,16 @@ describeInBrowser('CORS: a web app on another origin (real Chromium)', () => {
     const position = /^id: (\S+)$/m.exec(first.text)![1];
     const up = await uploadMultipart(t.baseUrl, Buffer.from('live'), 4, { token, filename: 'live.txt' });
     expect(up.status).toBe(201);
-    const resumed = await read(position, 'event: file.uploaded\\ndata: .*\\n');
+    // Only once the event is in the log is it the resume that brings it, not live delivery.
+    const watcher = listen(`${t.baseUrl}/api/v1/events`, {
+      authorization: `Bearer ${token}`,
+      'last-event-id': position,
+    });
+    await watcher.waitFor((m) => m.data?.data?.fileId === up.body.id);
+    watcher.close();
+    // The events after the position (an earlier test's upload, maybe), then this one.
+    const resumed = await read(position, `event: file.uploaded\\ndata: .*"fileId":"${up.body.id}"`);
     expect(resumed.status).toBe(200);
-    expect(resumed.text).toContain(up.body.id);
+    expect(resumed.text).toMatch(new RegExp(`event: file.uploaded\ndata: .*"fileId":"${up.body.id}"`));
   });
 });
