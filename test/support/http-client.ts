@@ -125,14 +125,18 @@ export async function api<T = any>(
   return { status: res.status, headers: Object.fromEntries(res.headers.entries()), body: parsed as T };
 }
 
-/** Downloads and hashes a body as it streams in. */
+/** Downloads and hashes a body as it streams in; without a token for a public (signed) URL. */
 export async function download(
   baseUrl: string,
   path: string,
-  token: string,
+  token: string | undefined,
   headers: Record<string, string> = {},
+  method = 'GET',
 ): Promise<{ status: number; headers: Record<string, string>; sha256: string; size: number; bytes?: Buffer }> {
-  const res = await fetch(new URL(path, baseUrl), { headers: { authorization: `Bearer ${token}`, ...headers } });
+  const res = await fetch(new URL(path, baseUrl), {
+    method,
+    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
+  });
   const hash = createHash('sha256');
   let size = 0;
   const small: Buffer[] = [];

@@ -8,12 +8,24 @@ import { ProblemException } from '../problem/problem-exception';
 
 const INLINE_SAFE = /^(image\/(png|jpeg|gif|webp|avif|heic|heif)|video\/|audio\/|application\/pdf$)/;
 
+export interface ContentOptions {
+  /** Content-Disposition inline, for the types a browser shows safely; else attachment. */
+  inline: boolean;
+  /** Set on every answer that carries the file's headers (200, 206, 304), after the defaults. */
+  headers?: Record<string, string>;
+}
+
 /**
  * Serves file bytes with the HTTP semantics clients rely on: strong ETag (the SHA-256),
  * If-None-Match → 304, single byte ranges → 206 (If-Range honoured), unsatisfiable → 416, and a
  * Content-Disposition that cannot be used to smuggle headers or paths.
  */
-export async function sendContent(req: Request, res: Response, content: FileContent, inline: boolean): Promise<void> {
+export async function sendContent(
+  req: Request,
+  res: Response,
+  content: FileContent,
+  { inline, headers = {} }: ContentOptions,
+): Promise<void> {
   const { file } = content;
   const size = file.size ?? 0;
   const etag = `"${file.sha256}"`;
@@ -27,6 +39,7 @@ export async function sendContent(req: Request, res: Response, content: FileCont
     res.setHeader('Content-Type', file.mimeType);
     const asInline = inline && INLINE_SAFE.test(file.mimeType);
     res.setHeader('Content-Disposition', dispositionHeader(file.name, asInline ? 'inline' : 'attachment'));
+    for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
   };
 
   if (matchesEtag(req.headers['if-none-match'], etag)) {
