@@ -21,39 +21,39 @@ export function describeInBrowser(title: string, suite: () => void): void {
   describe(title, suite);
 }
 
-/** The host name cross-origin pages are served under: another site than the API's 127.0.0.1. */
-export const PAGE_HOST = 'app.test';
+/**
+ * Where test pages are served: `localhost`, another origin and another site than the API's
+ * 127.0.0.1, and still a secure context (so COEP and other secure-only headers apply).
+ */
+export const PAGE_HOST = 'localhost';
 
-/** Headless Chromium; `*.test` names resolve to this machine, so a page can be on another site. */
+/** Headless Chromium. */
 export function launchChromium(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', `--host-resolver-rules=MAP *.${PAGE_HOST.split('.').pop()} 127.0.0.1`],
-  });
+  return chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
 }
 
 export interface PageServer {
-  /** `http://app.test:<port>`: what the API must list in CORS_ORIGINS. */
+  /** `http://localhost:<port>`: what the API must list in CORS_ORIGINS. */
   origin: string;
-  /** Serves `html` at `path` from now on; returns its URL. */
-  show(path: string, html: string): string;
+  /** Serves `html` at `path` from now on (with `headers`, e.g. COEP); returns its URL. */
+  show(path: string, html: string, headers?: Record<string, string>): string;
   close(): Promise<void>;
 }
 
 /** A tiny web server for the pages a test loads, on its own port and host name (another origin and site). */
 export async function startPageServer(): Promise<PageServer> {
-  const pages = new Map<string, string>();
+  const pages = new Map<string, { html: string; headers: Record<string, string> }>();
   const server = http.createServer((req, res) => {
-    const html = pages.get(new URL(req.url ?? '/', 'http://page').pathname);
-    res.writeHead(html === undefined ? 404 : 200, { 'content-type': 'text/html; charset=utf-8' });
-    res.end(html ?? 'no such page');
+    const page = pages.get(new URL(req.url ?? '/', 'http://page').pathname);
+    res.writeHead(page ? 200 : 404, { 'content-type': 'text/html; charset=utf-8', ...page?.headers });
+    res.end(page?.html ?? 'no such page');
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const origin = `http://${PAGE_HOST}:${(server.address() as AddressInfo).port}`;
   return {
     origin,
-    show: (path, html) => {
-      pages.set(path, html);
+    show: (path, html, headers = {}) => {
+      pages.set(path, { html, headers });
       return origin + path;
     },
     close: () =>
