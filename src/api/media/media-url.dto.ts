@@ -41,7 +41,7 @@ export class MediaUrlResponse {
     description:
       'Absolute; needs no token. Valid until expiresAt, while the file is unchanged (an edit, a rename or a move ends it) and yours (or signed by an admin).',
     example:
-      'https://files.example.com/api/v1/media/files/0196f000-0000-7000-8000-000000000001/content?user=alice&scope=owner&version=0&disposition=inline&expires=1767225600&kid=k1&sig=3q2-…',
+      'https://files.example.com/api/v1/media/files/0196f000-0000-7000-8000-000000000001/content?user=alice&scope=owner&version=1&disposition=inline&expires=1767225600&kid=k1&sig=3q2-…',
   })
   url!: string;
 

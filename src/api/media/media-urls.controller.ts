@@ -1,6 +1,6 @@
 import { Body, Controller, HttpCode, Inject, Param, Post, Req, UseGuards } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { IssueMediaUrlCommand, IssuedMediaUrl } from '../../application/media';
 import { Actor } from '../../domain/auth/role';
@@ -30,7 +30,12 @@ export class MediaUrlsController {
     description:
       'The URL serves the file as GET /files/{id}/content does (Range, 206, ETag, If-Range; HEAD), or its thumbnail, to anyone holding it, until it expires. It stops working when the file is edited, renamed, moved or deleted, when you no longer own it, or when the key that signed it is withdrawn (MEDIA_URL_KEYS).',
   })
-  @ApiOkResponse({ type: MediaUrlResponse })
+  @ApiBody({
+    type: CreateMediaUrlRequest,
+    required: false,
+    description: 'All optional; no body: inline content for MEDIA_URL_TTL_S.',
+  })
+  @ApiOkResponse({ type: MediaUrlResponse, description: 'The URL, and when it expires.' })
   @ApiProblemResponses(400, 404)
   async create(
     @CurrentActor() actor: Actor,

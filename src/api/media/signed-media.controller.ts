@@ -1,6 +1,6 @@
 import { applyDecorators, Controller, Get, Req, Res, UseGuards } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import { ApiExtraModels, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiExtraModels, ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { GetFileContentQuery } from '../../application/files';
 import { GetThumbnailQuery } from '../../application/media';
@@ -39,6 +39,22 @@ const problem = (status: number, code: string, title: string, description: strin
     },
   });
 
+/** The signed URL's parts, as POST /files/{id}/url writes them: take the URL whole, never build one. */
+const signedUrlParameters = (route: 'content' | 'thumbnail') =>
+  applyDecorators(
+    ApiParam({ name: 'id', description: 'the file', schema: { type: 'string', format: 'uuid' } }),
+    ...(route === 'thumbnail'
+      ? [ApiQuery({ name: 'size', required: false, enum: ['thumb', 'preview'], description: 'signed (default thumb)' })]
+      : []),
+    ApiQuery({ name: 'user', description: 'who signed it' }),
+    ApiQuery({ name: 'scope', enum: ['owner', 'admin'], description: 'with whose rights' }),
+    ApiQuery({ name: 'version', description: 'the file version signed', schema: { type: 'integer' } }),
+    ...(route === 'content' ? [ApiQuery({ name: 'disposition', enum: ['inline', 'attachment'] })] : []),
+    ApiQuery({ name: 'expires', description: 'Unix time, seconds', schema: { type: 'integer' } }),
+    ApiQuery({ name: 'kid', description: 'the MEDIA_URL_KEYS key that signed it' }),
+    ApiQuery({ name: 'sig', description: 'HMAC-SHA256 of all of the above, base64url' }),
+  );
+
 /** How a signed URL is refused; never a hint about another user's file. */
 const refusals = () =>
   applyDecorators(
@@ -57,6 +73,7 @@ export class SignedMediaController {
 
   @Get(':id/content')
   @PublicRoute('content')
+  @signedUrlParameters('content')
   @ApiOperation({
     summary: 'A file, through a signed URL (POST /files/{id}/url): Range, ETag, If-Range as on /files/{id}/content',
   })
@@ -67,7 +84,8 @@ export class SignedMediaController {
   @ApiResponse({ status: 206, description: 'The requested byte range.' })
   @ApiResponse({ status: 304, description: 'Not modified (If-None-Match matched the ETag).' })
   @refusals()
-  @ApiProblemResponses(409, 416)
+  @problem(409, 'retrieval-required', 'Retrieval Required', 'Archived, with no restored copy: as on the token route.')
+  @ApiProblemResponses(416)
   async content(@CurrentGrant() grant: PublicGrant, @Req() req: Request, @Res() res: Response): Promise<void> {
     try {
       const content = await this.queries.execute(new GetFileContentQuery(grant.actor, grant.fileId));
@@ -82,6 +100,7 @@ export class SignedMediaController {
 
   @Get(':id/thumbnail')
   @PublicRoute('thumbnail')
+  @signedUrlParameters('thumbnail')
   @ApiOperation({ summary: "A file's thumbnail or preview (WebP), through a signed URL (POST /files/{id}/url)" })
   @ApiOkResponse({
     description: 'The rendition (ETag: its SHA-256).',
