@@ -160,6 +160,9 @@ describe('Signed media URLs (e2e, real PostgreSQL, Redis and workers)', () => {
       const got = await fetchPublic(url);
       expect(got.status).toBe(200);
       expect(got.sha256).toBe(sha256(data));
+      // An admin's URL of their own file is an owner's URL: it does not rest on admin rights.
+      const own = await upload(randomBytes(300), 'mine.bin', 'application/octet-stream', admin);
+      expect(new URL(await signed(own.id, {}, admin)).searchParams.get('scope')).toBe('owner');
     });
 
     it('serves a thumbnail and a preview of an image through their own URLs', async () => {
