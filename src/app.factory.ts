@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { problemValidationPipe } from './api/problem/validation.pipe';
-import { TUS_EXPOSED_HEADERS, TUS_REQUEST_HEADERS } from './api/uploads/tus-headers';
+import { corsOptions } from './api/cors-policy';
 import { tusMiddleware } from './api/uploads/tus.middleware';
 import { AppModule, AppModuleOptions } from './app.module';
 import { mountQueueDashboard } from './api/ops/queue-dashboard';
@@ -39,22 +39,14 @@ export async function createHttpApp(options: AppModuleOptions): Promise<INestApp
   // file content sets its own strong ETag (the SHA-256).
   app.set('etag', false);
   app.set('trust proxy', 'loopback');
-  app.use(jsonBody(options.config.maxJsonBodyBytes));
-  app.use(urlencodedBody(FORM_BODY_LIMIT));
-  app.use(refuseUnstorableRequestText);
   // Before CORS, so tus discovery headers survive a preflight answer.
   app.use(`/${API_PREFIX}/uploads`, tusMiddleware(options.config.uploads.maxSize));
   app.use(`/${API_PREFIX}/events`, liveEventsTokenFromQuery);
-  if (options.config.corsOrigins.length) {
-    const origins = options.config.corsOrigins;
-    app.enableCors({
-      origin: origins.includes('*') ? true : origins,
-      methods: ['GET', 'HEAD', 'POST', 'PATCH', 'DELETE', 'OPTIONS'],
-      allowedHeaders: [...TUS_REQUEST_HEADERS, 'Range', 'If-None-Match', 'If-Range', 'x-content-sha256'],
-      exposedHeaders: [...TUS_EXPOSED_HEADERS, 'Content-Range', 'Content-Disposition', 'ETag', 'Retry-After'],
-      maxAge: 86_400,
-    });
-  }
+  if (options.config.corsOrigins.length) app.enableCors(corsOptions(options.config.corsOrigins));
+  // After CORS, so a page can read the 400/413/415 problems these answer (a refused body or text).
+  app.use(jsonBody(options.config.maxJsonBodyBytes));
+  app.use(urlencodedBody(FORM_BODY_LIMIT));
+  app.use(refuseUnstorableRequestText);
   app.setGlobalPrefix(API_PREFIX, {
     exclude: [
       { path: 'health', method: RequestMethod.GET },

@@ -1,5 +1,4 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { HTTP_SETTINGS, HttpSettings } from '../api/http-settings';
 import { UploadsController } from '../api/uploads/uploads.controller';
 import { UPLOAD_LOCK, UPLOAD_SETTINGS, UPLOAD_STAGING, UploadSettings } from '../application/ports';
 import { UPLOAD_COMMAND_HANDLERS, UPLOAD_QUERY_HANDLERS, UPLOAD_SERVICES } from '../application/uploads';
@@ -38,7 +37,6 @@ export class UploadsModule {
         ...UPLOAD_QUERY_HANDLERS,
       ],
       controllers: [UploadsController],
-      apiProviders: [{ provide: HTTP_SETTINGS, useValue: { publicUrl: config.publicUrl } satisfies HttpSettings }],
       jobs: [UploadSweepJob],
       events: UPLOAD_SESSION_EVENTS,
       exports: [UPLOAD_SESSION_REPOSITORY, UPLOAD_STAGING, UPLOAD_LOCK, UPLOAD_SETTINGS, ...UPLOAD_SERVICES],

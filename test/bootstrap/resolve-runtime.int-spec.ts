@@ -100,7 +100,7 @@ describe('resolveRuntime', () => {
     await expect(stat(file)).rejects.toThrow(/ENOENT/);
   });
 
-  it('generates the webhook secret key once outside production, keeps it in DATA_DIR (0600) for every process, and refuses a mangled one', async () => {
+  it('generates the webhook secret key and the media URL keys once outside production, keeps it in DATA_DIR (0600) for every process, and refuses a mangled one', async () => {
     const { server, port } = await listening();
     try {
       await writeFile(
@@ -123,6 +123,14 @@ describe('resolveRuntime', () => {
 
       const configured = `k1:${Buffer.alloc(32, 9).toString('base64')}`;
       expect((await resolve({ WEBHOOK_SECRET_KEYS: configured })).webhookSecretKeys.map((k) => k.id)).toEqual(['k1']);
+
+      // The keys that sign media URLs are kept the same way, in a file of their own.
+      expect(first.mediaUrlKeys).toEqual([{ id: 'local', key: expect.any(Buffer) }]);
+      expect(first.mediaUrlKeys[0].key.equals(first.webhookSecretKeys[0].key)).toBe(false);
+      expect((await stat(path.join(data.dir, 'media-url-keys'))).mode & 0o777).toBe(0o600);
+      expect((await resolve()).mediaUrlKeys).toEqual(first.mediaUrlKeys);
+      const media = `m1:${Buffer.alloc(32, 7).toString('base64')}`;
+      expect((await resolve({ MEDIA_URL_KEYS: media })).mediaUrlKeys.map((k) => k.id)).toEqual(['m1']);
 
       await writeFile(file, 'local:c2hvcnQ=');
       await expect(resolve()).rejects.toThrow(BootstrapError);

@@ -1,18 +1,10 @@
-import { existsSync } from 'node:fs';
-import { chromium, Browser } from 'playwright-core';
+import { Browser } from 'playwright-core';
+import { describeInBrowser, launchChromium } from '../support/browser';
 import { api } from '../support/http-client';
 import { startTestApp, TestApp } from '../support/test-app';
 
-/** Debian's Chromium, as `.ci/run` installs it; CHROMIUM_PATH points elsewhere. */
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-const MISSING = existsSync(CHROMIUM) ? undefined : `${CHROMIUM} not found — apt-get install chromium`;
-// On CI a missing browser is a broken machine, not a reason to skip: the suite fails.
-if (MISSING && process.env.CI === 'true') throw new Error(`the queue dashboard suite needs Chromium: ${MISSING}`);
-if (MISSING) console.warn(`queue dashboard browser specs skipped: ${MISSING}`);
-const describeInBrowser = MISSING ? describe.skip : describe;
-
 /** bull-board at /admin/queues in a real headless Chromium: admins get in, nobody else does. */
-describeInBrowser(`queue dashboard (bull-board) in a real browser${MISSING ? ` (skipped: ${MISSING})` : ''}`, () => {
+describeInBrowser('queue dashboard (bull-board) in a real browser', () => {
   let t: TestApp;
   let browser: Browser;
   const admin = () => t.tokenFor('0196f000-0000-7000-8000-0000000da001', ['admin']);
@@ -20,7 +12,7 @@ describeInBrowser(`queue dashboard (bull-board) in a real browser${MISSING ? ` (
 
   beforeAll(async () => {
     t = await startTestApp();
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();

@@ -171,6 +171,27 @@ describe('archive storage and retrieval in the running service (S3 archive class
     expect((await download(t.baseUrl, `/api/v1/files/${file.id}/content`, token)).sha256).toBe(file.sha256);
   });
 
+  it('answers a signed URL of an archived file with the same 409 as the token route, and serves it once restored', async () => {
+    const size = 200_003;
+    const file = await uploadArchived(size, 's3-flexible-retrieval', 'archived-clip.webm');
+    const signed = await api(t.baseUrl, 'POST', `/api/v1/files/${file.id}/url`, token);
+    expect(signed.status).toBe(200);
+    // The version signed stays valid through the retrieval: restoring a copy does not change the file.
+    const refused = await download(signed.body.url, signed.body.url, undefined);
+    expectProblem(refused, 409, 'retrieval-required');
+    expect(JSON.parse(refused.bytes!.toString())).toMatchObject({
+      requestRetrieval: { method: 'POST', href: `/api/v1/files/${file.id}/retrievals` },
+    });
+    expect(refused.headers.link).toBe(`</api/v1/files/${file.id}/retrievals>; rel="retrieval"`);
+    expect(refused.headers['content-disposition']).toBeUndefined();
+
+    const asked = await api(t.baseUrl, 'POST', `/api/v1/files/${file.id}/retrievals`, token, { tier: 'expedited' });
+    await waitForRetrieval(t, token, asked.body.id, ['ready', 'failed']);
+    const part = await download(signed.body.url, signed.body.url, undefined, { range: 'bytes=10-19' });
+    expect(part.status).toBe(206);
+    expect(part.bytes).toEqual(patternedBytes(10, 10, file.seed));
+  });
+
   it('refuses a tier the storage class does not offer, and an unknown tier, with 400 naming the field', async () => {
     const file = await uploadArchived(1000, 's3-deep-archive');
     const expedited = await api(t.baseUrl, 'POST', `/api/v1/files/${file.id}/retrievals`, token, { tier: 'expedited' });

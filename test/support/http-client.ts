@@ -7,6 +7,11 @@ export interface UploadOptions {
   /** Fields sent after the file part. */
   lateFields?: Record<string, string>;
   filename?: string;
+  /**
+   * The file part's Content-Disposition parameters after `name="file"`, sent as they are (e.g.
+   * `filename*=UTF-8''%E5%86%99.jpg`); instead of `filename`.
+   */
+  fileParams?: string;
   contentType?: string;
   headers?: Record<string, string>;
   /** Send with Transfer-Encoding: chunked instead of a Content-Length. */
@@ -45,7 +50,7 @@ export function uploadMultipart(
   const head = Buffer.concat([
     ...Object.entries(options.fields ?? {}).map(([k, v]) => fieldPart(k, v)),
     Buffer.from(
-      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${quote(options.filename ?? 'file.bin')}"\r\n` +
+      `--${boundary}\r\nContent-Disposition: form-data; name="file"; ${options.fileParams ?? `filename="${quote(options.filename ?? 'file.bin')}"`}\r\n` +
         `Content-Type: ${options.contentType ?? 'application/octet-stream'}\r\n\r\n`,
     ),
   ]);
@@ -120,14 +125,18 @@ export async function api<T = any>(
   return { status: res.status, headers: Object.fromEntries(res.headers.entries()), body: parsed as T };
 }
 
-/** Downloads and hashes a body as it streams in. */
+/** Downloads and hashes a body as it streams in; without a token for a public (signed) URL. */
 export async function download(
   baseUrl: string,
   path: string,
-  token: string,
+  token: string | undefined,
   headers: Record<string, string> = {},
+  method = 'GET',
 ): Promise<{ status: number; headers: Record<string, string>; sha256: string; size: number; bytes?: Buffer }> {
-  const res = await fetch(new URL(path, baseUrl), { headers: { authorization: `Bearer ${token}`, ...headers } });
+  const res = await fetch(new URL(path, baseUrl), {
+    method,
+    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
+  });
   const hash = createHash('sha256');
   let size = 0;
   const small: Buffer[] = [];

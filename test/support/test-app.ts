@@ -14,6 +14,8 @@ import { createTestDatabase, TestDatabase } from './test-database';
 export const TEST_JWT_SECRET = 'test-secret-that-is-long-enough-for-hs256-0123456789';
 /** Fixed, so apps sharing a database read each other's webhook secrets. */
 export const TEST_WEBHOOK_SECRET_KEYS = `test:${Buffer.alloc(32, 'test-webhook-secret-key').toString('base64')}`;
+/** Fixed, so apps sharing a database accept each other's signed media URLs. */
+export const TEST_MEDIA_URL_KEYS = `test:${Buffer.alloc(32, 'test-media-url-key').toString('base64')}`;
 
 export interface TestApp {
   app: INestApplication;
@@ -47,6 +49,7 @@ export async function startTestApp(
     DATA_DIR: dataDir,
     JWT_SECRET: TEST_JWT_SECRET,
     WEBHOOK_SECRET_KEYS: TEST_WEBHOOK_SECRET_KEYS,
+    MEDIA_URL_KEYS: TEST_MEDIA_URL_KEYS,
     QUEUE_PREFIX: `fs-test-${randomBytes(4).toString('hex')}`,
     LOG_LEVEL: 'error',
     OUTBOX_RELAY_INTERVAL_MS: '200',
@@ -58,6 +61,7 @@ export async function startTestApp(
     redisUrl: options.redisUrl ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
     jwtSecret: TEST_JWT_SECRET,
     webhookSecretKeys: config.webhooks.secretKeys!,
+    mediaUrlKeys: config.media.urls.keys!,
   };
   const app = await createHttpApp({ config, runtime, api: true, workers: options.workers ?? true });
   await app.listen(0, '127.0.0.1');

@@ -8,12 +8,24 @@ import { ProblemException } from '../problem/problem-exception';
 
 const INLINE_SAFE = /^(image\/(png|jpeg|gif|webp|avif|heic|heif)|video\/|audio\/|application\/pdf$)/;
 
+export interface ContentOptions {
+  /** Content-Disposition inline, for the types a browser shows safely; else attachment. */
+  inline: boolean;
+  /** Set on every answer that carries the file's headers (200, 206, 304), after the defaults. */
+  headers?: Record<string, string>;
+}
+
 /**
  * Serves file bytes with the HTTP semantics clients rely on: strong ETag (the SHA-256),
  * If-None-Match → 304, single byte ranges → 206 (If-Range honoured), unsatisfiable → 416, and a
  * Content-Disposition that cannot be used to smuggle headers or paths.
  */
-export async function sendContent(req: Request, res: Response, content: FileContent, inline: boolean): Promise<void> {
+export async function sendContent(
+  req: Request,
+  res: Response,
+  content: FileContent,
+  { inline, headers = {} }: ContentOptions,
+): Promise<void> {
   const { file } = content;
   const size = file.size ?? 0;
   const etag = `"${file.sha256}"`;
@@ -26,7 +38,8 @@ export async function sendContent(req: Request, res: Response, content: FileCont
     res.setHeader('Content-Security-Policy', "default-src 'none'; sandbox");
     res.setHeader('Content-Type', file.mimeType);
     const asInline = inline && INLINE_SAFE.test(file.mimeType);
-    res.setHeader('Content-Disposition', contentDisposition(file.name, { type: asInline ? 'inline' : 'attachment' }));
+    res.setHeader('Content-Disposition', dispositionHeader(file.name, asInline ? 'inline' : 'attachment'));
+    for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
   };
 
   if (matchesEtag(req.headers['if-none-match'], etag)) {
@@ -72,6 +85,18 @@ export async function sendContent(req: Request, res: Response, content: FileCont
     if (res.destroyed && (error as NodeJS.ErrnoException).code === 'ERR_STREAM_PREMATURE_CLOSE') return;
     throw error;
   }
+}
+
+/**
+ * Any name beyond ASCII goes in filename* (UTF-8, RFC 6266), with an ASCII filename= for old
+ * clients: a latin1 "é" sent raw in filename= is read differently by different browsers.
+ */
+export function dispositionHeader(name: string, type: 'inline' | 'attachment'): string {
+  const ascii = name
+    .normalize('NFKD')
+    .replace(/\p{M}/gu, '')
+    .replace(/[^\x20-\x7e]/g, '_');
+  return contentDisposition(name, { type, fallback: ascii });
 }
 
 export function matchesEtag(header: string | undefined, etag: string): boolean {

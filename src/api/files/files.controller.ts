@@ -181,7 +181,7 @@ export class FilesController {
   ) {
     try {
       const content = await this.queries.execute(new GetFileContentQuery(actor, id));
-      await sendContent(req, res, content, inline === 'true' || inline === '1');
+      await sendContent(req, res, content, { inline: inline === 'true' || inline === '1' });
     } catch (error) {
       throw error instanceof RetrievalRequiredError ? retrievalRequiredProblem(error) : error;
     }

@@ -37,8 +37,15 @@ export function receiveMultipart<T>(
   return new Promise((resolve, reject) => {
     let parser: busboy.Busboy;
     try {
-      // preservePath: names arrive as sent, so a path-like name is refused rather than silently cut.
-      parser = busboy({ headers: req.headers, preservePath: true, limits: { ...FIELD_LIMITS, files: 1 } });
+      parser = busboy({
+        headers: req.headers,
+        // preservePath: names arrive as sent, so a path-like name is refused rather than silently cut.
+        preservePath: true,
+        // Browsers (FormData) and curl send `filename=` as raw UTF-8; busboy's default reads it as
+        // latin1 ("CafÃ©"). An RFC 5987 `filename*=` carries its own charset and wins over `filename=`.
+        defParamCharset: 'utf8',
+        limits: { ...FIELD_LIMITS, files: 1 },
+      });
     } catch (e) {
       reject(badMultipart((e as Error).message));
       return;

@@ -10,12 +10,11 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { pipeline } from 'node:stream/promises';
 import { GetThumbnailQuery } from '../../application/media';
 import { parseRenditionKind } from '../../domain/media';
 import { Actor } from '../../domain/auth/role';
 import { CurrentActor } from '../auth/current-actor.decorator';
-import { matchesEtag } from './content-response';
+import { sendThumbnail } from './thumbnail-response';
 import { JwtAuthGuard } from '../auth/jwt-auth.guard';
 import { ApiProblemResponses, ProblemResponse } from '../problem/api-problem-responses';
 
@@ -60,32 +59,6 @@ export class ThumbnailsController {
       typeof size === 'string' ? size : size === undefined ? undefined : JSON.stringify(size),
     );
     const content = await this.queries.execute(new GetThumbnailQuery(actor, id, kind));
-    const etag = `"${content.sha256}"`;
-    const headers = () => {
-      res.setHeader('ETag', etag);
-      // Short-lived in the client's own cache; after that a revalidation costs a 304.
-      res.setHeader('Cache-Control', 'private, max-age=300');
-      res.setHeader('X-Content-Type-Options', 'nosniff');
-      res.setHeader('Content-Security-Policy', "default-src 'none'; sandbox");
-      res.setHeader('Last-Modified', content.createdAt.toUTCString());
-    };
-    if (matchesEtag(req.headers['if-none-match'], etag)) {
-      headers();
-      res.status(304).end();
-      return;
-    }
-    // Opened before any header is set, so a provider refusal still answers as a plain problem.
-    const body = req.method === 'HEAD' ? undefined : await content.open();
-    headers();
-    res.status(200).type(content.contentType).setHeader('Content-Length', String(content.size));
-    res.setHeader('X-Image-Width', String(content.width));
-    res.setHeader('X-Image-Height', String(content.height));
-    if (!body) return void res.end();
-    try {
-      await pipeline(body, res);
-    } catch (error) {
-      if (res.destroyed && (error as NodeJS.ErrnoException).code === 'ERR_STREAM_PREMATURE_CLOSE') return; // the client went away
-      throw error;
-    }
+    await sendThumbnail(req, res, content);
   }
 }

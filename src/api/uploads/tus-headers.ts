@@ -16,7 +16,7 @@ export const TUS_EXTENSIONS = [
   'concatenation',
 ];
 export const OFFSET_OCTET_STREAM = 'application/offset+octet-stream';
-/** Headers a browser client must be allowed to read (CORS). */
+/** The tus headers a browser client must be allowed to read (CORS; see api/cors-policy.ts). */
 export const TUS_EXPOSED_HEADERS = [
   'Location',
   'Upload-Offset',
@@ -32,9 +32,8 @@ export const TUS_EXPOSED_HEADERS = [
   'Tus-Checksum-Algorithm',
   'X-File-Id',
 ];
+/** The tus headers a browser client must be allowed to send. */
 export const TUS_REQUEST_HEADERS = [
-  'Authorization',
-  'Content-Type',
   'Upload-Offset',
   'Upload-Length',
   'Upload-Defer-Length',

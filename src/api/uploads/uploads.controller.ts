@@ -27,7 +27,7 @@ import {
 import { Actor } from '../../domain/auth/role';
 import { CurrentActor } from '../auth/current-actor.decorator';
 import { JwtAuthGuard } from '../auth/jwt-auth.guard';
-import { HTTP_SETTINGS, HttpSettings } from '../http-settings';
+import { HTTP_SETTINGS, HttpSettings, publicBase } from '../http-settings';
 import { ApiProblemResponses } from '../problem/api-problem-responses';
 import { TusProblemFilter } from './tus-problem.filter';
 import { readAppend, readCreation } from './tus-request';
@@ -90,7 +90,7 @@ export class UploadsController {
     await this.answering(req, res, async () => {
       const request = readCreation(req, this.settings.maxSize);
       const outcome = await this.commands.execute(new CreateUploadCommand(actor, request));
-      res.status(201).setHeader('Location', `${this.publicBase(req)}${UPLOADS_PATH}/${outcome.upload.id}`);
+      res.status(201).setHeader('Location', `${publicBase(req, this.http)}${UPLOADS_PATH}/${outcome.upload.id}`);
       if (request.firstChunk) res.setHeader('Upload-Offset', String(outcome.upload.offset));
       describeOutcome(res, outcome);
       res.end();
@@ -168,14 +168,6 @@ export class UploadsController {
       await this.commands.execute(new TerminateUploadCommand(actor, id));
       res.status(204).end();
     });
-  }
-
-  /**
-   * Where clients reach this server: PUBLIC_URL when set (behind a TLS proxy or a path prefix,
-   * which the request alone cannot tell), else the scheme and host the request came with.
-   */
-  private publicBase(req: Request): string {
-    return this.http.publicUrl ?? `${req.protocol}://${req.get('host')}`;
   }
 
   /** A refused request whose body is still arriving is answered, then its connection closed. */

@@ -47,8 +47,8 @@ interface Context {
 }
 
 /**
- * Finds (or starts) what the service needs: PostgreSQL, Redis, a JWT secret and the key for webhook
- * secrets at rest. For each server:
+ * Finds (or starts) what the service needs: PostgreSQL, Redis, a JWT secret, the key for webhook
+ * secrets at rest and the keys that sign media URLs. For each server:
  * the configured URL; else the one a running FlexStorage API on the same DATA_DIR uses
  * (runtime.json); else one answering on localhost; else, for the API, an embedded one.
  */
@@ -77,8 +77,10 @@ export async function resolveRuntime(config: AppConfig, options: ResolveOptions)
     exitWhenOwnerStops(context.shared.pid, config.dataDir, options.shutdown);
   }
   const jwtSecret = config.jwtSecret ?? (await loadOrCreateSecret(config.dataDir));
-  const webhookSecretKeys = config.webhooks.secretKeys ?? (await loadOrCreateWebhookSecretKeys(config.dataDir));
-  return { databaseUrl: database.url, redisUrl: redis.url, jwtSecret, webhookSecretKeys };
+  const webhookSecretKeys =
+    config.webhooks.secretKeys ?? (await loadOrCreateSecretKeys(config.dataDir, WEBHOOK_SECRET_KEYS));
+  const mediaUrlKeys = config.media.urls.keys ?? (await loadOrCreateSecretKeys(config.dataDir, MEDIA_URL_KEYS));
+  return { databaseUrl: database.url, redisUrl: redis.url, jwtSecret, webhookSecretKeys, mediaUrlKeys };
 }
 
 async function resolveDatabase({ config, options, shared, local }: Context): Promise<Found> {
@@ -198,23 +200,50 @@ async function loadOrCreateSecret(dataDir: string): Promise<string> {
   );
 }
 
+/** A generated key list: where it is kept, and what the messages about it say. */
+interface GeneratedKeys {
+  fileName: string;
+  variable: string;
+  /** "webhook secrets are encrypted" (with the generated key). */
+  use: string;
+  /** "to keep these secrets readable" (when the variable is set later). */
+  keep: string;
+  /** "makes the webhook secrets encrypted with it unreadable" (what deleting the file does). */
+  loss: string;
+}
+
+const WEBHOOK_SECRET_KEYS: GeneratedKeys = {
+  fileName: 'webhook-secret-keys',
+  variable: 'WEBHOOK_SECRET_KEYS',
+  use: 'webhook secrets are encrypted',
+  keep: 'to keep these secrets readable',
+  loss: 'makes the webhook secrets encrypted with it unreadable',
+};
+const MEDIA_URL_KEYS: GeneratedKeys = {
+  fileName: 'media-url-keys',
+  variable: 'MEDIA_URL_KEYS',
+  use: 'media URLs are signed',
+  keep: 'to keep the URLs already handed out working',
+  loss: 'revokes the media URLs signed with it',
+};
+
 /**
- * Outside production a missing WEBHOOK_SECRET_KEYS is generated once and kept (in its own format),
- * so webhook secrets stay readable across restarts and by a worker on the same DATA_DIR.
+ * Outside production a missing key list is generated once and kept (in its own format), so what
+ * it encrypts or signs stays valid across restarts and for a worker on the same DATA_DIR.
  */
-async function loadOrCreateWebhookSecretKeys(dataDir: string): Promise<SecretKey[]> {
-  const file = path.join(dataDir, 'webhook-secret-keys');
+async function loadOrCreateSecretKeys(dataDir: string, keys: GeneratedKeys): Promise<SecretKey[]> {
+  const file = path.join(dataDir, keys.fileName);
   const text = await loadOrCreate(
     file,
     () => formatSecretKeys([{ id: 'local', key: randomBytes(SECRET_KEY_BYTES) }]),
-    `WEBHOOK_SECRET_KEYS is not set: webhook secrets are encrypted with a generated key kept in ${file}. Set WEBHOOK_SECRET_KEYS in production (to keep these secrets readable, list this file's content after the new key).`,
+    `${keys.variable} is not set: ${keys.use} with a generated key kept in ${file}. Set ${keys.variable} in production (${keys.keep}, list this file's content after the new key).`,
   );
-  const { keys, problems } = parseSecretKeys(text, file);
+  const { keys: parsed, problems } = parseSecretKeys(text, file);
   if (problems.length)
     throw new BootstrapError(
-      `${problems.join('; ')}. Mend the file, or set WEBHOOK_SECRET_KEYS (deleting the file makes the webhook secrets encrypted with it unreadable).`,
+      `${problems.join('; ')}. Mend the file, or set ${keys.variable} (deleting the file ${keys.loss}).`,
     );
-  return keys;
+  return parsed;
 }
 
 /** The file's content; created first (owner-only, never overwritten: a concurrent start's wins) when missing. */

@@ -26,7 +26,7 @@ export type { JobsConfig, QueueConfig } from './sections/jobs.config';
 export interface AppConfig
   extends ServerConfig, AuthConfig, FilesConfig, WorkersConfig, OutboxConfig, ObservabilityConfig {
   storage: StorageConfig;
-  thumbnails: MediaConfig;
+  media: MediaConfig;
   retrieval: RetrievalConfig;
   relocation: RelocationConfig;
   uploads: UploadsConfig;
@@ -54,7 +54,7 @@ export function loadConfig(
     ...readAuthConfig(reader, server.nodeEnv),
     ...files,
     storage,
-    thumbnails: readMediaConfig(reader, storage),
+    media: readMediaConfig(reader, storage, server.nodeEnv),
     uploads: readUploadsConfig(reader, { maxFileSize: files.maxFileSize, dataDir: server.dataDir }),
     retrieval: readRetrievalConfig(reader),
     relocation: readRelocationConfig(reader),

@@ -7,5 +7,7 @@ export interface RuntimeSettings {
   jwtSecret: string;
   /** WEBHOOK_SECRET_KEYS, or (outside production) the generated key list kept under DATA_DIR. */
   webhookSecretKeys: SecretKey[];
+  /** MEDIA_URL_KEYS, or (outside production) the generated key list kept under DATA_DIR. */
+  mediaUrlKeys: SecretKey[];
 }
 export const RUNTIME = Symbol('RuntimeSettings');

@@ -45,10 +45,11 @@ describe('WEBHOOK_SECRET_KEYS', () => {
 
   it('is required in production and stops the start when malformed', () => {
     const production = { NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32) };
-    expect(problemsOf(production)).toEqual([
+    const keyed = { ...production, MEDIA_URL_KEYS: `m1:${b64(32)}` };
+    expect(problemsOf(keyed)).toEqual([
       expect.stringMatching(/^WEBHOOK_SECRET_KEYS is required when NODE_ENV=production/),
     ]);
-    expect(problemsOf({ ...production, WEBHOOK_SECRET_KEYS: `k1:${b64(32)}` })).toEqual([]);
+    expect(problemsOf({ ...keyed, WEBHOOK_SECRET_KEYS: `k1:${b64(32)}` })).toEqual([]);
     expect(problemsOf({ WEBHOOK_SECRET_KEYS: 'k1:abc' })).toEqual([
       'WEBHOOK_SECRET_KEYS: key "k1" must be 32 bytes in base64 (openssl rand -base64 32), got 2 bytes',
     ]);
@@ -61,6 +62,37 @@ describe('WEBHOOK_SECRET_KEYS', () => {
     expect(loadConfig({ WEBHOOK_SECRET_ROTATION_GRACE_S: '0' }).webhooks.secretRotationGraceSeconds).toBe(0);
     expect(problemsOf({ WEBHOOK_SECRET_ROTATION_GRACE_S: '-1' })).toEqual([
       'WEBHOOK_SECRET_ROTATION_GRACE_S must be an integer from 0 to 2592000, got "-1"',
+    ]);
+  });
+});
+
+describe('MEDIA_URL_KEYS', () => {
+  const production = { NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32), WEBHOOK_SECRET_KEYS: `k1:${b64(32)}` };
+
+  it('is required in production, where it signs content and thumbnail URLs', () => {
+    expect(problemsOf(production)).toEqual([
+      expect.stringMatching(/^MEDIA_URL_KEYS is required when NODE_ENV=production: .*signs content and thumbnail URLs/),
+    ]);
+    const config = loadConfig({ ...production, MEDIA_URL_KEYS: `new:${b64(32, 2)},old:${b64(32, 3)}` });
+    expect(config.media.urls.keys?.map((k) => k.id)).toEqual(['new', 'old']);
+  });
+
+  it('is left to start-up outside production, and names a malformed key without showing it', () => {
+    expect(loadConfig({}).media.urls.keys).toBeUndefined();
+    expect(problemsOf({ MEDIA_URL_KEYS: `m1:${b64(8)}` })).toEqual([
+      'MEDIA_URL_KEYS: key "m1" must be 32 bytes in base64 (openssl rand -base64 32), got 8 bytes',
+    ]);
+  });
+
+  it('lasts an hour unless asked, at most 7 days, both configurable', () => {
+    expect(loadConfig({}).media.urls).toMatchObject({ ttlSeconds: 3600, maxTtlSeconds: 7 * 86_400 });
+    expect(loadConfig({ MEDIA_URL_TTL_S: '600', MEDIA_URL_MAX_TTL_S: '86400' }).media.urls).toMatchObject({
+      ttlSeconds: 600,
+      maxTtlSeconds: 86_400,
+    });
+    expect(loadConfig({ MEDIA_URL_MAX_TTL_S: '1800' }).media.urls.ttlSeconds).toBe(1800);
+    expect(problemsOf({ MEDIA_URL_TTL_S: '7200', MEDIA_URL_MAX_TTL_S: '3600' })).toEqual([
+      'MEDIA_URL_TTL_S (7200) must not exceed MEDIA_URL_MAX_TTL_S (3600)',
     ]);
   });
 });

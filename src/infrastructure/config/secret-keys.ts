@@ -1,3 +1,5 @@
+import { EnvReader } from './env-reader';
+
 /** One encryption key for secrets at rest: its id is stored with every value it encrypts. */
 export interface SecretKey {
   id: string;
@@ -44,4 +46,29 @@ export function parseSecretKeys(raw: string, source: string): { keys: SecretKey[
 /** Keys in the format parseSecretKeys reads. */
 export function formatSecretKeys(keys: readonly SecretKey[]): string {
   return keys.map((k) => `${k.id}:${k.key.toString('base64')}`).join(',');
+}
+
+/**
+ * A key list from `variable`, parsed. Unset: a problem in production (`purpose` says what the keys
+ * are for); elsewhere undefined, and start-up generates one under DATA_DIR.
+ */
+export function readSecretKeyList(
+  env: EnvReader,
+  variable: string,
+  nodeEnv: string,
+  purpose: string,
+): SecretKey[] | undefined {
+  const raw = env.string(variable);
+  if (raw === undefined) {
+    if (nodeEnv === 'production') {
+      env.problem(
+        `${env.name(variable)} is required when NODE_ENV=production: <key id>:<32 bytes in base64>, ` +
+          `e.g. k1:$(openssl rand -base64 32) (${purpose})`,
+      );
+    }
+    return undefined;
+  }
+  const { keys, problems } = parseSecretKeys(raw, env.name(variable));
+  problems.forEach((p) => env.problem(p));
+  return keys;
 }
