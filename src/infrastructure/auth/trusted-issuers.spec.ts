@@ -106,4 +106,15 @@ describe('TrustedIssuers', () => {
     expect(issuers.actorFrom({ iss: 'https://id', sub: 'a' })).toBeNull();
     expect(issuers.actorFrom({ iss: 'https://id', exp })).toBeNull();
   });
+
+  it('refuses a subject that cannot be an owner id: control characters, a lone surrogate, over 255 characters', () => {
+    const exp = Math.floor(Date.now() / 1000) + 60;
+    for (const sub of ['a\u0000b', 'line\nbreak', '\ud800', 'x'.repeat(256), '']) {
+      expect(issuers.actorFrom({ iss: 'https://id', sub, exp })).toBeNull();
+    }
+    expect(issuers.actorFrom({ iss: 'https://id', sub: 'auth0|Zoë-写真', exp })).toEqual({
+      userId: 'auth0|Zoë-写真',
+      roles: [Role.User],
+    });
+  });
 });

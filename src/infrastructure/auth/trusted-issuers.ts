@@ -1,3 +1,4 @@
+import { textReason } from '../../domain/shared';
 import { createPublicKey, createSecretKey, KeyObject } from 'node:crypto';
 import jwt, { Algorithm, JsonWebTokenError, JwtHeader, JwtPayload } from 'jsonwebtoken';
 import { JwksClient } from 'jwks-rsa';
@@ -55,7 +56,7 @@ export class TrustedIssuers {
 
   actorFrom(claims: JwtPayload): Actor | null {
     // Tokens that never expire are refused whoever signed them.
-    if (typeof claims.exp !== 'number' || typeof claims.sub !== 'string' || claims.sub === '') return null;
+    if (typeof claims.exp !== 'number' || !isUsableSubject(claims.sub)) return null;
     return this.byName.get(claims.iss ?? '')?.actorFrom(claims) ?? null;
   }
 }
@@ -166,4 +167,20 @@ export function rolesFrom(value: unknown): Role[] {
   const names = Array.isArray(value) ? value : typeof value === 'string' ? value.split(/[\s,]+/) : [];
   const roles = knownRoles(names);
   return roles.length ? roles : [Role.User];
+}
+
+/** Longest `sub` taken as a user id: OIDC allows 255 ASCII characters; it keys every owned row. */
+const MAX_SUBJECT_LENGTH = 255;
+
+/**
+ * A subject becomes the owner id of every row the user writes, so it must be single-line text the
+ * stores can hold (an external issuer's `sub` with a NUL would otherwise fail at the first write).
+ */
+function isUsableSubject(sub: unknown): sub is string {
+  return (
+    typeof sub === 'string' &&
+    sub !== '' &&
+    sub.length <= MAX_SUBJECT_LENGTH &&
+    textReason(sub, 'single-line') === undefined
+  );
 }
