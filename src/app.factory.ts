@@ -1,7 +1,7 @@
 import { INestApplication, Logger, RequestMethod } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { problemValidationPipe } from './api/problem/validation.pipe';
 import { TUS_EXPOSED_HEADERS, TUS_REQUEST_HEADERS } from './api/uploads/tus-headers';
 import { tusMiddleware } from './api/uploads/tus.middleware';
@@ -11,6 +11,8 @@ import { liveEventsTokenFromQuery } from './api/live-events/events.controller';
 import { Logger as PinoNestLogger } from 'nestjs-pino';
 import { httpMetrics } from './infrastructure/observability/http-metrics.middleware';
 import { Metrics } from './infrastructure/observability/metrics';
+import { describeApi } from './api/openapi/api-document';
+import { AppConfig, loadConfig } from './infrastructure/config/app-config';
 
 export const API_PREFIX = 'api/v1';
 /** A connection that sends and receives nothing for this long is closed. */
@@ -48,30 +50,50 @@ export async function createHttpApp(options: AppModuleOptions): Promise<INestApp
       maxAge: 86_400,
     });
   }
+  routeUnderApiPrefix(app);
+  mountQueueDashboard(app);
+  app.useGlobalPipes(problemValidationPipe());
+  app.enableShutdownHooks();
+
+  SwaggerModule.setup('docs', app, describeApi(app), {
+    jsonDocumentUrl: 'docs-json',
+    swaggerOptions: { persistAuthorization: true },
+  });
+  return app;
+}
+
+/**
+ * The document `/docs-json` serves, without a database, Redis or a port: Nest's preview mode
+ * registers every module and controller and instantiates none. The client package is generated
+ * from it (`npm run client:generate`).
+ */
+export async function createApiDocument(config: AppConfig = loadConfig({})): Promise<OpenAPIObject> {
+  const nowhere = 'postgres://preview.invalid/flexstorage';
+  const app = await NestFactory.create(
+    AppModule.register({
+      config,
+      runtime: { databaseUrl: nowhere, redisUrl: 'redis://preview.invalid', jwtSecret: '', webhookSecretKeys: [] },
+      api: true,
+      workers: false,
+    }),
+    { preview: true, logger: false },
+  );
+  routeUnderApiPrefix(app);
+  try {
+    return describeApi(app);
+  } finally {
+    await app.close();
+  }
+}
+
+/** REST under /api/v1; health and metrics at the root, where probes and scrapers look. */
+function routeUnderApiPrefix(app: INestApplication): void {
   app.setGlobalPrefix(API_PREFIX, {
     exclude: [
       { path: 'health', method: RequestMethod.GET },
       { path: 'metrics', method: RequestMethod.GET },
     ],
   });
-  mountQueueDashboard(app);
-  app.useGlobalPipes(problemValidationPipe());
-  app.enableShutdownHooks();
-
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('FlexStorage')
-      .setDescription('File storage for mobile apps and REST clients. Errors are application/problem+json (RFC 9457).')
-      .setVersion('1')
-      .addBearerAuth()
-      .build(),
-  );
-  SwaggerModule.setup('docs', app, document, {
-    jsonDocumentUrl: 'docs-json',
-    swaggerOptions: { persistAuthorization: true },
-  });
-  return app;
 }
 
 export async function createWorkerApp(options: AppModuleOptions): Promise<INestApplication> {

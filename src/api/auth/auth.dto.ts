@@ -52,14 +52,14 @@ export class TokenPairResponse {
   @ApiProperty({ description: 'Send as `Authorization: Bearer <accessToken>`.' }) accessToken!: string;
   @ApiProperty({ description: 'Opaque; exchange it at /auth/refresh for a new pair. Single use.' })
   refreshToken!: string;
-  @ApiProperty({ enum: ['Bearer'] }) tokenType!: 'Bearer';
+  @ApiProperty({ enum: ['Bearer'], enumName: 'TokenType' }) tokenType!: 'Bearer';
   @ApiProperty({ description: 'Seconds until the access token expires.', example: 900 }) expiresIn!: number;
 }
 
 export class UserResponse {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ example: 'alice@example.com' }) email!: string;
-  @ApiProperty({ enum: Role, isArray: true }) roles!: string[];
+  @ApiProperty({ enum: Role, enumName: 'Role', isArray: true }) roles!: string[];
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
 }
 
@@ -69,5 +69,5 @@ export class RegisterResponse extends TokenPairResponse {
 
 export class ActorResponse {
   @ApiProperty({ description: 'Our user id, or the `sub` of an external identity provider.' }) userId!: string;
-  @ApiProperty({ enum: Role, isArray: true }) roles!: string[];
+  @ApiProperty({ enum: Role, enumName: 'Role', isArray: true }) roles!: string[];
 }

@@ -22,10 +22,10 @@ export class FileResponse {
   @ApiProperty() ownerId!: string;
   @ApiProperty({ example: 'holiday.jpg' }) name!: string;
   @ApiProperty({ example: 'image/jpeg' }) mimeType!: string;
-  @ApiProperty({ enum: FILE_CATEGORIES }) category!: string;
+  @ApiProperty({ enum: FILE_CATEGORIES, enumName: 'FileCategory' }) category!: string;
   @ApiProperty({ nullable: true, type: Number }) size!: number | null;
   @ApiProperty({ nullable: true, type: String, description: 'SHA-256, hex' }) sha256!: string | null;
-  @ApiProperty({ enum: UploadStatus }) status!: string;
+  @ApiProperty({ enum: UploadStatus, enumName: 'FileStatus' }) status!: string;
   @ApiProperty({ nullable: true, type: String }) providerId!: string | null;
   @ApiProperty({ nullable: true, type: String, format: 'date-time' }) capturedAt!: string | null;
   @ApiProperty({ type: [String] }) tags!: string[];
@@ -85,7 +85,10 @@ const toArray = ({ value }: { value: unknown }) =>
 export class UpdateFileRequest {
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(1024) name?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(255) mimeType?: string;
-  @ApiPropertyOptional({ enum: FILE_CATEGORIES }) @IsOptional() @IsIn(FILE_CATEGORIES) category?: string;
+  @ApiPropertyOptional({ enum: FILE_CATEGORIES, enumName: 'FileCategory' })
+  @IsOptional()
+  @IsIn(FILE_CATEGORIES)
+  category?: string;
   @ApiPropertyOptional({ type: String, nullable: true, format: 'date-time' })
   @ValidateIf((_, v) => v !== null && v !== undefined)
   @IsISO8601()
@@ -124,9 +127,15 @@ export class ListFilesRequest {
   @IsString()
   @MaxLength(255)
   type?: string;
-  @ApiPropertyOptional({ enum: FILE_CATEGORIES }) @IsOptional() @IsIn(FILE_CATEGORIES) category?: string;
+  @ApiPropertyOptional({ enum: FILE_CATEGORIES, enumName: 'FileCategory' })
+  @IsOptional()
+  @IsIn(FILE_CATEGORIES)
+  category?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(64) tag?: string;
-  @ApiPropertyOptional({ enum: UploadStatus }) @IsOptional() @IsIn(Object.values(UploadStatus)) status?: string;
+  @ApiPropertyOptional({ enum: UploadStatus, enumName: 'FileStatus' })
+  @IsOptional()
+  @IsIn(Object.values(UploadStatus))
+  status?: string;
   @ApiPropertyOptional({ format: 'date-time' }) @IsOptional() @Type(() => Date) @IsDate() createdFrom?: Date;
   @ApiPropertyOptional({ format: 'date-time' }) @IsOptional() @Type(() => Date) @IsDate() createdTo?: Date;
   @ApiPropertyOptional({ description: 'Case-insensitive substring of the name.' })

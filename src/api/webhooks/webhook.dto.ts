@@ -20,7 +20,12 @@ export class CreateWebhookRequest {
   @MaxLength(MAX_WEBHOOK_URL_LENGTH + 1)
   url!: string;
 
-  @ApiProperty({ enum: WEBHOOK_EVENT_TYPES, isArray: true, example: ['file.uploaded', 'file.deleted'] })
+  @ApiProperty({
+    enum: WEBHOOK_EVENT_TYPES,
+    enumName: 'WebhookEventType',
+    isArray: true,
+    example: ['file.uploaded', 'file.deleted'],
+  })
   @IsArray()
   @ArrayMaxSize(WEBHOOK_EVENT_TYPES.length * 2)
   @IsString({ each: true })
@@ -45,7 +50,7 @@ export class UpdateWebhookRequest {
   @MaxLength(MAX_WEBHOOK_URL_LENGTH + 1)
   url?: string;
 
-  @ApiPropertyOptional({ enum: WEBHOOK_EVENT_TYPES, isArray: true })
+  @ApiPropertyOptional({ enum: WEBHOOK_EVENT_TYPES, enumName: 'WebhookEventType', isArray: true })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(WEBHOOK_EVENT_TYPES.length * 2)
@@ -85,7 +90,7 @@ export class ListDeliveriesRequest {
 export class WebhookResponse {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty() url!: string;
-  @ApiProperty({ enum: WEBHOOK_EVENT_TYPES, isArray: true }) events!: string[];
+  @ApiProperty({ enum: WEBHOOK_EVENT_TYPES, enumName: 'WebhookEventType', isArray: true }) events!: string[];
   @ApiProperty() active!: boolean;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
   @ApiProperty({ format: 'date-time' }) updatedAt!: string;
