@@ -37,9 +37,17 @@ function bearer(token: NonNullable<FlexStorageClientOptions['token']>): Middlewa
 }
 
 /**
- * The `bodySerializer` for `POST /api/v1/files`: multipart/form-data with the metadata fields
- * first and the file part last, because the service reads the fields it has seen when the file
- * starts (fields after it are applied as an edit). A `File` keeps its name as the part's filename.
+ * The body of `POST /api/v1/files`, as multipart/form-data:
+ * `client.POST('/api/v1/files', uploadForm({ tags: 'holiday', file }))`. A `File` keeps its name as
+ * the part's filename.
+ */
+export function uploadForm(form: Schemas['UploadFileForm']) {
+  return { body: form, bodySerializer: multipartForm };
+}
+
+/**
+ * The metadata fields first and the file part last: the service stores the file with the fields
+ * it has read when the bytes start (fields after them are applied as an edit).
  */
 export function multipartForm(form: Schemas['UploadFileForm']): FormData {
   const { file, ...fields } = form;
@@ -49,7 +57,14 @@ export function multipartForm(form: Schemas['UploadFileForm']): FormData {
   return data;
 }
 
-/** The `bodySerializer` for tus bytes (`application/offset+octet-stream`): the Blob as it is. */
-export function octetStream(chunk: Blob): Blob {
-  return chunk;
+/**
+ * The body of a tus request that carries bytes (`PATCH /api/v1/uploads/{id}`, creation-with-upload):
+ * `client.PATCH('/api/v1/uploads/{id}', { params, ...offsetOctetStream(chunk) })`.
+ */
+export function offsetOctetStream(chunk: Blob) {
+  return {
+    body: chunk,
+    bodySerializer: (bytes: Blob) => bytes,
+    headers: { 'Content-Type': 'application/offset+octet-stream' },
+  };
 }
