@@ -584,7 +584,10 @@ export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
         RegisterRequest: {
-            /** @example alice@example.com */
+            /**
+             * Format: email
+             * @example alice@example.com
+             */
             email: string;
             /** @example correct horse battery staple */
             password: string;
@@ -616,7 +619,10 @@ export interface components {
             user: components["schemas"]["UserResponse"];
         };
         LoginRequest: {
-            /** @example alice@example.com */
+            /**
+             * Format: email
+             * @example alice@example.com
+             */
             email: string;
             password: string;
         };
@@ -896,6 +902,7 @@ export interface components {
         WebhookEventType: "file.uploaded" | "file.deleted" | "file.restored" | "retrieval.ready" | "retrieval.failed" | "upload.expired";
         CreateWebhookRequest: {
             /**
+             * Format: uri
              * @description https (http only where the deployment allows it); no credentials; must not point at a private address.
              * @example https://example.com/hooks/flexstorage
              */
@@ -913,6 +920,7 @@ export interface components {
         CreatedWebhookResponse: {
             /** Format: uuid */
             id: string;
+            /** Format: uri */
             url: string;
             events: components["schemas"]["WebhookEventType"][];
             active: boolean;
@@ -926,6 +934,7 @@ export interface components {
         WebhookResponse: {
             /** Format: uuid */
             id: string;
+            /** Format: uri */
             url: string;
             events: components["schemas"]["WebhookEventType"][];
             active: boolean;
@@ -935,7 +944,10 @@ export interface components {
             updatedAt: string;
         };
         UpdateWebhookRequest: {
-            /** @example https://example.com/hooks/v2 */
+            /**
+             * Format: uri
+             * @example https://example.com/hooks/v2
+             */
             url?: string;
             events?: components["schemas"]["WebhookEventType"][];
             /** @description An inactive endpoint is sent nothing but pings. */
@@ -955,6 +967,7 @@ export interface components {
         RotatedWebhookSecretResponse: {
             /** Format: uuid */
             id: string;
+            /** Format: uri */
             url: string;
             events: components["schemas"]["WebhookEventType"][];
             active: boolean;

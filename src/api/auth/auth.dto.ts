@@ -8,7 +8,7 @@ const EMAIL_MAX_LENGTH = 254;
 const Trimmed = () => Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value));
 
 export class RegisterRequest {
-  @ApiProperty({ example: 'alice@example.com', maxLength: EMAIL_MAX_LENGTH })
+  @ApiProperty({ format: 'email', example: 'alice@example.com', maxLength: EMAIL_MAX_LENGTH })
   @Trimmed()
   @IsEmail()
   @MaxLength(EMAIL_MAX_LENGTH)
@@ -27,7 +27,7 @@ export class RegisterRequest {
 
 /** No minimum length here: a short password is a wrong one (401), not a malformed request. */
 export class LoginRequest {
-  @ApiProperty({ example: 'alice@example.com' })
+  @ApiProperty({ format: 'email', example: 'alice@example.com' })
   @Trimmed()
   @IsEmail()
   @MaxLength(EMAIL_MAX_LENGTH)

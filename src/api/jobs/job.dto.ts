@@ -93,19 +93,23 @@ export class DiagnosticJobRequest {
   @ApiProperty({ enum: ['noop', 'sleep'], enumName: 'DiagnosticJobName' })
   @IsIn(['noop', 'sleep'])
   name!: 'noop' | 'sleep';
-  @ApiPropertyOptional({ description: 'sleep: how long, ms', maximum: 3_600_000 })
+  @ApiPropertyOptional({ description: 'sleep: how long, ms', minimum: 0, maximum: 3_600_000 })
   @IsOptional()
   @IsInt()
   @Min(0)
   @Max(3_600_000)
   ms?: number;
-  @ApiPropertyOptional({ description: 'sleep: progress steps', maximum: 100 })
+  @ApiPropertyOptional({ description: 'sleep: progress steps', minimum: 1, maximum: 100 })
   @IsOptional()
   @IsInt()
   @Min(1)
   @Max(100)
   steps?: number;
-  @ApiPropertyOptional({ description: 'sleep: fail this many first attempts (to see retries and dead letters)' })
+  @ApiPropertyOptional({
+    description: 'sleep: fail this many first attempts (to see retries and dead letters)',
+    minimum: 0,
+    maximum: 100,
+  })
   @IsOptional()
   @IsInt()
   @Min(0)

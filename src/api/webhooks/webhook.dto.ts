@@ -12,6 +12,7 @@ import {
 
 export class CreateWebhookRequest {
   @ApiProperty({
+    format: 'uri',
     example: 'https://example.com/hooks/flexstorage',
     description:
       'https (http only where the deployment allows it); no credentials; must not point at a private address.',
@@ -24,6 +25,7 @@ export class CreateWebhookRequest {
     enum: WEBHOOK_EVENT_TYPES,
     enumName: 'WebhookEventType',
     isArray: true,
+    minItems: 1,
     example: ['file.uploaded', 'file.deleted'],
   })
   @IsArray()
@@ -44,7 +46,7 @@ export class CreateWebhookRequest {
 }
 
 export class UpdateWebhookRequest {
-  @ApiPropertyOptional({ example: 'https://example.com/hooks/v2' })
+  @ApiPropertyOptional({ format: 'uri', example: 'https://example.com/hooks/v2' })
   @IsOptional()
   @IsString()
   @MaxLength(MAX_WEBHOOK_URL_LENGTH + 1)
@@ -89,7 +91,7 @@ export class ListDeliveriesRequest {
 
 export class WebhookResponse {
   @ApiProperty({ format: 'uuid' }) id!: string;
-  @ApiProperty() url!: string;
+  @ApiProperty({ format: 'uri' }) url!: string;
   @ApiProperty({ enum: WEBHOOK_EVENT_TYPES, enumName: 'WebhookEventType', isArray: true }) events!: string[];
   @ApiProperty() active!: boolean;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
