@@ -13,6 +13,7 @@ import { httpMetrics } from './infrastructure/observability/http-metrics.middlew
 import { Metrics } from './infrastructure/observability/metrics';
 import { describeApi } from './api/openapi/api-document';
 import { AppConfig, loadConfig } from './infrastructure/config/app-config';
+import { RuntimeSettings } from './infrastructure/config/runtime';
 
 export const API_PREFIX = 'api/v1';
 /** A connection that sends and receives nothing for this long is closed. */
@@ -62,21 +63,26 @@ export async function createHttpApp(options: AppModuleOptions): Promise<INestApp
   return app;
 }
 
+/** Preview mode instantiates no provider, so nothing reads these: they only stand in for the real ones. */
+const PREVIEW_RUNTIME = {
+  databaseUrl: 'postgres://preview.invalid/flexstorage',
+  redisUrl: 'redis://preview.invalid',
+  jwtSecret: '',
+  webhookSecretKeys: [],
+} satisfies Partial<RuntimeSettings> as RuntimeSettings;
+
 /**
  * The document `/docs-json` serves, without a database, Redis or a port: Nest's preview mode
  * registers every module and controller and instantiates none. The client package is generated
  * from it (`npm run client:generate`).
  */
 export async function createApiDocument(config: AppConfig = loadConfig({})): Promise<OpenAPIObject> {
-  const nowhere = 'postgres://preview.invalid/flexstorage';
   const app = await NestFactory.create(
-    AppModule.register({
-      config,
-      runtime: { databaseUrl: nowhere, redisUrl: 'redis://preview.invalid', jwtSecret: '', webhookSecretKeys: [] },
-      api: true,
-      workers: false,
-    }),
-    { preview: true, logger: false },
+    AppModule.register({ config, runtime: PREVIEW_RUNTIME, api: true, workers: false }),
+    {
+      preview: true,
+      logger: false,
+    },
   );
   routeUnderApiPrefix(app);
   try {
