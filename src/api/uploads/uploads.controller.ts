@@ -37,11 +37,6 @@ import { TusVersionGuard } from './tus-version.guard';
 
 export { UPLOADS_PATH } from './tus-response';
 
-/**
- * The tus 1.0 resumable-upload endpoint (core + creation, creation-with-upload,
- * creation-defer-length, expiration, checksum, termination, concatenation). Headers in, headers
- * out; the work happens in the upload commands.
- */
 const DISCOVERY_HEADERS = tusResponseHeaders(
   'Tus-Version',
   'Tus-Extension',
@@ -50,6 +45,11 @@ const DISCOVERY_HEADERS = tusResponseHeaders(
   'Tus-Resumable',
 );
 
+/**
+ * The tus 1.0 resumable-upload endpoint (core + creation, creation-with-upload,
+ * creation-defer-length, expiration, checksum, termination, concatenation). Headers in, headers
+ * out; the work happens in the upload commands.
+ */
 @ApiTags('uploads (tus 1.0)')
 @ApiBearerAuth()
 @UseFilters(TusProblemFilter)
