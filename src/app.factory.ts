@@ -1,7 +1,8 @@
 import { INestApplication, Logger, RequestMethod } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { answerParserErrorsAsProblems } from './api/problem/client-error';
 import { problemValidationPipe } from './api/problem/validation.pipe';
 import { corsOptions } from './api/cors-policy';
 import { tusMiddleware } from './api/uploads/tus.middleware';
@@ -13,6 +14,9 @@ import { httpMetrics } from './infrastructure/observability/http-metrics.middlew
 import { Metrics } from './infrastructure/observability/metrics';
 import { jsonBody, urlencodedBody } from './api/validation/request-bodies';
 import { refuseUnstorableRequestText } from './api/validation/request-text';
+import { describeApi } from './api/openapi/api-document';
+import { AppConfig, loadConfig } from './infrastructure/config/app-config';
+import { RuntimeSettings } from './infrastructure/config/runtime';
 
 export const API_PREFIX = 'api/v1';
 /** A connection that sends and receives nothing for this long is closed. */
@@ -35,6 +39,7 @@ export async function createHttpApp(options: AppModuleOptions): Promise<INestApp
   // tus PATCH for a whole file) takes longer. What is cut instead is a connection idle this long.
   server.requestTimeout = 0;
   server.setTimeout(HTTP_IDLE_TIMEOUT_MS);
+  answerParserErrorsAsProblems(server);
   // Express would hash every JSON body for a weak ETag; API responses are not cached that way, and
   // file content sets its own strong ETag (the SHA-256).
   app.set('etag', false);
@@ -47,30 +52,56 @@ export async function createHttpApp(options: AppModuleOptions): Promise<INestApp
   app.use(jsonBody(options.config.maxJsonBodyBytes));
   app.use(urlencodedBody(FORM_BODY_LIMIT));
   app.use(refuseUnstorableRequestText);
+  routeUnderApiPrefix(app);
+  mountQueueDashboard(app);
+  app.useGlobalPipes(problemValidationPipe());
+  app.enableShutdownHooks();
+
+  SwaggerModule.setup('docs', app, describeApi(app), {
+    jsonDocumentUrl: 'docs-json',
+    swaggerOptions: { persistAuthorization: true },
+  });
+  return app;
+}
+
+/** Preview mode instantiates no provider, so nothing reads these: they only stand in for the real ones. */
+const PREVIEW_RUNTIME = {
+  databaseUrl: 'postgres://preview.invalid/flexstorage',
+  redisUrl: 'redis://preview.invalid',
+  jwtSecret: '',
+  webhookSecretKeys: [],
+  mediaUrlKeys: [],
+} satisfies Partial<RuntimeSettings> as RuntimeSettings;
+
+/**
+ * The document `/docs-json` serves, without a database, Redis or a port: Nest's preview mode
+ * registers every module and controller and instantiates none. The client package is generated
+ * from it (`npm run client:generate`).
+ */
+export async function createApiDocument(config: AppConfig = loadConfig({})): Promise<OpenAPIObject> {
+  const app = await NestFactory.create(
+    AppModule.register({ config, runtime: PREVIEW_RUNTIME, api: true, workers: false }),
+    {
+      preview: true,
+      logger: false,
+    },
+  );
+  routeUnderApiPrefix(app);
+  try {
+    return describeApi(app);
+  } finally {
+    await app.close();
+  }
+}
+
+/** REST under /api/v1; health and metrics at the root, where probes and scrapers look. */
+function routeUnderApiPrefix(app: INestApplication): void {
   app.setGlobalPrefix(API_PREFIX, {
     exclude: [
       { path: 'health', method: RequestMethod.GET },
       { path: 'metrics', method: RequestMethod.GET },
     ],
   });
-  mountQueueDashboard(app);
-  app.useGlobalPipes(problemValidationPipe());
-  app.enableShutdownHooks();
-
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('FlexStorage')
-      .setDescription('File storage for mobile apps and REST clients. Errors are application/problem+json (RFC 9457).')
-      .setVersion('1')
-      .addBearerAuth()
-      .build(),
-  );
-  SwaggerModule.setup('docs', app, document, {
-    jsonDocumentUrl: 'docs-json',
-    swaggerOptions: { persistAuthorization: true },
-  });
-  return app;
 }
 
 export async function createWorkerApp(options: AppModuleOptions): Promise<INestApplication> {

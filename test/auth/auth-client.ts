@@ -1,6 +1,7 @@
+import { createFlexStorageClient } from '@flexstorage/client';
 import { Client } from 'pg';
 
-/** A bare fetch client for the auth endpoints, and the SQL and token helpers the auth suites share. */
+/** The auth endpoints as the suites call them, and the SQL and token helpers the auth suites share. */
 
 export const PASSWORD = 'correct horse battery staple';
 
@@ -28,17 +29,28 @@ export async function call(
   return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) : undefined };
 }
 
-/** The auth endpoints and the bearer check of one running app. */
+/**
+ * The auth endpoints and the bearer check of one running app, through the generated client
+ * (@flexstorage/client), answered as a Reply. Requests the client's types would refuse (unknown
+ * fields, wrong types) go through `call`.
+ */
 export function client(t: { baseUrl: string }) {
+  const api = createFlexStorageClient({ baseUrl: t.baseUrl });
+  const bearer = (token?: string) => (token === undefined ? {} : { Authorization: `Bearer ${token}` });
   return {
     register: (email: string, password = PASSWORD) =>
-      call(t.baseUrl, 'POST', '/api/v1/auth/register', { body: { email, password } }),
+      api.POST('/api/v1/auth/register', { body: { email, password } }).then(asReply),
     login: (email: string, password = PASSWORD) =>
-      call(t.baseUrl, 'POST', '/api/v1/auth/login', { body: { email, password } }),
-    refresh: (refreshToken: string) => call(t.baseUrl, 'POST', '/api/v1/auth/refresh', { body: { refreshToken } }),
-    me: (token?: string) => call(t.baseUrl, 'GET', '/api/v1/auth/me', { token }),
-    files: (token: string) => call(t.baseUrl, 'GET', '/api/v1/files', { token }),
+      api.POST('/api/v1/auth/login', { body: { email, password } }).then(asReply),
+    refresh: (refreshToken: string) => api.POST('/api/v1/auth/refresh', { body: { refreshToken } }).then(asReply),
+    me: (token?: string) => api.GET('/api/v1/auth/me', { headers: bearer(token) }).then(asReply),
+    files: (token: string) => api.GET('/api/v1/files', { headers: bearer(token) }).then(asReply),
   };
+}
+
+/** openapi-fetch's answer as the auth suites read it: the status, the headers, the data or the problem. */
+function asReply({ data, error, response }: { data?: unknown; error?: unknown; response: Response }): Reply {
+  return { status: response.status, headers: response.headers, body: data ?? error };
 }
 
 export async function query<T = any>(databaseUrl: string, sql: string, params: unknown[] = []): Promise<T[]> {

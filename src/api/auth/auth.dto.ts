@@ -8,7 +8,7 @@ const EMAIL_MAX_LENGTH = 254;
 const Trimmed = () => Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value));
 
 export class RegisterRequest {
-  @ApiProperty({ example: 'alice@example.com', maxLength: EMAIL_MAX_LENGTH })
+  @ApiProperty({ format: 'email', example: 'alice@example.com', maxLength: EMAIL_MAX_LENGTH })
   @Trimmed()
   @IsEmail()
   @MaxLength(EMAIL_MAX_LENGTH)
@@ -27,7 +27,7 @@ export class RegisterRequest {
 
 /** No minimum length here: a short password is a wrong one (401), not a malformed request. */
 export class LoginRequest {
-  @ApiProperty({ example: 'alice@example.com' })
+  @ApiProperty({ format: 'email', example: 'alice@example.com' })
   @Trimmed()
   @IsEmail()
   @MaxLength(EMAIL_MAX_LENGTH)
@@ -52,14 +52,14 @@ export class TokenPairResponse {
   @ApiProperty({ description: 'Send as `Authorization: Bearer <accessToken>`.' }) accessToken!: string;
   @ApiProperty({ description: 'Opaque; exchange it at /auth/refresh for a new pair. Single use.' })
   refreshToken!: string;
-  @ApiProperty({ enum: ['Bearer'] }) tokenType!: 'Bearer';
+  @ApiProperty({ enum: ['Bearer'], enumName: 'TokenType' }) tokenType!: 'Bearer';
   @ApiProperty({ description: 'Seconds until the access token expires.', example: 900 }) expiresIn!: number;
 }
 
 export class UserResponse {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ example: 'alice@example.com' }) email!: string;
-  @ApiProperty({ enum: Role, isArray: true }) roles!: string[];
+  @ApiProperty({ enum: Role, enumName: 'Role', isArray: true }) roles!: string[];
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
 }
 
@@ -69,5 +69,5 @@ export class RegisterResponse extends TokenPairResponse {
 
 export class ActorResponse {
   @ApiProperty({ description: 'Our user id, or the `sub` of an external identity provider.' }) userId!: string;
-  @ApiProperty({ enum: Role, isArray: true }) roles!: string[];
+  @ApiProperty({ enum: Role, enumName: 'Role', isArray: true }) roles!: string[];
 }

@@ -21,10 +21,10 @@ export class FileResponse {
   @ApiProperty() ownerId!: string;
   @ApiProperty({ example: 'holiday.jpg' }) name!: string;
   @ApiProperty({ example: 'image/jpeg' }) mimeType!: string;
-  @ApiProperty({ enum: FILE_CATEGORIES }) category!: string;
+  @ApiProperty({ enum: FILE_CATEGORIES, enumName: 'FileCategory' }) category!: string;
   @ApiProperty({ nullable: true, type: Number }) size!: number | null;
   @ApiProperty({ nullable: true, type: String, description: 'SHA-256, hex' }) sha256!: string | null;
-  @ApiProperty({ enum: UploadStatus }) status!: string;
+  @ApiProperty({ enum: UploadStatus, enumName: 'FileStatus' }) status!: string;
   @ApiProperty({ nullable: true, type: String }) providerId!: string | null;
   @ApiProperty({ nullable: true, type: String, format: 'date-time' }) capturedAt!: string | null;
   @ApiProperty({ type: [String] }) tags!: string[];
@@ -84,7 +84,10 @@ const toArray = ({ value }: { value: unknown }) =>
 export class UpdateFileRequest {
   @ApiPropertyOptional() @Omittable() @IsString() @MaxLength(1024) name?: string;
   @ApiPropertyOptional() @Omittable() @IsString() @MaxLength(255) mimeType?: string;
-  @ApiPropertyOptional({ enum: FILE_CATEGORIES }) @Omittable() @IsIn(FILE_CATEGORIES) category?: string;
+  @ApiPropertyOptional({ enum: FILE_CATEGORIES, enumName: 'FileCategory' })
+  @Omittable()
+  @IsIn(FILE_CATEGORIES)
+  category?: string;
   @ApiPropertyOptional({ type: String, nullable: true, format: 'date-time' })
   @Nullable()
   @IsISO8601()
@@ -123,9 +126,15 @@ export class ListFilesRequest {
   @IsString()
   @MaxLength(255)
   type?: string;
-  @ApiPropertyOptional({ enum: FILE_CATEGORIES }) @Omittable() @IsIn(FILE_CATEGORIES) category?: string;
+  @ApiPropertyOptional({ enum: FILE_CATEGORIES, enumName: 'FileCategory' })
+  @Omittable()
+  @IsIn(FILE_CATEGORIES)
+  category?: string;
   @ApiPropertyOptional() @Omittable() @IsString() @MaxLength(64) tag?: string;
-  @ApiPropertyOptional({ enum: UploadStatus }) @Omittable() @IsIn(Object.values(UploadStatus)) status?: string;
+  @ApiPropertyOptional({ enum: UploadStatus, enumName: 'FileStatus' })
+  @Omittable()
+  @IsIn(Object.values(UploadStatus))
+  status?: string;
   @ApiPropertyOptional({ format: 'date-time' })
   @Omittable()
   @Type(() => Date)

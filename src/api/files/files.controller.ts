@@ -160,7 +160,7 @@ export class FilesController {
   }
 
   @Get(':id/content')
-  @ApiOperation({ summary: 'Download the bytes (Range, ETag/If-None-Match supported)' })
+  @ApiOperation({ operationId: 'downloadFile', summary: 'Download the bytes (Range, ETag/If-None-Match supported)' })
   @ApiOkResponse({
     description: 'The bytes.',
     content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } },
@@ -207,7 +207,7 @@ export class FilesController {
 
   @Delete(':id')
   @HttpCode(204)
-  @ApiOperation({ summary: 'Soft-delete (restorable until the retention period ends)' })
+  @ApiOperation({ operationId: 'deleteFile', summary: 'Soft-delete (restorable until the retention period ends)' })
   @ApiNoContentResponse({ description: 'Deleted (also when it already was).' })
   @ApiProblemResponses(404)
   async remove(@CurrentActor() actor: Actor, @Param('id') id: string): Promise<void> {

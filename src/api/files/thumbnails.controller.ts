@@ -16,7 +16,7 @@ import { Actor } from '../../domain/auth/role';
 import { CurrentActor } from '../auth/current-actor.decorator';
 import { sendThumbnail } from './thumbnail-response';
 import { JwtAuthGuard } from '../auth/jwt-auth.guard';
-import { ApiProblemResponses, ProblemResponse } from '../problem/api-problem-responses';
+import { ApiProblem, ApiProblemResponses, ProblemResponse } from '../problem/api-problem-responses';
 
 @ApiTags('files')
 @ApiBearerAuth()
@@ -29,22 +29,33 @@ export class ThumbnailsController {
 
   @Get(':id/thumbnail')
   @ApiOperation({
+    operationId: 'getThumbnail',
     summary:
       "An image file's thumbnail (≤ 256 px) or preview (≤ 1440 px), as WebP; made in the background after the upload",
   })
-  @ApiQuery({ name: 'size', required: false, enum: ['thumb', 'preview'], description: 'thumb (default) or preview' })
+  @ApiQuery({
+    name: 'size',
+    required: false,
+    enum: ['thumb', 'preview'],
+    enumName: 'ThumbnailSize',
+    description: 'thumb (default) or preview',
+  })
   @ApiOkResponse({
     description: 'The rendition (ETag: its SHA-256).',
     content: { 'image/webp': { schema: { type: 'string', format: 'binary' } } },
   })
   @ApiResponse({ status: 304, description: 'Not modified (If-None-Match matched the ETag).' })
-  @ApiResponse({
-    status: 404,
+  @ApiProblem(404, {
+    code: 'thumbnail-not-ready',
+    title: 'Not Found',
+    detail: 'The thumbnail of file 0196… is not ready yet; try again shortly.',
     description:
       'No such file (or not yours); `thumbnail-not-ready` until it is made (poll); `thumbnail-not-available` for files that get none.',
   })
-  @ApiResponse({
-    status: 422,
+  @ApiProblem(422, {
+    code: 'image-unreadable',
+    title: 'Unprocessable Entity',
+    detail: 'The image could not be read: Input buffer contains unsupported image format',
     description: '`image-unreadable`: the original could not be decoded (corrupt, or not what its type says).',
   })
   @ApiProblemResponses(400)

@@ -9,6 +9,7 @@ export class JobResponse {
   @ApiProperty() name!: string;
   @ApiProperty({
     enum: ['waiting', 'delayed', 'prioritized', 'active', 'completed', 'failed', 'waiting-children', 'unknown'],
+    enumName: 'JobState',
   })
   state!: string;
   @ApiProperty({ minimum: 0, maximum: 100 }) progress!: number;
@@ -18,7 +19,13 @@ export class JobResponse {
   @ApiProperty() stalledCount!: number;
   @ApiProperty() maxAttempts!: number;
   @ApiProperty({ description: '0: none; lower runs first' }) priority!: number;
-  @ApiProperty({ nullable: true, description: 'What the job returned, once completed.' }) result!: unknown;
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    nullable: true,
+    description: 'What the job returned, once completed.',
+  })
+  result!: unknown;
   @ApiProperty({ nullable: true, type: String }) failedReason!: string | null;
   @ApiProperty({ nullable: true, type: String }) ownerId!: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
@@ -37,10 +44,12 @@ export class CancelJobResponse {
 export class QueueCountsResponse {
   @ApiProperty() queue!: string;
   @ApiProperty() paused!: boolean;
-  @ApiProperty({ example: { waiting: 0, active: 1, delayed: 3, completed: 120, failed: 2 } }) counts!: Record<
-    string,
-    number
-  >;
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { type: 'integer' },
+    example: { waiting: 0, active: 1, delayed: 3, completed: 120, failed: 2 },
+  })
+  counts!: Record<string, number>;
 }
 
 export class DeadLetterResponse {
@@ -48,10 +57,15 @@ export class DeadLetterResponse {
   @ApiProperty() queue!: string;
   @ApiProperty() name!: string;
   @ApiProperty() jobId!: string;
-  @ApiProperty() data!: unknown;
+  @ApiProperty({ type: 'object', additionalProperties: true, description: 'The job as it was queued.' })
+  data!: unknown;
   @ApiProperty() failedReason!: string;
   @ApiProperty() attemptsMade!: number;
   @ApiProperty({ format: 'date-time' }) failedAt!: string;
+}
+
+export class RetriedDeadLetterResponse {
+  @ApiProperty({ example: 'media.18', description: 'The new job (`GET /jobs/{id}`).' }) retriedAs!: string;
 }
 
 export class DeadLetterPageResponse {
@@ -77,20 +91,26 @@ export class ListDeadLettersRequest {
 }
 
 export class DiagnosticJobRequest {
-  @ApiProperty({ enum: ['noop', 'sleep'] }) @IsIn(['noop', 'sleep']) name!: 'noop' | 'sleep';
-  @ApiPropertyOptional({ description: 'sleep: how long, ms', maximum: 3_600_000 })
+  @ApiProperty({ enum: ['noop', 'sleep'], enumName: 'DiagnosticJobName' })
+  @IsIn(['noop', 'sleep'])
+  name!: 'noop' | 'sleep';
+  @ApiPropertyOptional({ description: 'sleep: how long, ms', minimum: 0, maximum: 3_600_000 })
   @Omittable()
   @IsInt()
   @Min(0)
   @Max(3_600_000)
   ms?: number;
-  @ApiPropertyOptional({ description: 'sleep: progress steps', maximum: 100 })
+  @ApiPropertyOptional({ description: 'sleep: progress steps', minimum: 1, maximum: 100 })
   @Omittable()
   @IsInt()
   @Min(1)
   @Max(100)
   steps?: number;
-  @ApiPropertyOptional({ description: 'sleep: fail this many first attempts (to see retries and dead letters)' })
+  @ApiPropertyOptional({
+    description: 'sleep: fail this many first attempts (to see retries and dead letters)',
+    minimum: 0,
+    maximum: 100,
+  })
   @Omittable()
   @IsInt()
   @Min(0)
@@ -103,6 +123,7 @@ export class DiagnosticJobRequest {
   ownerId?: string;
   @ApiPropertyOptional({
     enum: ['high', 'normal', 'low'],
+    enumName: 'JobPriority',
     description: 'within its queue, high runs before normal before low',
   })
   @Omittable()

@@ -1,5 +1,12 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import { JobAdministration } from '../../application/jobs';
 import { Actor } from '../../domain/auth/role';
 import { CurrentActor } from '../auth/current-actor.decorator';
@@ -12,6 +19,7 @@ import {
   JobResponse,
   ListDeadLettersRequest,
   QueueCountsResponse,
+  RetriedDeadLetterResponse,
 } from './job.dto';
 
 @ApiTags('jobs')
@@ -48,7 +56,10 @@ export class JobsAdminController {
   constructor(private readonly jobs: JobAdministration) {}
 
   @Get('queues')
-  @ApiOperation({ summary: 'Every queue with its job counts per state, and whether it is paused' })
+  @ApiOperation({
+    operationId: 'listQueues',
+    summary: 'Every queue with its job counts per state, and whether it is paused',
+  })
   @ApiOkResponse({ type: [QueueCountsResponse] })
   queues(@CurrentActor() actor: Actor) {
     return this.jobs.queues(actor);
@@ -56,7 +67,7 @@ export class JobsAdminController {
 
   @Post('queues/:name/pause')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Pause a queue (running jobs finish; no new ones start)' })
+  @ApiOperation({ operationId: 'pauseQueue', summary: 'Pause a queue (running jobs finish; no new ones start)' })
   @ApiOkResponse({ type: QueueCountsResponse })
   @ApiProblemResponses(404)
   pause(@CurrentActor() actor: Actor, @Param('name') name: string) {
@@ -65,7 +76,7 @@ export class JobsAdminController {
 
   @Post('queues/:name/resume')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Resume a paused queue' })
+  @ApiOperation({ operationId: 'resumeQueue', summary: 'Resume a paused queue' })
   @ApiOkResponse({ type: QueueCountsResponse })
   @ApiProblemResponses(404)
   resume(@CurrentActor() actor: Actor, @Param('name') name: string) {
@@ -73,7 +84,7 @@ export class JobsAdminController {
   }
 
   @Get('dead-letters')
-  @ApiOperation({ summary: 'Jobs that failed their last attempt, with the reason' })
+  @ApiOperation({ operationId: 'listDeadLetters', summary: 'Jobs that failed their last attempt, with the reason' })
   @ApiOkResponse({ type: DeadLetterPageResponse })
   deadLetters(@CurrentActor() actor: Actor, @Query() q: ListDeadLettersRequest) {
     return this.jobs.deadLetters(actor, q.limit ?? 50, q.offset ?? 0);
@@ -81,7 +92,11 @@ export class JobsAdminController {
 
   @Post('dead-letters/:id/retry')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Run a dead-lettered job again on its queue (attempts start anew)' })
+  @ApiOperation({
+    operationId: 'retryDeadLetter',
+    summary: 'Run a dead-lettered job again on its queue (attempts start anew)',
+  })
+  @ApiOkResponse({ type: RetriedDeadLetterResponse })
   @ApiProblemResponses(404)
   retry(@CurrentActor() actor: Actor, @Param('id') id: string) {
     return this.jobs.retryDeadLetter(actor, id);
@@ -89,7 +104,8 @@ export class JobsAdminController {
 
   @Delete('dead-letters/:id')
   @HttpCode(204)
-  @ApiOperation({ summary: 'Discard a dead letter' })
+  @ApiOperation({ operationId: 'discardDeadLetter', summary: 'Discard a dead letter' })
+  @ApiNoContentResponse({ description: 'Discarded.' })
   @ApiProblemResponses(404)
   async discard(@CurrentActor() actor: Actor, @Param('id') id: string): Promise<void> {
     await this.jobs.discardDeadLetter(actor, id);
@@ -97,6 +113,7 @@ export class JobsAdminController {
 
   @Post('jobs')
   @ApiOperation({
+    operationId: 'enqueueDiagnosticJob',
     summary: 'Diagnostics: enqueue a no-op or a sleep job, to see workers, progress, retries and cancellation at work',
   })
   @ApiCreatedResponse({ type: JobResponse })

@@ -1,5 +1,5 @@
 import { Controller, Get, Inject, Req, Res, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { NextFunction, Request, Response } from 'express';
 import jwt from 'jsonwebtoken';
 import { Actor } from '../../domain/auth/role';
@@ -7,7 +7,7 @@ import { LIVE_EVENT_STREAMS, LIVE_STREAM_LEASES } from '../../application/live-e
 import { LiveEventStreams, LiveStream, LiveStreamLeases } from '../../application/live-events';
 import { CurrentActor } from '../auth/current-actor.decorator';
 import { JwtAuthGuard } from '../auth/jwt-auth.guard';
-import { ApiProblemResponses } from '../problem/api-problem-responses';
+import { ApiProblem, ApiProblemResponses } from '../problem/api-problem-responses';
 import { ProblemException } from '../problem/problem-exception';
 import { lastEventIdOf, sseMessage } from './sse-message';
 
@@ -28,19 +28,6 @@ export function liveEventsTokenFromQuery(req: Request, _res: Response, next: Nex
   if (!req.headers.authorization && typeof token === 'string' && token) req.headers.authorization = `Bearer ${token}`;
   next();
 }
-
-/** This route's own problems, documented with their own examples. */
-const problem = (status: number, code: string, title: string, detail: string, description: string) =>
-  ApiResponse({
-    status,
-    description,
-    content: {
-      'application/problem+json': {
-        schema: { $ref: '#/components/schemas/ProblemResponse' },
-        example: { type: `https://flexstorage.dev/problems/${code}`, title, status, detail },
-      },
-    },
-  });
 
 const unavailable = () =>
   new ProblemException(
@@ -91,6 +78,7 @@ export class EventsController {
 
   @Get()
   @ApiOperation({
+    operationId: 'streamEvents',
     summary:
       'Your events as they happen (Server-Sent Events): file.uploaded, file.deleted, upload.expired, retrieval.ready, …',
     description: [
@@ -107,34 +95,37 @@ export class EventsController {
     required: false,
     description: 'resume after this event (the `id` of the last message received)',
   })
-  @ApiQuery({ name: 'lastEventId', required: false, description: 'the same, for clients that cannot set headers' })
+  @ApiQuery({
+    name: 'lastEventId',
+    type: String,
+    required: false,
+    description: 'the same, for clients that cannot set headers',
+  })
   @ApiQuery({
     name: 'access_token',
+    type: String,
     required: false,
     description: 'for EventSource, which cannot send an Authorization header',
   })
   @ApiOkResponse({ description: 'text/event-stream', content: { 'text/event-stream': { schema: { type: 'string' } } } })
-  @problem(
-    400,
-    'invalid-last-event-id',
-    'Bad Request',
-    'Last-Event-ID must be an id this stream sent: <milliseconds>-<sequence>, e.g. 1718000000000-0.',
-    'Last-Event-ID (or lastEventId) is not an id this stream sends.',
-  )
-  @problem(
-    429,
-    'too-many-live-streams',
-    'Too Many Requests',
-    'You already have 10 live event streams open; close one first.',
-    'Too many open streams for this user (all instances); see Retry-After.',
-  )
-  @problem(
-    503,
-    'live-events-unavailable',
-    'Service Unavailable',
-    'Live events cannot be delivered right now; reconnect shortly.',
-    'Redis unavailable; see Retry-After.',
-  )
+  @ApiProblem(400, {
+    code: 'invalid-last-event-id',
+    title: 'Bad Request',
+    detail: 'Last-Event-ID must be an id this stream sent: <milliseconds>-<sequence>, e.g. 1718000000000-0.',
+    description: 'Last-Event-ID (or lastEventId) is not an id this stream sends.',
+  })
+  @ApiProblem(429, {
+    code: 'too-many-live-streams',
+    title: 'Too Many Requests',
+    detail: 'You already have 10 live event streams open; close one first.',
+    description: 'Too many open streams for this user (all instances); see Retry-After.',
+  })
+  @ApiProblem(503, {
+    code: 'live-events-unavailable',
+    title: 'Service Unavailable',
+    detail: 'Live events cannot be delivered right now; reconnect shortly.',
+    description: 'Redis unavailable; see Retry-After.',
+  })
   async stream(@CurrentActor() actor: Actor, @Req() req: Request, @Res() res: Response): Promise<void> {
     const lastEventId = lastEventIdOf(req);
     // Whatever is taken is given back when the response closes, however far the opening got.

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsInt, IsOptional, Min } from 'class-validator';
+import { IsIn, IsInt, Min } from 'class-validator';
+import { Omittable } from '../validation/dto-rules';
 import { MediaDisposition } from '../../application/media';
 import { RENDITION_KINDS, RenditionKind } from '../../domain/media';
 
@@ -8,11 +9,12 @@ const DISPOSITIONS: readonly MediaDisposition[] = ['inline', 'attachment'];
 export class CreateMediaUrlRequest {
   @ApiPropertyOptional({
     enum: DISPOSITIONS,
+    enumName: 'MediaDisposition',
     default: 'inline',
     description:
       'For the content only: inline (for <img>, <video>, <audio>; types a browser cannot show safely still download) or attachment.',
   })
-  @IsOptional()
+  @Omittable()
   @IsIn(DISPOSITIONS)
   disposition?: MediaDisposition;
 
@@ -21,16 +23,17 @@ export class CreateMediaUrlRequest {
     minimum: 1,
     example: 3600,
   })
-  @IsOptional()
+  @Omittable()
   @IsInt()
   @Min(1)
   expiresIn?: number;
 
   @ApiPropertyOptional({
     enum: RENDITION_KINDS,
+    enumName: 'ThumbnailSize',
     description: "A URL for the file's thumbnail (≤ 256 px) or preview (≤ 1440 px) instead of its content.",
   })
-  @IsOptional()
+  @Omittable()
   @IsIn(RENDITION_KINDS)
   thumbnail?: RenditionKind;
 }

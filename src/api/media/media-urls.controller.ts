@@ -26,6 +26,7 @@ export class MediaUrlsController {
   @Post(':id/url')
   @HttpCode(200)
   @ApiOperation({
+    operationId: 'createMediaUrl',
     summary: 'A signed URL of the content or a thumbnail, for <img> and <video> (no token needed, expires)',
     description:
       'The URL serves the file as GET /files/{id}/content does (Range, 206, ETag, If-Range; HEAD), or its thumbnail, to anyone holding it, until it expires. It stops working when the file is edited, renamed, moved or deleted, when you no longer own it, or when the key that signed it is withdrawn (MEDIA_URL_KEYS).',

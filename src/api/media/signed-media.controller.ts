@@ -8,7 +8,7 @@ import { RenditionKind } from '../../domain/media';
 import { RetrievalRequiredError } from '../../domain/retrieval';
 import { sendContent } from '../files/content-response';
 import { sendThumbnail } from '../files/thumbnail-response';
-import { ApiProblemResponses, ProblemResponse } from '../problem/api-problem-responses';
+import { ApiProblem, ApiProblemResponses, ProblemResponse } from '../problem/api-problem-responses';
 import { CurrentGrant, PublicAccessGuard, PublicGrant, PublicRoute } from '../public-access/public-access.guard';
 import { retrievalRequiredProblem } from '../retrieval/retrieval-required.problem';
 
@@ -28,28 +28,29 @@ function signedMediaHeaders(grant: PublicGrant): Record<string, string> {
 }
 
 const problem = (status: number, code: string, title: string, description: string) =>
-  ApiResponse({
-    status,
-    description,
-    content: {
-      'application/problem+json': {
-        schema: { $ref: '#/components/schemas/ProblemResponse' },
-        example: { type: `https://flexstorage.dev/problems/${code}`, title, status, detail: description },
-      },
-    },
-  });
+  ApiProblem(status, { code, title, detail: description, description });
 
 /** The signed URL's parts, as POST /files/{id}/url writes them: take the URL whole, never build one. */
 const signedUrlParameters = (route: 'content' | 'thumbnail') =>
   applyDecorators(
     ApiParam({ name: 'id', description: 'the file', schema: { type: 'string', format: 'uuid' } }),
     ...(route === 'thumbnail'
-      ? [ApiQuery({ name: 'size', required: false, enum: ['thumb', 'preview'], description: 'signed (default thumb)' })]
+      ? [
+          ApiQuery({
+            name: 'size',
+            required: false,
+            enum: ['thumb', 'preview'],
+            enumName: 'ThumbnailSize',
+            description: 'signed (default thumb)',
+          }),
+        ]
       : []),
     ApiQuery({ name: 'user', description: 'who signed it' }),
-    ApiQuery({ name: 'scope', enum: ['owner', 'admin'], description: 'with whose rights' }),
+    ApiQuery({ name: 'scope', enum: ['owner', 'admin'], enumName: 'MediaUrlScope', description: 'with whose rights' }),
     ApiQuery({ name: 'version', description: 'the file version signed', schema: { type: 'integer' } }),
-    ...(route === 'content' ? [ApiQuery({ name: 'disposition', enum: ['inline', 'attachment'] })] : []),
+    ...(route === 'content'
+      ? [ApiQuery({ name: 'disposition', enum: ['inline', 'attachment'], enumName: 'MediaDisposition' })]
+      : []),
     ApiQuery({ name: 'expires', description: 'Unix time, seconds', schema: { type: 'integer' } }),
     ApiQuery({ name: 'kid', description: 'the MEDIA_URL_KEYS key that signed it' }),
     ApiQuery({ name: 'sig', description: 'HMAC-SHA256 of all of the above, base64url' }),
@@ -75,6 +76,7 @@ export class SignedMediaController {
   @PublicRoute('content')
   @signedUrlParameters('content')
   @ApiOperation({
+    operationId: 'downloadSignedFile',
     summary: 'A file, through a signed URL (POST /files/{id}/url): Range, ETag, If-Range as on /files/{id}/content',
   })
   @ApiOkResponse({
@@ -101,7 +103,10 @@ export class SignedMediaController {
   @Get(':id/thumbnail')
   @PublicRoute('thumbnail')
   @signedUrlParameters('thumbnail')
-  @ApiOperation({ summary: "A file's thumbnail or preview (WebP), through a signed URL (POST /files/{id}/url)" })
+  @ApiOperation({
+    operationId: 'getSignedThumbnail',
+    summary: "A file's thumbnail or preview (WebP), through a signed URL (POST /files/{id}/url)",
+  })
   @ApiOkResponse({
     description: 'The rendition (ETag: its SHA-256).',
     content: { 'image/webp': { schema: { type: 'string', format: 'binary' } } },

@@ -1,11 +1,13 @@
 import { Controller, Get, Inject } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService, MikroOrmHealthIndicator } from '@nestjs/terminus';
 import Redis from 'ioredis';
 import { STORAGE_PROVIDER_REGISTRY } from '../../application/ports';
 import { InMemoryStorageProviderRegistry } from '../../infrastructure/storage-providers/storage-provider.registry';
 import { REDIS_CLIENT } from '../../infrastructure/jobs/redis.client';
 import { QueueHealthCheck } from '../../infrastructure/jobs/queue-health';
+import { ApiProblem } from '../problem/api-problem-responses';
+import { HealthIndicatorResponse, HealthReportResponse } from './health.dto';
 
 @ApiTags('health')
 @Controller('health')
@@ -20,7 +22,17 @@ export class HealthController {
   ) {}
 
   @Get()
-  @HealthCheck()
+  // terminus would document its own inline schemas, and a 503 as JSON: it is a problem (see ProblemFilter).
+  @HealthCheck({ noCache: true, swaggerDocumentation: false })
+  @ApiOperation({ summary: 'Database, Redis, job queues and storage providers (no token)' })
+  @ApiExtraModels(HealthIndicatorResponse)
+  @ApiOkResponse({ type: HealthReportResponse, description: 'Every dependency answers.' })
+  @ApiProblem(503, {
+    code: 'service-unavailable',
+    title: 'Service Unavailable',
+    detail: 'A dependency is down; see details.',
+    description: 'A dependency is down; `details` says which.',
+  })
   check() {
     return this.health.check([
       () => this.db.pingCheck('database', { timeout: 3000 }),

@@ -1,22 +1,28 @@
 import { applyDecorators } from '@nestjs/common';
-import { ApiProperty, ApiPropertyOptional, ApiResponse } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, ApiResponse, ApiSchema, getSchemaPath } from '@nestjs/swagger';
 
+@ApiSchema({ name: 'FieldError' })
 class FieldErrorResponse {
   @ApiProperty({ example: 'name' }) field!: string;
   @ApiProperty({ example: 'A file name may not contain a path separator.' }) message!: string;
 }
 
-/** RFC 9457 problem details, as every error of this API is answered. */
+/**
+ * RFC 9457 problem details, as every error of this API is answered: the one `Problem` schema every
+ * problem+json response refers to. Some problems carry more members (`existingFileId`,
+ * `requestRetrieval`, …); the document allows them (additionalProperties, see describeApi).
+ */
+@ApiSchema({ name: 'Problem', description: 'RFC 9457 problem details; some problem types add members.' })
 export class ProblemResponse {
   @ApiProperty({ example: 'https://flexstorage.dev/problems/validation-failed' }) type!: string;
   @ApiProperty({ example: 'Bad Request' }) title!: string;
-  @ApiProperty({ example: 400 }) status!: number;
-  @ApiPropertyOptional({ example: 'A file name may not contain a path separator.' }) detail?: string;
+  @ApiProperty({ example: 400, type: 'integer' }) status!: number;
+  @ApiProperty({ example: 'A file name may not contain a path separator.' }) detail!: string;
   @ApiPropertyOptional({ example: '/api/v1/files' }) instance?: string;
   @ApiPropertyOptional({ type: [FieldErrorResponse] }) errors?: FieldErrorResponse[];
 }
 
-const PROBLEMS: Record<number, { description: string; code: string; title: string; detail: string }> = {
+const PROBLEMS: Record<number, ProblemDoc> = {
   400: {
     description: 'Invalid input (field errors in `errors`).',
     code: 'validation-failed',
@@ -103,30 +109,50 @@ const PROBLEMS: Record<number, { description: string; code: string; title: strin
   },
 };
 
-/** Documents error answers as application/problem+json. */
+/** One documented problem: its status, what it means here, and an example body. */
+export interface ProblemDoc {
+  code: string;
+  title: string;
+  detail: string;
+  description: string;
+}
+
+/**
+ * Documents one error answer as application/problem+json with its own example; `withBody: false`
+ * for HEAD, whose answers never carry one (RFC 9110 §9.3.2).
+ */
+export function ApiProblem(
+  status: number,
+  doc: ProblemDoc,
+  options: { withBody?: boolean } = {},
+): MethodDecorator & ClassDecorator {
+  const example = {
+    type: `https://flexstorage.dev/problems/${doc.code}`,
+    title: doc.title,
+    status,
+    detail: doc.detail,
+  };
+  return ApiResponse({
+    status,
+    description: doc.description,
+    ...(options.withBody === false
+      ? {}
+      : { content: { 'application/problem+json': { schema: { $ref: getSchemaPath(ProblemResponse) }, example } } }),
+  });
+}
+
+/** Documents error answers as application/problem+json, each with this API's usual example. */
 export function ApiProblemResponses(...statuses: number[]): MethodDecorator & ClassDecorator {
-  return applyDecorators(
-    ...statuses.map((status) => {
-      const p = PROBLEMS[status];
-      return ApiResponse({
-        status,
-        description: p?.description ?? 'Error.',
-        content: {
-          'application/problem+json': {
-            schema: { $ref: '#/components/schemas/ProblemResponse' },
-            ...(p
-              ? {
-                  example: {
-                    type: `https://flexstorage.dev/problems/${p.code}`,
-                    title: p.title,
-                    status,
-                    detail: p.detail,
-                  },
-                }
-              : {}),
-          },
-        },
-      });
-    }),
-  );
+  return applyDecorators(...statuses.map((status) => ApiProblem(status, usualProblem(status))));
+}
+
+/** The same for a HEAD route: the statuses and their meaning, no body. */
+export function ApiHeadProblemResponses(...statuses: number[]): MethodDecorator {
+  return applyDecorators(...statuses.map((status) => ApiProblem(status, usualProblem(status), { withBody: false })));
+}
+
+function usualProblem(status: number): ProblemDoc {
+  const doc = PROBLEMS[status];
+  if (!doc) throw new Error(`No usual problem for status ${status}: document it with ApiProblem(${status}, {…}).`);
+  return doc;
 }

@@ -17,6 +17,7 @@ export class RequestRelocationBody {
 
   @ApiPropertyOptional({
     enum: TIERS,
+    enumName: 'RetrievalTier',
     description: 'For a file in archive storage: the restore tier used to get its bytes out first (default standard).',
   })
   @Omittable()
@@ -35,8 +36,8 @@ export class RelocationResponse {
   @ApiProperty() toProviderId!: string;
   @ApiProperty({
     enum: TIERS,
+    enumName: 'RetrievalTier',
     nullable: true,
-    type: String,
     description: 'Set when the file is archived: it is restored at this tier first.',
   })
   retrievalTier!: string | null;
@@ -55,6 +56,7 @@ export class RequestProviderRelocationBody {
 
   @ApiPropertyOptional({
     enum: TIERS,
+    enumName: 'RetrievalTier',
     description: 'Restore tier for archived files (default standard; bulk is the cheapest).',
   })
   @Omittable()

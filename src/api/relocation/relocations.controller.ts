@@ -25,6 +25,7 @@ export class RelocationsController {
   @Post('files/:id/relocations')
   @HttpCode(202)
   @ApiOperation({
+    operationId: 'relocateFile',
     summary: 'Move a file to another storage provider (e.g. into Deep Archive, or out of a legacy vault)',
     description:
       'Runs as a job: an archived file is restored first, the bytes are copied and checked against the file’s SHA-256, then the file points at the new copy and the old one is removed. The file stays downloadable from where it is until then.',
@@ -46,6 +47,7 @@ export class RelocationsController {
   @HttpCode(202)
   @ApiTags('admin')
   @ApiOperation({
+    operationId: 'relocateProvider',
     summary: 'Move every live file off a provider (admins)',
     description: 'Queues one move per file; each is a job of its own, safe to run again.',
   })

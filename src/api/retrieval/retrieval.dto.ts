@@ -9,6 +9,7 @@ const TIERS: RetrievalTier[] = ['expedited', 'standard', 'bulk'];
 export class RequestRetrievalBody {
   @ApiProperty({
     enum: TIERS,
+    enumName: 'RetrievalTier',
     description: 'Which tiers a file offers depends on its storage class (Deep Archive: standard, bulk).',
   })
   @IsIn(TIERS)
@@ -31,8 +32,8 @@ export class RetrievalResponse {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ format: 'uuid' }) fileId!: string;
   @ApiProperty() ownerId!: string;
-  @ApiProperty({ enum: TIERS }) tier!: string;
-  @ApiProperty({ enum: RetrievalStatus }) status!: string;
+  @ApiProperty({ enum: TIERS, enumName: 'RetrievalTier' }) tier!: string;
+  @ApiProperty({ enum: RetrievalStatus, enumName: 'RetrievalStatus' }) status!: string;
   @ApiProperty() providerId!: string;
   @ApiProperty() days!: number;
   @ApiProperty({ format: 'date-time' }) requestedAt!: string;

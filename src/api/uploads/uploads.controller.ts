@@ -28,7 +28,8 @@ import { Actor } from '../../domain/auth/role';
 import { CurrentActor } from '../auth/current-actor.decorator';
 import { JwtAuthGuard } from '../auth/jwt-auth.guard';
 import { HTTP_SETTINGS, HttpSettings, publicBase } from '../http-settings';
-import { ApiProblemResponses } from '../problem/api-problem-responses';
+import { ApiHeadProblemResponses, ApiProblemResponses } from '../problem/api-problem-responses';
+import { ApiChunkBody, ApiTusResumable, ApiUploadId, tusResponseHeaders } from './tus-docs';
 import { TusProblemFilter } from './tus-problem.filter';
 import { readAppend, readCreation } from './tus-request';
 import { describeOutcome, describeUpload, UPLOADS_PATH } from './tus-response';
@@ -36,7 +37,13 @@ import { TusVersionGuard } from './tus-version.guard';
 
 export { UPLOADS_PATH } from './tus-response';
 
-const TUS_HEADER = { name: 'Tus-Resumable', required: true, description: '1.0.0' };
+const DISCOVERY_HEADERS = tusResponseHeaders(
+  'Tus-Version',
+  'Tus-Extension',
+  'Tus-Max-Size',
+  'Tus-Checksum-Algorithm',
+  'Tus-Resumable',
+);
 
 /**
  * The tus 1.0 resumable-upload endpoint (core + creation, creation-with-upload,
@@ -58,13 +65,17 @@ export class UploadsController {
   @Options()
   @HttpCode(204)
   @ApiOperation({
+    operationId: 'discoverUploads',
     summary: 'tus discovery: Tus-Version, Tus-Extension, Tus-Max-Size, Tus-Checksum-Algorithm (no token needed)',
   })
+  @ApiNoContentResponse({ description: 'What this server speaks.', headers: DISCOVERY_HEADERS })
   discover(): void {}
 
   @Options(':id')
   @HttpCode(204)
   @ApiOperation({ summary: 'tus discovery on an upload URL' })
+  @ApiUploadId()
+  @ApiNoContentResponse({ description: 'What this server speaks.', headers: DISCOVERY_HEADERS })
   discoverUpload(): void {}
 
   @Post()
@@ -72,7 +83,14 @@ export class UploadsController {
   @ApiOperation({
     summary: 'Create an upload (Upload-Length or Upload-Defer-Length: 1; a body makes it creation-with-upload)',
   })
-  @ApiHeader(TUS_HEADER)
+  @ApiTusResumable()
+  @ApiHeader({ name: 'Upload-Length', required: false, schema: { type: 'integer', minimum: 0 } })
+  @ApiHeader({
+    name: 'Upload-Defer-Length',
+    required: false,
+    description: '1: the length is declared later',
+    schema: { type: 'integer', enum: [1] },
+  })
   @ApiHeader({
     name: 'Upload-Metadata',
     required: false,
@@ -84,7 +102,12 @@ export class UploadsController {
     required: false,
     description: '"partial", or "final;<upload URL> <upload URL> …"',
   })
-  @ApiResponse({ status: 201, description: 'Created: Location is the upload URL; Upload-Offset when a body was sent.' })
+  @ApiChunkBody(false, 'creation-with-upload: the first bytes (Content-Type: application/offset+octet-stream)')
+  @ApiResponse({
+    status: 201,
+    description: 'Created: Location is the upload URL; Upload-Offset when a body was sent.',
+    headers: tusResponseHeaders('Location', 'Upload-Offset', 'Upload-Expires', 'X-File-Id', 'Tus-Resumable'),
+  })
   @ApiProblemResponses(400, 401, 404, 412, 413, 415, 429, 460)
   async create(@CurrentActor() actor: Actor, @Req() req: Request, @Res() res: Response): Promise<void> {
     await this.answering(req, res, async () => {
@@ -100,11 +123,26 @@ export class UploadsController {
   @Head(':id')
   @UseGuards(TusVersionGuard, JwtAuthGuard)
   @ApiOperation({
+    operationId: 'getUploadOffset',
     summary: 'Where an upload stands: Upload-Offset (durable bytes), Upload-Length, Upload-Metadata, Upload-Expires',
   })
-  @ApiHeader(TUS_HEADER)
-  @ApiResponse({ status: 200, description: 'Upload-Offset and friends in the headers; X-File-Id once complete.' })
-  @ApiProblemResponses(401, 404, 410, 412, 423)
+  @ApiTusResumable()
+  @ApiResponse({
+    status: 200,
+    description: 'Upload-Offset and friends in the headers; X-File-Id once complete.',
+    headers: tusResponseHeaders(
+      'Upload-Offset',
+      'Upload-Length',
+      'Upload-Defer-Length',
+      'Upload-Metadata',
+      'Upload-Concat',
+      'Upload-Expires',
+      'X-File-Id',
+      'Cache-Control',
+      'Tus-Resumable',
+    ),
+  })
+  @ApiHeadProblemResponses(401, 404, 410, 412, 423)
   async head(
     @CurrentActor() actor: Actor,
     @Param('id') id: string,
@@ -122,17 +160,28 @@ export class UploadsController {
 
   @Patch(':id')
   @UseGuards(TusVersionGuard, JwtAuthGuard)
-  @ApiOperation({ summary: 'Append a chunk at Upload-Offset (Content-Type: application/offset+octet-stream)' })
-  @ApiHeader(TUS_HEADER)
+  @ApiOperation({
+    operationId: 'appendUploadChunk',
+    summary: 'Append a chunk at Upload-Offset (Content-Type: application/offset+octet-stream)',
+  })
+  @ApiTusResumable()
   @ApiHeader({
     name: 'Upload-Offset',
     required: true,
     description: 'Where this chunk starts; must equal the current offset',
+    schema: { type: 'integer', minimum: 0 },
   })
   @ApiHeader({ name: 'Upload-Checksum', required: false, description: 'sha1|md5|sha256 <base64 digest> of this chunk' })
-  @ApiHeader({ name: 'Upload-Length', required: false, description: 'Declares a deferred length' })
+  @ApiHeader({
+    name: 'Upload-Length',
+    required: false,
+    description: 'Declares a deferred length',
+    schema: { type: 'integer', minimum: 0 },
+  })
+  @ApiChunkBody(true, 'The chunk (Content-Type: application/offset+octet-stream)')
   @ApiNoContentResponse({
     description: 'Stored: Upload-Offset is the new durable offset; X-File-Id when this was the last chunk.',
+    headers: tusResponseHeaders('Upload-Offset', 'Upload-Expires', 'X-File-Id', 'Tus-Resumable'),
   })
   @ApiProblemResponses(400, 401, 403, 404, 409, 410, 412, 413, 415, 423, 460)
   async patch(
@@ -155,7 +204,7 @@ export class UploadsController {
   @Delete(':id')
   @UseGuards(TusVersionGuard, JwtAuthGuard)
   @ApiOperation({ summary: 'Terminate an upload: its staged bytes are removed (idempotent)' })
-  @ApiHeader(TUS_HEADER)
+  @ApiTusResumable()
   @ApiNoContentResponse({ description: 'Terminated.' })
   @ApiProblemResponses(401, 404, 412, 423)
   async terminate(

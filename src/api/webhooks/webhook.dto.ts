@@ -13,6 +13,7 @@ import {
 
 export class CreateWebhookRequest {
   @ApiProperty({
+    format: 'uri',
     example: 'https://example.com/hooks/flexstorage',
     description:
       'https (http only where the deployment allows it); no credentials; must not point at a private address.',
@@ -21,7 +22,13 @@ export class CreateWebhookRequest {
   @MaxLength(MAX_WEBHOOK_URL_LENGTH + 1)
   url!: string;
 
-  @ApiProperty({ enum: WEBHOOK_EVENT_TYPES, isArray: true, example: ['file.uploaded', 'file.deleted'] })
+  @ApiProperty({
+    enum: WEBHOOK_EVENT_TYPES,
+    enumName: 'WebhookEventType',
+    isArray: true,
+    minItems: 1,
+    example: ['file.uploaded', 'file.deleted'],
+  })
   @IsArray()
   @ArrayMaxSize(WEBHOOK_EVENT_TYPES.length * 2)
   @IsString({ each: true })
@@ -40,13 +47,13 @@ export class CreateWebhookRequest {
 }
 
 export class UpdateWebhookRequest {
-  @ApiPropertyOptional({ example: 'https://example.com/hooks/v2' })
+  @ApiPropertyOptional({ format: 'uri', example: 'https://example.com/hooks/v2' })
   @Omittable()
   @IsString()
   @MaxLength(MAX_WEBHOOK_URL_LENGTH + 1)
   url?: string;
 
-  @ApiPropertyOptional({ enum: WEBHOOK_EVENT_TYPES, isArray: true })
+  @ApiPropertyOptional({ enum: WEBHOOK_EVENT_TYPES, enumName: 'WebhookEventType', isArray: true })
   @Omittable()
   @IsArray()
   @ArrayMaxSize(WEBHOOK_EVENT_TYPES.length * 2)
@@ -85,8 +92,8 @@ export class ListDeliveriesRequest {
 
 export class WebhookResponse {
   @ApiProperty({ format: 'uuid' }) id!: string;
-  @ApiProperty() url!: string;
-  @ApiProperty({ enum: WEBHOOK_EVENT_TYPES, isArray: true }) events!: string[];
+  @ApiProperty({ format: 'uri' }) url!: string;
+  @ApiProperty({ enum: WEBHOOK_EVENT_TYPES, enumName: 'WebhookEventType', isArray: true }) events!: string[];
   @ApiProperty() active!: boolean;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
   @ApiProperty({ format: 'date-time' }) updatedAt!: string;

@@ -90,7 +90,10 @@ export class WebhooksController {
 
   @Delete(':id')
   @HttpCode(204)
-  @ApiOperation({ summary: 'Delete an endpoint and its delivery log; queued deliveries to it are dropped' })
+  @ApiOperation({
+    operationId: 'deleteWebhook',
+    summary: 'Delete an endpoint and its delivery log; queued deliveries to it are dropped',
+  })
   @ApiNoContentResponse()
   @ApiProblemResponses(404)
   async remove(@CurrentActor() actor: Actor, @Param('id') id: string): Promise<void> {
@@ -109,6 +112,7 @@ export class WebhooksController {
   @Post(':id/rotate-secret')
   @HttpCode(200)
   @ApiOperation({
+    operationId: 'rotateWebhookSecret',
     summary:
       'Replace the signing secret (the new one is in this answer only); the old one keeps signing for the grace period',
   })
@@ -122,7 +126,10 @@ export class WebhooksController {
   }
 
   @Get(':id/deliveries')
-  @ApiOperation({ summary: 'The delivery log: one entry per attempt, newest first (keyset pagination)' })
+  @ApiOperation({
+    operationId: 'listWebhookDeliveries',
+    summary: 'The delivery log: one entry per attempt, newest first (keyset pagination)',
+  })
   @ApiOkResponse({ type: DeliveryAttemptPageResponse })
   @ApiProblemResponses(400, 404)
   deliveries(@CurrentActor() actor: Actor, @Param('id') id: string, @Query() q: ListDeliveriesRequest) {
