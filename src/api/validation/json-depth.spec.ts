@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { jsonNestsDeeperThan } from './json-depth';
 
 const bytes = (text: string) => Buffer.from(text, 'utf8');
@@ -36,5 +37,17 @@ describe('jsonNestsDeeperThan', () => {
     expect(jsonNestsDeeperThan(bytes(''), 0)).toBe(false);
     expect(jsonNestsDeeperThan(bytes('"x"'), 0)).toBe(false);
     expect(jsonNestsDeeperThan(bytes('[]'), 0)).toBe(true);
+  });
+
+  it('agrees with the depth of what JSON.parse reads, for any JSON value', () => {
+    const depthOf = (v: unknown): number =>
+      v !== null && typeof v === 'object' ? 1 + Math.max(0, ...Object.values(v).map(depthOf)) : 0;
+    fc.assert(
+      fc.property(fc.jsonValue({ maxDepth: 8 }), fc.integer({ min: 0, max: 9 }), (value, max) => {
+        const text = JSON.stringify(value);
+        expect(jsonNestsDeeperThan(bytes(text), max)).toBe(depthOf(JSON.parse(text)) > max);
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
