@@ -4,10 +4,13 @@
 FROM node:26-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
-# npm ci installs the workspaces too (packages/client, used by the tests): their manifests must be there.
+# npm ci installs the workspaces too (packages/client, used by the tests; packages/provider-sdk, the
+# storage-provider contract the service runs on): their manifests must be there.
 COPY packages/client/package.json ./packages/client/
+COPY packages/provider-sdk/package.json ./packages/provider-sdk/
 RUN npm ci
 COPY tsconfig.json tsconfig.build.json ./
+COPY packages/provider-sdk ./packages/provider-sdk
 COPY src ./src
 # The image runs against real PostgreSQL and Redis (DATABASE_URL, REDIS_URL): no embedded binaries.
 RUN npm run build \
@@ -23,6 +26,9 @@ ENV NODE_ENV=production \
 WORKDIR /app
 COPY --from=build --chown=node:node /app/package.json ./
 COPY --from=build --chown=node:node /app/node_modules ./node_modules
+# node_modules/@flexstorage/provider-sdk links here.
+COPY --from=build --chown=node:node /app/packages/provider-sdk/package.json ./packages/provider-sdk/
+COPY --from=build --chown=node:node /app/packages/provider-sdk/dist ./packages/provider-sdk/dist
 COPY --from=build --chown=node:node /app/dist ./dist
 RUN mkdir -p /data && chown node:node /data
 USER node

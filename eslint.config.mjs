@@ -8,7 +8,7 @@ export default tseslint.config(
   // packages/client/src/schema.d.ts is written by openapi-typescript (npm run client:generate).
   {
     ignores: [
-      'dist/',
+      '**/dist/',
       'coverage/',
       'node_modules/',
       'bench/results/',

@@ -1,7 +1,7 @@
 import { Logger, OnApplicationShutdown } from '@nestjs/common';
 import { ProviderCandidate, StorageProvider, UnknownStorageProviderError } from '../../domain/storage';
 import { StorageProviderRegistry } from '../../application/ports/storage-provider-registry';
-import { guardTransientErrors } from './shared/transient-errors';
+import { guardProviderErrors } from './shared/provider-guard';
 
 const HEALTH_TTL_MS = 10_000;
 const HEALTH_TIMEOUT_MS = 5_000;
@@ -25,7 +25,7 @@ export class InMemoryStorageProviderRegistry implements StorageProviderRegistry,
   constructor(providers: readonly StorageProvider[]) {
     for (const p of providers) {
       if (this.providers.has(p.id)) throw new Error(`Two storage providers use the id "${p.id}".`);
-      this.providers.set(p.id, guardTransientErrors(p));
+      this.providers.set(p.id, guardProviderErrors(p));
     }
   }
 

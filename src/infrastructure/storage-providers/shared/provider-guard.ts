@@ -1,5 +1,6 @@
 import { ArchiveRetrieval, StorageProvider, StorageUnavailableError } from '../../../domain/storage';
 import { DomainError } from '../../../domain/shared';
+import { toDomainError } from './provider-errors';
 
 const TRANSIENT_NAMES = new Set([
   'TimeoutError',
@@ -43,10 +44,13 @@ export function isTransient(error: unknown): boolean {
 }
 
 /**
- * The provider with its passing trouble turned into StorageUnavailableError (503 with Retry-After)
- * at every call, so no provider — built-in or plugin — can turn a network blip into a 500.
+ * The provider as the application sees it: contract errors (the SDK's codes) become domain errors,
+ * and passing trouble becomes StorageUnavailableError (503 with Retry-After) at every call, so no
+ * provider — built-in or plugin — can turn a missing object or a network blip into a 500. Every
+ * optional member the provider has is forwarded (OPTIONAL_PROVIDER_MEMBERS; the registry spec
+ * checks it), none is invented.
  */
-export function guardTransientErrors(provider: StorageProvider): StorageProvider {
+export function guardProviderErrors(provider: StorageProvider): StorageProvider {
   const guard =
     <A extends unknown[], R>(call: (...args: A) => Promise<R>) =>
     async (...args: A): Promise<R> => {
@@ -55,7 +59,7 @@ export function guardTransientErrors(provider: StorageProvider): StorageProvider
       } catch (error) {
         if (isTransient(error))
           throw new StorageUnavailableError(provider.id, (error as Error).message || (error as Error).name);
-        throw error;
+        throw toDomainError(provider.id, error, typeof args[0] === 'string' ? args[0] : undefined);
       }
     };
   const retrieval: ArchiveRetrieval | undefined = provider.retrieval && {
