@@ -5,18 +5,21 @@ import { createWorkerApp } from './app.factory';
 import { BootstrapError } from './infrastructure/bootstrap/bootstrap-error';
 import { GracefulShutdown } from './infrastructure/bootstrap/graceful-shutdown';
 import { resolveRuntime } from './infrastructure/bootstrap/resolve-runtime';
-import { ConfigError, loadConfig } from './infrastructure/config/app-config';
+import { ConfigError } from './infrastructure/config/app-config';
+import { loadConfigWithPlugins } from './infrastructure/bootstrap/storage-plugins';
+import { startStoragePlugins } from './infrastructure/storage-providers/plugins/load-plugins';
 import { migrateDatabase } from './infrastructure/persistence/migrate';
 
 const shutdown = new GracefulShutdown();
 
 /** Workers alone: never starts PostgreSQL or Redis, uses the ones the API uses (see resolveRuntime). */
 async function main(): Promise<void> {
-  const config = loadConfig();
+  const { config, plugins } = await loadConfigWithPlugins();
   Logger.overrideLogger(new BootstrapLogger(config.logLevel));
   const runtime = await resolveRuntime(config, { role: 'worker', shutdown });
   await migrateDatabase(runtime.databaseUrl);
-  await shutdown.adopt(() => createWorkerApp({ config, runtime, api: false, workers: true }));
+  const started = await startStoragePlugins(plugins, { config, databaseUrl: runtime.databaseUrl });
+  await shutdown.adopt(() => createWorkerApp({ config, runtime, api: false, workers: true, plugins: started }));
 }
 
 main().catch(async (error) => {

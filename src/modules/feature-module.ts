@@ -4,6 +4,7 @@ import { DomainEventClass } from '../domain/shared';
 import { AppConfig } from '../infrastructure/config/app-config';
 import { RuntimeSettings } from '../infrastructure/config/runtime';
 import { JobHandler } from '../infrastructure/jobs/job-handler';
+import { StartedPlugins } from '../infrastructure/storage-providers/plugins/load-plugins';
 import { domainEventContribution } from '../infrastructure/outbox/domain-event-catalog';
 
 /** What every module is built from: the configuration, and what this process serves. */
@@ -14,6 +15,8 @@ export interface ModuleOptions {
   api: boolean;
   /** Run BullMQ processors and recurring jobs. */
   workers: boolean;
+  /** The STORAGE_PLUGINS providers, created and checked before the application (none when absent). */
+  plugins?: StartedPlugins;
 }
 
 /** A feature, as its module file lists it. */

@@ -6,7 +6,9 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import jwt from 'jsonwebtoken';
 import { createHttpApp } from '../../src/app.factory';
-import { AppConfig, loadConfig } from '../../src/infrastructure/config/app-config';
+import { AppConfig } from '../../src/infrastructure/config/app-config';
+import { loadConfigWithPlugins } from '../../src/infrastructure/bootstrap/storage-plugins';
+import { startStoragePlugins } from '../../src/infrastructure/storage-providers/plugins/load-plugins';
 import { OWN_ISSUER } from '../../src/infrastructure/auth/jwt.strategy';
 import { RuntimeSettings } from '../../src/infrastructure/config/runtime';
 import { createTestDatabase, TestDatabase } from './test-database';
@@ -45,25 +47,16 @@ export async function startTestApp(
 ): Promise<TestApp> {
   const db = options.database ?? (await createTestDatabase());
   const dataDir = await mkdtemp(path.join(tmpdir(), 'flexstorage-test-'));
-  const config = loadConfig({
-    DATA_DIR: dataDir,
-    JWT_SECRET: TEST_JWT_SECRET,
-    WEBHOOK_SECRET_KEYS: TEST_WEBHOOK_SECRET_KEYS,
-    MEDIA_URL_KEYS: TEST_MEDIA_URL_KEYS,
-    QUEUE_PREFIX: `fs-test-${randomBytes(4).toString('hex')}`,
-    LOG_LEVEL: 'error',
-    OUTBOX_RELAY_INTERVAL_MS: '200',
-    AUTH_RATE_LIMIT: '100000',
-    ...env,
-  });
-  const runtime: RuntimeSettings = {
-    databaseUrl: db.url,
-    redisUrl: options.redisUrl ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
-    jwtSecret: TEST_JWT_SECRET,
-    webhookSecretKeys: config.webhooks.secretKeys!,
-    mediaUrlKeys: config.media.urls.keys!,
-  };
-  const app = await createHttpApp({ config, runtime, api: true, workers: options.workers ?? true });
+  let built: Awaited<ReturnType<typeof buildApp>>;
+  try {
+    built = await buildApp(env, db, dataDir, options);
+  } catch (e) {
+    // A refused start (a plugin that fails, a bad setting) leaves no database or directory behind.
+    if (!options.database) await db.drop();
+    await rm(dataDir, { recursive: true, force: true });
+    throw e;
+  }
+  const { config, runtime, app } = built;
   await app.listen(0, '127.0.0.1');
   const port = (app.getHttpServer().address() as AddressInfo).port;
   return {
@@ -85,4 +78,34 @@ export async function startTestApp(
       await rm(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** Configuration, STORAGE_PLUGINS and the application, as main.ts builds them. */
+async function buildApp(
+  env: Record<string, string>,
+  db: TestDatabase,
+  dataDir: string,
+  options: { workers?: boolean; redisUrl?: string },
+) {
+  const { config, plugins } = await loadConfigWithPlugins({
+    DATA_DIR: dataDir,
+    JWT_SECRET: TEST_JWT_SECRET,
+    WEBHOOK_SECRET_KEYS: TEST_WEBHOOK_SECRET_KEYS,
+    MEDIA_URL_KEYS: TEST_MEDIA_URL_KEYS,
+    QUEUE_PREFIX: `fs-test-${randomBytes(4).toString('hex')}`,
+    LOG_LEVEL: 'error',
+    OUTBOX_RELAY_INTERVAL_MS: '200',
+    AUTH_RATE_LIMIT: '100000',
+    ...env,
+  });
+  const runtime: RuntimeSettings = {
+    databaseUrl: db.url,
+    redisUrl: options.redisUrl ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+    jwtSecret: TEST_JWT_SECRET,
+    webhookSecretKeys: config.webhooks.secretKeys!,
+    mediaUrlKeys: config.media.urls.keys!,
+  };
+  const started = await startStoragePlugins(plugins, { config, databaseUrl: db.url });
+  const app = await createHttpApp({ config, runtime, api: true, workers: options.workers ?? true, plugins: started });
+  return { config, runtime, app };
 }

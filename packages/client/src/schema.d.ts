@@ -4,6 +4,23 @@
  */
 
 export interface paths {
+    "/api/v1/providers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The storage providers an upload may choose (admins: also optional plugins that failed to start) */
+        get: operations["listProviders"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/auth/register": {
         parameters: {
             query?: never;
@@ -637,6 +654,64 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @enum {string} */
+        ProviderKind: "built-in" | "plugin";
+        ProviderPackageResponse: {
+            /**
+             * @description From its package.json
+             * @example @acme/flexstorage-sftp
+             */
+            name?: string;
+            /** @example 1.2.0 */
+            version?: string;
+            /**
+             * @description The entry as STORAGE_PLUGINS lists it
+             * @example @acme/flexstorage-sftp
+             */
+            listedAs: string;
+        };
+        /**
+         * @description failed: an optional plugin that could not start (shown to admins only); it is not a provider
+         * @enum {string}
+         */
+        ProviderState: "available" | "failed";
+        /** @enum {string} */
+        RetrievalTier: "expedited" | "standard" | "bulk";
+        ProviderCapabilitiesResponse: {
+            /** @description Content can be read right away */
+            instantAccess: boolean;
+            rangeReads: boolean;
+            /** @description A retrieval must be requested before content can be read */
+            retrievalRequired: boolean;
+            retrievalTiers: components["schemas"]["RetrievalTier"][];
+            /** @description Typical longest wait per tier, in minutes */
+            retrievalMinutes?: {
+                [key: string]: number;
+            };
+            /** @description Largest object in bytes; null for no own limit */
+            maxObjectSize: number | null;
+            /** @enum {string} */
+            deletion: "immediate" | "minimum-retention";
+            minimumStorageDays: number;
+        };
+        ProviderResponse: {
+            /**
+             * @description What an upload names to choose it
+             * @example local-fs
+             */
+            id: string;
+            kind: components["schemas"]["ProviderKind"];
+            /** @description For plugins */
+            package?: components["schemas"]["ProviderPackageResponse"];
+            /** @description failed: an optional plugin that could not start (shown to admins only); it is not a provider */
+            state: components["schemas"]["ProviderState"];
+            /** @description Absent for a failed plugin */
+            capabilities?: components["schemas"]["ProviderCapabilitiesResponse"];
+            /** @description As last checked (cached for a few seconds) */
+            healthy: boolean;
+            /** @description Why a failed plugin could not start */
+            reason?: string;
+        };
         RegisterRequest: {
             /**
              * Format: email
@@ -898,11 +973,6 @@ export interface components {
         };
         /** @enum {string} */
         MediaUrlScope: "owner" | "admin";
-        /**
-         * @description Which tiers a file offers depends on its storage class (Deep Archive: standard, bulk).
-         * @enum {string}
-         */
-        RetrievalTier: "expedited" | "standard" | "bulk";
         RequestRetrievalBody: {
             /** @description Which tiers a file offers depends on its storage class (Deep Archive: standard, bulk). */
             tier: components["schemas"]["RetrievalTier"];
@@ -1257,6 +1327,42 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    listProviders: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProviderResponse"][];
+                };
+            };
+            /** @description Missing, expired or invalid bearer token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://flexstorage.dev/problems/missing-token",
+                     *       "title": "Unauthorized",
+                     *       "status": 401,
+                     *       "detail": "This endpoint needs an Authorization: Bearer token."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     register: {
         parameters: {
             query?: never;

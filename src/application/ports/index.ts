@@ -1,6 +1,7 @@
 export * from './clock';
 export * from './id-generator';
 export * from './storage-provider-registry';
+export * from './storage-provider-origins';
 export * from './upload-policy';
 export * from './upload-lock';
 export * from './upload-settings';

@@ -1,3 +1,5 @@
+import { Logger } from '@nestjs/common';
+import { FailedStoragePlugin } from '../../application/ports';
 import { StorageProvider } from '../../domain/storage';
 import { StorageConfig } from '../config/sections/storage.config';
 import { databaseProviderFactory } from './database/database.factory';
@@ -11,7 +13,7 @@ import {
 } from './s3/s3-compatible.factories';
 import { StorageProviderFactory } from './shared/provider-config';
 
-/** Built-in providers by id (plugin loading, when it comes, adds third-party factories here). */
+/** Built-in providers by id (plugins/load-plugins.ts adds the factories of those STORAGE_PLUGINS lists). */
 export const BUILT_IN_PROVIDERS: StorageProviderFactory[] = [
   localFsProviderFactory,
   databaseProviderFactory,
@@ -33,19 +35,41 @@ export function buildStorageProvider<S>(factory: StorageProviderFactory<S>, { co
   return factory.create(config.storage.providerSettings[factory.id] as S, { dataDir: config.dataDir, databaseUrl });
 }
 
+/** Providers built before the application (plugins), and the optional plugins that failed. */
+export interface PrebuiltProviders {
+  providers: readonly StorageProvider[];
+  failed: readonly FailedStoragePlugin[];
+}
+
+/**
+ * Every provider STORAGE_PROVIDERS enables: prebuilt ones as they are, the rest from `factories`. A
+ * failed optional plugin's id is skipped; one that failed before its id was known (not installed)
+ * is taken to be any id nothing else has, with a warning.
+ */
 export async function buildStorageProviders(
   context: BuildContext,
   factories: readonly StorageProviderFactory[] = BUILT_IN_PROVIDERS,
+  prebuilt: PrebuiltProviders = { providers: [], failed: [] },
 ): Promise<StorageProvider[]> {
   const { enabledProviders } = context.config.storage;
   const providers: StorageProvider[] = [];
+  const unnamed = prebuilt.failed.filter((f) => f.id === undefined).map((f) => f.listedAs);
   for (const id of enabledProviders) {
+    const ready = prebuilt.providers.find((p) => p.id === id);
     const factory = factories.find((f) => f.id === id);
-    if (!factory) {
-      const known = factories.map((f) => f.id).join(', ');
-      throw new Error(`STORAGE_PROVIDERS names "${id}", but no such provider is built in (known: ${known}).`);
+    if (ready) providers.push(ready);
+    else if (prebuilt.failed.some((f) => f.id === id)) continue;
+    else if (factory) providers.push(await buildStorageProvider(factory, context));
+    else if (unnamed.length) {
+      new Logger('StorageProviders').warn(
+        `STORAGE_PROVIDERS names "${id}", which no provider has; skipped with the optional plugin ${unnamed.join(', ')}`,
+      );
+    } else {
+      const known = [...factories.map((f) => f.id), ...prebuilt.providers.map((p) => p.id)].join(', ');
+      throw new Error(
+        `STORAGE_PROVIDERS names "${id}", but no provider is built in or loaded from STORAGE_PLUGINS under that id (known: ${known}).`,
+      );
     }
-    providers.push(await buildStorageProvider(factory, context));
   }
   return providers;
 }

@@ -22,7 +22,11 @@ export class InMemoryStorageProviderRegistry implements StorageProviderRegistry,
   private readonly health = new Map<string, HealthEntry>();
   private readonly inFlight = new Map<string, Promise<void>>();
 
-  constructor(providers: readonly StorageProvider[]) {
+  /** `unavailable`: optional plugins that failed at start, reported unhealthy by `checkAll` (by id or as listed). */
+  constructor(
+    providers: readonly StorageProvider[],
+    private readonly unavailable: readonly { name: string; detail: string }[] = [],
+  ) {
     for (const p of providers) {
       if (this.providers.has(p.id)) throw new Error(`Two storage providers use the id "${p.id}".`);
       this.providers.set(p.id, guardProviderErrors(p));
@@ -71,9 +75,11 @@ export class InMemoryStorageProviderRegistry implements StorageProviderRegistry,
   /** Checks every provider now (for /health and for tests). */
   async checkAll(): Promise<Record<string, { healthy: boolean; detail?: string }>> {
     await Promise.all(this.all().map((p) => this.refresh(p)));
-    return Object.fromEntries(
-      this.all().map((p) => [p.id, { healthy: this.health.get(p.id)!.healthy, detail: this.health.get(p.id)!.detail }]),
-    );
+    const report: Record<string, { healthy: boolean; detail?: string }> = {};
+    for (const p of this.all())
+      report[p.id] = { healthy: this.health.get(p.id)!.healthy, detail: this.health.get(p.id)!.detail };
+    for (const u of this.unavailable) report[u.name] = { healthy: false, detail: u.detail };
+    return report;
   }
 
   private refresh(provider: StorageProvider): Promise<void> {
