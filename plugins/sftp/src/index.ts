@@ -1,0 +1,2 @@
+// The store and the provider arrive in the next commits.
+export {};
