@@ -10,6 +10,7 @@ export default tseslint.config(
     ignores: [
       '**/dist/',
       'coverage/',
+      'plugins/*/dist/',
       'node_modules/',
       'bench/results/',
       'data/',
@@ -51,7 +52,7 @@ export default tseslint.config(
   // Tests: assertions over supertest/pg/JSON bodies (typed any) and jest's asymmetric matchers
   // (expect.any(), expect.objectContaining(), also any) are the point of the code, not a type hole.
   {
-    files: ['test/**/*.ts', 'src/**/*.spec.ts'],
+    files: ['test/**/*.ts', 'src/**/*.spec.ts', 'plugins/*/test/**/*.ts', 'plugins/*/src/**/*.spec.ts'],
     rules: {
       '@typescript-eslint/no-explicit-any': 'off',
       '@typescript-eslint/no-unsafe-argument': 'off',

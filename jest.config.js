@@ -1,6 +1,8 @@
 /**
  * Unit specs sit next to their source (the server's and the packages'); integration and e2e specs
  * live in test/. The provider SDK is read from its source, so no build is needed before jest.
+ * Plugins (plugins/*) are not in these roots: each runs its own jest, as its outside author would
+ * (npm run test:plugins).
  */
 module.exports = {
   testEnvironment: 'node',
